@@ -1,0 +1,1 @@
+"""Accounts: users, roles, charter acceptance, API tokens."""

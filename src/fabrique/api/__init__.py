@@ -1,0 +1,1 @@
+"""The JSON API under /api/1/ (django-ninja)."""

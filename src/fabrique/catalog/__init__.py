@@ -1,0 +1,1 @@
+"""Catalogue: commons, actors, themes, needs, community memberships."""

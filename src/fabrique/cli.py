@@ -1,0 +1,202 @@
+"""The ``fabrique`` command: run the portal, its worker and its engines.
+
+Each brick adds its own sub-command group (``fabrique gtfs``, ``fabrique
+geocoder`` …); they are imported only when called, so ``fabrique --help``
+stays fast and an engine's command works without Django.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+# name -> "module:attribute" of a click command or group, loaded on first use.
+LAZY_COMMANDS: dict[str, str] = {
+    "gtfs": "fabrique.gtfs.cli:gtfs",
+    "geocoder": "fabrique.geocoder.cli:geocoder",
+}
+
+
+class FabriqueGroup(click.Group):
+    """A click group whose engine sub-commands are imported on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._available_lazy()})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None or name not in LAZY_COMMANDS:
+            return command
+        module_name, attribute = LAZY_COMMANDS[name].split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            return None
+        loaded: click.Command = getattr(module, attribute)
+        return loaded
+
+    @staticmethod
+    def _available_lazy() -> list[str]:
+        found = []
+        for name, target in LAZY_COMMANDS.items():
+            module_name = target.split(":")[0]
+            if importlib.util.find_spec(module_name) is not None:
+                found.append(name)
+        return found
+
+
+def setup_django() -> None:
+    """Configure Django from the environment (the one settings module)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabrique.settings")
+    import django
+
+    django.setup()
+
+
+def _prepare_database(*, verbose: bool) -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+
+
+@click.group(cls=FabriqueGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="fabrique")
+def main() -> None:
+    """Fabrique: the open platform for mobility commons.
+
+    \b
+    Start here:
+      fabrique demo        try the portal on this machine with demo content
+      fabrique serve       run the portal in production (gunicorn)
+      fabrique worker      run background tasks (validation, indexing, dumps)
+
+    Configuration comes from environment variables; see the README.
+    """
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--reset", is_flag=True, help="Delete the demo database first.")
+@click.option("--no-serve", is_flag=True, help="Prepare the demo, do not serve.")
+def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
+    """Create the database, load the demo content and serve the portal."""
+    os.environ.setdefault("DEBUG", "1")
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if reset and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        database = settings.DATABASES["default"]["NAME"]
+        for suffix in ("", "-wal", "-shm"):
+            path = f"{database}{suffix}"
+            if os.path.exists(path):
+                os.remove(path)
+    _prepare_database(verbose=False)
+    from fabrique.catalog.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
+
+    created = load_demo()
+    click.echo("Demo content loaded." if created else "Demo content already there.")
+    url = f"http://{host}:{port}/"
+    click.secho(f"\n  Fabrique is running at {url}", fg="green", bold=True)
+    click.echo(f"  Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}\n")
+    if no_serve:
+        return
+    call_command("runserver", f"{host}:{port}", use_reloader=False, verbosity=0)
+
+
+@main.command()
+@click.option("--bind", default="127.0.0.1:8000", show_default=True)
+@click.option(
+    "--workers",
+    default=lambda: int(os.environ.get("WEB_CONCURRENCY", "2")),
+    show_default="WEB_CONCURRENCY or 2",
+    type=int,
+)
+@click.option("--migrate/--no-migrate", default=True, show_default=True)
+def serve(bind: str, workers: int, migrate: bool) -> None:
+    """Run the portal with the production server (gunicorn)."""
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if migrate:
+        _prepare_database(verbose=False)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    args = [
+        "gunicorn",
+        "fabrique.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-" if settings.DEBUG else "/dev/null",
+    ]
+    os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606
+
+
+@main.command()
+@click.option("--queue", default="default", show_default=True)
+def worker(queue: str) -> None:
+    """Run the background worker (database queue, or RQ when REDIS_URL is set)."""
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.TASKS_BACKEND == "rq":
+        call_command("rqworker", queue)
+    else:
+        call_command("db_worker", queue_name=queue)
+
+
+@main.command()
+@click.option("--username", prompt=True)
+@click.option("--email", prompt=True)
+@click.password_option(envvar="FABRIQUE_ADMIN_PASSWORD")
+def createadmin(username: str, email: str, password: str) -> None:
+    """Create an administrator account (or promote an existing one)."""
+    setup_django()
+    _prepare_database(verbose=False)
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    user_model: Any = get_user_model()
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise click.ClickException(" ".join(exc.messages)) from exc
+    user, created = user_model.objects.get_or_create(
+        username=username, defaults={"email": email}
+    )
+    user.email = email
+    user.is_staff = user.is_superuser = True
+    user.role = user_model.Role.ADMIN
+    user.charter_accepted_at = user.charter_accepted_at or timezone.now()
+    user.set_password(password)
+    user.save()
+    click.echo(f"{'Created' if created else 'Updated'} administrator {username}.")
+
+
+@main.command(
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True}
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command (migrate, shell, …)."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["fabrique manage", *args])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Shared web pieces: revisions, activity, discussions, search, moderation."""

@@ -1,0 +1,1 @@
+// Progressive enhancements; every page works without this file.

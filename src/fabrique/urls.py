@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+
+from fabrique.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("fabrique.core.urls")),
+    path("", include("fabrique.catalog.urls")),
+    path("accounts/", include("fabrique.accounts.urls")),
+    path("api/1/", include("fabrique.api.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
