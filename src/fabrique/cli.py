@@ -65,7 +65,9 @@ def _prepare_database(*, verbose: bool) -> None:
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
 
 
-@click.group(cls=FabriqueGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=FabriqueGroup, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(package_name="fabrique")
 def main() -> None:
     """Fabrique: the open platform for mobility commons.

@@ -140,9 +140,7 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background tasks: database-backed worker by default, RQ when REDIS_URL is set.
 TASKS_BACKEND = env("TASKS_BACKEND", "rq" if REDIS_URL else "database")

@@ -104,7 +104,9 @@ class Commons(Revisioned):
 
 
 class CommonsImage(models.Model):
-    commons = models.ForeignKey(Commons, on_delete=models.CASCADE, related_name="images")
+    commons = models.ForeignKey(
+        Commons, on_delete=models.CASCADE, related_name="images"
+    )
     image = models.ImageField(_("image"), upload_to="commons/%Y/%m/")
     alt = models.CharField(_("text alternative"), max_length=200)
     width = models.PositiveIntegerField(default=0)
@@ -201,7 +203,9 @@ class ActorMember(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["actor", "user"], name="actor_member_unique")
+            models.UniqueConstraint(
+                fields=["actor", "user"], name="actor_member_unique"
+            )
         ]
 
     def __str__(self) -> str:

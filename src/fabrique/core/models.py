@@ -95,6 +95,9 @@ class Follow(GenericTarget):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.content_type_id}:{self.object_id}"
+
 
 class Discussion(GenericTarget):
     title = models.CharField(_("title"), max_length=200)
@@ -161,6 +164,9 @@ class Report(GenericTarget):
     class Meta:
         ordering = ["-created"]
 
+    def __str__(self) -> str:
+        return f"report {self.pk} ({self.status})"
+
 
 class AuditLog(GenericTarget):
     """Moderation and permission-sensitive actions; never deleted."""
@@ -177,3 +183,6 @@ class AuditLog(GenericTarget):
 
     class Meta:
         ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.content_type_id}:{self.object_id}"
