@@ -86,6 +86,13 @@ class Commons(Revisioned):
         related_name="commons_created",
     )
 
+    REVISION_FIELDS = (
+        "title", "slug", "summary", "description", "kind", "tags", "licence",
+        "maturity", "repository_url", "documentation_url", "demo_url",
+        "download_url", "pillar_resource", "pillar_community", "pillar_governance",
+    )  # fmt: skip
+    REVISION_M2M = ("themes",)
+
     class Meta:
         ordering = ["-updated"]
         verbose_name = _("commons")
@@ -157,6 +164,11 @@ class Actor(Revisioned):
         on_delete=models.SET_NULL,
         related_name="actors_created",
     )
+
+    REVISION_FIELDS = (
+        "name", "slug", "is_organisation", "type", "summary", "description",
+        "website", "skills",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["name"]

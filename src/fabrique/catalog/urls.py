@@ -1,12 +1,12 @@
 from django.urls import path
 
-from fabrique.catalog import views
+from fabrique.catalog.views import actors, commons, listing, themes
 
 app_name = "catalog"
 
 urlpatterns = [
-    path("communs/", views.commons_list, name="commons_list"),
-    path("communs/<slug:slug>/", views.commons_detail, name="commons"),
-    path("acteurs/<slug:slug>/", views.actor_detail, name="actor"),
-    path("themes/<slug:slug>/", views.theme_detail, name="theme"),
+    path("communs/", listing.commons_list, name="commons_list"),
+    path("communs/<slug:slug>/", commons.commons_detail, name="commons"),
+    path("acteurs/<slug:slug>/", actors.actor_detail, name="actor"),
+    path("themes/<slug:slug>/", themes.theme_detail, name="theme"),
 ]

@@ -1,0 +1,1 @@
+"""Catalogue pages, one module per topic: commons, actors, themes, listing."""
