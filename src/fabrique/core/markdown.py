@@ -11,6 +11,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 import nh3
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
@@ -28,6 +30,24 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
+# Link parsing is quadratic on unbalanced brackets ("[[[[…"): 50,000 characters
+# render in about a second at worst, so longer sources are refused by forms
+# (``validate_markdown``) and cut at the limit when rendered.
+MAX_MARKDOWN_CHARS = 50_000
+
+
+def validate_markdown(source: str) -> None:
+    """Refuse a Markdown source longer than ``MAX_MARKDOWN_CHARS``."""
+    if len(source or "") > MAX_MARKDOWN_CHARS:
+        raise ValidationError(
+            _(
+                "This text is %(length)d characters long; "
+                "the limit is %(limit)d characters."
+            ),
+            code="markdown_too_long",
+            params={"length": len(source), "limit": MAX_MARKDOWN_CHARS},
+        )
+
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
@@ -37,7 +57,7 @@ def _parser() -> MarkdownIt:
 
 def render_markdown(source: str) -> str:
     """Render user Markdown to sanitised HTML."""
-    html = _parser().render(source or "")
+    html = _parser().render((source or "")[:MAX_MARKDOWN_CHARS])
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
