@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.admin",
     "django_htmx",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "fabrique.core",
