@@ -1,0 +1,354 @@
+"""Catalogue load benchmark: the production server under wrk, on loopback.
+
+Two steps, each against one database (``--database``, a ``DATABASE_URL``):
+
+    python benchmarks/catalogue/load.py prepare --database URL
+    python benchmarks/catalogue/load.py run --database URL
+
+``prepare`` migrates the database and fills it with 100,000 commons and
+20,000 actors (with the catalogue generator of this folder, or a bulk loader
+of its own when that generator is absent), then builds the search index.
+``run`` starts ``fabrique serve --workers 2`` (gunicorn) with this folder's
+settings, which add a bare Django view, and measures with wrk, in the same
+run: the bare view (the ceiling of the stack), search, the list page with
+facets and commons pages. It prints p50/p95 latency, requests/s and the
+ratios to the bare view, and writes them as JSON with ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+SETTINGS = "load_settings"
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+
+# Search terms a visitor would type: unaccented, accented, stems, acronyms.
+SEARCH_TERMS = [
+    "velo", "Vélo", "covoiturage", "partage", "recharge", "gtfs", "cargo",
+    "autopartage", "trottinette", "accessibilite", "itineraire", "borne",
+    "tramway", "logistique", "comptage", "billettique", "navette", "lyon",
+    "velo cargo", "donnees ouvertes", "guide", "capteur", "temps reel",
+]  # fmt: skip
+
+
+def setup_django(database: str) -> None:
+    """Configure Django with this folder's settings against ``database``."""
+    os.environ["DATABASE_URL"] = database
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    os.environ.setdefault("FABRIQUE_DATA_DIR", tempfile.mkdtemp(prefix="benchcat-"))
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
+    import django
+
+    django.setup()
+
+
+# --------------------------------------------------------------------- prepare
+
+
+def prepare(args: argparse.Namespace) -> None:
+    setup_django(args.database)
+    from django.core.management import call_command
+
+    from fabrique.catalog.models import Commons
+
+    call_command("migrate", interactive=False, verbosity=0)
+    existing = Commons.objects.count()
+    if existing >= args.commons and not args.force:
+        print(f"{existing} commons already there; use --force to reload")
+    else:
+        started = time.perf_counter()
+        generate(commons=args.commons, actors=args.actors, seed=args.seed)
+        print(f"loaded in {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    reindex()
+    print(f"search index built in {time.perf_counter() - started:.0f} s")
+    analyse()
+
+
+def generate(*, commons: int, actors: int, seed: int) -> None:
+    """Fill the catalogue, with this folder's generator when it exists."""
+    try:
+        import generate as catalogue_generator  # type: ignore[import-not-found]
+    except ImportError:
+        catalogue_generator = None
+    if catalogue_generator is not None and hasattr(catalogue_generator, "generate"):
+        catalogue_generator.generate(commons=commons, actors=actors, seed=seed)
+        return
+    import bulk_fill  # type: ignore[import-not-found]
+
+    bulk_fill.fill(commons=commons, actors=actors, seed=seed)
+
+
+def reindex() -> None:
+    """Build the search index of every commons (bulk loads skip signals)."""
+    try:
+        from fabrique.core import search  # type: ignore[attr-defined]
+    except ImportError:
+        print("no search backend yet: index not built")
+        return
+    for name in ("reindex_all", "rebuild", "reindex"):
+        function = getattr(search, name, None)
+        if callable(function):
+            function()
+            return
+    print("search backend has no reindex function: index not built")
+
+
+def analyse() -> None:
+    """Refresh the planner's statistics after a bulk load."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+# ------------------------------------------------------------------------- run
+
+
+def run(args: argparse.Namespace) -> None:
+    setup_django(args.database)
+    from django.db import connection
+
+    from fabrique.catalog.models import Commons
+
+    total = Commons.objects.count()
+    rng = random.Random(args.seed)
+    ids = list(Commons.objects.filter(hidden=False).values_list("pk", flat=True))
+    sample = rng.sample(ids, min(2000, len(ids)))
+    slugs = list(Commons.objects.filter(pk__in=sample).values_list("slug", flat=True))
+    vendor = connection.vendor
+    connection.close()
+
+    port = args.port or _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with _server(args, port) as server_log:
+        _wait_ready(base + "/bench/bare/", server_log)
+        scenarios = _scenarios(base, slugs, rng)
+        results = {}
+        for name, paths in scenarios.items():
+            results[name] = _measure(base, name, paths, args)
+    report = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "database": vendor,
+        "commons": total,
+        "workers": args.workers,
+        "connections": args.connections,
+        "duration_s": args.duration,
+        "load_average_before": os.getloadavg()[0],
+        "results": results,
+    }
+    _print(report)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+
+
+def _scenarios(base: str, slugs: list[str], rng: random.Random) -> dict[str, list]:
+    """The URL lists of each measured page, probed so none measures an error."""
+    from django.urls import NoReverseMatch, reverse
+
+    from fabrique.catalog.models import Kind, Maturity, Theme
+
+    list_url = reverse("catalog:commons_list")
+    try:
+        api_url = reverse("api-1:commons_list")
+    except NoReverseMatch:
+        api_url = "/api/1/commons/"
+    queries = [urllib.request.quote(term) for term in SEARCH_TERMS]
+    search = [f"{api_url}?q={q}" for q in queries]
+    if _status(base + search[0]) != 200:
+        print(f"{api_url} does not answer yet: search measured on the list page")
+        search = [f"{list_url}?q={q}" for q in queries]
+    themes = list(Theme.objects.values_list("slug", flat=True)) or [""]
+    facets = []
+    for _ in range(200):
+        filters = [
+            ("kind", rng.choice(Kind.values)),
+            ("maturity", rng.choice(Maturity.values)),
+            ("theme", rng.choice(themes)),
+            ("q", rng.choice(SEARCH_TERMS)),
+            ("sort", rng.choice(["relevance", "updated", "title"])),
+            ("page", str(rng.randint(1, 5))),
+        ]
+        chosen = rng.sample(filters, rng.randint(1, 3))
+        query = "&".join(f"{k}={urllib.request.quote(v)}" for k, v in chosen)
+        facets.append(f"{list_url}?{query}")
+    commons = [reverse("catalog:commons", args=[slug]) for slug in slugs]
+    scenarios = {
+        "bare view": ["/bench/bare/"],
+        "search": search,
+        "list with facets": facets,
+        "commons page": commons,
+    }
+    for name, paths in scenarios.items():
+        bad = [p for p in paths[:20] if _status(base + p) != 200]
+        if bad:
+            raise SystemExit(f"{name}: {bad[0]} does not answer 200; fix it first")
+    return scenarios
+
+
+def _measure(base: str, name: str, paths: list[str], args) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.write("\n".join(paths) + "\n")
+    command = [
+        WRK, "--threads", "1", "--connections", str(args.connections),
+        "--timeout", "10s", "--script", str(HERE / "report.lua"),
+    ]  # fmt: skip
+    try:
+        warm = [*command, "--duration", f"{args.warmup}s", base, "--", listing.name]
+        subprocess.run(warm, check=True, capture_output=True)
+        measured = [*command, "--duration", f"{args.duration}s", base]
+        done = subprocess.run(
+            [*measured, "--", listing.name], check=True, capture_output=True, text=True
+        )
+    finally:
+        os.unlink(listing.name)
+    match = re.search(r"^RESULT (\{.*\})$", done.stdout, re.MULTILINE)
+    if not match:
+        raise SystemExit(f"wrk gave no result for {name}:\n{done.stdout}")
+    raw = json.loads(match.group(1))
+    errors = sum(raw[k] for k in raw if k.endswith("_errors") or k == "timeouts")
+    seconds = raw["duration_us"] / 1e6
+    result = {
+        "paths": len(paths),
+        "requests": raw["requests"],
+        "rps": raw["requests"] / seconds,
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "errors": errors,
+        "kb_per_response": raw["bytes"] / max(raw["requests"], 1) / 1024,
+    }
+    print(
+        f"  {name:<18} {result['rps']:7.1f} req/s  p50 {result['p50_ms']:6.1f} ms"
+        f"  p95 {result['p95_ms']:6.1f} ms  errors {errors}",
+        flush=True,
+    )
+    return result
+
+
+def _print(report: dict) -> None:
+    results = report["results"]
+    bare = results["bare view"]["rps"]
+    print(
+        f"\n{report['date']} · {report['database']} · {report['commons']} commons · "
+        f"{report['workers']} workers · wrk {report['connections']} connections, "
+        f"{report['duration_s']} s"
+    )
+    print("| page | req/s | p50 ms | p95 ms | p99 ms | errors | req/s ÷ bare |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, r in results.items():
+        print(
+            f"| {name} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+            f"{r['p99_ms']:.1f} | {r['errors']} | {r['rps'] / bare:.0%} |"
+        )
+
+
+@contextlib.contextmanager
+def _server(args: argparse.Namespace, port: int) -> Iterator[Path]:
+    """Run ``fabrique serve`` in production mode; stop it on exit."""
+    data_dir = Path(tempfile.mkdtemp(prefix="benchcat-serve-"))
+    log = data_dir / "server.log"
+    python_path = [str(HERE), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database,
+        "DJANGO_SETTINGS_MODULE": SETTINGS,
+        "PYTHONPATH": os.pathsep.join(python_path),
+        "FABRIQUE_ENV": "production",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "FABRIQUE_DATA_DIR": str(data_dir),
+        "LOG_LEVEL": "ERROR",
+    }
+    fabrique = Path(sys.executable).with_name("fabrique")
+    command = [
+        str(fabrique), "serve", "--no-migrate", "--workers", str(args.workers),
+        "--bind", f"127.0.0.1:{port}",
+    ]  # fmt: skip
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        yield log
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _wait_ready(url: str, log: Path) -> None:
+    for _ in range(120):
+        if _status(url) == 200:
+            return
+        time.sleep(0.5)
+    raise SystemExit(f"the server did not start:\n{log.read_text()[-3000:]}")
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in ("prepare", "run"):
+        sub = commands.add_parser(name)
+        sub.add_argument("--database", required=True, help="a DATABASE_URL")
+        sub.add_argument("--seed", type=int, default=2026)
+    prep = commands.choices["prepare"]
+    prep.add_argument("--commons", type=int, default=100_000)
+    prep.add_argument("--actors", type=int, default=20_000)
+    prep.add_argument("--force", action="store_true", help="load even if filled")
+    bench = commands.choices["run"]
+    bench.add_argument("--workers", type=int, default=2)
+    bench.add_argument("--connections", type=int, default=4)
+    bench.add_argument("--duration", type=int, default=15, help="seconds per page")
+    bench.add_argument("--warmup", type=int, default=3, help="seconds per page")
+    bench.add_argument("--port", type=int, default=0)
+    bench.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+    {"prepare": prepare, "run": run}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
