@@ -100,18 +100,18 @@ def generate(*, commons: int, actors: int, seed: int) -> None:
 
 
 def reindex() -> None:
-    """Build the search index of every commons (bulk loads skip signals)."""
+    """Build the search index of every type (bulk loads skip the signals)."""
     try:
-        from fabrique.core import search  # type: ignore[attr-defined]
+        from fabrique.core.search.index import rebuild
     except ImportError:
-        print("no search backend yet: index not built")
+        print("no search index in this version: not built")
         return
-    for name in ("reindex_all", "rebuild", "reindex"):
-        function = getattr(search, name, None)
-        if callable(function):
-            function()
-            return
-    print("search backend has no reindex function: index not built")
+
+    def progress(name: str, done: int, total: int) -> None:
+        if done == total or done % 20_000 == 0:
+            print(f"  indexed {done}/{total} {name}", flush=True)
+
+    rebuild(progress=progress)
 
 
 def analyse() -> None:
