@@ -1,6 +1,71 @@
-from django.http import HttpRequest, HttpResponse
+"""Site-wide pages: home, and the Markdown preview used by every form."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fabrique.catalog.models import Commons, CommunityMembership, Need
+from fabrique.core.markdown import render_markdown
+
+PREVIEW_MAX_CHARS = 100_000
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {})
+    """What Fabrique is, a search box, latest commons, open needs, communities."""
+    visible = Commons.objects.filter(hidden=False)
+    since = timezone.now() - timezone.timedelta(days=90)
+    active = CommunityMembership.Status.ACTIVE
+    communities = (
+        visible.annotate(
+            members=Count("memberships", filter=Q(memberships__status=active)),
+            recent=Count(
+                "memberships",
+                filter=Q(memberships__status=active, memberships__updated__gte=since),
+            ),
+            last_joined=Max("memberships__updated"),
+        )
+        .filter(members__gte=2)
+        .order_by("-recent", "-members", "-last_joined")[:6]
+    )
+    context = {
+        "latest": visible.prefetch_related("themes").order_by("-created")[:6],
+        "needs": Need.objects.filter(status=Need.Status.OPEN, commons__hidden=False)
+        .select_related("commons")
+        .order_by("-created")[:6],
+        "communities": communities,
+        "counts": {
+            "commons": visible.count(),
+            "needs": Need.objects.filter(
+                status=Need.Status.OPEN, commons__hidden=False
+            ).count(),
+        },
+    }
+    return render(request, "home.html", context)
+
+
+@require_POST
+def markdown_preview(request: HttpRequest) -> HttpResponse:
+    """Render the posted Markdown field to sanitised HTML (htmx partial).
+
+    The field to render is named by ``field`` (the textarea's own name is
+    posted along with it), so one endpoint serves every form.
+    """
+    if not request.user.is_authenticated:
+        return HttpResponseForbidden(_("Sign in to preview."))
+    field = request.POST.get("field", "")
+    source = request.POST.get(field, "") if field else ""
+    too_long = len(source) > PREVIEW_MAX_CHARS
+    return render(
+        request,
+        "core/markdown_preview.html",
+        {
+            "html": "" if too_long else render_markdown(source),
+            "too_long": too_long,
+            "limit": PREVIEW_MAX_CHARS,
+        },
+    )
