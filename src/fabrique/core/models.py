@@ -186,3 +186,7 @@ class AuditLog(GenericTarget):
 
     def __str__(self) -> str:
         return f"{self.action} on {self.content_type_id}:{self.object_id}"
+
+
+# The search index tables (documents, facets) live with the search package.
+from fabrique.core.search.models import SearchDocument, SearchFacet  # noqa: E402, F401
