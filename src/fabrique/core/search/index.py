@@ -1,0 +1,131 @@
+"""Writing the index: reindex or remove objects, rebuild whole types.
+
+Documents are replaced, never patched: reindexing an object deletes its
+document and inserts the new one, in the caller's transaction, so the index
+is exactly as current as the data it was built from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from django.db import transaction
+
+from fabrique.core.search.backends import get_backend
+from fabrique.core.search.models import SearchDocument, SearchFacet
+from fabrique.core.search.registry import Document, get_type, types
+from fabrique.core.search.text import fold
+
+TITLE_CHARS = SearchDocument._meta.get_field("title").max_length or 300
+SUMMARY_CHARS = SearchDocument._meta.get_field("summary").max_length or 500
+VALUE_CHARS = SearchFacet._meta.get_field("value").max_length or 100
+
+
+def reindex(type_name: str, pks: Iterable[int]) -> int:
+    """Rebuild the documents of these objects; missing or hidden ones go away.
+
+    Returns the number of documents written.
+    """
+    indexable = get_type(type_name)
+    wanted = sorted({int(pk) for pk in pks if pk is not None})
+    if not wanted:
+        return 0
+    built: list[tuple[int, Document]] = []
+    with transaction.atomic():
+        for obj in indexable.objects().filter(pk__in=wanted):
+            document = indexable.build(obj)
+            if document is not None:
+                built.append((obj.pk, document))
+        remove(type_name, wanted)
+        _insert(type_name, built)
+    return len(built)
+
+
+def remove(type_name: str, pks: Iterable[int]) -> None:
+    """Delete the documents of these objects."""
+    wanted = [int(pk) for pk in pks]
+    ids = list(
+        SearchDocument.objects.filter(type=type_name, object_id__in=wanted)
+        .values_list("pk", flat=True)
+    )  # fmt: skip
+    if not ids:
+        return
+    with transaction.atomic():
+        get_backend().delete(ids)
+        SearchFacet.objects.filter(document_id__in=ids).delete()
+        SearchDocument.objects.filter(pk__in=ids).delete()
+
+
+def rebuild(
+    type_names: Sequence[str] | None = None,
+    *,
+    batch_size: int = 1000,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, int]:
+    """Rebuild the index of some types (all by default) from the database.
+
+    ``progress(type_name, done, total)`` is called after each batch. Returns
+    the number of documents per type.
+    """
+    names = list(type_names) if type_names else sorted(types())
+    counts: dict[str, int] = {}
+    backend = get_backend()
+    for name in names:
+        indexable = get_type(name)
+        with transaction.atomic():
+            backend.delete_type(name)
+            SearchFacet.objects.filter(document__type=name).delete()
+            SearchDocument.objects.filter(type=name).delete()
+            queryset = indexable.objects().order_by("pk")
+            total = queryset.count()
+            done = written = 0
+            batch: list[tuple[int, Document]] = []
+            for obj in queryset.iterator(chunk_size=batch_size):
+                done += 1
+                document = indexable.build(obj)
+                if document is not None:
+                    batch.append((obj.pk, document))
+                if len(batch) >= batch_size:
+                    written += _insert(name, batch)
+                    batch = []
+                    if progress:
+                        progress(name, done, total)
+            written += _insert(name, batch)
+            if progress:
+                progress(name, done, total)
+        counts[name] = written
+    return counts
+
+
+def _insert(type_name: str, built: Sequence[tuple[int, Document]]) -> int:
+    if not built:
+        return 0
+    rows = SearchDocument.objects.bulk_create(
+        [
+            SearchDocument(
+                type=type_name,
+                object_id=pk,
+                title=doc.title[:TITLE_CHARS],
+                sort_title=fold(doc.title)[:TITLE_CHARS],
+                summary=doc.summary[:SUMMARY_CHARS],
+                url=doc.url,
+                updated=doc.updated,
+                text_a=doc.text_a,
+                text_b=doc.text_b,
+                text_c=doc.text_c,
+            )
+            for pk, doc in built
+        ]
+    )
+    facets = [
+        SearchFacet(document_id=row.pk, name=name, value=value[:VALUE_CHARS])
+        for row, (_, doc) in zip(rows, built, strict=True)
+        for name, values in doc.facets.items()
+        for value in dict.fromkeys(values)
+        if value
+    ]
+    SearchFacet.objects.bulk_create(facets, batch_size=2000)
+    get_backend().write(
+        [(row.pk, doc) for row, (_, doc) in zip(rows, built, strict=True)]
+    )
+    return len(rows)

@@ -1,0 +1,379 @@
+"""The search service: one function for pages and the API.
+
+``search("velo partage", types=["commons"], filters={"kind": ["software"]})``
+returns a :class:`SearchResult`; see :func:`search` for its exact shape.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+
+from fabrique.core.search.backends import Match, get_backend
+from fabrique.core.search.models import SearchDocument, SearchFacet
+from fabrique.core.search.registry import Facet
+from fabrique.core.search.registry import types as registered_types
+from fabrique.core.search.text import parse_query
+
+SORTS = ("relevance", "updated", "title")
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 10_000
+MAX_FILTER_VALUES = 50
+
+
+class SearchError(ValueError):
+    """A search request is invalid; ``field`` names the faulty parameter."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A facet value with its display label."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class FacetResult:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class Hit:
+    type: str
+    id: int
+    title: str
+    summary: str
+    url: str
+    updated: datetime
+    score: float | None
+    facets: dict[str, list[Tag]]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    types: list[str]
+    filters: dict[str, list[str]]
+    sort: str
+    page: int
+    page_size: int
+    total: int
+    hits: list[Hit]
+    facets: list[FacetResult]
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page < self.num_pages else None
+
+    @property
+    def previous_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data (datetimes left to the encoder)."""
+        data = asdict(self)
+        data.update(
+            num_pages=self.num_pages,
+            next_page=self.next_page,
+            previous_page=self.previous_page,
+        )
+        return data
+
+
+def search(
+    query: str = "",
+    *,
+    types: Sequence[str] | None = None,
+    filters: Mapping[str, Sequence[str]] | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = 20,
+) -> SearchResult:
+    """Search the index: full text, facet filters, sort and one page of hits.
+
+    - ``query``: what the user typed; any text is safe (operators are plain
+      words, the last word matches as a prefix unless followed by a space).
+      Empty: every document of the types, filtered.
+    - ``types``: type names (``"commons"``, ``"actor"``, see
+      ``registry.types()``); all by default.
+    - ``filters``: facet name → accepted values. Values of one facet are
+      alternatives (OR), facets combine (AND). Facet names are those of the
+      types searched: ``kind``, ``theme`` (slug), ``maturity``, ``licence``,
+      ``needs`` (``"open"``), ``actor_type``.
+    - ``sort``: ``relevance`` (best first; most recently updated first for an
+      empty query), ``updated`` (newest first) or ``title`` (A→Z, accents
+      ignored).
+    - ``page`` from 1, ``page_size`` from 1 to 100. A page past the end has no
+      hits but the right ``total``.
+
+    Raises :class:`SearchError` (a ``ValueError``) naming the parameter for an
+    unknown type, facet or sort, or a page out of range.
+
+    Returns a :class:`SearchResult`::
+
+        query      normalised query ("velo partage*")
+        types      type names searched; filters: the filters applied
+        sort, page, page_size
+        total      number of matching documents
+        num_pages, next_page, previous_page (None at the ends)
+        hits       list of Hit: type, id (the object's primary key), title,
+                   summary, url, updated (aware datetime), score (float, higher
+                   is better; None without a query), facets {name: [Tag(value,
+                   label)]}
+        facets     list of FacetResult(name, label, values=[FacetValue(value,
+                   label, count, selected)]), counts by value, largest first.
+                   A facet's counts ignore its own filter, so alternatives
+                   stay visible; selected values are always listed.
+
+    ``result.as_dict()`` gives the same as plain data.
+    """
+    parsed = parse_query(query)
+    type_names = _check_types(types)
+    facets = _facets_of(type_names)
+    applied = _check_filters(filters, facets)
+    if sort not in SORTS:
+        raise SearchError("sort", f"{sort!r} is not one of {', '.join(SORTS)}")
+    if not isinstance(page, int) or not 1 <= page <= MAX_PAGE:
+        raise SearchError("page", f"must be an integer from 1 to {MAX_PAGE}")
+    if not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise SearchError("page_size", f"must be an integer from 1 to {MAX_PAGE_SIZE}")
+
+    match = get_backend().match(parsed) if parsed else None
+    total = _count(type_names, match, applied)
+    rows = _hits(type_names, match, applied, sort, page, page_size) if total else []
+    counts = _facet_counts(type_names, match, applied, facets) if total else {}
+    hit_facets = _hit_facets([document.pk for document, _ in rows])
+
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for name, values in applied.items():
+        wanted[name].update(values)
+    for name, by_value in counts.items():
+        wanted[name].update(by_value)
+    for by_name in hit_facets.values():
+        for name, values in by_name.items():
+            wanted[name].update(values)
+    labels = {
+        name: facets[name].labels(sorted(values)) if name in facets else {}
+        for name, values in wanted.items()
+    }
+
+    hits = [
+        Hit(
+            type=document.type,
+            id=document.object_id,
+            title=document.title,
+            summary=document.summary,
+            url=document.url,
+            updated=document.updated,
+            score=float(score) if score is not None else None,
+            facets={
+                name: [Tag(v, labels[name].get(v, v)) for v in values]
+                for name, values in hit_facets.get(document.pk, {}).items()
+            },
+        )
+        for document, score in rows
+    ]
+    facet_results = []
+    for name, facet in facets.items():
+        by_value = counts.get(name, {})
+        selected = applied.get(name, [])
+        ordered = sorted(by_value.items(), key=lambda item: (-item[1], item[0]))
+        shown = [value for value, _ in ordered[: facet.limit]]
+        shown += [value for value in selected if value not in shown]
+        values = [
+            FacetValue(
+                value=value,
+                label=labels.get(name, {}).get(value, value),
+                count=by_value.get(value, 0),
+                selected=value in selected,
+            )
+            for value in shown
+        ]
+        facet_results.append(
+            FacetResult(name=name, label=str(facet.label), values=values)
+        )
+    return SearchResult(
+        query=parsed.text,
+        types=type_names,
+        filters=applied,
+        sort=sort,
+        page=page,
+        page_size=page_size,
+        total=total,
+        hits=hits,
+        facets=facet_results,
+    )
+
+
+def _check_types(types: Sequence[str] | None) -> list[str]:
+    known = registered_types()
+    if types is None or (not isinstance(types, str) and not list(types)):
+        return sorted(known)
+    if isinstance(types, str):
+        types = [types]
+    unknown = [name for name in types if name not in known]
+    if unknown:
+        raise SearchError(
+            "types",
+            f"unknown type {unknown[0]!r} (known: {', '.join(sorted(known))})",
+        )
+    return sorted(set(types))
+
+
+def _facets_of(type_names: Sequence[str]) -> dict[str, Facet]:
+    known = registered_types()
+    facets: dict[str, Facet] = {}
+    for name in type_names:
+        for facet in known[name].facets:
+            facets.setdefault(facet.name, facet)
+    return facets
+
+
+def _check_filters(
+    filters: Mapping[str, Sequence[str]] | None, facets: Mapping[str, Facet]
+) -> dict[str, list[str]]:
+    applied: dict[str, list[str]] = {}
+    for name, values in (filters or {}).items():
+        if name not in facets:
+            known = ", ".join(facets) or "none"
+            raise SearchError(
+                "filters", f"unknown facet {name!r} for these types (known: {known})"
+            )
+        if isinstance(values, str):
+            values = [values]
+        cleaned = list(dict.fromkeys(str(value)[:100] for value in values if value))
+        if len(cleaned) > MAX_FILTER_VALUES:
+            raise SearchError(
+                "filters", f"facet {name!r}: at most {MAX_FILTER_VALUES} values"
+            )
+        if cleaned:
+            applied[name] = cleaned
+    return applied
+
+
+def _where(
+    type_names: Sequence[str],
+    match: Match | None,
+    filters: Mapping[str, Sequence[str]],
+    *,
+    skip: str | None = None,
+) -> tuple[str, list[object]]:
+    """FROM … WHERE … over documents ``d``, with its parameters."""
+    sql = "FROM core_searchdocument d"
+    params: list[object] = []
+    conditions = [f"d.type IN ({', '.join(['%s'] * len(type_names))})"]
+    condition_params: list[object] = list(type_names)
+    if match is not None:
+        if match.join:
+            sql += f" {match.join}"
+            params.extend(match.join_params)
+        conditions.append(match.where)
+        condition_params.extend(match.where_params)
+    for name, values in filters.items():
+        if name == skip:
+            continue
+        marks = ", ".join(["%s"] * len(values))
+        conditions.append(
+            "d.id IN (SELECT document_id FROM core_searchfacet "  # noqa: S608
+            f"WHERE name = %s AND value IN ({marks}))"
+        )
+        condition_params.extend([name, *values])
+    return f"{sql} WHERE {' AND '.join(conditions)}", params + condition_params
+
+
+def _count(
+    type_names: Sequence[str], match: Match | None, filters: Mapping[str, Sequence[str]]
+) -> int:
+    where, params = _where(type_names, match, filters)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) {where}", params)
+        return int(cursor.fetchone()[0])
+
+
+def _hits(
+    type_names: Sequence[str],
+    match: Match | None,
+    filters: Mapping[str, Sequence[str]],
+    sort: str,
+    page: int,
+    page_size: int,
+) -> list[tuple[SearchDocument, float | None]]:
+    where, params = _where(type_names, match, filters)
+    score, score_params = ("NULL", []) if match is None else (
+        match.score, list(match.score_params)
+    )  # fmt: skip
+    if sort == "title":
+        order = "d.sort_title ASC, d.id ASC"
+    elif sort == "relevance" and match is not None:
+        order = "score DESC, d.updated DESC, d.id DESC"
+    else:
+        order = "d.updated DESC, d.id DESC"
+    sql = f"SELECT d.id, {score} AS score {where} ORDER BY {order} LIMIT %s OFFSET %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*score_params, *params, page_size, (page - 1) * page_size])
+        ranked = cursor.fetchall()
+    documents = SearchDocument.objects.in_bulk([pk for pk, _ in ranked])
+    return [(documents[pk], score) for pk, score in ranked if pk in documents]
+
+
+def _facet_counts(
+    type_names: Sequence[str],
+    match: Match | None,
+    filters: Mapping[str, Sequence[str]],
+    facets: Mapping[str, Facet],
+) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    groups: list[tuple[list[str], str | None]] = []
+    shared = [name for name in facets if name not in filters]
+    if shared:
+        groups.append((shared, None))
+    groups.extend(([name], name) for name in facets if name in filters)
+    with connection.cursor() as cursor:
+        for names, skip in groups:
+            where, params = _where(type_names, match, filters, skip=skip)
+            marks = ", ".join(["%s"] * len(names))
+            cursor.execute(
+                # Only placeholders and backend SQL are interpolated.
+                "SELECT f.name, f.value, COUNT(*) FROM core_searchfacet f "  # noqa: S608
+                f"WHERE f.name IN ({marks}) AND f.document_id IN (SELECT d.id {where}) "
+                "GROUP BY f.name, f.value",
+                [*names, *params],
+            )
+            for name, value, count in cursor.fetchall():
+                counts[name][value] = int(count)
+    return counts
+
+
+def _hit_facets(ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
+    found: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    if ids:
+        rows = SearchFacet.objects.filter(document_id__in=ids).order_by("pk")
+        for document_id, name, value in rows.values_list(
+            "document_id", "name", "value"
+        ):
+            found[document_id][name].append(value)
+    return {key: dict(value) for key, value in found.items()}
