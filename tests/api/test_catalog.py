@@ -1,0 +1,216 @@
+"""Catalogue routes: commons, actors and themes (``fabrique.catalog.api``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fabrique.catalog.models import Actor, Commons, CommunityMembership, Need
+from fabrique.core.models import Activity
+from fabrique.core.revisions import revisions_of
+from tests.catalog.factories import make_actor, make_commons, make_theme
+
+pytestmark = pytest.mark.django_db
+
+
+def new_commons(**overrides):
+    body = {
+        "title": "Vélo cargo libre",
+        "summary": "Des plans ouverts de vélo cargo.",
+        "kind": "hardware",
+        "description": "Plans **CAO** et notices.",
+        "tags": ["cargo", "vélo"],
+        "licence": "CERN-OHL-S-2.0",
+        "maturity": "prototype",
+        "links": {"repository": "https://example.org/cargo"},
+        "pillars": {"governance": "Un comité ouvert."},
+    }
+    body.update(overrides)
+    return body
+
+
+def test_creating_a_commons_stores_revision_one_and_makes_the_caller_holder(
+    as_owner, owner
+):
+    make_theme("Vélo", slug="velo")
+    response = as_owner.post("/api/1/commons/", new_commons(themes=["velo"]))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["slug"] == "velo-cargo-libre"
+    assert body["revision"] == 1
+    assert body["themes"] == ["velo"]
+    assert body["links"]["repository"] == "https://example.org/cargo"
+    assert body["pillars"]["governance"] == "Un comité ouvert."
+    assert "<strong>CAO</strong>" in body["description_html"]
+    commons = Commons.objects.get(slug="velo-cargo-libre")
+    assert revisions_of(commons).count() == 1
+    assert CommunityMembership.objects.get(commons=commons).user == owner
+    assert Activity.objects.filter(object_id=commons.pk, verb="created").exists()
+
+
+def test_creating_a_commons_with_an_unknown_theme_names_the_field(as_owner):
+    response = as_owner.post("/api/1/commons/", new_commons(themes=["nowhere"]))
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "themes"
+    assert not Commons.objects.exists()
+
+
+def test_commons_description_in_the_api_is_sanitised(as_owner):
+    hostile = "<script>alert(1)</script>[x](javascript:alert(1)) <img onerror=x>"
+    response = as_owner.post("/api/1/commons/", new_commons(description=hostile))
+    html = response.json()["description_html"]
+    assert "<script" not in html
+    assert 'href="javascript' not in html
+    assert "<img" not in html
+
+
+def test_a_commons_is_read_by_anyone(anonymous):
+    commons = make_commons()
+    response = anonymous.get(f"/api/1/commons/{commons.slug}/")
+    assert response.status_code == 200
+    assert response.json()["title"] == commons.title
+    assert response.json()["url"].endswith(f"/communs/{commons.slug}/")
+
+
+def test_hidden_commons_are_left_out_of_reads_except_for_moderators(
+    anonymous, as_moderator
+):
+    shown = make_commons(title="Visible")
+    hidden = make_commons(title="Caché")
+    Commons.objects.filter(pk=hidden.pk).update(hidden=True)
+    listed = [c["slug"] for c in anonymous.get("/api/1/commons/").json()["data"]]
+    assert listed == [shown.slug]
+    assert anonymous.get(f"/api/1/commons/{hidden.slug}/").status_code == 404
+    assert as_moderator.get(f"/api/1/commons/{hidden.slug}/").status_code == 200
+
+
+def test_editing_a_commons_from_the_current_revision_saves_a_new_one(as_stranger):
+    commons = make_commons()
+    response = as_stranger.patch(
+        f"/api/1/commons/{commons.slug}/",
+        {"base_revision": 1, "summary": "Un meilleur résumé", "comment": "clarté"},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["revision"] == 2
+    assert response.json()["summary"] == "Un meilleur résumé"
+    latest = revisions_of(commons).first()
+    assert latest.comment == "clarté"
+    assert latest.content["summary"] == "Un meilleur résumé"
+
+
+def test_an_edit_from_a_stale_revision_gets_409_with_the_current_number(
+    as_owner, as_stranger
+):
+    commons = make_commons()
+    first = as_owner.patch(
+        f"/api/1/commons/{commons.slug}/", {"base_revision": 1, "summary": "A"}
+    )
+    assert first.status_code == 200
+    second = as_stranger.patch(
+        f"/api/1/commons/{commons.slug}/", {"base_revision": 1, "summary": "B"}
+    )
+    assert second.status_code == 409
+    error = second.json()["error"]
+    assert error["code"] == "edit_conflict"
+    assert error["details"] == {"base_revision": 1, "current_revision": 2}
+    commons.refresh_from_db()
+    assert commons.summary == "A"
+    assert revisions_of(commons).count() == 2
+
+
+def test_an_edit_can_replace_the_themes_or_leave_them(as_owner):
+    velo = make_theme("Vélo", slug="velo")
+    bus = make_theme("Bus", slug="bus")
+    commons = make_commons(themes=[velo])
+    url = f"/api/1/commons/{commons.slug}/"
+    kept = as_owner.patch(url, {"base_revision": 1, "title": "Nouveau titre"})
+    assert kept.json()["themes"] == ["velo"]
+    replaced = as_owner.patch(url, {"base_revision": 2, "themes": ["bus"]})
+    assert replaced.json()["themes"] == [bus.slug]
+
+
+def test_only_holders_delete_a_commons(as_owner, as_stranger, owner):
+    commons = make_commons(user=owner)
+    url = f"/api/1/commons/{commons.slug}/"
+    assert as_stranger.delete(url).status_code == 403
+    assert Commons.objects.filter(pk=commons.pk).exists()
+    assert as_owner.delete(url).status_code == 204
+    assert not Commons.objects.filter(pk=commons.pk).exists()
+    assert revisions_of(commons).exists(), "history outlives the commons"
+
+
+def test_commons_filters_narrow_the_list(anonymous):
+    velo = make_theme("Vélo", slug="velo")
+    data = make_commons(title="Flux GBFS", kind="data", themes=[velo])
+    make_commons(title="Logiciel", kind="software", licence="AGPL-3.0-or-later")
+    Need.objects.create(commons=data, title="Testeurs", help_kind="testers")
+
+    def slugs(**params):
+        return [
+            c["slug"] for c in anonymous.get("/api/1/commons/", **params).json()["data"]
+        ]
+
+    assert slugs(kind="data") == [data.slug]
+    assert slugs(theme="velo") == [data.slug]
+    assert slugs(has_open_needs="true") == [data.slug]
+    assert slugs(licence="agpl-3.0-or-later") == ["logiciel"]
+    assert slugs(q="logiciel") == ["logiciel"]
+    assert slugs(sort="title") == ["flux-gbfs", "logiciel"]
+
+
+def test_an_unknown_kind_filter_is_a_validation_error(anonymous):
+    response = anonymous.get("/api/1/commons/", kind="spaceship")
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "kind"
+
+
+def test_actors_are_created_with_places_and_edited_with_base_revision(as_owner):
+    response = as_owner.post(
+        "/api/1/actors/",
+        {
+            "name": "Roue Libre",
+            "type": "association",
+            "skills": ["réparation"],
+            "places": [{"name": "Atelier", "city": "Lyon", "lat": 45.76, "lon": 4.83}],
+        },
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["places"][0]["city"] == "Lyon"
+    edited = as_owner.patch(
+        f"/api/1/actors/{body['slug']}/",
+        {"base_revision": body["revision"], "summary": "Ateliers vélo"},
+    )
+    assert edited.status_code == 200
+    assert edited.json()["revision"] == body["revision"] + 1
+
+
+def test_a_place_outside_the_globe_is_refused(as_owner):
+    response = as_owner.post(
+        "/api/1/actors/",
+        {"name": "X", "type": "lab", "places": [{"name": "P", "lat": 91, "lon": 0}]},
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "places.0.lat"
+    assert not Actor.objects.exists()
+
+
+def test_only_an_actors_admins_delete_it(as_owner, as_stranger, owner):
+    actor = make_actor(user=owner)
+    url = f"/api/1/actors/{actor.slug}/"
+    assert as_stranger.delete(url).status_code == 403
+    assert as_owner.delete(url).status_code == 204
+    assert not Actor.objects.filter(pk=actor.pk).exists()
+
+
+def test_actors_list_filters_by_type(anonymous):
+    make_actor(name="Labo", type="lab")
+    make_actor(name="Ville", type="territory")
+    body = anonymous.get("/api/1/actors/", type="lab").json()
+    assert [a["name"] for a in body["data"]] == ["Labo"]
+
+
+def test_themes_are_read_only(anonymous, as_owner):
+    theme = make_theme("Covoiturage", slug="covoiturage")
+    assert anonymous.get("/api/1/themes/").json()["data"][0]["slug"] == theme.slug
+    assert anonymous.get("/api/1/themes/covoiturage/").json()["name"] == "Covoiturage"
+    assert as_owner.post("/api/1/themes/", {"slug": "x"}).status_code == 405
