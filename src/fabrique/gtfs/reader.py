@@ -1,0 +1,353 @@
+"""Read a feed's CSV files into DuckDB tables, reporting every problem.
+
+Each GTFS file becomes one table named after it (``stop_times``) with every
+column of the reference (absent ones are NULL), values trimmed, empty values
+NULL, and ``__row``, the CSV row number (the header is row 1). Clean files go
+through DuckDB's parallel CSV reader; a file it refuses (ragged rows, broken
+quotes, blank lines, NUL bytes) is re-read row by row in Python so that each
+problem becomes a notice with its row, and the good rows are still loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from fabrique.gtfs import spec
+from fabrique.gtfs.notices import Notices
+from fabrique.gtfs.rules import reading as R
+from fabrique.gtfs.rules.registry import Rule
+from fabrique.gtfs.schema import FileSpec, Presence
+from fabrique.gtfs.sources import Source, SourceFile
+
+WHITESPACE = " \t"
+Progress = Callable[[str], None]
+
+
+def ident(name: str) -> str:
+    """Quote an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """Quote an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass
+class LoadedFile:
+    """A file as loaded: its header, which reference columns it had, its rows."""
+
+    name: str
+    header: list[str]
+    present: set[str] = field(default_factory=set)
+    rows: int = 0
+
+
+@dataclass
+class Feed:
+    """A feed loaded into DuckDB; one table per GTFS file of the reference."""
+
+    con: duckdb.DuckDBPyConnection
+    source: Source
+    files: dict[str, LoadedFile] = field(default_factory=dict)
+
+    def rows(self, name: str) -> int:
+        loaded = self.files.get(name)
+        return loaded.rows if loaded else 0
+
+    def present(self, name: str) -> bool:
+        return name in self.source.files
+
+    def has_column(self, name: str, column: str) -> bool:
+        loaded = self.files.get(name)
+        return loaded is not None and column in loaded.present
+
+    def table(self, name: str) -> str:
+        return ident(spec.BY_NAME[name].table)
+
+
+class Reader:
+    """Load the files of a :class:`Source` into a DuckDB connection."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        source: Source,
+        notices: Notices,
+        *,
+        progress: Progress | None = None,
+    ) -> None:
+        self.con = con
+        self.source = source
+        self.notices = notices
+        self.feed = Feed(con, source)
+        self.progress = progress or (lambda _message: None)
+
+    def emit(self, rule: Rule, **context: Any) -> None:
+        self.notices.add(rule.code, rule.severity, **context)
+
+    def read(self) -> Feed:
+        self._container_notices()
+        for file_spec in spec.FILES:
+            if not file_spec.tabular:
+                continue
+            source_file = self.source.files.get(file_spec.name)
+            if source_file is not None:
+                self.progress(f"reading {file_spec.name}")
+                self._load(file_spec, source_file)
+            if file_spec.name not in self.feed.files:
+                self._create_empty(file_spec)
+        self._geojson()
+        return self.feed
+
+    def _container_notices(self) -> None:
+        if self.source.subfolder:
+            self.emit(R.SUBFOLDER, filename=self.source.subfolder)
+        for name in self.source.unsafe:
+            self.emit(R.UNSAFE_MEMBER, filename=name)
+        for name, source_file in self.source.files.items():
+            if spec.spec_for(name) is None:
+                self.emit(R.UNKNOWN_FILE, filename=name)
+            if source_file.encoding != "utf-8":
+                self.emit(
+                    R.INVALID_ENCODING, filename=name, encoding=source_file.encoding
+                )
+        names = set(self.source.files)
+        for file_spec in spec.FILES:
+            if file_spec.name in names:
+                continue
+            if file_spec.presence is Presence.REQUIRED:
+                self.emit(R.MISSING_REQUIRED_FILE, filename=file_spec.name)
+        if "stops.txt" not in names and "locations.geojson" not in names:
+            self.emit(R.MISSING_REQUIRED_FILE, filename="stops.txt")
+        if "calendar.txt" not in names and "calendar_dates.txt" not in names:
+            self.emit(R.MISSING_CALENDARS)
+        if "feed_info.txt" not in names:
+            self.emit(R.MISSING_RECOMMENDED_FILE, filename="feed_info.txt")
+
+    # Header -----------------------------------------------------------------
+
+    def _header(self, file_spec: FileSpec, source_file: SourceFile) -> list[str] | None:
+        name = file_spec.name
+        try:
+            with source_file.path.open(encoding="utf-8", newline="") as stream:
+                header = next(csv.reader(stream), None)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            self.emit(
+                R.CSV_PARSING_FAILED, filename=name, lineIndex=1, message=str(exc)
+            )
+            return None
+        if not header or header == [""]:
+            self.emit(R.EMPTY_FILE, filename=name)
+            return None
+        return [column.strip(WHITESPACE + "\ufeff") for column in header]
+
+    def _columns(
+        self, file_spec: FileSpec, header: list[str], loaded: LoadedFile
+    ) -> dict[str, int]:
+        """Map reference column -> header index, emitting header notices."""
+        name = file_spec.name
+        seen: dict[str, int] = {}
+        for index, column in enumerate(header):
+            if not column:
+                self.emit(R.EMPTY_COLUMN_NAME, filename=name, index=index)
+            elif column in seen:
+                self.emit(
+                    R.DUPLICATED_COLUMN,
+                    filename=name,
+                    fieldName=column,
+                    firstIndex=seen[column],
+                    secondIndex=index,
+                )
+            else:
+                seen[column] = index
+                if file_spec.get(column) is None:
+                    self.emit(
+                        R.UNKNOWN_COLUMN, filename=name, fieldName=column, index=index
+                    )
+        known = {c: i for c, i in seen.items() if file_spec.get(c) is not None}
+        loaded.present = set(known)
+        for spec_field in file_spec.fields:
+            if spec_field.name in known:
+                continue
+            if spec_field.presence is Presence.REQUIRED:
+                self.emit(
+                    R.MISSING_REQUIRED_COLUMN, filename=name, fieldName=spec_field.name
+                )
+            elif spec_field.presence is Presence.RECOMMENDED:
+                self.emit(
+                    R.MISSING_RECOMMENDED_COLUMN,
+                    filename=name,
+                    fieldName=spec_field.name,
+                )
+        return known
+
+    # Loading ----------------------------------------------------------------
+
+    def _load(self, file_spec: FileSpec, source_file: SourceFile) -> None:
+        header = self._header(file_spec, source_file)
+        if header is None:
+            return
+        loaded = LoadedFile(file_spec.name, header)
+        known = self._columns(file_spec, header, loaded)
+        raw = f"__raw_{file_spec.table}"
+        fast = not (source_file.has_nul or source_file.has_blank_line)
+        if fast:
+            try:
+                self._read_duckdb(source_file.path, raw, len(header))
+            except duckdb.Error:
+                fast = False
+        if not fast:
+            self._read_python(file_spec, source_file, raw, len(header))
+        self._whitespace(file_spec, raw, known, has_row=not fast)
+        self._clean(file_spec, raw, known, has_row=not fast)
+        self.con.execute(f"DROP TABLE IF EXISTS {ident(raw)}")
+        count = self.con.execute(f"SELECT count(*) FROM {ident(file_spec.table)}")
+        loaded.rows = int(count.fetchone()[0])  # type: ignore[index]
+        self.feed.files[file_spec.name] = loaded
+
+    def _read_duckdb(self, path: Path, raw: str, width: int) -> None:
+        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {ident(raw)} AS SELECT * FROM read_csv("
+            f"{literal(str(path))}, header = true, delim = ',', quote = '\"', "
+            f"escape = '\"', auto_detect = false, strict_mode = true, "
+            f"null_padding = false, columns = {{{columns}}})"
+        )
+
+    def _read_python(
+        self, file_spec: FileSpec, source_file: SourceFile, raw: str, width: int
+    ) -> None:
+        """Parse row by row; keep good rows, emit a notice for each bad one."""
+        name = file_spec.name
+        clean = source_file.path.with_suffix(".clean.csv")
+        csv.field_size_limit(min(sys.maxsize, 1 << 24))
+        row_number = 1
+        with (
+            source_file.path.open(
+                encoding="utf-8", errors="replace", newline=""
+            ) as src,
+            clean.open("w", encoding="utf-8", newline="") as dst,
+        ):
+            reader = csv.reader(line.replace("\x00", "\ufffd") for line in src)
+            writer = csv.writer(dst, lineterminator="\n")
+            writer.writerow(["__row", *(f"c{i}" for i in range(width))])
+            if source_file.has_nul:
+                self.emit(
+                    R.CSV_PARSING_FAILED,
+                    filename=name,
+                    message="the file contains NUL bytes (binary data); they "
+                    "were replaced by U+FFFD",
+                )
+            try:
+                next(reader, None)
+                for row in reader:
+                    row_number += 1
+                    if not any(value.strip() for value in row):
+                        self.emit(R.EMPTY_ROW, filename=name, csvRowNumber=row_number)
+                        continue
+                    if len(row) != width:
+                        self.emit(
+                            R.INVALID_ROW_LENGTH,
+                            filename=name,
+                            csvRowNumber=row_number,
+                            rowLength=len(row),
+                            headerCount=width,
+                        )
+                        continue
+                    writer.writerow([row_number, *row])
+            except csv.Error as exc:
+                self.emit(
+                    R.CSV_PARSING_FAILED,
+                    filename=name,
+                    lineIndex=reader.line_num,
+                    message=str(exc),
+                )
+        columns = ", ".join(
+            ["'__row': 'BIGINT'", *(f"'c{i}': 'VARCHAR'" for i in range(width))]
+        )
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {ident(raw)} AS SELECT * FROM read_csv("
+            f"{literal(str(clean))}, header = true, delim = ',', quote = '\"', "
+            f"escape = '\"', auto_detect = false, columns = {{{columns}}})"
+        )
+        clean.unlink()
+
+    def _whitespace(
+        self, file_spec: FileSpec, raw: str, known: dict[str, int], *, has_row: bool
+    ) -> None:
+        if not known:
+            return
+        row = "__row" if has_row else "rowid + 2"
+        items = ", ".join(
+            f"CASE WHEN c{i} <> trim(c{i}, {literal(WHITESPACE)}) THEN "
+            f"{{'f': {literal(column)}, 'v': c{i}}} END"
+            for column, i in known.items()
+        )
+        condition = " OR ".join(
+            f"c{i} <> trim(c{i}, {literal(WHITESPACE)})" for i in known.values()
+        )
+        sql = (
+            f"SELECT {literal(file_spec.name)} AS filename, r AS csvRowNumber, "
+            f"s.f AS fieldName, s.v AS fieldValue FROM (SELECT {row} AS r, "
+            f"unnest([{items}]) AS s FROM {ident(raw)} WHERE {condition}) "
+            f"WHERE s IS NOT NULL ORDER BY csvRowNumber"
+        )
+        _emit_sql(self.con, self.notices, R.WHITESPACE, sql)
+
+    def _clean(
+        self, file_spec: FileSpec, raw: str, known: dict[str, int], *, has_row: bool
+    ) -> None:
+        row = "__row" if has_row else "rowid + 2"
+        selected = [f"{row} AS __row"]
+        for column in file_spec.fields:
+            if column.name in known:
+                i = known[column.name]
+                trimmed = f"trim(c{i}, {literal(WHITESPACE)})"
+                selected.append(f"NULLIF({trimmed}, '') AS {ident(column.name)}")
+            else:
+                selected.append(f"NULL::VARCHAR AS {ident(column.name)}")
+        self.con.execute(
+            f"CREATE OR REPLACE TABLE {ident(file_spec.table)} AS "
+            f"SELECT {', '.join(selected)} FROM {ident(raw)}"
+        )
+
+    def _create_empty(self, file_spec: FileSpec) -> None:
+        columns = ", ".join(
+            ["__row BIGINT", *(f"{ident(c.name)} VARCHAR" for c in file_spec.fields)]
+        )
+        self.con.execute(
+            f"CREATE OR REPLACE TABLE {ident(file_spec.table)} ({columns})"
+        )
+
+    def _geojson(self) -> None:
+        source_file = self.source.files.get("locations.geojson")
+        if source_file is None:
+            return
+        try:
+            with source_file.path.open(encoding="utf-8") as stream:
+                json.load(stream)
+        except (ValueError, UnicodeDecodeError) as exc:
+            self.emit(R.MALFORMED_JSON, filename="locations.geojson", message=str(exc))
+
+
+def _emit_sql(
+    con: duckdb.DuckDBPyConnection, notices: Notices, rule: Rule, sql: str
+) -> None:
+    limit = notices.sample_limit
+    cursor = con.execute(
+        f"SELECT *, count(*) OVER () AS __total FROM ({sql}) LIMIT {limit}"
+    )
+    names = [d[0] for d in cursor.description or ()]
+    rows = cursor.fetchall()
+    if rows:
+        samples = [dict(zip(names[:-1], r[:-1], strict=True)) for r in rows]
+        notices.add_many(rule.code, rule.severity, int(rows[0][-1]), samples)

@@ -1,0 +1,3 @@
+"""Rules on agency."""
+
+from __future__ import annotations

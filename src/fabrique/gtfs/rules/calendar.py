@@ -1,0 +1,3 @@
+"""Rules on calendar."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Rules on fares."""
+
+from __future__ import annotations

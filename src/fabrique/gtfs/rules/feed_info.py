@@ -1,0 +1,3 @@
+"""Rules on feed_info."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Rules on routes."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Rules on shapes."""
+
+from __future__ import annotations

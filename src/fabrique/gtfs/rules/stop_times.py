@@ -1,0 +1,3 @@
+"""Rules on stop_times."""
+
+from __future__ import annotations

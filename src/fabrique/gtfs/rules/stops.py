@@ -1,0 +1,3 @@
+"""Rules on stops."""
+
+from __future__ import annotations

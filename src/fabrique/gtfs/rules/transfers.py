@@ -1,0 +1,3 @@
+"""Rules on transfers."""
+
+from __future__ import annotations

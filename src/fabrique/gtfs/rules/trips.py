@@ -1,0 +1,3 @@
+"""Rules on trips."""
+
+from __future__ import annotations
