@@ -1,9 +1,50 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from fabrique.accounts.views import auth, organisations, profile, tokens
+
 app_name = "accounts"
 
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("connexion/", auth.login_view, name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inscription/", auth.signup, name="signup"),
+    path("mot-de-passe/oublie/", auth.password_reset, name="password_reset"),
+    path(
+        "mot-de-passe/oublie/envoye/",
+        auth.password_reset_done,
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        auth.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/fait/",
+        auth.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path("mot-de-passe/changer/", auth.password_change, name="password_change"),
+    path(
+        "mot-de-passe/change/", auth.password_change_done, name="password_change_done"
+    ),
+    path("profil/", profile.profile, name="profile"),
+    path("profil/parametres/", profile.settings_page, name="settings"),
+    path("profil/export.json", profile.export, name="export"),
+    path("profil/supprimer/", profile.delete, name="delete"),
+    path("profil/jetons/", tokens.create, name="token_create"),
+    path("profil/jetons/<int:token_id>/revoquer/", tokens.revoke, name="token_revoke"),
+    path("membres/<str:username>/", profile.public_profile, name="public_profile"),
+    path("membres/<str:username>/role/", profile.change_role, name="change_role"),
+    path(
+        "organisations/<slug:slug>/membres/",
+        organisations.members,
+        name="organisation_members",
+    ),
+    path(
+        "organisations/<slug:slug>/membres/<int:member_id>/",
+        organisations.member_update,
+        name="organisation_member_update",
+    ),
 ]

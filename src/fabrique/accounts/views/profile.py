@@ -1,0 +1,153 @@
+"""Profile pages: own profile, public profile, settings, export, deletion, role."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fabrique.accounts.forms import (
+    DeleteAccountForm,
+    PrivateProfileForm,
+    PublicProfileForm,
+    RoleForm,
+    TokenForm,
+)
+from fabrique.accounts.models import User
+from fabrique.accounts.services import (
+    AccountError,
+    can_manage_members,
+    delete_account,
+    export_user_data,
+    set_role,
+)
+from fabrique.catalog.models import CommunityMembership
+from fabrique.core.permissions import is_admin, require_admin
+
+
+def _public_context(person: User) -> dict[str, object]:
+    memberships = (
+        person.memberships.filter(
+            status=CommunityMembership.Status.ACTIVE, commons__hidden=False
+        )
+        .select_related("commons")
+        .order_by("role", "commons__title")
+    )
+    organisations = (
+        person.organisations.filter(actor__hidden=False)
+        .select_related("actor")
+        .order_by("actor__name")
+    )
+    return {
+        "person": person,
+        "memberships": memberships,
+        "organisations": organisations,
+    }
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own page: public and private fields, tokens,
+    organisations, data export and deletion."""
+    user = request.user
+    context = _public_context(user)
+    context["tokens"] = user.api_tokens.all()
+    context["token_form"] = TokenForm()
+    context["managed"] = {
+        member.actor_id
+        for member in context["organisations"]
+        if can_manage_members(user, member.actor)
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+def public_profile(request: HttpRequest, username: str) -> HttpResponse:
+    """What a person made public, and nothing else."""
+    person = get_object_or_404(User, username=username, deleted=False, is_active=True)
+    context = _public_context(person)
+    if is_admin(request.user):
+        context["role_form"] = RoleForm(initial={"role": person.role})
+    return render(request, "accounts/public_profile.html", context)
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Edit public and private fields in one form."""
+    user = request.user
+    data = request.POST if request.method == "POST" else None
+    public = PublicProfileForm(data, instance=user, prefix="public")
+    private = PrivateProfileForm(data, instance=user, prefix="private")
+    if data is not None and public.is_valid() and private.is_valid():
+        public.save()
+        private.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("accounts:profile")
+    return render(
+        request, "accounts/settings.html", {"public": public, "private": private}
+    )
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """Download everything the platform holds about me, as JSON."""
+    data = export_user_data(request.user)
+    body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    filename = f"fabrique-{request.user.pk}-{stamp}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def delete(request: HttpRequest) -> HttpResponse:
+    """Delete (anonymise) my account after confirmation with my password."""
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        delete_account(request.user)
+        logout(request)
+        messages.success(
+            request,
+            _(
+                "Your account was deleted. Your contributions stay, shown as "
+                "made by a deleted user."
+            ),
+        )
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})
+
+
+@require_POST
+@require_admin
+def change_role(request: HttpRequest, username: str) -> HttpResponse:
+    """An administrator gives a person the member, moderator or admin role."""
+    person = get_object_or_404(User, username=username, deleted=False)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the listed roles."))
+    else:
+        try:
+            set_role(
+                person,
+                form.cleaned_data["role"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except AccountError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.")
+                % {"name": person.public_name, "role": person.get_role_display()},
+            )
+    return redirect("accounts:public_profile", username=person.username)

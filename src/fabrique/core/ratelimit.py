@@ -1,0 +1,154 @@
+"""A small cache-based rate limiter: fixed windows counted in Django's cache.
+
+Limits are written ``"count/seconds"`` in settings (``RATELIMIT_SIGNUP``,
+``RATELIMIT_LOGIN``, ``RATELIMIT_API_WRITE``) and switched off as a whole with
+``RATELIMIT_ENABLED=0``. With Redis as the cache (``REDIS_URL``) every web
+process shares the same counters; with the local-memory cache each process
+counts on its own, which is enough for the embedded mode.
+
+Pages answer 429 with a page that says what was limited and when to retry
+(the API's write throttle lives in ``fabrique.api.ratelimit``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most ``count`` hits per window of ``seconds``."""
+
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str, *, name: str = "rate") -> Rate:
+        """Read ``"5/3600"``; refuse anything else with a message naming it."""
+        count, _sep, seconds = str(text).partition("/")
+        try:
+            rate = cls(int(count), int(seconds))
+        except ValueError:
+            rate = cls(0, 0)
+        if rate.count < 1 or rate.seconds < 1:
+            raise ImproperlyConfigured(
+                f"{name}={text!r} is not a rate: expected 'count/seconds' with "
+                "two positive integers, e.g. '10/300'"
+            )
+        return rate
+
+
+class RateLimited(Exception):
+    """Too many hits for one scope and key in the current window."""
+
+    def __init__(self, scope: str, rate: Rate, retry_after: int) -> None:
+        self.scope = scope
+        self.rate = rate
+        self.retry_after = retry_after
+        super().__init__(
+            f"rate limit {rate.count}/{rate.seconds}s reached for {scope}; "
+            f"retry in {retry_after}s"
+        )
+
+
+def setting_rate(setting: str) -> Rate:
+    return Rate.parse(getattr(settings, setting), name=setting)
+
+
+def hit(scope: str, key: str, rate: Rate, *, now: float | None = None) -> None:
+    """Count one hit for ``key`` in ``scope``; raise RateLimited over the rate."""
+    if not settings.RATELIMIT_ENABLED:
+        return
+    now = time.time() if now is None else now
+    window = int(now // rate.seconds)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    cache_key = f"ratelimit:{scope}:{digest}:{window}"
+    # add() is atomic: the first hit of a window creates the counter.
+    cache.add(cache_key, 0, timeout=rate.seconds + 1)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # evicted between add() and incr()
+        cache.set(cache_key, 1, timeout=rate.seconds + 1)
+        count = 1
+    if count > rate.count:
+        retry_after = max(1, math.ceil((window + 1) * rate.seconds - now))
+        raise RateLimited(scope, rate, retry_after)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The peer address (a proxy in front must set REMOTE_ADDR correctly)."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 120:
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+
+
+def limit_message(exc: RateLimited) -> str:
+    return _(
+        "Too many attempts: at most %(count)d are allowed in %(period)s. "
+        "Please try again in %(wait)s."
+    ) % {
+        "count": exc.rate.count,
+        "period": _wait_text(exc.rate.seconds),
+        "wait": _wait_text(exc.retry_after),
+    }
+
+
+def too_many_requests(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    """The 429 page, with a Retry-After header."""
+    response = render(
+        request,
+        "registration/too_many_attempts.html",
+        {"message": limit_message(exc), "retry_after": exc.retry_after},
+        status=429,
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def ratelimit(
+    scope: str,
+    setting: str,
+    *,
+    key: Callable[[HttpRequest], str] = client_ip,
+    methods: frozenset[str] = frozenset({"POST"}),
+) -> Callable[[ViewFunc], ViewFunc]:
+    """Limit a view's ``methods`` to the rate in ``setting``, per ``key``.
+
+    Example: ``@ratelimit("signup", "RATELIMIT_SIGNUP")`` on the sign-up view.
+    """
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method in methods:
+                try:
+                    hit(scope, key(request), setting_rate(setting))
+                except RateLimited as exc:
+                    return too_many_requests(request, exc)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

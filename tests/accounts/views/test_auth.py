@@ -1,0 +1,154 @@
+"""Sign-up with the charter, login, logout and password reset by e-mail."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from fabrique.accounts.models import User
+from tests.catalog.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-test-password"
+
+
+def signup_data(**overrides):
+    data = {
+        "username": "camille",
+        "email": "camille@example.org",
+        "password1": "Velo-cargo-2026!",
+        "password2": "Velo-cargo-2026!",
+        "accept_charter": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_sign_up_page_links_to_the_charter_and_asks_to_accept_it(client):
+    body = client.get(reverse("accounts:signup")).content.decode()
+    assert reverse("core:charter") in body
+    assert 'name="accept_charter"' in body
+
+
+def test_sign_up_with_the_charter_accepted_creates_the_account_and_logs_in(client):
+    response = client.post(reverse("accounts:signup"), signup_data())
+    assert response.status_code == 302
+    user = User.objects.get(username="camille")
+    assert user.charter_accepted_at is not None
+    assert user.role == User.Role.MEMBER
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_sign_up_without_accepting_the_charter_is_refused_with_a_clear_error(
+    client, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    data = signup_data()
+    del data["accept_charter"]
+    response = client.post(reverse("accounts:signup"), data)
+    assert response.status_code == 200
+    assert not User.objects.filter(username="camille").exists()
+    assert "Please accept the code of conduct" in response.content.decode()
+
+
+def test_sign_up_refuses_an_e_mail_already_in_use_whatever_its_case(client):
+    make_user("dominique", email="camille@example.org")
+    response = client.post(
+        reverse("accounts:signup"), signup_data(email="Camille@Example.org")
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(username="camille").exists()
+
+
+def test_sign_up_refuses_usernames_reserved_for_deleted_accounts(client):
+    client.post(reverse("accounts:signup"), signup_data(username="deleted-42"))
+    assert not User.objects.filter(username="deleted-42").exists()
+
+
+def test_sign_up_refuses_a_weak_password(client):
+    client.post(
+        reverse("accounts:signup"), signup_data(password1="123", password2="123")
+    )
+    assert not User.objects.filter(username="camille").exists()
+
+
+def test_sign_up_ignores_a_next_url_on_another_site(client):
+    response = client.post(
+        reverse("accounts:signup"), signup_data(next="https://evil.example/")
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+
+
+def test_charter_is_a_real_page_of_the_site(client, settings):
+    settings.LANGUAGE_CODE = "en"
+    response = client.get(reverse("core:charter"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Be respectful" in body
+    assert "Report, do not retaliate" in body
+
+
+def test_login_and_logout(client):
+    make_user("alix")
+    response = client.post(
+        reverse("accounts:login"), {"username": "alix", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_a_deleted_account_cannot_log_in(client):
+    from fabrique.accounts.services import delete_account
+
+    user = make_user("alix")
+    delete_account(user)
+    response = client.post(
+        reverse("accounts:login"), {"username": "alix", "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_header_offers_log_in_and_sign_up_to_visitors_and_the_profile_to_members(
+    client,
+):
+    body = client.get("/").content.decode()
+    assert reverse("accounts:login") in body
+    assert reverse("accounts:signup") in body
+    client.force_login(make_user("alix"))
+    assert reverse("accounts:profile") in client.get("/").content.decode()
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(client):
+    make_user("alix", email="alix@example.org")
+    response = client.post(
+        reverse("accounts:password_reset"), {"email": "alix@example.org"}
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/\S+/)", mail.outbox[0].body).group(1)
+    # The link redirects once to a URL that hides the token from referrers.
+    form_url = client.get(link)["Location"]
+    response = client.post(
+        form_url,
+        {"new_password1": "Nouveau-mot-2026!", "new_password2": "Nouveau-mot-2026!"},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="alix").check_password("Nouveau-mot-2026!")
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing(
+    client,
+):
+    response = client.post(
+        reverse("accounts:password_reset"), {"email": "nobody@example.org"}
+    )
+    assert response.status_code == 302
+    assert mail.outbox == []
