@@ -16,17 +16,34 @@ from fabrique.core.search.backends.base import Match, SearchBackend
 from fabrique.core.search.registry import Document
 from fabrique.core.search.text import Query
 
+# Stemming the query with the accent-aware French configuration too lets
+# "partagées" find "partager" (the unaccented French stem of "partagees" is
+# "partage", that of "partager" is "partag").
+QUERY_CONFIGURATIONS = ("fabrique_fr", "fabrique_en", "french")
 
-def tsquery_text(query: Query) -> str:
-    """The ``to_tsquery`` input of a parsed query: terms joined by ``&``.
 
-    Terms are folded letters and digits only, so they carry no tsquery
-    operator; the last one gets ``:*`` while typed.
+def tsquery_text(term: str, *, prefix: bool) -> str:
+    """The ``to_tsquery`` input of one term: ``term`` or ``term:*``.
+
+    Terms are letters and digits only (see ``parse_query``), so they carry no
+    tsquery operator.
     """
-    parts = list(query.terms)
-    if query.prefix:
-        parts[-1] = f"{parts[-1]}:*"
-    return " & ".join(parts)
+    return f"{term}:*" if prefix else term
+
+
+def tsquery_sql(query: Query) -> tuple[str, list[str]]:
+    """SQL of the tsquery: every term required, any configuration's stem."""
+    parts: list[str] = []
+    params: list[str] = []
+    last = len(query.terms) - 1
+    for position, term in enumerate(query.terms):
+        text = tsquery_text(term, prefix=query.prefix and position == last)
+        alternatives = [
+            f"to_tsquery('{config}'::regconfig, %s)" for config in QUERY_CONFIGURATIONS
+        ]
+        parts.append(f"({' || '.join(alternatives)})")
+        params.extend([text] * len(QUERY_CONFIGURATIONS))
+    return f"({' && '.join(parts)})", params
 
 
 class PostgreSQLBackend(SearchBackend):
@@ -43,16 +60,12 @@ class PostgreSQLBackend(SearchBackend):
         return None
 
     def match(self, query: Query) -> Match:
-        text = tsquery_text(query)
-        tsquery = (
-            "(to_tsquery('fabrique_fr'::regconfig, %s) || "
-            "to_tsquery('fabrique_en'::regconfig, %s))"
-        )
+        tsquery, params = tsquery_sql(query)
         return Match(
             join="",
             join_params=(),
             where=f"d.vector @@ {tsquery}",
-            where_params=(text, text),
+            where_params=tuple(params),
             score=f"ts_rank(d.vector, {tsquery})",
-            score_params=(text, text),
+            score_params=tuple(params),
         )

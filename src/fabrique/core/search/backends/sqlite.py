@@ -15,7 +15,7 @@ from django.db import connection
 
 from fabrique.core.search.backends.base import Match, SearchBackend
 from fabrique.core.search.registry import Document
-from fabrique.core.search.text import Query, stemmed_text, stems
+from fabrique.core.search.text import Query, fold, stemmed_text, stems
 
 TABLE = "core_searchindex"
 # bm25 weight of columns a, b, c.
@@ -34,7 +34,7 @@ def fts_expression(query: Query) -> str:
         options = [f'"{stem}"' for stem in stems(term)]
         if query.prefix and position == last:
             options = [f'"{stem}"*' for stem in stems(term)]
-            options.append(f'"{term}"*')
+            options.append(f'"{fold(term)}"*')
         unique = list(dict.fromkeys(options))
         groups.append(f"({' OR '.join(unique)})")
     return " AND ".join(groups)

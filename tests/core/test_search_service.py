@@ -1,0 +1,252 @@
+"""The search service: matching, facets, sorts, pagination and bad requests.
+
+Runs on the configured database: SQLite FTS5 by default, PostgreSQL full text
+with DATABASE_URL=postgres://…
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django.utils.text import slugify
+
+from fabrique.catalog.models import Actor, Commons, Need, Place, Theme
+from fabrique.core.search import SearchError, search
+
+pytestmark = pytest.mark.django_db
+
+
+def commons(title, *, summary="Un commun de mobilité.", themes=(), **fields):
+    slug = fields.pop("slug", None) or slugify(title)[:50] or "x"
+    fields.setdefault("kind", "software")
+    item = Commons.objects.create(title=title, slug=slug, summary=summary, **fields)
+    if themes:
+        item.themes.set(themes)
+    return item
+
+
+def actor(name, **fields):
+    slug = fields.pop("slug", None) or slugify(name)[:50]
+    fields.setdefault("type", "association")
+    return Actor.objects.create(name=name, slug=slug, **fields)
+
+
+def titles(result):
+    return [hit.title for hit in result.hits]
+
+
+def test_search_ignores_accents_and_case():
+    commons("Vélos en libre-service")
+    assert titles(search("velo")) == ["Vélos en libre-service"]
+    assert titles(search("VÉLOS")) == ["Vélos en libre-service"]
+
+
+def test_search_finds_other_forms_of_a_french_word():
+    commons("Outil pour partager des trajets")
+    assert titles(search("partage")) == ["Outil pour partager des trajets"]
+    assert titles(search("partagées ")) == ["Outil pour partager des trajets"]
+
+
+def test_search_finds_english_plurals():
+    commons("Charging stations map", summary="Open data of chargers.")
+    assert titles(search("station ")) == ["Charging stations map"]
+
+
+def test_the_last_word_matches_as_a_prefix_while_typed():
+    commons("Covoiturage du quotidien")
+    assert titles(search("covoit")) == ["Covoiturage du quotidien"]
+    assert search("covoit ").total == 0
+
+
+def test_every_word_is_required():
+    commons("Vélo cargo ouvert")
+    commons("Vélo électrique")
+    assert titles(search("velo cargo ")) == ["Vélo cargo ouvert"]
+
+
+def test_summary_description_tags_needs_and_themes_are_searched():
+    theme = Theme.objects.create(slug="logistique", name="Logistique urbaine")
+    item = commons(
+        "Projet A",
+        summary="Résumé sur les tricycles",
+        description="Une **description** parlant de remorques",
+        tags=["gbfs"],
+        themes=[theme],
+    )
+    Need.objects.create(commons=item, title="Besoin de soudeurs", help_kind="skills")
+    for word in ("tricycles", "remorques", "gbfs", "logistique", "soudeurs"):
+        assert titles(search(word + " ")) == ["Projet A"], word
+
+
+def test_kind_labels_are_searchable_in_french_and_english():
+    commons("Projet B", kind="hardware")
+    assert titles(search("matériel ")) == ["Projet B"]
+    assert titles(search("hardware ")) == ["Projet B"]
+
+
+def test_a_match_in_the_title_ranks_above_a_match_in_the_description():
+    commons("Autre chose", description="On y parle un peu de tramway.")
+    commons("Tramway de Grenoble")
+    assert titles(search("tramway")) == ["Tramway de Grenoble", "Autre chose"]
+
+
+def test_actors_are_found_by_name_and_place():
+    lyon = actor("Mairie de Lyon", type="territory")
+    Place.objects.create(actor=lyon, name="Hôtel de ville", city="Vénissieux",
+                         lat=45.7, lon=4.8)  # fmt: skip
+    assert titles(search("venissieux", types=["actor"])) == ["Mairie de Lyon"]
+    assert search("lyon", types=["commons"]).total == 0
+
+
+def test_hostile_queries_are_plain_text():
+    commons("NEAR AND OR")
+    for raw in ["NEAR(a b)", '"', "*", "velo*)", "a:* & !b", "\x00", "col:x"]:
+        result = search(raw)
+        assert result.total >= 0
+    assert titles(search('"near" AND (or)')) == ["NEAR AND OR"]
+
+
+def test_empty_query_lists_everything_newest_first():
+    old = commons("Ancien")
+    commons("Récent")
+    Commons.objects.filter(pk=old.pk).update(updated=timezone.now() - timedelta(days=3))
+    from fabrique.core.search.index import reindex
+
+    reindex("commons", [old.pk])
+    assert titles(search("", types=["commons"])) == ["Récent", "Ancien"]
+
+
+def test_hits_carry_their_object_url_and_facets():
+    theme = Theme.objects.create(slug="velo", name="Vélo")
+    item = commons("Zèbre", kind="data", licence="ODbL-1.0", themes=[theme])
+    hit = search("zebre").hits[0]
+    assert (hit.type, hit.id, hit.url) == ("commons", item.pk, item.get_absolute_url())
+    assert [(t.value, t.label) for t in hit.facets["theme"]] == [("velo", "Vélo")]
+    assert hit.facets["kind"][0].value == "data"
+    assert hit.score is not None
+
+
+def test_sort_by_title_ignores_accents():
+    for title in ("Zoé", "Étoile", "avion"):
+        commons(title)
+    assert titles(search("", sort="title")) == ["avion", "Étoile", "Zoé"]
+
+
+def test_sort_by_updated_puts_the_newest_first():
+    commons("Premier")
+    commons("Second")
+    assert titles(search("", sort="updated"))[0] == "Second"
+
+
+def test_pages_split_the_results():
+    for n in range(5):
+        commons(f"Commun {n}", slug=f"c{n}")
+    first = search("commun", sort="title", page=1, page_size=2)
+    last = search("commun", sort="title", page=3, page_size=2)
+    beyond = search("commun", sort="title", page=9, page_size=2)
+    assert titles(first) == ["Commun 0", "Commun 1"]
+    assert titles(last) == ["Commun 4"]
+    assert (first.total, first.num_pages, first.next_page) == (5, 3, 2)
+    assert (last.next_page, last.previous_page) == (None, 2)
+    assert beyond.hits == []
+    assert beyond.total == 5
+
+
+def test_facets_count_the_matching_documents():
+    velo = Theme.objects.create(slug="velo", name="Vélo")
+    bus = Theme.objects.create(slug="bus", name="Bus")
+    commons("Vélo A", kind="data", themes=[velo], licence="ODbL-1.0")
+    commons("Vélo B", kind="software", themes=[velo, bus], licence="MIT")
+    commons("Bus C", kind="software", themes=[bus], maturity="production")
+    result = search("velo", types=["commons"])
+    facets = {f.name: {v.value: v.count for v in f.values} for f in result.facets}
+    assert facets["kind"] == {"data": 1, "software": 1}
+    assert facets["theme"] == {"velo": 2, "bus": 1}
+    assert facets["licence"] == {"ODbL-1.0": 1, "MIT": 1}
+    assert facets["maturity"] == {"idea": 2}
+    labels = {v.value: v.label for f in result.facets for v in f.values}
+    assert labels["velo"] == "Vélo"
+
+
+def test_filters_combine_facets_and_accept_alternatives():
+    commons("Un", kind="data", maturity="beta")
+    commons("Deux", kind="software", maturity="beta")
+    commons("Trois", kind="hardware", maturity="idea")
+    chosen = search("", filters={"kind": ["data", "software"]}, sort="title")
+    assert titles(chosen) == ["Deux", "Un"]
+    both = search("", filters={"kind": ["data", "hardware"], "maturity": ["idea"]})
+    assert titles(both) == ["Trois"]
+
+
+def test_a_facet_counts_ignore_its_own_filter_but_not_the_others():
+    commons("Un", kind="data", maturity="beta")
+    commons("Deux", kind="software", maturity="beta")
+    commons("Trois", kind="software", maturity="idea")
+    result = search("", filters={"kind": ["data"]}, types=["commons"])
+    facets = {f.name: f for f in result.facets}
+    kinds = {v.value: (v.count, v.selected) for v in facets["kind"].values}
+    assert kinds == {"software": (2, False), "data": (1, True)}
+    assert {v.value: v.count for v in facets["maturity"].values} == {"beta": 1}
+
+
+def test_open_needs_facet_follows_the_needs_status():
+    item = commons("Avec besoin")
+    commons("Sans besoin")
+    need = Need.objects.create(commons=item, title="Testeurs", help_kind="testers")
+    assert titles(search("", filters={"needs": ["open"]})) == ["Avec besoin"]
+    need.status = Need.Status.MET
+    need.save()
+    assert search("", filters={"needs": ["open"]}).total == 0
+
+
+def test_actor_type_facet():
+    actor("Labo", type="lab")
+    actor("Ville", type="territory")
+    result = search("", types=["actor"], filters={"actor_type": ["lab"]})
+    assert titles(result) == ["Labo"]
+    names = [f.name for f in result.facets]
+    assert names == ["actor_type"]
+
+
+def test_selected_values_without_matches_stay_listed():
+    commons("Un", kind="data")
+    result = search("", types=["commons"], filters={"licence": ["EUPL-1.2"]})
+    licence = next(f for f in result.facets if f.name == "licence")
+    assert [(v.value, v.count, v.selected) for v in licence.values] == [
+        ("EUPL-1.2", 0, True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"types": ["unicorn"]}, "types"),
+        ({"filters": {"colour": ["red"]}}, "filters"),
+        ({"types": ["actor"], "filters": {"kind": ["data"]}}, "filters"),
+        ({"filters": {"kind": [f"x{n}" for n in range(51)]}}, "filters"),
+        ({"sort": "random"}, "sort"),
+        ({"page": 0}, "page"),
+        ({"page": "2"}, "page"),
+        ({"page_size": 101}, "page_size"),
+    ],
+)
+def test_invalid_requests_name_the_faulty_parameter(arguments, field):
+    with pytest.raises(SearchError) as error:
+        search("velo", **arguments)
+    assert error.value.field == field
+    assert str(error.value).startswith(f"{field}: ")
+
+
+def test_the_result_as_data_has_the_documented_keys():
+    commons("Vélo")
+    data = search("velo").as_dict()
+    assert set(data) >= {
+        "query", "types", "filters", "sort", "page", "page_size", "total",
+        "hits", "facets", "num_pages", "next_page", "previous_page",
+    }  # fmt: skip
+    assert data["query"] == "velo*"
+    assert set(data["hits"][0]) == {
+        "type", "id", "title", "summary", "url", "updated", "score", "facets",
+    }  # fmt: skip
