@@ -1,0 +1,208 @@
+"""Batch geocoding: CSV in, CSV out, one row at a time (bounded memory).
+
+The output keeps every input column and appends the columns Addok's CSV
+plugin writes (``latitude``, ``longitude``, ``result_label``,
+``result_score`` …), plus ``result_status``: ``ok``, ``not-found`` or
+``error: <why>`` for a row whose query cannot be searched.
+
+>>> import io
+>>> out = io.StringIO()
+>>> search_csv(index, io.StringIO("a\\n12 rue de rivoli\\n"), out, columns=["a"])
+1
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from .documents import Result
+from .errors import GeocoderError
+from .index import Index
+
+SEARCH_HEADERS = ("latitude", "longitude", "result_label", "result_score",
+                  "result_score_next", "result_type", "result_id",
+                  "result_housenumber")  # fmt: skip
+REVERSE_HEADERS = ("result_latitude", "result_longitude", "result_label",
+                   "result_distance", "result_type", "result_id",
+                   "result_housenumber")  # fmt: skip
+EXTRA_FIELDS = ("name", "street", "postcode", "city", "context", "citycode",
+                "district")  # fmt: skip
+FILTERS = ("type", "postcode", "citycode")
+DELIMITERS = ",;|\t"
+MIN_SCORE = 0.5
+MAX_LINE = 10_000
+
+
+def _reader(
+    source: TextIO, delimiter: str | None, name: str
+) -> tuple[list[str], Iterator[list[str]], str]:
+    first = source.readline(MAX_LINE + 1)
+    if not first.strip():
+        raise GeocoderError(f"{name}: the file is empty")
+    if len(first) > MAX_LINE:
+        raise GeocoderError(f"{name} line 1: longer than {MAX_LINE} characters")
+    if delimiter is None:
+        try:
+            delimiter = csv.Sniffer().sniff(first, DELIMITERS).delimiter
+        except csv.Error:
+            delimiter = ","
+    if len(delimiter) != 1:
+        raise GeocoderError(f"delimiter {delimiter!r} must be one character")
+    reader = csv.reader(itertools.chain([first], source), delimiter=delimiter)
+    header = next(reader)
+    if len(set(header)) != len(header):
+        raise GeocoderError(f"{name} line 1: column names are repeated")
+    return header, reader, delimiter
+
+
+def _check_columns(header: list[str], wanted: list[str], name: str) -> None:
+    for column in wanted:
+        if column not in header:
+            raise GeocoderError(
+                f"{name}: column {column!r} is not in the header ({', '.join(header)})"
+            )
+
+
+def _extras(result: Result | None) -> list[str]:
+    if result is None:
+        return [""] * len(EXTRA_FIELDS)
+    return [str(getattr(result, key)) for key in EXTRA_FIELDS]
+
+
+def _rows(reader: Iterator[list[str]], width: int, name: str) -> Iterator[list[str]]:
+    line = 1
+    try:
+        for line, row in enumerate(reader, start=2):
+            if not row:
+                continue
+            if len(row) > width:
+                raise GeocoderError(
+                    f"{name} line {line}: {len(row)} values, the header has {width}"
+                )
+            yield row + [""] * (width - len(row))
+    except csv.Error as exc:
+        raise GeocoderError(f"{name} line {line + 1}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise GeocoderError(f"{name}: wrong encoding ({exc.reason})") from None
+
+
+def search_csv(
+    index: Index,
+    source: TextIO,
+    target: TextIO,
+    *,
+    columns: list[str] | None = None,
+    delimiter: str | None = None,
+    filters: dict[str, str] | None = None,
+    lat_column: str | None = None,
+    lon_column: str | None = None,
+    min_score: float = MIN_SCORE,
+    name: str = "CSV",
+) -> int:
+    """Geocode each row of ``source`` into ``target``; return the row count.
+
+    ``columns`` are joined to make the query (all columns when ``None``);
+    ``filters`` maps a filter (type, postcode, citycode) to the column
+    holding its value on each row.
+    """
+    header, reader, delimiter = _reader(source, delimiter, name)
+    columns = list(columns or header)
+    filters = dict(filters or {})
+    unknown = sorted(set(filters) - set(FILTERS))
+    if unknown:
+        raise GeocoderError(
+            f"unknown filter(s) {', '.join(unknown)}; use {', '.join(FILTERS)}"
+        )
+    _check_columns(header, [*columns, *filters.values()], name)
+    point_columns = [c for c in (lat_column, lon_column) if c]
+    _check_columns(header, point_columns, name)
+    at = {column: header.index(column) for column in header}
+    extra = [f"result_{key}" for key in EXTRA_FIELDS]
+    writer = csv.writer(target, delimiter=delimiter, lineterminator="\n")
+    writer.writerow([*header, *SEARCH_HEADERS, *extra, "result_status"])
+    count = 0
+    for row in _rows(reader, len(header), name):
+        count += 1
+        query = " ".join(row[at[c]] for c in columns).strip()
+        options: dict[str, Any] = {
+            key: row[at[column]] or None for key, column in filters.items()
+        }
+        if lat_column and lon_column and row[at[lat_column]] and row[at[lon_column]]:
+            try:
+                options["lat"] = float(row[at[lat_column]])
+                options["lon"] = float(row[at[lon_column]])
+            except ValueError:
+                options.pop("lat", None)
+        try:
+            results = index.search(query, limit=2, autocomplete=False, **options)
+        except GeocoderError as exc:
+            writer.writerow([*row, *[""] * (len(SEARCH_HEADERS) + len(extra)),
+                             f"error: {exc}"])  # fmt: skip
+            continue
+        best = results[0] if results and results[0].score > min_score else None
+        if best is None:
+            writer.writerow([*row, *[""] * (len(SEARCH_HEADERS) + len(extra)),
+                             "not-found"])  # fmt: skip
+            continue
+        following = results[1].score if len(results) > 1 else 0
+        values = [
+            *(best.lat, best.lon, best.label, round(best.score, 2)),
+            *(round(following, 2), best.type, best.id, best.housenumber),
+        ]
+        writer.writerow([*row, *values, *_extras(best), "ok"])
+    return count
+
+
+def reverse_csv(
+    index: Index,
+    source: TextIO,
+    target: TextIO,
+    *,
+    delimiter: str | None = None,
+    filters: dict[str, str] | None = None,
+    name: str = "CSV",
+) -> int:
+    """Reverse-geocode each row (columns ``lat``/``latitude`` and ``lon``/…)."""
+    header, reader, delimiter = _reader(source, delimiter, name)
+    lat_column = next((c for c in ("latitude", "lat") if c in header), None)
+    lon_column = next(
+        (c for c in ("longitude", "lon", "lng", "long") if c in header), None
+    )
+    if lat_column is None or lon_column is None:
+        raise GeocoderError(
+            f"{name}: a reverse CSV needs latitude and longitude columns "
+            f"(lat/latitude, lon/lng/long/longitude); found {', '.join(header)}"
+        )
+    filters = dict(filters or {})
+    if set(filters) - {"type"}:
+        raise GeocoderError("reverse CSV accepts only the type filter")
+    _check_columns(header, list(filters.values()), name)
+    at = {column: header.index(column) for column in header}
+    extra = [f"result_{key}" for key in EXTRA_FIELDS]
+    writer = csv.writer(target, delimiter=delimiter, lineterminator="\n")
+    writer.writerow([*header, *REVERSE_HEADERS, *extra, "result_status"])
+    count = 0
+    blank = [""] * (len(REVERSE_HEADERS) + len(extra))
+    for row in _rows(reader, len(header), name):
+        count += 1
+        try:
+            lat, lon = float(row[at[lat_column]]), float(row[at[lon_column]])
+            kind = row[at[filters["type"]]] if "type" in filters else None
+            results = index.reverse(lat, lon, type=kind or None)
+        except ValueError:
+            writer.writerow([*row, *blank, "error: latitude/longitude not numbers"])
+            continue
+        except GeocoderError as exc:
+            writer.writerow([*row, *blank, f"error: {exc}"])
+            continue
+        if not results:
+            writer.writerow([*row, *blank, "not-found"])
+            continue
+        best = results[0]
+        values = [best.lat, best.lon, best.label, best.distance, best.type,
+                  best.id, best.housenumber]  # fmt: skip
+        writer.writerow([*row, *values, *_extras(best), "ok"])
+    return count

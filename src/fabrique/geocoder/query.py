@@ -1,0 +1,96 @@
+"""Parse a search query into a house number and words, refusing bad input.
+
+>>> q = parse_query("12 bis, av. du Général Leclerc 75014")
+>>> q.housenumber, q.words
+('12b', ('avenue', 'du', 'general', 'leclerc', '75014'))
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .documents import RESULT_TYPES
+from .errors import GeocoderError
+from .normalize import fold, housenumber_key, is_suffix, split_housenumber, tokenize
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 12
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query: the house-number key (``""`` when none) and the words."""
+
+    text: str
+    housenumber: str
+    words: tuple[str, ...]
+
+
+def parse_query(text: object) -> Query:
+    """Parse ``text``; raise :class:`GeocoderError` when it cannot be searched."""
+    if not isinstance(text, str):
+        raise GeocoderError(f"the query must be text, not {type(text).__name__}")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise GeocoderError(
+            f"the query is {len(text)} characters long, at most "
+            f"{MAX_QUERY_LENGTH} are accepted"
+        )
+    tokens = tokenize(text)
+    if not tokens:
+        raise GeocoderError("the query is empty (no letter or digit)")
+    housenumber = ""
+    # Only digits typed as digits make a house number ("quatre septembre" does not).
+    first = fold(text).split()[0]
+    parts = split_housenumber(tokens[0]) if first[:1].isdigit() else None
+    if parts is not None and len(tokens) > 1:
+        number, suffix = parts
+        rest = tokens[1:]
+        if not suffix and len(rest) > 1 and is_suffix(rest[0]):
+            suffix, rest = rest[0], rest[1:]
+        housenumber = housenumber_key(number, suffix)
+        tokens = rest
+    return Query(text=text, housenumber=housenumber, words=tuple(tokens[:MAX_WORDS]))
+
+
+def check_type(value: str | None) -> str | None:
+    """Return a valid result type filter, or raise naming the allowed ones."""
+    if value in (None, ""):
+        return None
+    if value not in RESULT_TYPES:
+        raise GeocoderError(f"type {value!r} is not one of {', '.join(RESULT_TYPES)}")
+    return value
+
+
+def check_code(name: str, value: str | None) -> str | None:
+    """Return a postcode or city code filter, refusing anything but 2–10 characters."""
+    if value in (None, ""):
+        return None
+    assert value is not None
+    if not (2 <= len(value) <= 10 and value.isalnum() and value.isascii()):
+        raise GeocoderError(f"{name} {value!r} is not a valid code")
+    return value.upper() if name == "citycode" else value
+
+
+def check_point(lat: float | None, lon: float | None) -> tuple[float, float] | None:
+    """Return ``(lat, lon)`` when both are given and in range; ``None`` when neither."""
+    if lat is None and lon is None:
+        return None
+    if lat is None or lon is None:
+        raise GeocoderError("lat and lon must be given together")
+    for name, value, bound in (("lat", lat, 90), ("lon", lon, 180)):
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise GeocoderError(f"{name} must be a number")
+        if math.isnan(value) or not -bound <= value <= bound:
+            raise GeocoderError(f"{name} {value!r} is not between -{bound} and {bound}")
+    return float(lat), float(lon)
+
+
+def check_limit(limit: int) -> int:
+    """Return ``limit`` when it is between 1 and :data:`MAX_LIMIT`."""
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise GeocoderError("limit must be an integer")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise GeocoderError(f"limit {limit} is not between 1 and {MAX_LIMIT}")
+    return limit

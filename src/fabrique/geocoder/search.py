@@ -1,0 +1,292 @@
+"""Forward search in one segment: find candidate documents, then score them.
+
+Candidates are the documents holding the query's words: each word stands
+for its exact token, its one-edit variants when the word (4 letters or more)
+is not in the vocabulary, and, for the last word when autocompleting, the
+tokens it starts. Words are intersected rarest first, skipping a word whose
+intersection would be empty (a wrong or extra word must not lose the answer).
+
+**The score** is in [0, 1] and built from four parts:
+
+- *query coverage*: the share of the query's letters matched by the
+  document, a word counting fully when exact, 0.9 when its prefix
+  completes a longer token (falling to 0.7 for a short prefix), 0.8 for a
+  one-edit match;
+- *name coverage*: the share of the name's letters matched by some word, so
+  "rue de la paix" prefers "Rue de la Paix" to "Rue de la Paix Prolongée";
+- ``text = 0.6 × query coverage + 0.4 × name coverage``, times 0.9 when a
+  house number was asked for and this document cannot give it;
+- ``score = text × (0.9 + 0.1 × importance)``; with a ``lat``/``lon``
+  bias, ``score = text × (0.75 + 0.1 × importance + 0.15 × proximity)`` where
+  proximity is ``1 / (1 + km)``.
+
+So an exact, complete match of an important place scores 1.0, and a
+typo costs about 0.06 on a three-word query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .documents import SCALE, Result, distance_m
+from .normalize import edits1
+from .query import Query
+from .segment import Segment
+
+MAX_CANDIDATES = 300
+MAX_PREFIX_EXPANSION = 40
+EXACT, PREFIX, FUZZY = 1.0, 0.9, 0.8
+
+
+@dataclass(slots=True)
+class Filters:
+    type: str | None = None
+    postcode: str | None = None
+    citycode: str | None = None
+
+
+@dataclass(slots=True)
+class _Word:
+    text: str
+    weights: dict[str, float]
+    ids: list[int]
+    fuzzy: bool
+    prefix: str | None  # a prefix too common to expand, matched while scoring
+
+
+def _expand(segment: Segment, word: str, *, last: bool, autocomplete: bool) -> _Word:
+    weights: dict[str, float] = {}
+    ids: list[int] = []
+    word_ids = segment.word_ids
+    exact = word_ids.get(word)
+    if exact is not None:
+        weights[word] = EXACT
+        ids.append(exact)
+    prefix = None
+    if autocomplete and last:
+        expansion = segment.prefixed(word)
+        if len(expansion) > MAX_PREFIX_EXPANSION:
+            prefix = word
+        else:
+            for word_id in expansion:
+                token = segment.vocabulary[word_id]
+                if token not in weights:
+                    weights[token] = _prefix_weight(word, token)
+                    ids.append(word_id)
+    fuzzy = False
+    if exact is None and len(word) >= 4 and not ids:
+        for variant in edits1(word):
+            variant_id = word_ids.get(variant)
+            if variant_id is not None:
+                weights[variant] = FUZZY
+                ids.append(variant_id)
+                fuzzy = True
+    return _Word(word, weights, ids, fuzzy, prefix)
+
+
+def _prefix_weight(prefix: str, token: str) -> float:
+    return round(0.7 + (PREFIX - 0.7) * len(prefix) / len(token), 4)
+
+
+def _postings(segment: Segment, ids: list[int]) -> frozenset[int]:
+    if len(ids) == 1:
+        return segment.postings(ids[0])
+    union: set[int] = set()
+    for word_id in ids:
+        union |= segment.postings(word_id)
+    return frozenset(union)
+
+
+def _candidates(
+    segment: Segment, words: list[_Word], filters: Filters
+) -> list[int] | None:
+    sets = []
+    for word in words:
+        if word.ids:
+            sets.append((word.fuzzy, len(word.ids) > 1, _postings(segment, word.ids)))
+        elif word.prefix is not None and len(words) == 1:
+            # A lone short prefix: its most frequent completions.
+            expansion = sorted(segment.prefixed(word.prefix), key=segment.frequency)
+            best = expansion[-MAX_PREFIX_EXPANSION:]
+            sets.append((False, True, _postings(segment, best)))
+    required = []
+    for name, value in (("t", filters.type), ("c", filters.citycode),
+                        ("p", filters.postcode)):  # fmt: skip
+        if value:
+            word_id = segment.word_ids.get(f"#{name}{value}")
+            if word_id is None:
+                return []
+            required.append(segment.postings(word_id))
+    if not sets:
+        return None
+    sets.sort(key=lambda item: (item[0], item[1], len(item[2])))
+    found: frozenset[int] | None = None
+    for *_flags, postings in sets:
+        if found is None:
+            found = postings
+        else:
+            narrower = found & postings
+            if narrower:
+                found = narrower
+    assert found is not None
+    for postings in required:
+        found = found & postings
+    if len(found) > MAX_CANDIDATES:
+        # Documents are numbered by decreasing importance.
+        return sorted(found)[:MAX_CANDIDATES]
+    return list(found)
+
+
+def search_segment(
+    segment: Segment,
+    query: Query,
+    *,
+    autocomplete: bool,
+    filters: Filters,
+    center: tuple[float, float] | None,
+) -> list[Result]:
+    """Return every scored result of one segment (unsorted)."""
+    texts = list(query.words)
+    housenumber = query.housenumber
+    if not texts:
+        texts, housenumber = [housenumber], ""
+    last = len(texts) - 1
+    words = [
+        _expand(segment, text, last=i == last, autocomplete=autocomplete)
+        for i, text in enumerate(texts)
+    ]
+    candidates = _candidates(segment, words, filters)
+    if not candidates:
+        return []
+    total = sum(len(w.text) for w in words)
+    results = []
+    ntok_column, ctok_column = segment.text["ntok"], segment.text["ctok"]
+    want = filters.type
+    for doc in candidates:
+        name_tokens = ntok_column[doc].split()
+        tokens = name_tokens + ctok_column[doc].split()
+        matched: set[str] = set()
+        covered = 0.0
+        for word in words:
+            best = 0.0
+            best_token = None
+            weights = word.weights
+            for token in tokens:
+                weight = weights.get(token, 0.0)
+                if (
+                    not weight
+                    and word.prefix is not None
+                    and token.startswith(word.prefix)
+                ):
+                    weight = _prefix_weight(word.prefix, token)
+                if weight > best:
+                    best, best_token = weight, token
+            if best_token is not None:
+                matched.add(best_token)
+                covered += best * len(word.text)
+        if not covered:
+            continue
+        name_length = sum(len(t) for t in name_tokens) or 1
+        name_covered = sum(len(t) for t in name_tokens if t in matched)
+        text_score = 0.6 * covered / total + 0.4 * name_covered / name_length
+        hn_index = -1
+        if housenumber and want != "street":
+            hn_index = _find_housenumber(segment, doc, housenumber)
+            if hn_index < 0:
+                if want == "housenumber":
+                    continue
+                text_score *= 0.9
+            elif hn_index != -1 and housenumber != segment.hn_key[hn_index]:
+                text_score *= 0.97
+        elif want == "housenumber":
+            continue
+        importance = float(segment.doc_imp[doc])
+        if hn_index >= 0:
+            lat, lon = (
+                segment.hn_lat[hn_index] / SCALE,
+                segment.hn_lon[hn_index] / SCALE,
+            )
+        else:
+            lat, lon = segment.doc_lat[doc] / SCALE, segment.doc_lon[doc] / SCALE
+        if center is None:
+            score = text_score * (0.9 + 0.1 * importance)
+        else:
+            km = distance_m(center[0], center[1], lat, lon) / 1000
+            score = text_score * (0.75 + 0.1 * importance + 0.15 / (1 + km))
+        results.append(
+            make_result(segment, doc, hn_index, round(min(score, 1.0), 4), lat, lon)
+        )
+    return results
+
+
+def _find_housenumber(segment: Segment, doc: int, key: str) -> int:
+    """Return the index of house number ``key`` in a document, -1 when absent.
+
+    A suffix the street does not have falls back to the bare number.
+    """
+    start, keys = segment.housenumbers(doc)
+    if not keys:
+        return -1
+    try:
+        return start + keys.index(key)
+    except ValueError:
+        pass
+    bare = key.rstrip("abcdefghijklmnopqrstuvwxyz")
+    if bare != key:
+        try:
+            return start + keys.index(bare)
+        except ValueError:
+            pass
+    return -1
+
+
+def make_result(
+    segment: Segment, doc: int, hn_index: int, score: float, lat: float, lon: float
+) -> Result:
+    """Build the result for a document, or for one of its house numbers."""
+    text = segment.text
+    name = text["name"][doc]
+    kind = segment.type_name(doc)
+    postcode, city = text["postcode"][doc], text["city"][doc]
+    common = {
+        "lat": lat,
+        "lon": lon,
+        "score": score,
+        "importance": round(float(segment.doc_imp[doc]), 4),
+        "postcode": postcode,
+        "citycode": text["citycode"][doc],
+        "city": city,
+        "district": text["district"][doc],
+        "context": text["context"][doc],
+        "source": segment.source,
+    }
+    place = " ".join(part for part in (postcode, city) if part)
+    if hn_index >= 0:
+        number = segment.hn_label[hn_index]
+        return Result(
+            id=segment.hn_id[hn_index],
+            type="housenumber",
+            label=f"{number} {name} {place}".strip(),
+            name=f"{number} {name}",
+            street=name,
+            housenumber=number,
+            **common,  # type: ignore[arg-type]
+        )
+    if kind == "municipality":
+        label = city if not text["district"][doc] else name
+        return Result(
+            id=text["id"][doc],
+            type=kind,
+            label=label,
+            name=name,
+            **common,  # type: ignore[arg-type]
+        )
+    street = name if kind == "street" else ""
+    return Result(
+        id=text["id"][doc],
+        type=kind,
+        label=f"{name} {place}".strip(),
+        name=name,
+        street=street,
+        **common,  # type: ignore[arg-type]
+    )

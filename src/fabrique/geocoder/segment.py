@@ -1,0 +1,129 @@
+"""A read-only segment: one source's documents, house numbers and words."""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_left
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .builder import FORMAT_VERSION
+from .documents import DOCUMENT_TYPES
+from .errors import GeocoderError
+from .storage import ArrayColumn, StringColumn
+
+_TEXT = ("id", "name", "postcode", "citycode", "city", "district", "context",
+         "ntok", "ctok")  # fmt: skip
+
+
+class Grid:
+    """Points bucketed by cell, for nearest-neighbour search."""
+
+    def __init__(self, folder: Path, prefix: str) -> None:
+        self._cells = ArrayColumn(folder, f"{prefix}_cells.i64", "q")
+        self._starts = ArrayColumn(folder, f"{prefix}_starts.u32", "I")
+        self._perm = ArrayColumn(folder, f"{prefix}_perm.u32", "I")
+        self.cells = self._cells.values
+        self.starts = self._starts.values
+        self.perm = self._perm.values
+
+    def points(self, key: int) -> memoryview:
+        """Return the indices of the points in one cell."""
+        cells = self.cells
+        i = bisect_left(cells, key)
+        if i == len(cells) or cells[i] != key:
+            return self.perm[0:0]
+        return self.perm[self.starts[i] : self.starts[i + 1]]
+
+    def close(self) -> None:
+        for column in (self._cells, self._starts, self._perm):
+            column.close()
+
+
+class Segment:
+    """Memory-mapped columns of one source, with the word → documents postings."""
+
+    def __init__(self, folder: Path) -> None:
+        manifest_path = folder / "manifest.json"
+        try:
+            self.manifest: dict[str, Any] = json.loads(manifest_path.read_text())
+        except (OSError, ValueError) as exc:
+            raise GeocoderError(
+                f"segment {folder.name}: unreadable manifest ({exc})"
+            ) from None
+        if self.manifest.get("format") != FORMAT_VERSION:
+            raise GeocoderError(
+                f"segment {folder.name}: index format "
+                f"{self.manifest.get('format')!r}, this version reads "
+                f"{FORMAT_VERSION}; rebuild the index"
+            )
+        self.folder = folder
+        self.source: str = self.manifest["source"]
+        self.text = {name: StringColumn(folder, f"doc_{name}") for name in _TEXT}
+        self._arrays = {
+            "type": ArrayColumn(folder, "doc_type.u8", "B"),
+            "lat": ArrayColumn(folder, "doc_lat.i32", "i"),
+            "lon": ArrayColumn(folder, "doc_lon.i32", "i"),
+            "imp": ArrayColumn(folder, "doc_imp.f32", "f"),
+            "hn_start": ArrayColumn(folder, "doc_hn_start.u32", "I"),
+            "hn_end": ArrayColumn(folder, "doc_hn_end.u32", "I"),
+            "hn_lat": ArrayColumn(folder, "hn_lat.i32", "i"),
+            "hn_lon": ArrayColumn(folder, "hn_lon.i32", "i"),
+            "hn_doc": ArrayColumn(folder, "hn_doc.u32", "I"),
+            "post_off": ArrayColumn(folder, "post.off", "Q"),
+            "post": ArrayColumn(folder, "post.u32", "I"),
+        }
+        a = {name: column.values for name, column in self._arrays.items()}
+        self.doc_type, self.doc_lat, self.doc_lon = a["type"], a["lat"], a["lon"]
+        self.doc_imp = a["imp"]
+        self.hn_start, self.hn_end = a["hn_start"], a["hn_end"]
+        self.hn_lat, self.hn_lon = a["hn_lat"], a["hn_lon"]
+        self.hn_doc = a["hn_doc"]
+        self._post_off, self._post = a["post_off"], a["post"]
+        self.hn_key = StringColumn(folder, "hn_key")
+        self.hn_label = StringColumn(folder, "hn_label")
+        self.hn_id = StringColumn(folder, "hn_id")
+        vocab = StringColumn(folder, "vocab")
+        self.vocabulary: list[str] = vocab.slice(0, len(vocab))
+        vocab.close()
+        self.word_ids: dict[str, int] = {w: i for i, w in enumerate(self.vocabulary)}
+        self.hn_grid = Grid(folder, "hn")
+        self.doc_grid = Grid(folder, "doc")
+        self.postings = lru_cache(maxsize=8192)(self._postings)
+        self.size = len(self.doc_type)
+
+    def _postings(self, word_id: int) -> frozenset[int]:
+        return frozenset(
+            self._post[self._post_off[word_id] : self._post_off[word_id + 1]]
+        )
+
+    def frequency(self, word_id: int) -> int:
+        """Return how many documents hold a word."""
+        return int(self._post_off[word_id + 1] - self._post_off[word_id])
+
+    def prefixed(self, prefix: str) -> range:
+        """Return the range of word ids starting with ``prefix``."""
+        vocabulary = self.vocabulary
+        start = bisect_left(vocabulary, prefix)
+        end = bisect_left(vocabulary, prefix + "\x7f", lo=start)
+        return range(start, end)
+
+    def type_name(self, doc: int) -> str:
+        return DOCUMENT_TYPES[self.doc_type[doc]]
+
+    def housenumbers(self, doc: int) -> tuple[int, list[str]]:
+        """Return the first house-number index of a document and its keys."""
+        start, end = self.hn_start[doc], self.hn_end[doc]
+        return start, self.hn_key.slice(start, end)
+
+    def close(self) -> None:
+        self.postings.cache_clear()
+        for column in self.text.values():
+            column.close()
+        for array_column in self._arrays.values():
+            array_column.close()
+        for string_column in (self.hn_key, self.hn_label, self.hn_id):
+            string_column.close()
+        self.hn_grid.close()
+        self.doc_grid.close()
