@@ -1,0 +1,218 @@
+"""The search index stays current on every save and delete, and rebuilds."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from fabrique.catalog.models import Actor, Commons, Need, Place, Theme
+from fabrique.core.search import backends, search
+from fabrique.core.search.index import rebuild, reindex
+from fabrique.core.search.models import SearchDocument, SearchFacet
+from fabrique.core.search.registry import types
+
+pytestmark = pytest.mark.django_db
+
+
+def make_commons(title="Vélos partagés", **fields):
+    fields.setdefault("slug", "velos")
+    fields.setdefault("summary", "Un commun.")
+    fields.setdefault("kind", "data")
+    return Commons.objects.create(title=title, **fields)
+
+
+def found(query, **options):
+    return [hit.title for hit in search(query, **options).hits]
+
+
+def theme_values(commons):
+    return set(
+        SearchFacet.objects.filter(
+            document__type="commons", document__object_id=commons.pk, name="theme"
+        ).values_list("value", flat=True)
+    )
+
+
+def test_commons_and_actors_are_registered():
+    assert {"commons", "actor"} <= set(types())
+
+
+def test_a_new_commons_is_found_at_once():
+    make_commons()
+    assert found("velo") == ["Vélos partagés"]
+
+
+def test_an_edited_title_replaces_the_old_words():
+    item = make_commons()
+    item.title = "Trottinettes"
+    item.save()
+    assert found("velo ") == []
+    assert found("trottinette") == ["Trottinettes"]
+    assert SearchDocument.objects.filter(type="commons").count() == 1
+
+
+def test_a_deleted_commons_leaves_the_index():
+    item = make_commons()
+    item.delete()
+    assert found("velo") == []
+    assert not SearchDocument.objects.exists()
+    assert not SearchFacet.objects.exists()
+
+
+def test_a_hidden_commons_leaves_the_index_and_comes_back_when_restored():
+    item = make_commons()
+    item.hidden = True
+    item.save()
+    assert found("velo") == []
+    item.hidden = False
+    item.save()
+    assert found("velo") == ["Vélos partagés"]
+
+
+def test_adding_and_removing_themes_updates_the_document():
+    item = make_commons()
+    bus = Theme.objects.create(slug="bus", name="Autobus")
+    item.themes.add(bus)
+    assert theme_values(item) == {"bus"}
+    assert found("autobus") == ["Vélos partagés"]
+    item.themes.remove(bus)
+    assert theme_values(item) == set()
+    item.themes.add(bus)
+    item.themes.clear()
+    assert found("autobus") == []
+
+
+def test_theme_changes_from_the_theme_side_update_the_commons():
+    item = make_commons()
+    bus = Theme.objects.create(slug="bus", name="Autobus")
+    bus.commons.add(item)
+    assert theme_values(item) == {"bus"}
+    bus.commons.clear()
+    assert theme_values(item) == set()
+    bus.commons.set([item])
+    assert theme_values(item) == {"bus"}
+
+
+def test_renaming_or_deleting_a_theme_updates_its_commons():
+    item = make_commons()
+    theme = Theme.objects.create(slug="tram", name="Tramway")
+    item.themes.add(theme)
+    theme.name = "Métro léger"
+    theme.save()
+    assert found("metro") == ["Vélos partagés"]
+    theme.delete()
+    assert found("metro") == []
+    assert theme_values(item) == set()
+
+
+def test_needs_update_the_text_and_the_open_needs_facet():
+    item = make_commons()
+    need = Need.objects.create(commons=item, title="Soudeurs", help_kind="skills")
+    assert found("soudeur") == ["Vélos partagés"]
+    assert found("", filters={"needs": ["open"]}) == ["Vélos partagés"]
+    need.status = Need.Status.CLOSED
+    need.save()
+    assert found("", filters={"needs": ["open"]}) == []
+    need.delete()
+    assert found("soudeur") == []
+
+
+def test_places_update_their_actor():
+    actor = Actor.objects.create(name="Atelier", slug="atelier", type="association")
+    place = Place.objects.create(actor=actor, name="Local", city="Besançon",
+                                 lat=47.2, lon=6.0)  # fmt: skip
+    assert found("besancon") == ["Atelier"]
+    place.city = "Dijon"
+    place.save()
+    assert found("besancon ") == []
+    assert found("dijon") == ["Atelier"]
+    place.delete()
+    assert found("dijon") == []
+    assert found("atelier") == ["Atelier"]
+
+
+def test_a_deleted_actor_leaves_the_index():
+    actor = Actor.objects.create(name="Atelier", slug="atelier", type="lab")
+    Place.objects.create(actor=actor, name="Local", city="Metz", lat=49.1, lon=6.2)
+    actor.delete()
+    assert found("atelier") == []
+    assert found("metz") == []
+
+
+def test_bulk_writes_are_caught_up_by_a_rebuild():
+    Commons.objects.bulk_create(
+        [Commons(title=f"Commun {n}", slug=f"c{n}", summary="s", kind="data")
+         for n in range(30)]
+    )  # fmt: skip
+    assert search("commun").total == 0
+    assert rebuild(batch_size=7) == {"actor": 0, "commons": 30}
+    assert search("commun").total == 30
+    assert rebuild(["commons"]) == {"commons": 30}
+    assert SearchDocument.objects.count() == 30
+
+
+def test_reindexing_a_missing_object_removes_its_document():
+    item = make_commons()
+    # A raw delete sends no signal: the document outlives its object.
+    Commons.objects.filter(pk=item.pk)._raw_delete(using="default")
+    assert SearchDocument.objects.exists()
+    reindex("commons", [item.pk])
+    assert not SearchDocument.objects.exists()
+
+
+def test_the_rebuild_command_rebuilds_and_reports(capsys):
+    Commons.objects.bulk_create(
+        [Commons(title="Vélo", slug="v", summary="s", kind="data")]
+    )
+    call_command("rebuild_search_index", "--type", "commons")
+    assert "commons: 1 documents" in capsys.readouterr().out
+    assert found("velo") == ["Vélo"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--type", "unicorn"], "unknown type 'unicorn'"),
+        (["--batch-size", "0"], "--batch-size must be at least 1"),
+    ],
+)
+def test_the_rebuild_command_refuses_bad_arguments(arguments, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("rebuild_search_index", *arguments)
+
+
+def test_the_backend_follows_the_database_vendor(db):
+    from django.db import connection
+
+    backends._cache.clear()
+    assert backends.get_backend().vendor == connection.vendor
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("elastic", "expected one of postgresql, sqlite"),
+        ("fabrique.nowhere.Backend", "cannot import"),
+    ],
+)
+def test_a_bad_backend_setting_is_refused_clearly(value, message):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with override_settings(FABRIQUE_SEARCH_BACKEND=value):
+        backends._cache.clear()
+        with pytest.raises(ImproperlyConfigured, match=message):
+            backends.get_backend()
+    backends._cache.clear()
+
+
+def test_a_backend_for_another_database_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import connection
+
+    other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
+    with override_settings(FABRIQUE_SEARCH_BACKEND=other):
+        backends._cache.clear()
+        with pytest.raises(ImproperlyConfigured, match="needs a"):
+            backends.get_backend()
+    backends._cache.clear()
