@@ -1,12 +1,94 @@
 from django.urls import path
 
-from fabrique.catalog.views import actors, commons, listing, themes
+from fabrique.catalog.views import (
+    actors,
+    commons,
+    community,
+    discussions,
+    history,
+    listing,
+    themes,
+)
 
 app_name = "catalog"
 
+
+def _history_routes(prefix: str, kind: str) -> list:
+    return [
+        path(
+            f"{prefix}/<slug:slug>/historique/",
+            history.history,
+            {"kind": kind},
+            name=f"{kind}_history",
+        ),
+        path(
+            f"{prefix}/<slug:slug>/historique/comparer/",
+            history.diff,
+            {"kind": kind},
+            name=f"{kind}_diff",
+        ),
+        path(
+            f"{prefix}/<slug:slug>/historique/<int:number>/restaurer/",
+            history.revert,
+            {"kind": kind},
+            name=f"{kind}_revert",
+        ),
+        path(
+            f"{prefix}/<slug:slug>/suivre/",
+            community.follow,
+            {"kind": kind},
+            name=f"{kind}_follow",
+        ),
+    ]
+
+
 urlpatterns = [
     path("communs/", listing.commons_list, name="commons_list"),
+    path("communs/nouveau/", commons.commons_create, name="commons_create"),
     path("communs/<slug:slug>/", commons.commons_detail, name="commons"),
+    path("communs/<slug:slug>/modifier/", commons.commons_edit, name="commons_edit"),
+    path("communs/<slug:slug>/images/", commons.image_add, name="image_add"),
+    path("communs/<slug:slug>/communaute/", community.community, name="community"),
+    path("communs/<slug:slug>/communaute/rejoindre/", community.join, name="join"),
+    path(
+        "communs/<slug:slug>/communaute/<int:pk>/accepter/",
+        community.decide,
+        {"decision": "approve"},
+        name="membership_approve",
+    ),
+    path(
+        "communs/<slug:slug>/communaute/<int:pk>/refuser/",
+        community.decide,
+        {"decision": "decline"},
+        name="membership_decline",
+    ),
+    path(
+        "communs/<slug:slug>/communaute/<int:pk>/quitter/",
+        community.leave,
+        name="membership_leave",
+    ),
+    path("communs/<slug:slug>/besoins/", community.need_add, name="need_add"),
+    path(
+        "communs/<slug:slug>/besoins/<int:pk>/statut/",
+        community.need_status,
+        name="need_status",
+    ),
+    path(
+        "communs/<slug:slug>/discussions/",
+        discussions.discussion_list,
+        name="discussions",
+    ),
+    path(
+        "communs/<slug:slug>/discussions/<int:pk>/",
+        discussions.discussion_thread,
+        name="discussion",
+    ),
+    *_history_routes("communs", "commons"),
+    path("acteurs/nouveau/", actors.actor_create, name="actor_create"),
     path("acteurs/<slug:slug>/", actors.actor_detail, name="actor"),
+    path("acteurs/<slug:slug>/modifier/", actors.actor_edit, name="actor_edit"),
+    path("acteurs/<slug:slug>/lieux/", actors.place_add, name="place_add"),
+    *_history_routes("acteurs", "actor"),
+    path("themes/", themes.theme_index, name="themes"),
     path("themes/<slug:slug>/", themes.theme_detail, name="theme"),
 ]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from fabrique.core.models import Activity
 
@@ -52,6 +53,15 @@ def for_objects(targets: list[models.Model]) -> models.QuerySet[Activity]:
     ).select_related("actor", "content_type")
 
 
+def for_ids(model: type[models.Model], ids: list[int]) -> models.QuerySet[Activity]:
+    """Public activity on the ``model`` rows with these primary keys."""
+    return Activity.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=ids,
+        public=True,
+    ).select_related("actor", "content_type")
+
+
 def by_user(user: Any) -> models.QuerySet[Activity]:
     """Public activity of ``user``, newest first."""
     return Activity.objects.filter(actor=user, public=True).select_related(
@@ -62,3 +72,27 @@ def by_user(user: Any) -> models.QuerySet[Activity]:
 def site_wide() -> models.QuerySet[Activity]:
     """Public activity across the site, newest first."""
     return Activity.objects.filter(public=True).select_related("actor", "content_type")
+
+
+#: How each verb reads in an activity stream ("Camille <verb> · 2 hours ago").
+VERBS = {
+    "created": _("created this page"),
+    "edited": _("edited this page"),
+    "reverted": _("restored an earlier revision"),
+    "image_added": _("added an image"),
+    "place_added": _("added a place"),
+    "membership_requested": _("asked to join the community"),
+    "membership_approved": _("approved a member"),
+    "membership_declined": _("declined a request"),
+    "membership_left": _("left the community"),
+    "need_added": _("added a need"),
+    "need_status": _("changed the status of a need"),
+    "discussion_started": _("started a discussion"),
+    "message_posted": _("replied in a discussion"),
+    "followed": _("followed this page"),
+}
+
+
+def describe(entry: Activity) -> str:
+    """The human wording of ``entry``'s verb (the verb itself if unknown)."""
+    return str(VERBS.get(entry.verb, entry.verb))

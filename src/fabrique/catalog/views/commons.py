@@ -1,9 +1,155 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""Commons pages: the commons page, create, edit and image upload."""
 
-from fabrique.catalog.models import Commons
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from fabrique.catalog import services
+from fabrique.catalog.forms import CommonsForm, ImageForm, JoinForm, NeedForm
+from fabrique.catalog.jsonld import commons_jsonld, ld_script
+from fabrique.catalog.models import Commons, CommunityMembership, Need
+from fabrique.catalog.views.editing import edit
+from fabrique.core import activity, discussions, follows
+
+
+def report_url(obj: Commons) -> str:
+    """The moderation report address for ``obj``, or "" while there is none."""
+    try:
+        base = reverse("core:report")
+    except NoReverseMatch:
+        return ""
+    return f"{base}?type={obj._meta.label_lower}&id={obj.pk}"
 
 
 def commons_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    commons = get_object_or_404(Commons, slug=slug, hidden=False)
-    return render(request, "catalog/commons_detail.html", {"commons": commons})
+    commons = get_object_or_404(
+        Commons.objects.prefetch_related(
+            "themes",
+            "images",
+            Prefetch("needs", queryset=Need.objects.order_by("status", "-created")),
+        ),
+        slug=slug,
+        hidden=False,
+    )
+    user = request.user
+    mine = (
+        list(
+            commons.memberships.filter(
+                user=user,
+                status__in=[
+                    CommunityMembership.Status.REQUESTED,
+                    CommunityMembership.Status.ACTIVE,
+                ],
+            ).select_related("actor")
+        )
+        if user.is_authenticated
+        else []
+    )
+    holder = services.is_holder(user, commons)
+    needs = list(commons.needs.all())
+    context = {
+        "commons": commons,
+        "community": services.community_by_role(commons),
+        "roles": CommunityMembership.Role.choices,
+        "open_needs": [n for n in needs if n.status in ("open", "in_progress")],
+        "other_needs": [n for n in needs if n.status not in ("open", "in_progress")],
+        "discussions": discussions.discussions_of(commons)[:5],
+        "activity": activity.for_object(commons)[:10],
+        "following": follows.is_following(user, commons),
+        "followers": follows.followers_count(commons),
+        "is_holder": holder,
+        "my_memberships": mine,
+        "pending_count": commons.memberships.filter(
+            status=CommunityMembership.Status.REQUESTED
+        ).count()
+        if holder
+        else 0,
+        "join_form": JoinForm(user=user),
+        "need_form": NeedForm(),
+        "can_edit": services.can_edit(user, commons),
+        "jsonld": ld_script(commons_jsonld(commons, request)),
+        "report_url": report_url(commons),
+    }
+    return render(request, "catalog/commons_detail.html", context)
+
+
+@login_required
+def commons_create(request: HttpRequest) -> HttpResponse:
+    def save(form: CommonsForm) -> Commons:
+        return services.create_commons(
+            user=request.user,
+            data=form.content(),
+            themes=list(form.cleaned_data["themes"]),
+            comment=form.cleaned_data["comment"],
+        )
+
+    return edit(
+        request,
+        obj=None,
+        form_class=CommonsForm,
+        save=save,
+        template="catalog/commons_form.html",
+        context={"cancel_url": reverse("catalog:commons_list")},
+    )
+
+
+@login_required
+def commons_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    commons = get_object_or_404(Commons, slug=slug)
+
+    def save(form: CommonsForm) -> Commons:
+        services.update_commons(
+            commons,
+            user=request.user,
+            data=form.content(),
+            themes=list(form.cleaned_data["themes"]),
+            base_revision=form.cleaned_data["base_revision"] or 0,
+            comment=form.cleaned_data["comment"],
+        )
+        return commons
+
+    return edit(
+        request,
+        obj=commons,
+        form_class=CommonsForm,
+        save=save,
+        template="catalog/commons_form.html",
+        context={"cancel_url": commons.get_absolute_url()},
+    )
+
+
+@login_required
+def image_add(request: HttpRequest, slug: str) -> HttpResponse:
+    commons = get_object_or_404(Commons, slug=slug)
+    if commons.hidden:
+        raise PermissionDenied(_("This page is hidden by moderation."))
+    form = ImageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_image(
+                commons,
+                user=request.user,
+                file=form.cleaned_data["image"],
+                alt=form.cleaned_data["alt"],
+            )
+        except ValidationError as error:
+            form.add_error("image", error)
+        except services.CatalogError as error:
+            form.add_error("alt", str(error))
+        else:
+            messages.success(request, _("Image added."))
+            return redirect(commons)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "catalog/image_form.html",
+        {"commons": commons, "form": form},
+        status=status,
+    )

@@ -1,0 +1,28 @@
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from fabrique.catalog import services
+from tests.catalog.factories import make_commons, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_shows_latest_commons_open_needs_and_communities(client):
+    holder = make_user()
+    commons = make_commons(holder, title="Bornes de recharge ouvertes")
+    services.add_need(commons, user=holder, title="Des données IRVE", help_kind="data")
+    membership = services.request_membership(commons, user=make_user(), role="user")
+    services.approve_membership(membership, by=holder)
+    with translation.override("en"):
+        page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Bornes de recharge ouvertes" in page
+    assert "Des données IRVE" in page
+    assert 'name="q"' in page
+    assert f'action="{reverse("catalog:commons_list")}"' in page
+
+
+def test_hidden_commons_stay_off_the_home_page(client):
+    commons = make_commons(title="Caché")
+    type(commons).objects.filter(pk=commons.pk).update(hidden=True)
+    assert "Caché" not in client.get("/").content.decode()
