@@ -84,6 +84,7 @@ urlpatterns = [
         name="discussion",
     ),
     *_history_routes("communs", "commons"),
+    path("acteurs/", listing.actor_list, name="actor_list"),
     path("acteurs/nouveau/", actors.actor_create, name="actor_create"),
     path("acteurs/<slug:slug>/", actors.actor_detail, name="actor"),
     path("acteurs/<slug:slug>/modifier/", actors.actor_edit, name="actor_edit"),
