@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from fabrique.core import views
+from fabrique.core import moderation_views, views
 
 app_name = "core"
 
@@ -12,4 +12,12 @@ urlpatterns = [
         name="charter",
     ),
     path("apercu/", views.markdown_preview, name="markdown_preview"),
+    path("signaler/<str:label>/<int:pk>/", moderation_views.report, name="report"),
+    path("moderation/", moderation_views.queue, name="moderation"),
+    path(
+        "moderation/<str:label>/<int:pk>/",
+        moderation_views.act,
+        name="moderation_act",
+    ),
+    path("moderation/journal/", moderation_views.audit_log, name="audit_log"),
 ]
