@@ -337,3 +337,9 @@ def test_the_markdown_preview_renders_sanitised_html_for_signed_in_users(client)
     page = response.content.decode()
     assert "<strong>gras</strong>" in page
     assert "<script>" not in page
+
+
+def test_the_commons_page_links_to_the_report_form(client):
+    commons = make_commons()
+    page = client.get(commons.get_absolute_url()).content.decode()
+    assert reverse("core:report", args=["catalog.commons", commons.pk]) in page

@@ -15,6 +15,7 @@ from fabrique.catalog import services
 from fabrique.catalog.forms import ActorForm, PlaceForm
 from fabrique.catalog.jsonld import actor_jsonld, ld_script
 from fabrique.catalog.models import Actor, Commons, CommunityMembership
+from fabrique.catalog.views.commons import report_url
 from fabrique.catalog.views.editing import edit
 from fabrique.core import activity, follows
 
@@ -61,6 +62,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage": services.can_manage_actor(request.user, actor),
             "place_form": PlaceForm(),
             "jsonld": ld_script(actor_jsonld(actor, request)),
+            "report_url": report_url(actor),
         },
     )
 

@@ -14,18 +14,17 @@ from django.utils.translation import gettext as _
 from fabrique.catalog import services
 from fabrique.catalog.forms import CommonsForm, ImageForm, JoinForm, NeedForm
 from fabrique.catalog.jsonld import commons_jsonld, ld_script
-from fabrique.catalog.models import Commons, CommunityMembership, Need
+from fabrique.catalog.models import Actor, Commons, CommunityMembership, Need
 from fabrique.catalog.views.editing import edit
 from fabrique.core import activity, discussions, follows
 
 
-def report_url(obj: Commons) -> str:
-    """The moderation report address for ``obj``, or "" while there is none."""
+def report_url(obj: Commons | Actor) -> str:
+    """The moderation report address for ``obj``, or "" when there is none."""
     try:
-        base = reverse("core:report")
+        return reverse("core:report", args=[obj._meta.label_lower, obj.pk])
     except NoReverseMatch:
         return ""
-    return f"{base}?type={obj._meta.label_lower}&id={obj.pk}"
 
 
 def commons_detail(request: HttpRequest, slug: str) -> HttpResponse:
