@@ -31,6 +31,22 @@ WHITESPACE = " \t"
 Progress = Callable[[str], None]
 
 
+MACROS = (
+    # Seconds since noon minus 12 h of a GTFS time (H:MM:SS, may pass 24:00).
+    "CREATE OR REPLACE MACRO gtfs_seconds(t) AS CASE WHEN "
+    "regexp_full_match(t, '[0-9]{1,2}:[0-5][0-9]:[0-5][0-9]') THEN "
+    "CAST(split_part(t, ':', 1) AS INTEGER) * 3600 + "
+    "CAST(split_part(t, ':', 2) AS INTEGER) * 60 + "
+    "CAST(split_part(t, ':', 3) AS INTEGER) END",
+    "CREATE OR REPLACE MACRO gtfs_date(d) AS CAST(try_strptime(d, '%Y%m%d') AS DATE)",
+    # Great-circle distance in metres.
+    "CREATE OR REPLACE MACRO distance_m(lat1, lon1, lat2, lon2) AS "
+    "2 * 6371008.8 * asin(sqrt(pow(sin(radians(lat2 - lat1) / 2), 2) + "
+    "cos(radians(lat1)) * cos(radians(lat2)) * "
+    "pow(sin(radians(lon2 - lon1) / 2), 2)))",
+)
+
+
 def ident(name: str) -> str:
     """Quote an SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
@@ -90,6 +106,8 @@ class Reader:
         self.notices = notices
         self.feed = Feed(con, source)
         self.progress = progress or (lambda _message: None)
+        for macro in MACROS:
+            con.execute(macro)
 
     def emit(self, rule: Rule, **context: Any) -> None:
         self.notices.add(rule.code, rule.severity, **context)

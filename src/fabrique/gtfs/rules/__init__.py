@@ -9,6 +9,7 @@ RULE_MODULES = (
     "reading",
     "fields",
     "keys",
+    "derived",
     "agency",
     "stops",
     "routes",

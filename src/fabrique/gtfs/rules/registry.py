@@ -76,6 +76,33 @@ def check(
     return decorate
 
 
+def sql_rule(
+    declared: Rule, sql: str, *, needs: tuple[str, ...] = (), name: str = ""
+) -> None:
+    """Register a rule whose notices are the rows of one SQL query.
+
+    ``{today}`` in the query is the validation date; ``needs`` lists files
+    that must have rows for the query to make sense.
+    """
+
+    def run(ctx: Context) -> None:
+        if needs and not ctx.has(*needs):
+            return
+        ctx.emit_query(declared, sql.replace("{today}", f"DATE '{ctx.today}'"))
+
+    CHECKS.append(Check(name or declared.code, (declared,), run))
+
+
+def prepare(name: str, *statements: str) -> None:
+    """Register SQL that builds a derived table the following rules read."""
+
+    def run(ctx: Context) -> None:
+        for statement in statements:
+            ctx.feed.con.execute(statement)
+
+    CHECKS.append(Check(name, (), run))
+
+
 class Context:
     """What a check sees: the loaded feed, the notices, the validation date."""
 

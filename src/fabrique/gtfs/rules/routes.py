@@ -1,3 +1,189 @@
-"""Rules on routes."""
+"""Rules on routes.txt: names, colours, agencies and use."""
 
 from __future__ import annotations
+
+from fabrique.gtfs.rules.registry import ERROR, WARNING, rule, sql_rule
+
+T = "Routes"
+
+BOTH_NAMES_MISSING = rule(
+    "route_both_short_and_long_name_missing",
+    ERROR,
+    "A route has neither route_short_name nor route_long_name.",
+    topic=T,
+)
+sql_rule(
+    BOTH_NAMES_MISSING,
+    "SELECT __row AS csvRowNumber, route_id AS routeId FROM routes "
+    "WHERE route_short_name IS NULL AND route_long_name IS NULL ORDER BY __row",
+)
+
+LONG_NAME_CONTAINS_SHORT = rule(
+    "route_long_name_contains_short_name",
+    WARNING,
+    "A route's long name starts with its short name.",
+    "Consumers show both names side by side; repeating the short name in the "
+    "long one shows it twice.",
+    topic=T,
+)
+sql_rule(
+    LONG_NAME_CONTAINS_SHORT,
+    """
+    SELECT __row AS csvRowNumber, route_id AS routeId,
+      route_short_name AS routeShortName, route_long_name AS routeLongName
+    FROM routes WHERE route_short_name IS NOT NULL AND route_long_name IS NOT NULL
+      AND starts_with(lower(route_long_name), lower(route_short_name))
+    ORDER BY __row
+    """,
+)
+
+SHORT_NAME_TOO_LONG = rule(
+    "route_short_name_too_long",
+    WARNING,
+    "A route's short name has more than 12 characters.",
+    topic=T,
+)
+sql_rule(
+    SHORT_NAME_TOO_LONG,
+    "SELECT __row AS csvRowNumber, route_id AS routeId, "
+    "route_short_name AS routeShortName, 'routes.txt' AS filename, "
+    "'route_short_name' AS fieldName FROM routes "
+    "WHERE length(route_short_name) > 12 ORDER BY __row",
+)
+
+SAME_NAME_AND_DESCRIPTION = rule(
+    "same_name_and_description_for_route",
+    WARNING,
+    "A route's description repeats one of its names.",
+    topic=T,
+)
+sql_rule(
+    SAME_NAME_AND_DESCRIPTION,
+    """
+    SELECT __row AS csvRowNumber, route_id AS routeId, route_desc AS routeDesc,
+      CASE WHEN lower(route_desc) = lower(route_short_name)
+        THEN 'route_short_name' ELSE 'route_long_name' END AS specifiedField
+    FROM routes WHERE lower(route_desc) = lower(route_short_name)
+      OR lower(route_desc) = lower(route_long_name)
+    ORDER BY __row
+    """,
+)
+
+# Rec. 601 luma of a hex colour; under 72 of difference text is hard to read.
+LUMA = "(0.299 * {c}[1] + 0.587 * {c}[2] + 0.114 * {c}[3])"
+RGB = (
+    "[CAST(('0x' || substr({v}, 1, 2)) AS INTEGER), "
+    "CAST(('0x' || substr({v}, 3, 2)) AS INTEGER), "
+    "CAST(('0x' || substr({v}, 5, 2)) AS INTEGER)]"
+)
+COLOR_CONTRAST = rule(
+    "route_color_contrast",
+    WARNING,
+    "A route's text colour does not contrast enough with its colour.",
+    "The difference of Rec. 601 luma between route_color and route_text_color "
+    "is below 72 (on a 0-255 scale).",
+    topic=T,
+)
+sql_rule(
+    COLOR_CONTRAST,
+    f"""
+    SELECT __row AS csvRowNumber, route_id AS routeId,
+      route_color AS routeColor, route_text_color AS routeTextColor
+    FROM (SELECT *, {RGB.format(v="route_color")} AS c1,
+        {RGB.format(v="route_text_color")} AS c2
+      FROM routes
+      WHERE regexp_full_match(route_color, '[0-9A-Fa-f]{{6}}')
+        AND regexp_full_match(route_text_color, '[0-9A-Fa-f]{{6}}'))
+    WHERE abs({LUMA.format(c="c1")} - {LUMA.format(c="c2")}) < 72
+    ORDER BY __row
+    """,
+)
+
+DUPLICATE_ROUTE_NAME = rule(
+    "duplicate_route_name",
+    WARNING,
+    "Two routes of an agency have the same names and type.",
+    topic=T,
+)
+sql_rule(
+    DUPLICATE_ROUTE_NAME,
+    """
+    SELECT a.__row AS csvRowNumber1, b.__row AS csvRowNumber2,
+      a.route_id AS routeId1, b.route_id AS routeId2,
+      a.route_short_name AS routeShortName, a.route_long_name AS routeLongName,
+      a.route_type AS routeTypeValue, a.agency_id AS agencyId
+    FROM routes a JOIN routes b ON a.__row < b.__row
+      AND a.route_short_name IS NOT DISTINCT FROM b.route_short_name
+      AND a.route_long_name IS NOT DISTINCT FROM b.route_long_name
+      AND a.route_type IS NOT DISTINCT FROM b.route_type
+      AND a.agency_id IS NOT DISTINCT FROM b.agency_id
+    WHERE NOT EXISTS (SELECT 1 FROM routes c WHERE c.__row < b.__row
+      AND c.__row <> a.__row
+      AND c.route_short_name IS NOT DISTINCT FROM b.route_short_name
+      AND c.route_long_name IS NOT DISTINCT FROM b.route_long_name
+      AND c.route_type IS NOT DISTINCT FROM b.route_type
+      AND c.agency_id IS NOT DISTINCT FROM b.agency_id AND c.__row < a.__row)
+    ORDER BY b.__row
+    """,
+)
+
+UNUSED_ROUTE = rule(
+    "unused_route",
+    WARNING,
+    "A route has no trip.",
+    topic=T,
+)
+sql_rule(
+    UNUSED_ROUTE,
+    "SELECT __row AS csvRowNumber, route_id AS routeId, "
+    "route_short_name AS routeShortName, route_long_name AS routeLongName "
+    "FROM routes r WHERE NOT EXISTS "
+    "(SELECT 1 FROM trips t WHERE t.route_id = r.route_id) ORDER BY __row",
+    needs=("trips.txt",),
+)
+
+SAME_ROUTE_AND_AGENCY_URL = rule(
+    "same_route_and_agency_url",
+    WARNING,
+    "A route's URL is its agency's home page.",
+    topic=T,
+)
+sql_rule(
+    SAME_ROUTE_AND_AGENCY_URL,
+    """
+    SELECT r.__row AS routeCsvRowNumber, r.route_id AS routeId,
+      r.route_url AS routeUrl, a.__row AS agencyCsvRowNumber,
+      a.agency_name AS agencyName
+    FROM routes r JOIN agency a ON lower(a.agency_url) = lower(r.route_url)
+      AND (r.agency_id IS NULL OR r.agency_id = a.agency_id)
+    ORDER BY r.__row
+    """,
+)
+
+MIXED_CASE = rule(
+    "mixed_case_recommended_field",
+    WARNING,
+    "A name is written all in capitals or all in lower case.",
+    "Riders read names more easily in mixed case (Gare de Lyon, not GARE DE "
+    "LYON). Checked on stop_name, route_long_name and trip_headsign values that "
+    "have at least two words with letters.",
+    topic=T,
+)
+sql_rule(
+    MIXED_CASE,
+    """
+    WITH names AS (
+      SELECT 'stops.txt' AS filename, 'stop_name' AS fieldName, stop_name AS v,
+        __row FROM stops
+      UNION ALL SELECT 'routes.txt', 'route_long_name', route_long_name, __row
+        FROM routes
+      UNION ALL SELECT 'trips.txt', 'trip_headsign', trip_headsign, __row
+        FROM trips
+    )
+    SELECT filename, __row AS csvRowNumber, fieldName, v AS fieldValue
+    FROM names WHERE v IS NOT NULL AND (v = upper(v) OR v = lower(v))
+      AND upper(v) <> lower(v)
+      AND len(regexp_extract_all(v, '[^\\W\\d_]{2,}')) >= 2
+    ORDER BY filename, __row
+    """,
+)

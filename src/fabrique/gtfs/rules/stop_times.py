@@ -1,3 +1,149 @@
-"""Rules on stop_times."""
+"""Rules on stop_times.txt: times, order, distances and speeds along a trip."""
 
 from __future__ import annotations
+
+from fabrique.gtfs.rules.registry import ERROR, INFO, WARNING, rule, sql_rule
+
+T = "Stop times"
+
+ARRIVAL_BEFORE_PREVIOUS = rule(
+    "stop_time_with_arrival_before_previous_departure_time",
+    ERROR,
+    "A vehicle arrives at a stop before it left the previous one.",
+    "Compares each arrival_time with the last departure_time given earlier in "
+    "the same trip, in stop_sequence order.",
+    topic=T,
+)
+sql_rule(
+    ARRIVAL_BEFORE_PREVIOUS,
+    """
+    SELECT __row AS csvRowNumber, prev_any_row AS prevCsvRowNumber,
+      trip_id AS tripId, departure_time AS departureTime,
+      arrival_time AS arrivalTime
+    FROM __st WHERE arr < prev_dep ORDER BY __row
+    """,
+)
+
+ONLY_ARRIVAL_OR_DEPARTURE = rule(
+    "stop_time_with_only_arrival_or_departure_time",
+    ERROR,
+    "A stop time has an arrival_time without a departure_time, or the reverse.",
+    "Both are required together: give the same value twice when the vehicle "
+    "does not dwell.",
+    topic=T,
+)
+sql_rule(
+    ONLY_ARRIVAL_OR_DEPARTURE,
+    """
+    SELECT __row AS csvRowNumber, trip_id AS tripId, seq AS stopSequence,
+      CASE WHEN arrival_time IS NULL THEN 'departure_time'
+        ELSE 'arrival_time' END AS specifiedField
+    FROM __st WHERE (arrival_time IS NULL) <> (departure_time IS NULL)
+    ORDER BY __row
+    """,
+)
+
+MISSING_TRIP_EDGE = rule(
+    "missing_trip_edge",
+    ERROR,
+    "The first or last stop of a trip has no arrival or departure time.",
+    "Times may be left out only at intermediate stops, where they are interpolated.",
+    topic=T,
+)
+sql_rule(
+    MISSING_TRIP_EDGE,
+    """
+    SELECT __row AS csvRowNumber, seq AS stopSequence, trip_id AS tripId,
+      CASE WHEN arrival_time IS NULL THEN 'arrival_time'
+        ELSE 'departure_time' END AS specifiedField
+    FROM __st
+    WHERE (pos = 1 OR pos = n) AND (arrival_time IS NULL OR departure_time IS NULL)
+      AND location_group_id IS NULL AND location_id IS NULL
+    ORDER BY __row
+    """,
+)
+
+DECREASING_DISTANCE = rule(
+    "decreasing_or_equal_stop_time_distance",
+    ERROR,
+    "shape_dist_traveled does not increase along a trip.",
+    "Each stop time's shape_dist_traveled must be greater than the previous "
+    "one's in the same trip.",
+    topic=T,
+)
+sql_rule(
+    DECREASING_DISTANCE,
+    """
+    SELECT __row AS csvRowNumber, prev_row AS prevCsvRowNumber,
+      trip_id AS tripId, stop_id AS stopId, dist AS shapeDistTraveled,
+      seq AS stopSequence, prev_dist AS prevShapeDistTraveled,
+      prev_seq AS prevStopSequence
+    FROM __st WHERE dist <= prev_dist ORDER BY __row
+    """,
+)
+
+UNSORTED = rule(
+    "unsorted_stop_times",
+    INFO,
+    "The rows of a trip are not in stop_sequence order in the file.",
+    "Allowed, but consumers that stream the file must sort it first.",
+    topic=T,
+)
+sql_rule(
+    UNSORTED,
+    """
+    SELECT trip_id AS tripId, min(__row) AS startCsvRowNumber,
+      max(__row) AS endCsvRowNumber
+    FROM __st GROUP BY trip_id HAVING bool_or(prev_row > __row)
+    ORDER BY startCsvRowNumber
+    """,
+)
+
+TIMEPOINT_WITHOUT_TIMES = rule(
+    "stop_time_timepoint_without_times",
+    ERROR,
+    "A stop time marked as exact timepoint has no times.",
+    topic=T,
+)
+sql_rule(
+    TIMEPOINT_WITHOUT_TIMES,
+    """
+    SELECT __row AS csvRowNumber, trip_id AS tripId, seq AS stopSequence,
+      CASE WHEN arrival_time IS NULL THEN 'arrival_time'
+        ELSE 'departure_time' END AS specifiedField
+    FROM __st WHERE timepoint = '1'
+      AND (arrival_time IS NULL OR departure_time IS NULL)
+    ORDER BY __row
+    """,
+)
+
+# Maximum plausible speed per route_type, km/h, as MobilityData uses.
+SPEED_LIMITS = "MAP {0: 100, 1: 150, 2: 500, 3: 150, 4: 80, 5: 30, 6: 50, 7: 50, \
+11: 150, 12: 150}"
+FAST_TRAVEL = rule(
+    "fast_travel_between_consecutive_stops",
+    WARNING,
+    "A vehicle would travel implausibly fast between two consecutive stops.",
+    "Speed limits by route_type: tram 100 km/h, subway, bus, trolleybus and "
+    "monorail 150, rail 500, ferry 80, cable tram 30, aerial lift and funicular "
+    "50, others 200. Times equal to the minute count as one minute.",
+    topic=T,
+)
+sql_rule(
+    FAST_TRAVEL,
+    f"""
+    WITH legs AS (
+      SELECT s.__row, s.prev_row, s.trip_id, s.stop_id, s.prev_stop,
+        distance_m(s.prev_lat, s.prev_lon, s.lat, s.lon) / 1000 AS km,
+        greatest(s.arr // 60 - s.prev_dep // 60, 1) / 60.0 AS hours,
+        COALESCE({SPEED_LIMITS}[t.route_type], 200) AS max_speed
+      FROM __st s JOIN __trips t USING (trip_id)
+      WHERE s.arr IS NOT NULL AND s.prev_dep IS NOT NULL AND s.prev_lat IS NOT NULL
+        AND s.lat IS NOT NULL AND s.prev_row = s.prev_any_row
+    )
+    SELECT trip_id AS tripId, prev_row AS csvRowNumber1, __row AS csvRowNumber2,
+      prev_stop AS stopId1, stop_id AS stopId2,
+      round(km / hours, 1) AS speedKph, round(km * 1000, 1) AS distanceMeters
+    FROM legs WHERE km / hours > max_speed ORDER BY __row
+    """,
+)

@@ -1,0 +1,92 @@
+"""Derived tables that many rules read: typed stop times, service dates, trips.
+
+Built once per validation, right after the value checks, so that each rule
+is a short query instead of a new scan of the raw text.
+"""
+
+from __future__ import annotations
+
+from fabrique.gtfs.rules.registry import prepare
+
+prepare(
+    "prepare_stop_times",
+    # One windowed pass over stop_times, ordered by trip and stop_sequence.
+    """
+    CREATE OR REPLACE TEMP TABLE __st AS
+    SELECT st.*, s.lat, s.lon, s.location_type,
+      lag(__row) OVER w AS prev_row,
+      lag(seq) OVER w AS prev_seq,
+      lag(stop_id) OVER w AS prev_stop,
+      lag(dist) OVER w AS prev_dist,
+      lag(s.lat) OVER w AS prev_lat,
+      lag(s.lon) OVER w AS prev_lon,
+      last_value(dep IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING
+        AND 1 PRECEDING) AS prev_dep,
+      last_value(__row IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING
+        AND 1 PRECEDING) AS prev_any_row,
+      row_number() OVER w AS pos,
+      count(*) OVER (PARTITION BY st.trip_id) AS n
+    FROM (
+      SELECT __row, trip_id, stop_id, TRY_CAST(stop_sequence AS BIGINT) AS seq,
+        arrival_time, departure_time,
+        gtfs_seconds(arrival_time) AS arr, gtfs_seconds(departure_time) AS dep,
+        TRY_CAST(shape_dist_traveled AS DOUBLE) AS dist, timepoint,
+        location_group_id, location_id,
+        start_pickup_drop_off_window, end_pickup_drop_off_window
+      FROM stop_times
+    ) st
+    LEFT JOIN (
+      SELECT stop_id, TRY_CAST(stop_lat AS DOUBLE) AS lat,
+        TRY_CAST(stop_lon AS DOUBLE) AS lon,
+        COALESCE(TRY_CAST(location_type AS INTEGER), 0) AS location_type
+      FROM stops
+    ) s USING (stop_id)
+    WINDOW w AS (PARTITION BY st.trip_id ORDER BY seq, __row)
+    """,
+)
+
+prepare(
+    "prepare_service_dates",
+    """
+    CREATE OR REPLACE TEMP TABLE __service_dates AS
+    WITH weekly AS (
+      SELECT service_id, gtfs_date(start_date) AS a, gtfs_date(end_date) AS b,
+        [monday, tuesday, wednesday, thursday, friday, saturday, sunday] AS days
+      FROM calendar
+      WHERE gtfs_date(start_date) IS NOT NULL AND gtfs_date(end_date) IS NOT NULL
+        AND gtfs_date(end_date) - gtfs_date(start_date) < 36600
+    ), expanded AS (
+      SELECT service_id, CAST(unnest(generate_series(a, b, INTERVAL 1 DAY)) AS DATE)
+        AS day, days FROM weekly
+    ), from_calendar AS (
+      SELECT service_id, day FROM expanded WHERE days[isodow(day)] = '1'
+    ), exceptions AS (
+      SELECT service_id, gtfs_date(date) AS day, exception_type FROM calendar_dates
+      WHERE gtfs_date(date) IS NOT NULL
+    )
+    SELECT DISTINCT service_id, day FROM (
+      SELECT service_id, day FROM from_calendar
+      WHERE (service_id, day) NOT IN (
+        SELECT (service_id, day) FROM exceptions WHERE exception_type = '2')
+      UNION ALL
+      SELECT service_id, day FROM exceptions WHERE exception_type = '1'
+    )
+    """,
+)
+
+prepare(
+    "prepare_trips",
+    """
+    CREATE OR REPLACE TEMP TABLE __trips AS
+    SELECT t.__row, t.trip_id, t.route_id, t.service_id, t.block_id, t.shape_id,
+      TRY_CAST(r.route_type AS INTEGER) AS route_type,
+      s.n, s.first_time, s.last_time, s.max_dist
+    FROM trips t
+    LEFT JOIN routes r ON r.route_id = t.route_id
+    LEFT JOIN (
+      SELECT trip_id, count(*) AS n, min(COALESCE(dep, arr)) AS first_time,
+        max(COALESCE(arr, dep)) AS last_time, max(dist) AS max_dist
+      FROM __st GROUP BY trip_id
+    ) s ON s.trip_id = t.trip_id
+    """,
+)
