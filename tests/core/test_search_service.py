@@ -207,7 +207,15 @@ def test_actor_type_facet():
     result = search("", types=["actor"], filters={"actor_type": ["lab"]})
     assert titles(result) == ["Labo"]
     names = [f.name for f in result.facets]
-    assert names == ["actor_type"]
+    assert names == ["actor_type", "city"]
+
+
+def test_actors_can_be_filtered_by_the_city_of_their_places():
+    lyon = actor("Vélo Lyon")
+    Place.objects.create(actor=lyon, name="Atelier", city="Lyon", lat=45.7, lon=4.8)
+    actor("Vélo Brest")
+    result = search("velo", types=["actor"], filters={"city": ["Lyon"]})
+    assert titles(result) == ["Vélo Lyon"]
 
 
 def test_selected_values_without_matches_stay_listed():

@@ -125,7 +125,10 @@ def actor_document(actor: Actor) -> Document | None:
             actor.description,
             *(f"{p.name} {p.city} {p.postcode}" for p in places),
         ),
-        facets={"actor_type": [actor.type]},
+        facets={
+            "actor_type": [actor.type],
+            "city": [place.city for place in places if place.city],
+        },
     )
 
 
@@ -172,7 +175,10 @@ ACTORS = register(
         model=Actor,
         build=actor_document,
         queryset=_actors_queryset,
-        facets=(Facet("actor_type", _("Actor type"), _choice_labels(ActorType)),),
+        facets=(
+            Facet("actor_type", _("Actor type"), _choice_labels(ActorType)),
+            Facet("city", _("Place"), limit=15),
+        ),
         dependencies=(Dependency(Place, lambda place: [place.actor_id]),),
     )
 )

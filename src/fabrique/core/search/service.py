@@ -123,7 +123,7 @@ def search(
     - ``filters``: facet name → accepted values. Values of one facet are
       alternatives (OR), facets combine (AND). Facet names are those of the
       types searched: ``kind``, ``theme`` (slug), ``maturity``, ``licence``,
-      ``needs`` (``"open"``), ``actor_type``.
+      ``needs`` (``"open"``), ``actor_type``, ``city`` (of an actor's places).
     - ``sort``: ``relevance`` (best first; most recently updated first for an
       empty query), ``updated`` (newest first) or ``title`` (A→Z, accents
       ignored).
