@@ -79,19 +79,26 @@ class _Loader:
         self.load_themes()
         self.load_users()
         self.load_actors()
-        for item in COMMONS:
+        # Each phase takes the commons in its own order, so that kinds and
+        # themes mix in the "latest" lists as they would in real life.
+        for item in self.shuffled(COMMONS):
             self.create_commons(item)
         self.load_follows()
-        for item in COMMONS:
+        for item in self.shuffled(COMMONS):
             self.load_community(item)
-        for item in COMMONS:
+        for item in self.shuffled(COMMONS):
             self.load_needs(item)
-        for item in COMMONS:
+        for item in self.shuffled(COMMONS):
             self.complete_commons(item)
         self.load_discussions()
         self.load_report()
         _spread_dates(self.random)
         _rebuild_search_index()
+
+    def shuffled(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        items = list(items)
+        self.random.shuffle(items)
+        return items
 
     # People and organisations ---------------------------------------------
 
