@@ -177,6 +177,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Fabrique <noreply@localhost>")
 LANGUAGE_CODE = env("LANGUAGE_CODE", "fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# The language chosen with the switch is remembered for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env("TIME_ZONE", "Europe/Paris")
