@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
+from django.utils.dateparse import parse_datetime
 
 from fabrique.core.search.backends import Match, get_backend
-from fabrique.core.search.models import SearchDocument, SearchFacet
 from fabrique.core.search.registry import Facet
 from fabrique.core.search.registry import types as registered_types
 from fabrique.core.search.text import parse_query
@@ -166,7 +167,7 @@ def search(
     total = _count(type_names, match, applied)
     rows = _hits(type_names, match, applied, sort, page, page_size) if total else []
     counts = _facet_counts(type_names, match, applied, facets) if total else {}
-    hit_facets = _hit_facets([document.pk for document, _ in rows])
+    hit_facets = _hit_facets([row[0] for row in rows])
 
     wanted: dict[str, set[str]] = defaultdict(set)
     for name, values in applied.items():
@@ -183,19 +184,19 @@ def search(
 
     hits = [
         Hit(
-            type=document.type,
-            id=document.object_id,
-            title=document.title,
-            summary=document.summary,
-            url=document.url,
-            updated=document.updated,
+            type=kind,
+            id=object_id,
+            title=title,
+            summary=summary,
+            url=url,
+            updated=updated,
             score=float(score) if score is not None else None,
             facets={
                 name: [Tag(v, labels[name].get(v, v)) for v in values]
-                for name, values in hit_facets.get(document.pk, {}).items()
+                for name, values in hit_facets.get(pk, {}).items()
             },
         )
-        for document, score in rows
+        for pk, kind, object_id, title, summary, url, updated, score in rows
     ]
     facet_results = []
     for name, facet in facets.items():
@@ -321,7 +322,7 @@ def _hits(
     sort: str,
     page: int,
     page_size: int,
-) -> list[tuple[SearchDocument, float | None]]:
+) -> list[tuple[Any, ...]]:
     where, params = _where(type_names, match, filters)
     score, score_params = ("NULL", []) if match is None else (
         match.score, list(match.score_params)
@@ -332,12 +333,22 @@ def _hits(
         order = "score DESC, d.updated DESC, d.id DESC"
     else:
         order = "d.updated DESC, d.id DESC"
-    sql = f"SELECT d.id, {score} AS score {where} ORDER BY {order} LIMIT %s OFFSET %s"
+    sql = (
+        "SELECT d.id, d.type, d.object_id, d.title, d.summary, d.url, d.updated, "
+        f"{score} AS score {where} ORDER BY {order} LIMIT %s OFFSET %s"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*score_params, *params, page_size, (page - 1) * page_size])
-        ranked = cursor.fetchall()
-    documents = SearchDocument.objects.in_bulk([pk for pk, _ in ranked])
-    return [(documents[pk], score) for pk, score in ranked if pk in documents]
+        return [(*row[:6], _aware(row[6]), row[7]) for row in cursor.fetchall()]
+
+
+def _aware(value: Any) -> datetime:
+    """A timestamp read by raw SQL as an aware datetime (SQLite gives text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if isinstance(value, datetime) and value.tzinfo is None and settings.USE_TZ:
+        value = value.replace(tzinfo=UTC)
+    return value  # type: ignore[no-any-return]
 
 
 def _facet_counts(
@@ -358,10 +369,10 @@ def _facet_counts(
             marks = ", ".join(["%s"] * len(names))
             cursor.execute(
                 # Only placeholders and backend SQL are interpolated.
-                "SELECT f.name, f.value, COUNT(*) FROM core_searchfacet f "  # noqa: S608
-                f"WHERE f.name IN ({marks}) AND f.document_id IN (SELECT d.id {where}) "
-                "GROUP BY f.name, f.value",
-                [*names, *params],
+                f"SELECT f.name, f.value, COUNT(*) FROM (SELECT d.id {where}) m "  # noqa: S608
+                "JOIN core_searchfacet f ON f.document_id = m.id "
+                f"WHERE f.name IN ({marks}) GROUP BY f.name, f.value",
+                [*params, *names],
             )
             for name, value, count in cursor.fetchall():
                 counts[name][value] = int(count)
@@ -371,9 +382,13 @@ def _facet_counts(
 def _hit_facets(ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
     found: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     if ids:
-        rows = SearchFacet.objects.filter(document_id__in=ids).order_by("pk")
-        for document_id, name, value in rows.values_list(
-            "document_id", "name", "value"
-        ):
-            found[document_id][name].append(value)
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT document_id, name, value FROM core_searchfacet "  # noqa: S608
+                f"WHERE document_id IN ({marks}) ORDER BY id",
+                list(ids),
+            )
+            for document_id, name, value in cursor.fetchall():
+                found[document_id][name].append(value)
     return {key: dict(value) for key, value in found.items()}
