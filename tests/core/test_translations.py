@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 
 import fabrique
 
@@ -234,6 +235,31 @@ def test_compiled_catalogues_match_their_sources():
                 + ", ".join(stale[:10])
             )
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_pages_are_in_french_until_the_visitor_chooses(client):
+    page = client.get("/").content.decode()
+    assert '<html lang="fr"' in page
+    assert "Aller au contenu" in page
+
+
+@pytest.mark.django_db
+def test_the_language_switch_turns_english_on_and_remembers_it(client, settings):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "/communs/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/communs/"
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert int(cookie["max-age"]) >= 30 * 24 * 3600
+    for _ in range(2):
+        page = client.get("/").content.decode()
+        assert '<html lang="en"' in page
+        assert "Skip to content" in page
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    assert "Aller au contenu" in client.get("/").content.decode()
 
 
 @pytest.fixture(scope="module")
