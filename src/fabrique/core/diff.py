@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def as_text(value: Any) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Split ``text`` into alternating word and whitespace tokens."""
+    """Split ``text`` into word, whitespace and punctuation tokens."""
     return _TOKEN.findall(text)
 
 
@@ -56,7 +56,7 @@ def word_diff(old: str, new: str) -> tuple[SafeString, SafeString]:
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     left: list[str] = []
     right: list[str] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in _coalesce(a, matcher.get_opcodes()):
         old_chunk = escape("".join(a[i1:i2]), quote=False)
         new_chunk = escape("".join(b[j1:j2]), quote=False)
         if op == "equal":
@@ -69,6 +69,29 @@ def word_diff(old: str, new: str) -> tuple[SafeString, SafeString]:
             right.append(f"<ins>{new_chunk}</ins>")
     # Every piece was escaped above; only our own tags are added.
     return mark_safe("".join(left)), mark_safe("".join(right))
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _coalesce(a: list[str], opcodes: list[Opcode]) -> list[Opcode]:
+    """Join changes separated only by whitespace, so a rewritten phrase reads
+    as one change rather than a word-by-word patchwork."""
+    result: list[Opcode] = []
+    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        between_changes = (
+            op == "equal"
+            and 0 < index < len(opcodes) - 1
+            and all(token.isspace() for token in a[i1:i2])
+        )
+        if between_changes:
+            op = "replace"
+        if op != "equal" and result and result[-1][0] != "equal":
+            _, p1, _, q1, _ = result[-1]
+            result[-1] = ("replace", p1, i2, q1, j2)
+        else:
+            result.append((op, i1, i2, j1, j2))
+    return result
 
 
 def diff_contents(

@@ -106,7 +106,10 @@ def actor_edit(request: HttpRequest, slug: str) -> HttpResponse:
         form_class=ActorForm,
         save=save,
         template="catalog/actor_form.html",
-        context={"cancel_url": actor.get_absolute_url()},
+        context={
+            "cancel_url": actor.get_absolute_url(),
+            "ns": "catalog:actor",
+        },
     )
 
 

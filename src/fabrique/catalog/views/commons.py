@@ -120,7 +120,10 @@ def commons_edit(request: HttpRequest, slug: str) -> HttpResponse:
         form_class=CommonsForm,
         save=save,
         template="catalog/commons_form.html",
-        context={"cancel_url": commons.get_absolute_url()},
+        context={
+            "cancel_url": commons.get_absolute_url(),
+            "ns": "catalog:commons",
+        },
     )
 
 

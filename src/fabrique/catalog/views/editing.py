@@ -22,7 +22,7 @@ from fabrique.catalog.conflicts import build_conflict
 from fabrique.catalog.forms import RevisionedForm
 from fabrique.catalog.models import Theme
 from fabrique.catalog.services import CatalogError
-from fabrique.core.revisions import EditConflict, snapshot
+from fabrique.core.revisions import EditConflict, revisions_of, snapshot
 
 
 def initial_for(obj: Any) -> dict[str, Any]:
@@ -113,6 +113,9 @@ def conflict_page(
             "object": type(obj).objects.get(pk=obj.pk),
             "conflict": view,
             "base_revision": conflict.base,
+            "their_revisions": revisions_of(obj)
+            .filter(number__gt=conflict.base)
+            .order_by("number"),
             "form": merge_form,
         },
         status=409,
