@@ -100,7 +100,8 @@ NUMBER_WORDS: dict[str, str] = {
     "trente": "30",
 }
 
-# House-number suffixes, reduced to one letter so "12bis", "12 bis" and "12b" meet.
+# House-number suffix words, reduced to one letter so "12bis", "12 bis" and "12b"
+# meet; other suffixes ("a", "bv", "ta" in Paris) are kept as they are.
 SUFFIXES: dict[str, str] = {
     "bis": "b",
     "ter": "t",
@@ -180,9 +181,7 @@ def housenumber_key(number: str, suffix: str = "") -> str:
     """
     digits = number.strip().lstrip("0") or "0"
     folded = fold(suffix).replace(" ", "")
-    if folded:
-        folded = SUFFIXES.get(folded, folded[:1])
-    return f"{digits}{folded}"
+    return f"{digits}{SUFFIXES.get(folded, folded)}"
 
 
 def housenumber_label(number: str, suffix: str = "") -> str:
@@ -196,7 +195,7 @@ def split_housenumber(token: str) -> tuple[str, str] | None:
     if token.isdigit() and len(token) <= 4:
         return token, ""
     match = _NUMBER_WITH_SUFFIX.match(token)
-    if match and (match.group(2) in SUFFIXES or len(match.group(2)) == 1):
+    if match and (match.group(2) in SUFFIXES or len(match.group(2)) <= 3):
         return match.group(1), match.group(2)
     return None
 

@@ -34,7 +34,8 @@ from .query import Query
 from .segment import Segment
 
 MAX_CANDIDATES = 300
-MAX_PREFIX_EXPANSION = 40
+MAX_PREFIX_EXPANSION = 300
+LONE_PREFIX_EXPANSION = 40
 EXACT, PREFIX, FUZZY = 1.0, 0.9, 0.8
 
 
@@ -107,7 +108,7 @@ def _candidates(
         elif word.prefix is not None and len(words) == 1:
             # A lone short prefix: its most frequent completions.
             expansion = sorted(segment.prefixed(word.prefix), key=segment.frequency)
-            best = expansion[-MAX_PREFIX_EXPANSION:]
+            best = expansion[-LONE_PREFIX_EXPANSION:]
             sets.append((False, True, _postings(segment, best)))
     required = []
     for name, value in (("t", filters.type), ("c", filters.citycode),

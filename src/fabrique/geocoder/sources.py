@@ -25,6 +25,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -76,12 +77,19 @@ def city_and_district(name: str) -> tuple[str, str]:
     return (match.group("city"), name) if match else (name, "")
 
 
-def open_text(stream: IO[bytes], name: str) -> io.TextIOWrapper:
-    """Wrap a binary stream as UTF-8 text, decompressing gzip when it is gzip."""
+@contextmanager
+def open_text(stream: IO[bytes], name: str) -> Iterator[io.TextIOWrapper]:
+    """Read a binary stream as UTF-8 text, decompressing gzip; leave it open."""
     raw: IO[bytes] = stream
     if name.endswith(".gz"):
         raw = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    try:
+        yield text
+    finally:
+        text.detach()
+        if raw is not stream:
+            raw.close()
 
 
 def _rows(text: io.TextIOWrapper, name: str, delimiter: str) -> Iterator[list[str]]:
@@ -98,7 +106,11 @@ def _rows(text: io.TextIOWrapper, name: str, delimiter: str) -> Iterator[list[st
 
 def read_ban(builder: SegmentBuilder, stream: IO[bytes], name: str) -> int:
     """Stream a BAN CSV file into ``builder``; return the number of addresses."""
-    rows = _rows(open_text(stream, name), name, ";")
+    with open_text(stream, name) as text:
+        return _read_ban(builder, _rows(text, name, ";"), name)
+
+
+def _read_ban(builder: SegmentBuilder, rows: Iterator[list[str]], name: str) -> int:
     header = next(rows, None)
     if header is None:
         raise GeocoderError(f"{name}: the file is empty")
@@ -150,8 +162,13 @@ def read_ban(builder: SegmentBuilder, stream: IO[bytes], name: str) -> int:
 
 def read_bano(builder: SegmentBuilder, stream: IO[bytes], name: str) -> int:
     """Stream a BANO CSV file (no header) into ``builder``."""
+    with open_text(stream, name) as text:
+        return _read_bano(builder, _rows(text, name, ","), name)
+
+
+def _read_bano(builder: SegmentBuilder, rows: Iterator[list[str]], name: str) -> int:
     count = 0
-    for line, row in enumerate(_rows(open_text(stream, name), name, ","), start=1):
+    for line, row in enumerate(rows, start=1):
         if not row:
             continue
         if len(row) != len(BANO_COLUMNS):
@@ -244,8 +261,12 @@ PLACE_FIELDS = ("id", "type", "name", "lat", "lon", "importance", "postcode",
 
 def read_places(builder: SegmentBuilder, stream: IO[bytes], name: str) -> int:
     """Stream JSON lines of places or stops (see the module docstring)."""
+    with open_text(stream, name) as text:
+        return _read_places(builder, text, name)
+
+
+def _read_places(builder: SegmentBuilder, text: IO[str], name: str) -> int:
     count = 0
-    text = open_text(stream, name)
     try:
         for line, raw in enumerate(text, start=1):
             if not raw.strip():
