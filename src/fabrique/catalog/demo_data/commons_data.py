@@ -173,7 +173,7 @@ changements d’une version à l’autre.""",
             ("contributor", "opentransit", "active"),
             ("user", "itineo", "active"),
             ("user", "@aurelie", "active"),
-            ("contributor", "@yann", "active"),
+            ("contributor", "@hugo", "active"),
         ],
         "needs": [
             (
@@ -223,7 +223,7 @@ chaque point (libre, occupé, hors service), rafraîchi toutes les cinq minutes.
         "community": [
             ("contributor", "rhone", "active"),
             ("user", "itineo", "active"),
-            ("user", "@karim", "active"),
+            ("user", "@camille", "active"),
             ("funder", "fondation", "left"),
         ],
         "needs": [
@@ -339,7 +339,7 @@ encore suivis en temps réel.""",
         "community": [
             ("holder", "syndicat", "active"),
             ("contributor", "cerem", "active"),
-            ("contributor", "@lea", "active"),
+            ("contributor", "@claire", "active"),
             ("user", "itineo", "active"),
             ("funder", "fondation", "active"),
         ],
@@ -388,7 +388,7 @@ coursiers de Cargonaute pendant leurs tournées.
         "governance": "Cargonaute porte le prototype ; le format sera confié à "
         "un groupe de villes une fois stabilisé.",
         "community": [
-            ("contributor", "@thomas", "active"),
+            ("contributor", "velocite", "active"),
             ("user", "amr", "requested"),
             ("funder", "fris", "active"),
         ],

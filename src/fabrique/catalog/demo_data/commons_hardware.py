@@ -42,7 +42,7 @@ Ateliers Mécaniques du Rhône en fabriquent en petite série.""",
         "community": [
             ("holder", "cargonaute", "active"),
             ("contributor", "amr", "active"),
-            ("contributor", "@thomas", "active"),
+            ("contributor", "@karim", "active"),
             ("user", "velocite", "active"),
             ("funder", "fondation", "active"),
             ("user", "@camille", "left"),
@@ -379,7 +379,7 @@ d’autopartage peuvent l’adopter.""",
         "le protocole ; les deux décident ensemble des versions.",
         "community": [
             ("holder", "partage-rural", "active"),
-            ("contributor", "@karim", "active"),
+            ("contributor", "@julien", "active"),
             ("user", "vallees", "active"),
         ],
         "needs": [

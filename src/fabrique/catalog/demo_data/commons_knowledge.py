@@ -101,7 +101,7 @@ subvention, convention pour les vélos abandonnés.""",
         "governance": "L’association maintient le guide ; toute modification "
         "est relue par deux ateliers.",
         "community": [
-            ("contributor", "@lea", "active"),
+            ("contributor", "@thomas", "active"),
             ("contributor", "p-camille", "active"),
             ("user", "vallees", "active"),
         ],
@@ -194,7 +194,7 @@ guide propose trois niveaux de qualité pour progresser pas à pas.""",
         "versionné et chaque version est datée.",
         "community": [
             ("contributor", "idt", "active"),
-            ("contributor", "@aurelie", "active"),
+            ("contributor", "@hugo", "active"),
             ("user", "loire", "active"),
             ("user", "syndicat", "active"),
         ],
@@ -239,7 +239,7 @@ des cursus et aux personnes en reconversion.
         "version.",
         "community": [
             ("holder", "cerem", "active"),
-            ("contributor", "@karim", "active"),
+            ("contributor", "@julien", "active"),
             ("user", "amr", "active"),
         ],
         "needs": [
@@ -372,7 +372,7 @@ Le modèle est commenté article par article.""",
         "community": [
             ("user", "rhone", "active"),
             ("user", "syndicat", "active"),
-            ("contributor", "@nicolas", "active"),
+            ("contributor", "@mathilde", "active"),
         ],
         "needs": [],
     },
@@ -406,7 +406,7 @@ Nous cherchons des porteurs de communs prêts à témoigner.""",
         "governance": "La fondation pilote la rédaction avec un groupe de porteurs.",
         "community": [
             ("contributor", "programme", "active"),
-            ("contributor", "@sophie", "active"),
+            ("contributor", "@dominique", "active"),
         ],
         "needs": [
             (

@@ -180,7 +180,7 @@ solidaire existe pour les bénéficiaires de minima sociaux.""",
         "le comité qui fixe les tarifs.",
         "community": [
             ("holder", "cargonaute", "active"),
-            ("user", "@lea", "active"),
+            ("user", "@camille", "active"),
             ("funder", "rhone", "left"),
             ("funder", "fris", "active"),
         ],
@@ -313,7 +313,7 @@ Plus de 400 réseaux suivis, 35 000 versions archivées.""",
         "community": [
             ("contributor", "opentransit", "active"),
             ("user", "lmt", "active"),
-            ("user", "@aurelie", "active"),
+            ("user", "@amandine", "active"),
         ],
         "needs": [
             (
