@@ -56,6 +56,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "activity": (
                 activity.for_object(actor) | activity.for_ids(Commons, commons_ids)
             )[:10],
+            "show_target": True,
             "following": follows.is_following(request.user, actor),
             "followers": follows.followers_count(actor),
             "can_edit": services.can_edit(request.user, actor),
