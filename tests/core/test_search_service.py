@@ -11,6 +11,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from django.utils.text import slugify
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fabrique.catalog.models import Actor, Commons, Need, Place, Theme
 from fabrique.core.search import SearchError, search
@@ -258,3 +260,58 @@ def test_the_result_as_data_has_the_documented_keys():
     assert set(data["hits"][0]) == {
         "type", "id", "title", "summary", "url", "updated", "score", "facets",
     }  # fmt: skip
+
+
+@pytest.fixture
+def some_commons():
+    commons("Vélo NEAR partage", description="AND OR NOT a:* col: (x)")
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.one_of(
+        st.text(max_size=80),
+        st.lists(
+            st.sampled_from(
+                [
+                    '"',
+                    "*",
+                    "(",
+                    ")",
+                    "NEAR",
+                    "AND",
+                    "OR",
+                    "NOT",
+                    ":",
+                    "&",
+                    "|",
+                    "!",
+                    "^",
+                    "-",
+                    "+",
+                    "'",
+                    "\\",
+                    "\x00",
+                    "\x1f",
+                    "vé",
+                    "lo",
+                    " ",
+                    "<->",
+                    "{",
+                    "}",
+                    "a:*",
+                    "col:",
+                ]
+            ),
+            max_size=12,
+        ).map("".join),
+    )
+)
+def test_no_query_text_makes_the_search_fail(some_commons, text):
+    result = search(text, types=["commons"])
+    assert result.total >= 0
+    assert len(result.hits) <= result.page_size
