@@ -17,6 +17,7 @@ from fabrique.catalog.demo import (
     DEMO_PASSWORD,
     DEMO_USERNAME,
     load_demo,
+    unwrap,
 )
 from fabrique.catalog.demo_data import COMMONS
 from fabrique.catalog.models import (
@@ -221,6 +222,23 @@ def test_loading_the_demo_again_changes_nothing():
     assert load_demo() is False
     after = (Commons.objects.count(), Actor.objects.count(), Revision.objects.count())
     assert before == after
+
+
+def test_unwrap_joins_wrapped_lines_but_keeps_headings_and_list_items():
+    text = "A long\nparagraph.\n\n## Title\n\n- one\n  more\n- two\n1. first\n   step"
+    assert unwrap(text) == (
+        "A long paragraph.\n\n## Title\n\n- one more\n- two\n1. first step"
+    )
+
+
+def test_stored_descriptions_have_one_line_per_paragraph_or_item():
+    for commons in Commons.objects.all():
+        for block in commons.description.split("\n\n"):
+            for line in block.splitlines()[1:]:
+                assert line.startswith(("- ", "1. ", "2. ", "3. ", "4. ", "5. ")), (
+                    commons,
+                    line,
+                )
 
 
 def test_demo_data_keys_are_unique():

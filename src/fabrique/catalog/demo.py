@@ -14,6 +14,7 @@ Every demo account has the password :data:`DEMO_PASSWORD`;
 from __future__ import annotations
 
 import random
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -182,7 +183,7 @@ class _Loader:
     def create_commons(self, item: dict[str, Any]) -> None:
         """Revision 1: a first draft, as its holder first wrote it."""
         author = self.representative(item["holder"])
-        paragraphs = item["description"].strip().split("\n\n")
+        paragraphs = unwrap(item["description"]).split("\n\n")
         data = {
             "title": item["title"],
             "summary": item["summary"],
@@ -257,7 +258,7 @@ class _Loader:
             commons,
             user=editor,
             data={
-                "description": item["description"].strip(),
+                "description": unwrap(item["description"]),
                 "tags": item["tags"],
                 "pillar_community": item["community_pillar"],
                 **links,
@@ -326,6 +327,27 @@ _JOIN_MESSAGES = {
     Role.USER: "Nous utilisons ce commun et voulons suivre ses évolutions.",
     Role.FUNDER: "Nous pouvons soutenir ce commun financièrement.",
 }
+
+
+_BLOCK_START = re.compile(r"^(#+ |[-*] |\d+\. )")
+
+
+def unwrap(markdown: str) -> str:
+    """Join the hard-wrapped lines of each paragraph and list item.
+
+    The demo's texts are wrapped to fit the source; people type one line per
+    paragraph, which is also what the edit form and the diff show best.
+    """
+    blocks = []
+    for block in markdown.strip().split("\n\n"):
+        lines: list[str] = []
+        for line in block.splitlines():
+            if lines and not _BLOCK_START.match(line):
+                lines[-1] = f"{lines[-1]} {line.strip()}"
+            else:
+                lines.append(line.rstrip())
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def _actor_spec(key: str) -> dict[str, Any]:
