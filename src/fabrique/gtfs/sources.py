@@ -20,6 +20,7 @@ from fabrique.gtfs.errors import GTFSError
 BOM = codecs.BOM_UTF8
 CHUNK = 1 << 20
 JUNK_PARTS = ("__MACOSX",)
+SPACE_PATTERNS = (b" ,", b", ", b" \n", b" \r", b"\n ", b"\t")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class SourceFile:
     had_bom: bool = False
     has_nul: bool = False
     has_blank_line: bool = False
+    # Spaces or tabs next to a separator: values may need trimming.
+    maybe_whitespace: bool = False
 
 
 @dataclass
@@ -114,8 +117,6 @@ class _Copier:
         self.budget = budget
 
     def copy(self, stream: IO[bytes], target: SourceFile, compressed: int) -> None:
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        utf8_ok = True
         first = True
         last = b""
         with target.path.open("wb") as out:
@@ -127,7 +128,6 @@ class _Copier:
                         target.had_bom = True
                     elif chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                         target.encoding = "utf-16"
-                        utf8_ok = False
                 target.size += len(chunk)
                 self.budget[0] -= len(chunk)
                 if self.budget[0] < 0:
@@ -146,29 +146,34 @@ class _Copier:
                         f"{self.limits.max_ratio:.0f}:1; refused as a possible "
                         "zip bomb"
                     )
-                if utf8_ok:
-                    try:
-                        decoder.decode(chunk)
-                    except UnicodeDecodeError:
-                        utf8_ok = False
-                        target.encoding = "cp1252"
                 if b"\x00" in chunk:
                     target.has_nul = True
                 joined = last + chunk
                 if b"\n\n" in joined or b"\n\r\n" in joined:
                     target.has_blank_line = True
+                if not target.maybe_whitespace and any(
+                    p in joined for p in SPACE_PATTERNS
+                ):
+                    target.maybe_whitespace = True
                 last = chunk[-2:]
                 out.write(chunk)
-        if utf8_ok:
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                target.encoding = "cp1252"
+        if last.endswith(b" "):
+            target.maybe_whitespace = True
         if target.encoding != "utf-8" and target.name.endswith(".txt"):
-            _transcode(target)
+            transcode(target)
 
 
-def _transcode(target: SourceFile) -> None:
+def ensure_utf8(target: SourceFile) -> bool:
+    """Transcode a file that is not valid UTF-8; True when it was."""
+    if target.encoding == "utf-8" and _decodes(target.path, "utf-8"):
+        return True
+    if target.encoding == "utf-8":
+        target.encoding = "cp1252"
+        transcode(target)
+    return False
+
+
+def transcode(target: SourceFile) -> None:
     """Rewrite a file in UTF-8 from its guessed encoding, streaming."""
     encoding = target.encoding
     if encoding == "cp1252":

@@ -20,19 +20,15 @@ prepare(
       lag(dist) OVER w AS prev_dist,
       lag(s.lat) OVER w AS prev_lat,
       lag(s.lon) OVER w AS prev_lon,
-      last_value(dep IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING
-        AND 1 PRECEDING) AS prev_dep,
-      last_value(__row IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING
-        AND 1 PRECEDING) AS prev_any_row,
+      lag(dep) OVER w AS prev_dep,
       row_number() OVER w AS pos,
-      count(*) OVER (PARTITION BY st.trip_id) AS n
+      lead(__row) OVER w IS NULL AS is_last
     FROM (
       SELECT __row, trip_id, stop_id, TRY_CAST(stop_sequence AS BIGINT) AS seq,
-        arrival_time, departure_time,
+        arrival_time IS NULL AS no_arrival, departure_time IS NULL AS no_departure,
         gtfs_seconds(arrival_time) AS arr, gtfs_seconds(departure_time) AS dep,
         TRY_CAST(shape_dist_traveled AS DOUBLE) AS dist, timepoint,
-        location_group_id, location_id,
-        start_pickup_drop_off_window, end_pickup_drop_off_window
+        location_group_id IS NOT NULL OR location_id IS NOT NULL AS flexible
       FROM stop_times
     ) st
     LEFT JOIN (

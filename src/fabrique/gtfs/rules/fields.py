@@ -13,6 +13,7 @@ from typing import Any
 from fabrique.gtfs import spec
 from fabrique.gtfs.currencies import CURRENCIES
 from fabrique.gtfs.reader import ident, literal
+from fabrique.gtfs.rules.reading import NEW_LINE_IN_VALUE
 from fabrique.gtfs.rules.registry import ERROR, WARNING, Context, Rule, check, rule
 from fabrique.gtfs.schema import Field, FieldType, FileSpec, Presence
 
@@ -117,6 +118,8 @@ def problems(field: Field) -> list[tuple[Rule, str]]:
     """The (rule, SQL condition) pairs that check one column's values."""
     v = ident(field.name)
     out: list[tuple[Rule, str]] = []
+    if field.type in (FieldType.TEXT, FieldType.ID, FieldType.URL):
+        out.append((NEW_LINE_IN_VALUE, f"regexp_matches({v}, '[\\n\\r]')"))
     if field.presence is Presence.REQUIRED and field.name != "transfers":
         out.append((MISSING_REQUIRED_FIELD, f"{v} IS NULL"))
     kind = field.type
@@ -212,6 +215,7 @@ def file_query(file_spec: FileSpec, columns: set[str], limit: int) -> str | None
 
 
 @check(
+    NEW_LINE_IN_VALUE,
     MISSING_REQUIRED_FIELD,
     INVALID_DATE,
     INVALID_TIME,
@@ -230,7 +234,9 @@ def file_query(file_spec: FileSpec, columns: set[str], limit: int) -> str | None
 )
 def check_fields(ctx: Context) -> None:
     """Check every value of every file against its column's type."""
-    by_code = {r.code: r for r in (MISSING_REQUIRED_FIELD, OUT_OF_RANGE)}
+    by_code = {
+        r.code: r for r in (MISSING_REQUIRED_FIELD, OUT_OF_RANGE, NEW_LINE_IN_VALUE)
+    }
     for registered in (
         INVALID_DATE,
         INVALID_TIME,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fabrique.gtfs.rules.keys import DUPLICATE_KEY
 from fabrique.gtfs.rules.registry import ERROR, WARNING, prepare, rule, sql_rule
 
 T = "Shapes"
@@ -20,6 +21,18 @@ prepare(
         TRY_CAST(shape_dist_traveled AS DOUBLE) AS dist FROM shapes)
     WINDOW w AS (PARTITION BY shape_id ORDER BY seq, __row)
     """,
+)
+
+sql_rule(
+    DUPLICATE_KEY,
+    """
+    SELECT 'shapes.txt' AS filename, 'shape_id' AS fieldName1,
+      shape_id AS fieldValue1, 'shape_pt_sequence' AS fieldName2,
+      CAST(seq AS VARCHAR) AS fieldValue2, prev_row AS oldCsvRowNumber,
+      __row AS newCsvRowNumber
+    FROM __shapes WHERE seq = prev_seq ORDER BY __row
+    """,
+    name="duplicate_shape_points",
 )
 
 UNUSED_SHAPE = rule(
@@ -112,13 +125,33 @@ STOP_TOO_FAR = rule(
     "flat projection.",
     topic=T,
 )
+# Cells of 120 m: any shape point within 100 m of a stop lies in the 3 x 3
+# cells around it, so only stops with no such point need the exact distance
+# to the segments of the shape.
+CELL = (
+    "floor({lat} * 110540 / 120) AS cy, "
+    "floor({lon} * 111320 * cos(radians({lat})) / 120) AS cx"
+)
 sql_rule(
     STOP_TOO_FAR,
-    """
+    f"""
     WITH pairs AS (
       SELECT DISTINCT t.shape_id, s.stop_id, s.lat, s.lon
       FROM __st s JOIN trips t USING (trip_id)
       WHERE t.shape_id IS NOT NULL AND s.lat IS NOT NULL
+    ), points AS (
+      SELECT shape_id, lat, lon, {CELL.format(lat="lat", lon="lon")}
+      FROM __shapes WHERE lat IS NOT NULL
+    ), near AS (
+      SELECT DISTINCT p.shape_id, p.stop_id
+      FROM (SELECT *, {CELL.format(lat="lat", lon="lon")} FROM pairs) p,
+        (VALUES (-1), (0), (1)) dy(d), (VALUES (-1), (0), (1)) dx(d)
+      JOIN points g ON g.shape_id = p.shape_id AND g.cy = p.cy + dy.d
+        AND g.cx = p.cx + dx.d
+      WHERE distance_m(p.lat, p.lon, g.lat, g.lon) <= 100
+    ), candidates AS (
+      SELECT * FROM pairs p WHERE NOT EXISTS (SELECT 1 FROM near n
+        WHERE n.shape_id = p.shape_id AND n.stop_id = p.stop_id)
     ), segments AS (
       SELECT shape_id, prev_lat AS lat1, prev_lon AS lon1, lat AS lat2, lon AS lon2
       FROM __shapes WHERE prev_lat IS NOT NULL
@@ -130,17 +163,20 @@ sql_rule(
         (g.lat1 - p.lat) * 110540 AS ay,
         (g.lon2 - p.lon) * cos(radians(p.lat)) * 111320 AS bx,
         (g.lat2 - p.lat) * 110540 AS by_
-      FROM pairs p JOIN segments g USING (shape_id)
+      FROM candidates p JOIN segments g USING (shape_id)
+    ), parts AS (
+      SELECT shape_id, stop_id, ax, ay, bx - ax AS dx, by_ - ay AS dy
+      FROM projected
     ), distances AS (
-      SELECT shape_id, stop_id, min(CASE
-        WHEN (bx - ax) * (bx - ax) + (by_ - ay) * (by_ - ay) = 0
+      SELECT shape_id, stop_id, min(CASE WHEN dx * dx + dy * dy = 0
           THEN sqrt(ax * ax + ay * ay)
-        ELSE sqrt(pow(ax + greatest(0, least(1, -(ax * (bx - ax) + ay * (by_ - ay))
-          / ((bx - ax) * (bx - ax) + (by_ - ay) * (by_ - ay)))) * (bx - ax), 2)
-          + pow(ay + greatest(0, least(1, -(ax * (bx - ax) + ay * (by_ - ay))
-          / ((bx - ax) * (bx - ax) + (by_ - ay) * (by_ - ay)))) * (by_ - ay), 2))
+        ELSE sqrt(
+          pow(ax + greatest(0, least(1, -(ax * dx + ay * dy) / (dx * dx + dy * dy)))
+            * dx, 2)
+          + pow(ay + greatest(0, least(1, -(ax * dx + ay * dy) / (dx * dx + dy * dy)))
+            * dy, 2))
         END) AS d
-      FROM projected GROUP BY shape_id, stop_id
+      FROM parts GROUP BY shape_id, stop_id
     )
     SELECT shape_id AS shapeId, stop_id AS stopId,
       round(d, 1) AS geoDistanceToShape

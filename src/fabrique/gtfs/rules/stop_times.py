@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fabrique.gtfs.rules.keys import DUPLICATE_KEY
 from fabrique.gtfs.rules.registry import ERROR, INFO, WARNING, rule, sql_rule
 
 T = "Stop times"
@@ -17,10 +18,22 @@ ARRIVAL_BEFORE_PREVIOUS = rule(
 sql_rule(
     ARRIVAL_BEFORE_PREVIOUS,
     """
-    SELECT __row AS csvRowNumber, prev_any_row AS prevCsvRowNumber,
-      trip_id AS tripId, departure_time AS departureTime,
-      arrival_time AS arrivalTime
-    FROM __st WHERE arr < prev_dep ORDER BY __row
+    WITH gaps AS (
+      -- Rare rows after a stop without times: find the last departure given.
+      SELECT g.__row, arg_max(p.__row, p.pos) AS prev_row,
+        arg_max(p.dep, p.pos) AS prev_dep
+      FROM __st g JOIN __st p ON p.trip_id = g.trip_id AND p.pos < g.pos
+      WHERE g.prev_dep IS NULL AND g.pos > 1 AND g.arr IS NOT NULL
+        AND p.dep IS NOT NULL
+      GROUP BY g.__row
+    )
+    SELECT s.__row AS csvRowNumber,
+      COALESCE(g.prev_row, s.prev_row) AS prevCsvRowNumber,
+      s.trip_id AS tripId, t.departure_time AS departureTime,
+      t.arrival_time AS arrivalTime
+    FROM __st s LEFT JOIN gaps g ON g.__row = s.__row
+    JOIN stop_times t ON t.__row = s.__row
+    WHERE s.arr < COALESCE(g.prev_dep, s.prev_dep) ORDER BY s.__row
     """,
 )
 
@@ -36,9 +49,9 @@ sql_rule(
     ONLY_ARRIVAL_OR_DEPARTURE,
     """
     SELECT __row AS csvRowNumber, trip_id AS tripId, seq AS stopSequence,
-      CASE WHEN arrival_time IS NULL THEN 'departure_time'
+      CASE WHEN no_arrival THEN 'departure_time'
         ELSE 'arrival_time' END AS specifiedField
-    FROM __st WHERE (arrival_time IS NULL) <> (departure_time IS NULL)
+    FROM __st WHERE no_arrival <> no_departure
     ORDER BY __row
     """,
 )
@@ -54,11 +67,10 @@ sql_rule(
     MISSING_TRIP_EDGE,
     """
     SELECT __row AS csvRowNumber, seq AS stopSequence, trip_id AS tripId,
-      CASE WHEN arrival_time IS NULL THEN 'arrival_time'
+      CASE WHEN no_arrival THEN 'arrival_time'
         ELSE 'departure_time' END AS specifiedField
     FROM __st
-    WHERE (pos = 1 OR pos = n) AND (arrival_time IS NULL OR departure_time IS NULL)
-      AND location_group_id IS NULL AND location_id IS NULL
+    WHERE (pos = 1 OR is_last) AND (no_arrival OR no_departure) AND NOT flexible
     ORDER BY __row
     """,
 )
@@ -109,10 +121,9 @@ sql_rule(
     TIMEPOINT_WITHOUT_TIMES,
     """
     SELECT __row AS csvRowNumber, trip_id AS tripId, seq AS stopSequence,
-      CASE WHEN arrival_time IS NULL THEN 'arrival_time'
+      CASE WHEN no_arrival THEN 'arrival_time'
         ELSE 'departure_time' END AS specifiedField
-    FROM __st WHERE timepoint = '1'
-      AND (arrival_time IS NULL OR departure_time IS NULL)
+    FROM __st WHERE timepoint = '1' AND (no_arrival OR no_departure)
     ORDER BY __row
     """,
 )
@@ -139,11 +150,23 @@ sql_rule(
         COALESCE({SPEED_LIMITS}[t.route_type], 200) AS max_speed
       FROM __st s JOIN __trips t USING (trip_id)
       WHERE s.arr IS NOT NULL AND s.prev_dep IS NOT NULL AND s.prev_lat IS NOT NULL
-        AND s.lat IS NOT NULL AND s.prev_row = s.prev_any_row
+        AND s.lat IS NOT NULL
     )
     SELECT trip_id AS tripId, prev_row AS csvRowNumber1, __row AS csvRowNumber2,
       prev_stop AS stopId1, stop_id AS stopId2,
       round(km / hours, 1) AS speedKph, round(km * 1000, 1) AS distanceMeters
     FROM legs WHERE km / hours > max_speed ORDER BY __row
     """,
+)
+
+sql_rule(
+    DUPLICATE_KEY,
+    """
+    SELECT 'stop_times.txt' AS filename, 'trip_id' AS fieldName1,
+      trip_id AS fieldValue1, 'stop_sequence' AS fieldName2,
+      CAST(seq AS VARCHAR) AS fieldValue2, prev_row AS oldCsvRowNumber,
+      __row AS newCsvRowNumber
+    FROM __st WHERE seq = prev_seq ORDER BY __row
+    """,
+    name="duplicate_stop_times",
 )
