@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from fabrique.core.search.backends import get_backend
 from fabrique.core.search.models import SearchDocument, SearchFacet
@@ -118,13 +118,19 @@ def _insert(type_name: str, built: Sequence[tuple[int, Document]]) -> int:
         ]
     )
     facets = [
-        SearchFacet(document_id=row.pk, name=name, value=value[:VALUE_CHARS])
+        (row.pk, name, value[:VALUE_CHARS])
         for row, (_, doc) in zip(rows, built, strict=True)
         for name, values in doc.facets.items()
         for value in dict.fromkeys(values)
         if value
     ]
-    SearchFacet.objects.bulk_create(facets, batch_size=2000)
+    # Many small rows: plain executemany is several times faster than the ORM.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO core_searchfacet (document_id, name, value) "
+            "VALUES (%s, %s, %s)",
+            facets,
+        )
     get_backend().write(
         [(row.pk, doc) for row, (_, doc) in zip(rows, built, strict=True)]
     )
