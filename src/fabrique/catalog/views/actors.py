@@ -55,7 +55,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "members": members,
             "activity": (
                 activity.for_object(actor) | activity.for_ids(Commons, commons_ids)
-            )[:10],
+            ).prefetch_related("target")[:10],
             "show_target": True,
             "following": follows.is_following(request.user, actor),
             "followers": follows.followers_count(actor),
