@@ -101,13 +101,23 @@ def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
             if os.path.exists(path):
                 os.remove(path)
     _prepare_database(verbose=False)
-    from fabrique.catalog.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
+    from fabrique.catalog.demo import (
+        DEMO_ADMIN,
+        DEMO_MODERATOR,
+        DEMO_PASSWORD,
+        DEMO_USERNAME,
+        load_demo,
+    )
 
     created = load_demo()
     click.echo("Demo content loaded." if created else "Demo content already there.")
     url = f"http://{host}:{port}/"
     click.secho(f"\n  Fabrique is running at {url}", fg="green", bold=True)
-    click.echo(f"  Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}\n")
+    click.echo(f"  Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
+    click.echo(
+        f"  Also {DEMO_MODERATOR} (moderator) and {DEMO_ADMIN} (administrator),"
+        " same password\n"
+    )
     if no_serve:
         return
     call_command("runserver", f"{host}:{port}", use_reloader=False, verbosity=0)
