@@ -6,8 +6,8 @@ Two steps, each against one database (``--database``, a ``DATABASE_URL``):
     python benchmarks/catalogue/load.py run --database URL
 
 ``prepare`` migrates the database and fills it with 100,000 commons and
-20,000 actors (with the catalogue generator of this folder, or a bulk loader
-of its own when that generator is absent), then builds the search index.
+20,000 actors (with ``generate.py`` of this folder), then builds the search
+index.
 ``run`` starts ``fabrique serve --workers 2`` (gunicorn) with this folder's
 settings, which add a bare Django view, and measures with wrk, in the same
 run: the bare view (the ceiling of the stack), search, the list page with
@@ -86,17 +86,10 @@ def prepare(args: argparse.Namespace) -> None:
 
 
 def generate(*, commons: int, actors: int, seed: int) -> None:
-    """Fill the catalogue, with this folder's generator when it exists."""
-    try:
-        import generate as catalogue_generator  # type: ignore[import-not-found]
-    except ImportError:
-        catalogue_generator = None
-    if catalogue_generator is not None and hasattr(catalogue_generator, "generate"):
-        catalogue_generator.generate(commons=commons, actors=actors, seed=seed)
-        return
-    import bulk_fill  # type: ignore[import-not-found]
+    """Fill the catalogue with this folder's generator."""
+    import generate as catalogue  # this folder is on sys.path
 
-    bulk_fill.fill(commons=commons, actors=actors, seed=seed)
+    catalogue.generate(commons=commons, actors=actors, seed=seed)
 
 
 def reindex() -> None:
