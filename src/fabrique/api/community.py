@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Status
 
 from fabrique.api.auth import WRITE_AUTH, reader
-from fabrique.api.common import caller, field_error, get_or_404, is_moderator, visible
+from fabrique.api.common import caller, get_or_404, is_moderator, visible
 from fabrique.api.errors import ApiError, ErrorOut
 from fabrique.api.pagination import PageParams, page_of, paginate
 from fabrique.api.ratelimit import write_throttle
@@ -246,13 +246,17 @@ def update_membership(
     """Decide on a request (holders: ``active``/``declined``) or leave (``left``)."""
     user = caller(request)
     membership = get_or_404(membership_queryset(user), "membership", pk=membership_id)
+    own = membership.user_id == user.pk or (
+        membership.actor_id is not None
+        and services.can_manage_actor(user, membership.actor)
+    )
+    if not (own or services.is_holder(user, membership.commons)):
+        raise ApiError(403, "This membership is neither yours nor in your commons.")
     if payload.status == Membership.Status.ACTIVE:
         return services.approve_membership(membership, by=user)
     if payload.status == Membership.Status.DECLINED:
         return services.decline_membership(membership, by=user)
-    if payload.status == Membership.Status.LEFT:
-        return services.leave_membership(membership, user=user)
-    raise field_error("status", "expected active, declined or left")
+    return services.leave_membership(membership, user=user)
 
 
 @router.delete(

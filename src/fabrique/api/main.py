@@ -14,6 +14,7 @@ from fabrique.api.errors import error_response, install_handlers
 from fabrique.catalog import api as catalog_api
 from fabrique.catalog.services import CatalogError, MembershipError
 from fabrique.core.discussions import DiscussionError
+from fabrique.places import api as places_api
 
 api = NinjaAPI(
     title="Fabrique API",
@@ -56,3 +57,4 @@ api.add_router("", catalog_api.router)
 api.add_router("", community.router)
 api.add_router("", discussions.router)
 api.add_router("", activity.router)
+api.add_router("/geocoder/", places_api.router)

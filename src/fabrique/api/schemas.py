@@ -8,7 +8,7 @@ a 422 naming the field before anything is written.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -292,9 +292,9 @@ class MembershipIn(Schema):
 
 
 class MembershipPatch(Schema):
-    status: CommunityMembership.Status = Field(
-        description="Holders set 'active' or 'declined' on a request; "
-        "the member sets 'left'."
+    status: Literal["left", "active", "declined"] = Field(
+        description="The member sets 'left'; holders answer a request with "
+        "'active' or 'declined'."
     )
 
 
