@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from fabrique.catalog.demo import (
@@ -24,6 +25,7 @@ from fabrique.catalog.models import (
     Actor,
     ActorType,
     Commons,
+    CommonsImage,
     CommunityMembership,
     Kind,
     Need,
@@ -42,11 +44,16 @@ SPDX = {
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """Load the demo once for this module, and roll it back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        override_settings(MEDIA_ROOT=media),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
         assert load_demo() is True
-        yield
+        yield media
         transaction.set_rollback(True)
 
 
@@ -239,6 +246,15 @@ def test_stored_descriptions_have_one_line_per_paragraph_or_item():
                     commons,
                     line,
                 )
+
+
+def test_some_commons_are_illustrated_with_checked_images(demo):
+    images = CommonsImage.objects.all()
+    assert images.count() >= 4
+    for image in images:
+        assert image.alt
+        assert (image.width, image.height) == (960, 540)
+        assert (demo / image.image.name).is_file()
 
 
 def test_demo_data_keys_are_unique():

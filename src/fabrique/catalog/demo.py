@@ -21,11 +21,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from fabrique.catalog import services
 from fabrique.catalog.demo_data import ACTORS, COMMONS, DISCUSSIONS, THEMES, USERS
+from fabrique.catalog.demo_data.images import IMAGES
 from fabrique.catalog.models import (
     Actor,
     ActorMember,
@@ -91,6 +93,7 @@ class _Loader:
             self.load_needs(item)
         for item in self.shuffled(COMMONS):
             self.complete_commons(item)
+        self.load_images()
         self.load_discussions()
         self.load_report()
         _spread_dates(self.random)
@@ -284,6 +287,16 @@ class _Loader:
                 data=changes,
                 base_revision=commons.revision,
                 comment=comment,
+            )
+
+    def load_images(self) -> None:
+        holders = {item["key"]: item["holder"] for item in COMMONS}
+        for key, alt, draw in IMAGES:
+            services.add_image(
+                self.commons[key],
+                user=self.representative(holders[key]),
+                file=SimpleUploadedFile(f"{key}.png", draw(), "image/png"),
+                alt=alt,
             )
 
     # Conversations -------------------------------------------------------
