@@ -222,6 +222,7 @@ def open_source(path: Path, workdir: Path, *, limits: Limits | None = None) -> S
     ['agency.txt', 'routes.txt', ...]
     """
     limits = limits or Limits()
+    workdir.mkdir(parents=True, exist_ok=True)
     source = Source()
     budget = [limits.max_total_bytes]
     copier = _Copier(limits, budget)
