@@ -343,3 +343,46 @@ def test_the_commons_page_links_to_the_report_form(client):
     commons = make_commons()
     page = client.get(commons.get_absolute_url()).content.decode()
     assert reverse("core:report", args=["catalog.commons", commons.pk]) in page
+
+
+def test_an_actor_has_a_history_a_diff_and_a_revert(client):
+    actor = make_actor()
+    user = make_user()
+    services.update_actor(
+        actor, user=user, data={"summary": "Atelier et école du vélo."}, base_revision=1
+    )
+    history = client.get(reverse("catalog:actor_history", args=[actor.slug]))
+    assert [r.number for r in history.context["page"]] == [2, 1]
+    diff = client.get(
+        reverse("catalog:actor_diff", args=[actor.slug]), {"from": 2, "to": 1}
+    )
+    assert (diff.context["old"].number, diff.context["new"].number) == (1, 2)
+    assert [row.name for row in diff.context["changed"]] == ["summary"]
+    assert "<ins>" in diff.content.decode()
+    _signed_in(user).post(
+        reverse("catalog:actor_revert", args=[actor.slug, 1]), {"base_revision": 2}
+    )
+    actor.refresh_from_db()
+    assert (actor.summary, actor.revision) == (
+        "Une association de réparation de vélos.",
+        3,
+    )
+
+
+def test_anonymous_visitors_cannot_revert(client):
+    commons = make_commons()
+    services.update_commons(
+        commons, user=make_user(), data={"title": "B"}, base_revision=1
+    )
+    response = client.post(
+        reverse("catalog:commons_revert", args=[commons.slug, 1]),
+        {"base_revision": 2},
+    )
+    assert response.status_code == 302
+    assert Commons.objects.get(pk=commons.pk).revision == 2
+
+
+def test_the_join_form_offers_to_join_as_contributor_by_default():
+    commons = make_commons()
+    page = _signed_in(make_user()).get(commons.get_absolute_url())
+    assert page.context["join_form"]["role"].value() == "contributor"

@@ -158,7 +158,9 @@ class NeedForm(forms.ModelForm):
 
 class JoinForm(forms.Form):
     role = forms.ChoiceField(
-        label=_("Join as"), choices=CommunityMembership.Role.choices
+        label=_("Join as"),
+        choices=CommunityMembership.Role.choices,
+        initial=CommunityMembership.Role.CONTRIBUTOR,
     )
     actor = forms.ModelChoiceField(
         Actor.objects.none(),
