@@ -212,7 +212,7 @@ class SegmentBuilder:
                 "postcode": fields["postcode"],
                 "citycode": citycode,
                 "city": fields["city"],
-                "district": fields["district"],
+                "district": "",
                 "context": fields["context"],
             }
             index = self._doc_for(

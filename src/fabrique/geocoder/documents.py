@@ -84,6 +84,9 @@ class Result:
             props["context"] = self.context
         if self.distance is not None:
             props["distance"] = self.distance
+        if self.type != "housenumber":
+            # As Addok: the document's type also names it ("street": "Rue …").
+            props.setdefault(self.type, self.name)
         return props
 
     def feature(self) -> dict[str, Any]:

@@ -209,14 +209,18 @@ def search_segment(
             )
         else:
             lat, lon = segment.doc_lat[doc] / SCALE, segment.doc_lon[doc] / SCALE
+        distance = None
         if center is None:
             score = text_score * (0.9 + 0.1 * importance)
         else:
             km = distance_m(center[0], center[1], lat, lon) / 1000
             score = text_score * (0.75 + 0.1 * importance + 0.15 / (1 + km))
-        results.append(
-            make_result(segment, doc, hn_index, round(min(score, 1.0), 4), lat, lon)
+            distance = round(km * 1000)
+        result = make_result(
+            segment, doc, hn_index, round(min(score, 1.0), 4), lat, lon
         )
+        result.distance = distance
+        results.append(result)
     return results
 
 
@@ -274,7 +278,8 @@ def make_result(
             **common,  # type: ignore[arg-type]
         )
     if kind == "municipality":
-        label = city if not text["district"][doc] else name
+        # As Addok: "Rodez", but "Paris 8e Arrondissement 75008 Paris".
+        label = f"{name} {place}" if name != city else name
         return Result(
             id=text["id"][doc],
             type=kind,

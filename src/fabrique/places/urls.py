@@ -1,0 +1,13 @@
+"""Addok's routes, with or without the trailing slash as Addok clients send them."""
+
+from django.urls import re_path
+
+from . import views
+
+app_name = "places"
+urlpatterns = [
+    re_path(r"^search/?$", views.search, name="search"),
+    re_path(r"^reverse/?$", views.reverse, name="reverse"),
+    re_path(r"^search/csv/?$", views.search_csv_view, name="search_csv"),
+    re_path(r"^reverse/csv/?$", views.reverse_csv_view, name="reverse_csv"),
+]
