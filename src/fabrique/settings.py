@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fabrique.core",
     "fabrique.accounts",
     "fabrique.catalog",
+    "fabrique.places",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,13 @@ TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+
+# Geocoder: the index folder built by `fabrique geocoder index …`, served by
+# fabrique.places under Addok's routes and /api/1/geocoder/.
+GEOCODER_INDEX = Path(env("FABRIQUE_GEOCODER_INDEX", str(DATA_DIR / "geocoder")))
+GEOCODER_ATTRIBUTION = env("GEOCODER_ATTRIBUTION", "BAN")
+GEOCODER_LICENCE = env("GEOCODER_LICENCE", "ETALAB-2.0")
+GEOCODER_CSV_MAX_BYTES = env_int("GEOCODER_CSV_MAX_BYTES", 50 * 1024 * 1024)
 
 # E-mail: console by default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env("EMAIL_HOST", "")

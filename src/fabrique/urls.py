@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("fabrique.catalog.urls")),
     path("accounts/", include("fabrique.accounts.urls")),
     path("api/1/", include("fabrique.api.urls")),
+    path("", include("fabrique.places.urls")),
 ]
 
 if settings.DEBUG:

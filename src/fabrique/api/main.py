@@ -14,6 +14,7 @@ from fabrique.api.errors import error_response, install_handlers
 from fabrique.catalog import api as catalog_api
 from fabrique.catalog.services import CatalogError, MembershipError
 from fabrique.core.discussions import DiscussionError
+from fabrique.core.search import SearchError
 from fabrique.places import api as places_api
 
 api = NinjaAPI(
@@ -46,6 +47,15 @@ def on_membership_error(request: HttpRequest, exc: MembershipError) -> HttpRespo
 @api.exception_handler(CatalogError)
 def on_catalog_error(request: HttpRequest, exc: CatalogError) -> HttpResponse:
     return error_response(422, str(exc))
+
+
+@api.exception_handler(SearchError)
+def on_search_error(request: HttpRequest, exc: SearchError) -> HttpResponse:
+    return error_response(
+        422,
+        "Some fields are invalid.",
+        details=[{"field": exc.field, "message": str(exc), "type": "value_error"}],
+    )
 
 
 @api.exception_handler(DiscussionError)
