@@ -12,6 +12,7 @@ urlpatterns = [
         name="charter",
     ),
     path("apercu/", views.markdown_preview, name="markdown_preview"),
+    path("activite/", views.activity_stream, name="activity"),
     path("signaler/<str:label>/<int:pk>/", moderation_views.report, name="report"),
     path("moderation/", moderation_views.queue, name="moderation"),
     path(

@@ -1,7 +1,8 @@
-"""Site-wide pages: home, and the Markdown preview used by every form."""
+"""Site-wide pages: home, activity, and the Markdown preview of every form."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fabrique.catalog.models import Commons, CommunityMembership, Need
+from fabrique.core import activity
 from fabrique.core.markdown import render_markdown
 
 PREVIEW_MAX_CHARS = 100_000
@@ -46,6 +48,22 @@ def home(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "home.html", context)
+
+
+def activity_stream(request: HttpRequest) -> HttpResponse:
+    """Site-wide public activity, newest first, paginated."""
+    entries = activity.site_wide().prefetch_related("target")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    visible = [
+        entry
+        for entry in page
+        if entry.target is not None and not getattr(entry.target, "hidden", False)
+    ]
+    return render(
+        request,
+        "core/activity.html",
+        {"page": page, "activity": visible, "show_target": True},
+    )
 
 
 @require_POST
