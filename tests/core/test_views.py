@@ -26,3 +26,18 @@ def test_hidden_commons_stay_off_the_home_page(client):
     commons = make_commons(title="Caché")
     type(commons).objects.filter(pk=commons.pk).update(hidden=True)
     assert "Caché" not in client.get("/").content.decode()
+
+
+def test_the_activity_page_lists_public_activity_and_skips_hidden_objects(client):
+    user = make_user()
+    shown = make_commons(user, title="Visible")
+    hidden = make_commons(user, title="Masqué")
+    type(hidden).objects.filter(pk=hidden.pk).update(hidden=True)
+    services.follow(shown, user=user)  # a private activity
+    with translation.override("en"):
+        response = client.get(reverse("core:activity"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Visible" in page
+    assert "Masqué" not in page
+    assert [entry.verb for entry in response.context["activity"]] == ["created"]
