@@ -225,5 +225,5 @@ class Index:
             found += reverse_segment(
                 segment, point[0], point[1], radius=radius, types=types, limit=limit
             )
-        found.sort(key=lambda item: item[0])
+        found.sort(key=lambda item: (round(item[0], 1), -item[1].importance))
         return [result for _d, result in found[:limit]]

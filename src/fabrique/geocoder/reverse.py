@@ -87,7 +87,8 @@ def reverse_segment(
         ):  # fmt: skip
             point = (segment.doc_lat[doc], segment.doc_lon[doc])
             out.append(_scored(segment, doc, -1, point, lat, lon, radius))
-    out.sort(key=lambda item: item[0])
+    # Points at the same place (to 10 cm): the more important street first.
+    out.sort(key=lambda item: (round(item[0], 1), -item[1].importance))
     seen: set[str] = set()
     unique = []
     for item in out:
