@@ -152,9 +152,21 @@ def test_commons_filters_narrow_the_list(anonymous):
     assert slugs(kind="data") == [data.slug]
     assert slugs(theme="velo") == [data.slug]
     assert slugs(has_open_needs="true") == [data.slug]
-    assert slugs(licence="agpl-3.0-or-later") == ["logiciel"]
+    assert slugs(licence="AGPL-3.0-or-later") == ["logiciel"]
+    assert slugs(has_open_needs="false") == ["logiciel"]
     assert slugs(q="logiciel") == ["logiciel"]
     assert slugs(sort="title") == ["flux-gbfs", "logiciel"]
+
+
+def test_search_ignores_accents_and_case_and_ranks_by_relevance(anonymous):
+    make_commons(title="Vélos partagés", summary="Libre-service.", description="")
+    make_commons(
+        title="Covoiturage", summary="Trajets partagés à vélo.", description=""
+    )
+    make_commons(title="Bornes de recharge", summary="IRVE.", description="", tags=[])
+    body = anonymous.get("/api/1/commons/", q="VELO").json()
+    assert body["total"] == 2
+    assert body["data"][0]["slug"] == "velos-partages", "title match first"
 
 
 def test_an_unknown_kind_filter_is_a_validation_error(anonymous):

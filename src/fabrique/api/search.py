@@ -1,47 +1,72 @@
-"""Commons search and facets behind the ``GET /commons/`` route."""
+"""Commons search behind ``GET /commons/``: the site's one search service.
+
+Full text, facets and sorts come from ``fabrique.core.search.search`` (SQLite
+FTS5 or PostgreSQL full text, accent- and case-insensitive, stemmed), so the
+API finds what the pages find. The index holds what is public; the one
+question it cannot answer — commons *without* open needs — is filtered by
+the database instead.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from fabrique.catalog.models import Commons, Need
+from fabrique.core.search import search
 
-SORTS = {
-    "updated": ("-updated", "-pk"),
-    "title": ("title", "pk"),
-}
+ORM_SORTS = {"updated": ("-updated", "-pk"), "title": ("title", "pk")}
 
 
 def open_needs() -> Exists:
     return Exists(Need.objects.filter(commons=OuterRef("pk"), status=Need.Status.OPEN))
 
 
-def commons_search(
+def commons_page(
     queryset: QuerySet[Commons],
     *,
-    q: str = "",
-    kind: str | None = None,
-    theme: str | None = None,
-    maturity: str | None = None,
-    licence: str | None = None,
-    has_open_needs: bool | None = None,
-    sort: str = "relevance",
-) -> QuerySet[Commons]:
-    """Filter ``queryset`` by the words of ``q`` and the facets, then sort."""
+    q: str,
+    filters: dict[str, str | None],
+    has_open_needs: bool | None,
+    sort: str,
+    page: int,
+    page_size: int,
+) -> tuple[list[Commons], int]:
+    """One page of commons matching ``q`` and the facets, and the total."""
+    if has_open_needs is False:
+        return _without_open_needs(queryset, q, filters, sort, page, page_size)
+    facets = {name: [value] for name, value in filters.items() if value}
+    if has_open_needs:
+        facets["needs"] = ["open"]
+    result = search(
+        q, types=["commons"], filters=facets, sort=sort, page=page, page_size=page_size
+    )
+    ids = [hit.id for hit in result.hits]
+    found = queryset.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found], result.total
+
+
+def _without_open_needs(
+    queryset: QuerySet[Commons],
+    q: str,
+    filters: dict[str, Any],
+    sort: str,
+    page: int,
+    page_size: int,
+) -> tuple[list[Commons], int]:
+    queryset = queryset.alias(open=open_needs()).filter(open=False)
     for word in q.split():
         queryset = queryset.filter(
             Q(title__icontains=word)
             | Q(summary__icontains=word)
             | Q(description__icontains=word)
         )
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if theme:
-        queryset = queryset.filter(themes__slug=theme)
-    if maturity:
-        queryset = queryset.filter(maturity=maturity)
-    if licence:
-        queryset = queryset.filter(licence__iexact=licence)
-    if has_open_needs is not None:
-        queryset = queryset.alias(open=open_needs()).filter(open=has_open_needs)
-    return queryset.order_by(*SORTS.get(sort, SORTS["updated"]))
+    lookups = {"kind": "kind", "theme": "themes__slug", "maturity": "maturity",
+               "licence": "licence__iexact"}  # fmt: skip
+    for name, value in filters.items():
+        if value:
+            queryset = queryset.filter(**{lookups[name]: value})
+    queryset = queryset.order_by(*ORM_SORTS.get(sort, ORM_SORTS["updated"]))
+    start = (page - 1) * page_size
+    return list(queryset[start : start + page_size]), queryset.count()

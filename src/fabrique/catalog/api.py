@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -18,7 +19,7 @@ from ninja import Field, Query, Router, Status
 from fabrique.api.auth import WRITE_AUTH, reader
 from fabrique.api.common import caller, field_error, get_or_404, visible
 from fabrique.api.errors import ApiError, ErrorOut
-from fabrique.api.pagination import PageParams, page_of, paginate
+from fabrique.api.pagination import PageParams, envelope, page_of, paginate
 from fabrique.api.ratelimit import write_throttle
 from fabrique.api.schemas import (
     ActorIn,
@@ -29,7 +30,7 @@ from fabrique.api.schemas import (
     CommonsPatch,
     ThemeOut,
 )
-from fabrique.api.search import commons_search
+from fabrique.api.search import commons_page
 from fabrique.catalog import services
 from fabrique.catalog.models import Actor, ActorType, Commons, Kind, Maturity, Theme
 from fabrique.core import activity
@@ -86,21 +87,27 @@ def _commons_data(payload: Any) -> tuple[dict[str, Any], list[Theme] | None]:
 def list_commons(request: HttpRequest, filters: Query[CommonsFilters]) -> Any:
     """List and search commons, with facets as filters.
 
-    ``q`` searches titles, summaries, descriptions and tags, without regard
-    to accents or case; ``sort=relevance`` (default with ``q``), ``updated``
-    (newest first) or ``title``.
+    ``q`` searches titles, summaries, descriptions and tags with the site's
+    search (accents and case ignored, French and English stemming);
+    ``sort=relevance`` (best first; newest first without ``q``), ``updated``
+    (newest first) or ``title`` (A to Z).
     """
-    queryset = commons_search(
+    size = filters.page_size or settings.FABRIQUE_PAGE_SIZE
+    items, total = commons_page(
         commons_queryset(reader(request)),
         q=filters.q,
-        kind=filters.kind,
-        theme=filters.theme,
-        maturity=filters.maturity,
-        licence=filters.licence,
+        filters={
+            "kind": filters.kind,
+            "theme": filters.theme,
+            "maturity": filters.maturity,
+            "licence": filters.licence,
+        },
         has_open_needs=filters.has_open_needs,
         sort=filters.sort,
+        page=filters.page,
+        page_size=size,
     )
-    return paginate(request, queryset, filters)
+    return envelope(request, items, total=total, page=filters.page, page_size=size)
 
 
 @router.get(
