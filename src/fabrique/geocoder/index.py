@@ -189,7 +189,7 @@ class Index:
         for segment in self.segments:
             results += search_segment(
                 segment, query, autocomplete=autocomplete, filters=filters,
-                center=center,
+                center=center, limit=limit,
             )  # fmt: skip
         results.sort(key=lambda r: (-r.score, -r.importance, r.label))
         seen: set[tuple[str, str]] = set()

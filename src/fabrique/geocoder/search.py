@@ -145,8 +145,9 @@ def search_segment(
     autocomplete: bool,
     filters: Filters,
     center: tuple[float, float] | None,
+    limit: int,
 ) -> list[Result]:
-    """Return every scored result of one segment (unsorted)."""
+    """Return the ``limit`` best results of one segment, best first."""
     texts = list(query.words)
     housenumber = query.housenumber
     if not texts:
@@ -159,69 +160,96 @@ def search_segment(
     candidates = _candidates(segment, words, filters)
     if not candidates:
         return []
-    total = sum(len(w.text) for w in words)
-    results = []
-    ntok_column, ctok_column = segment.text["ntok"], segment.text["ctok"]
-    want = filters.type
+    # First the text score of every candidate (cheap), with the best final
+    # score it could reach; then the house numbers and positions of the most
+    # promising only, stopping when no remaining one can enter the top.
+    bounds = []
     for doc in candidates:
-        name_tokens = ntok_column[doc].split()
-        tokens = name_tokens + ctok_column[doc].split()
-        matched: set[str] = set()
-        covered = 0.0
-        for word in words:
-            best = 0.0
-            best_token = None
-            weights = word.weights
-            for token in tokens:
-                weight = weights.get(token, 0.0)
-                if (
-                    not weight
-                    and word.prefix is not None
-                    and token.startswith(word.prefix)
-                ):
-                    weight = _prefix_weight(word.prefix, token)
-                if weight > best:
-                    best, best_token = weight, token
-            if best_token is not None:
-                matched.add(best_token)
-                covered += best * len(word.text)
-        if not covered:
-            continue
-        name_length = sum(len(t) for t in name_tokens) or 1
-        name_covered = sum(len(t) for t in name_tokens if t in matched)
-        text_score = 0.6 * covered / total + 0.4 * name_covered / name_length
-        hn_index = -1
-        if housenumber and want != "street":
-            hn_index = _find_housenumber(segment, doc, housenumber)
-            if hn_index < 0:
-                if want == "housenumber":
-                    continue
-                text_score *= 0.9
-            elif hn_index != -1 and housenumber != segment.hn_key[hn_index]:
-                text_score *= 0.97
-        elif want == "housenumber":
-            continue
-        importance = float(segment.doc_imp[doc])
-        if hn_index >= 0:
-            lat, lon = (
-                segment.hn_lat[hn_index] / SCALE,
-                segment.hn_lon[hn_index] / SCALE,
-            )
-        else:
-            lat, lon = segment.doc_lat[doc] / SCALE, segment.doc_lon[doc] / SCALE
-        distance = None
-        if center is None:
-            score = text_score * (0.9 + 0.1 * importance)
-        else:
-            km = distance_m(center[0], center[1], lat, lon) / 1000
-            score = text_score * (0.75 + 0.1 * importance + 0.15 / (1 + km))
-            distance = round(km * 1000)
-        result = make_result(
-            segment, doc, hn_index, round(min(score, 1.0), 4), lat, lon
-        )
-        result.distance = distance
-        results.append(result)
-    return results
+        text_score = _text_score(segment, doc, words)
+        if text_score:
+            # With or without proximity, the final score cannot exceed this.
+            bound = text_score * (0.9 + 0.1 * float(segment.doc_imp[doc]))
+            bounds.append((bound, text_score, doc))
+    bounds.sort(reverse=True)
+    best: list[tuple[float, Result]] = []
+    floor = -1.0
+    for bound, text_score, doc in bounds:
+        if len(best) >= limit and bound < floor:
+            break
+        found = _final(segment, doc, text_score, housenumber, filters.type, center)
+        if found is not None and (len(best) < limit or found[0] > floor):
+            best.append(found)
+            best.sort(key=lambda item: -item[0])
+            del best[limit:]
+            floor = best[-1][0]
+    return [result for _score, result in best]
+
+
+def _text_score(segment: Segment, doc: int, words: list[_Word]) -> float:
+    """Score how well a document's words answer the query's (see the module doc)."""
+    name_tokens = segment.text["ntok"][doc].split()
+    tokens = name_tokens + segment.text["ctok"][doc].split()
+    matched: set[str] = set()
+    covered = 0.0
+    total = 0
+    for word in words:
+        total += len(word.text)
+        best = 0.0
+        best_token = None
+        weights = word.weights
+        for token in tokens:
+            weight = weights.get(token, 0.0)
+            if not weight and word.prefix is not None and token.startswith(word.prefix):
+                weight = _prefix_weight(word.prefix, token)
+            if weight > best:
+                best, best_token = weight, token
+        if best_token is not None:
+            matched.add(best_token)
+            covered += best * len(word.text)
+    if not covered:
+        return 0.0
+    name_length = sum(len(t) for t in name_tokens) or 1
+    name_covered = sum(len(t) for t in name_tokens if t in matched)
+    return 0.6 * covered / total + 0.4 * name_covered / name_length
+
+
+def _final(
+    segment: Segment,
+    doc: int,
+    text_score: float,
+    housenumber: str,
+    want: str | None,
+    center: tuple[float, float] | None,
+) -> tuple[float, Result] | None:
+    """Return the final score and result of a candidate, ``None`` when filtered out."""
+    hn_index = -1
+    if housenumber and want != "street":
+        hn_index = _find_housenumber(segment, doc, housenumber)
+        if hn_index < 0:
+            if want == "housenumber":
+                return None
+            text_score *= 0.9
+        elif housenumber != segment.hn_key[hn_index]:
+            text_score *= 0.97
+    elif want == "housenumber":
+        return None
+    importance = float(segment.doc_imp[doc])
+    if hn_index >= 0:
+        lat = segment.hn_lat[hn_index] / SCALE
+        lon = segment.hn_lon[hn_index] / SCALE
+    else:
+        lat, lon = segment.doc_lat[doc] / SCALE, segment.doc_lon[doc] / SCALE
+    distance = None
+    if center is None:
+        score = text_score * (0.9 + 0.1 * importance)
+    else:
+        km = distance_m(center[0], center[1], lat, lon) / 1000
+        score = text_score * (0.75 + 0.1 * importance + 0.15 / (1 + km))
+        distance = round(km * 1000)
+    score = round(min(score, 1.0), 4)
+    result = make_result(segment, doc, hn_index, score, lat, lon)
+    result.distance = distance
+    return score, result
 
 
 def _find_housenumber(segment: Segment, doc: int, key: str) -> int:

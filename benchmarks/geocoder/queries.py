@@ -1,0 +1,192 @@
+"""Build the quality query set from the Paris BAN and Aveyron BANO files.
+
+Each query carries what a correct top answer is: the same address id, or
+the same street within 50 m (house-number categories), the same street name
+and city code (street category), the same city code (municipality), or, for
+reverse points, the address the point was shifted from.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import random
+import re
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+PER_CATEGORY = 250
+CATEGORIES = (
+    "exact",
+    "no_city",
+    "lower_no_accents",
+    "typo",
+    "abbreviation",
+    "autocomplete",
+    "street",
+    "municipality",
+    "reverse",
+)
+CONTRACTIONS = {
+    "Avenue": "av",
+    "Boulevard": "bd",
+    "Rue": "r",
+    "Place": "pl",
+    "Saint": "st",
+    "Sainte": "ste",
+    "Chemin": "chem",
+    "Impasse": "imp",
+    "Allée": "all",
+    "Faubourg": "fg",
+    "Route": "rte",
+}
+_DISTRICT = re.compile(r"^(.+?) \d+(?:er|e) Arrondissement$")
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def read_addresses(shared: Path) -> list[dict[str, Any]]:
+    """Return every address of both files in one shape."""
+    out: list[dict[str, Any]] = []
+    ban = shared / "addresses" / "ban_adresses-75.csv.gz"
+    with gzip.open(ban, "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter=";"):
+            if row["numero"] == "99999":
+                continue
+            district = row["nom_commune"]
+            match = _DISTRICT.match(district)
+            out.append(
+                {
+                    "id": row["id"],
+                    "number": row["numero"] + row["rep"],
+                    "street": row["nom_voie"],
+                    "postcode": row["code_postal"],
+                    "citycode": row["code_insee"],
+                    "district": district,
+                    "city": match.group(1) if match else district,
+                    "lat": float(row["lat"]),
+                    "lon": float(row["lon"]),
+                    "source": "ban",
+                }
+            )
+    bano = shared / "addresses" / "bano-12.csv"
+    with open(bano, encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle):
+            aid, number, street, postcode, city, _src, lat, lon = row
+            out.append(
+                {
+                    "id": aid,
+                    "number": number.replace(" ", "").lower(),
+                    "street": street,
+                    "postcode": postcode,
+                    "citycode": aid[:5],
+                    "district": "",
+                    "city": city,
+                    "lat": float(lat),
+                    "lon": float(lon),
+                    "source": "bano",
+                }
+            )
+    return out
+
+
+def typo(word: str, rng: random.Random) -> str:
+    """Apply one random edit (substitution, insertion, deletion, transposition)."""
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.choice(("sub", "ins", "del", "swap"))
+    letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
+    if kind == "sub":
+        return word[:i] + letter + word[i + 1 :]
+    if kind == "ins":
+        return word[:i] + letter + word[i:]
+    if kind == "del":
+        return word[:i] + word[i + 1 :]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
+def build(shared: Path, seed: int = 2026) -> list[dict[str, Any]]:
+    """Return the query set: PER_CATEGORY queries per category, half from each file."""
+    rng = random.Random(seed)
+    addresses = read_addresses(shared)
+    by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for address in addresses:
+        by_source[address["source"]].append(address)
+    queries: list[dict[str, Any]] = []
+
+    def add(category: str, q: str, a: dict[str, Any], **extra: Any) -> None:
+        queries.append(
+            {
+                "category": category,
+                "q": q,
+                "expect": {
+                    "id": a["id"],
+                    "street": a["street"],
+                    "citycode": a["citycode"],
+                    "city": a["city"],
+                    "lat": a["lat"],
+                    "lon": a["lon"],
+                },
+                **extra,
+            }
+        )
+
+    half = PER_CATEGORY // 2
+    for _source, pool in sorted(by_source.items()):
+        sample = rng.sample(pool, half * 8)
+        chunks = [sample[i * half : (i + 1) * half] for i in range(8)]
+        for a in chunks[0]:
+            add("exact", f"{a['number']} {a['street']} {a['postcode']} {a['city']}", a)
+        for a in chunks[1]:
+            add("no_city", f"{a['number']} {a['street']}", a)
+        for a in chunks[2]:
+            text = f"{a['number']} {a['street']} {a['postcode']} {a['city']}"
+            add("lower_no_accents", strip_accents(text).lower(), a)
+        for a in chunks[3]:
+            words = a["street"].split()
+            long_words = [i for i, w in enumerate(words) if len(w) >= 5]
+            if long_words:
+                i = rng.choice(long_words)
+                words[i] = typo(words[i], rng)
+            add("typo", f"{a['number']} {' '.join(words)} {a['city']}", a)
+        abbreviable = [
+            a for a in pool if any(w in CONTRACTIONS for w in a["street"].split())
+        ]
+        for a in rng.sample(abbreviable, half):
+            words = [CONTRACTIONS.get(w, w) for w in a["street"].split()]
+            add("abbreviation", f"{a['number']} {' '.join(words)} {a['city']}", a)
+        for a in chunks[4]:
+            text = f"{a['number']} {a['street']}"
+            last = a["street"].split()[-1]
+            cut = len(text) - len(last) + min(len(last), max(3, len(last) // 2))
+            add("autocomplete", text[:cut], a)
+        streets = {(a["street"], a["citycode"]): a for a in pool}
+        for a in rng.sample(sorted(streets.values(), key=lambda x: x["id"]), half):
+            add("street", f"{a['street']} {a['city']}", a)
+        cities = {a["citycode"]: a for a in pool}
+        chosen = rng.sample(
+            sorted(cities.values(), key=lambda x: x["id"]), min(half, len(cities))
+        )
+        for a in chosen:
+            add("municipality", a["district"] or a["city"], a)
+        for a in chunks[5]:
+            # Shift the point by up to about 10 m.
+            lat = a["lat"] + rng.uniform(-9e-5, 9e-5)
+            lon = a["lon"] + rng.uniform(-9e-5, 9e-5)
+            add("reverse", "", a, lat=round(lat, 6), lon=round(lon, 6))
+    return queries
+
+
+def write(queries: list[dict[str, Any]], path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for query in queries:
+            handle.write(json.dumps(query, ensure_ascii=False) + "\n")
+
+
+def read(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in open(path, encoding="utf-8")]
