@@ -230,3 +230,17 @@ def test_two_concurrent_sessions_on_an_actor_also_conflict():
     assert response.status_code == 409
     assert response.context["form"]["website"].value() == "https://atelier.example.org"
     assert response.context["form"]["summary"].value() == "A"
+
+
+def test_an_overlong_description_is_refused_by_the_form_with_its_length():
+    from fabrique.core.markdown import MAX_MARKDOWN_CHARS
+
+    commons = make_commons()
+    url = reverse("catalog:commons_edit", args=[commons.slug])
+    client = _signed_in(make_user())
+    data = _form_data(client, url)
+    data["description"] = "x" * (MAX_MARKDOWN_CHARS + 5)
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "description" in response.context["form"].errors
+    assert Commons.objects.get(pk=commons.pk).revision == 1

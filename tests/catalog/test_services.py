@@ -260,3 +260,27 @@ def test_places_are_checked_for_coordinates():
     assert actor.places.get() == place
     with pytest.raises(ValidationError, match="lat"):
         services.add_place(actor, user=user, name="Nulle part", lat=123, lon=0)
+
+
+def test_an_overlong_markdown_description_is_refused_naming_the_field():
+    from django.core.exceptions import ValidationError
+
+    from fabrique.core.markdown import MAX_MARKDOWN_CHARS
+
+    commons = make_commons()
+    with pytest.raises(ValidationError) as error:
+        services.update_commons(
+            commons,
+            user=make_user(),
+            data={"pillar_governance": "[" * (MAX_MARKDOWN_CHARS + 1)},
+            base_revision=1,
+        )
+    assert "pillar_governance" in error.value.message_dict
+    assert Commons.objects.get(pk=commons.pk).revision == 1
+
+
+def test_too_many_tags_are_refused():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="At most 30"):
+        make_commons(tags=[f"tag{i}" for i in range(31)])

@@ -16,7 +16,12 @@ from fabrique.catalog.models import (
     Place,
     Theme,
 )
-from fabrique.catalog.services import ACTOR_EDITABLE, COMMONS_EDITABLE
+from fabrique.catalog.services import (
+    ACTOR_EDITABLE,
+    COMMONS_EDITABLE,
+    MAX_LIST_ITEMS,
+)
+from fabrique.core.markdown import validate_markdown
 
 
 def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
@@ -30,6 +35,12 @@ class MarkdownTextarea(forms.Textarea):
     """A textarea whose content is Markdown: the page offers a preview."""
 
     is_markdown = True
+
+
+def _markdown_validators(fields: dict[str, forms.Field]) -> None:
+    for field in fields.values():
+        if isinstance(field.widget, MarkdownTextarea):
+            field.validators.append(validate_markdown)
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs={"rows": 8, **(attrs or {})})
@@ -51,6 +62,12 @@ class ListField(forms.CharField):
     def validate(self, value: Any) -> None:
         if self.required and not value:
             raise forms.ValidationError(self.error_messages["required"], "required")
+        if len(value) > MAX_LIST_ITEMS:
+            raise forms.ValidationError(
+                _("At most %(limit)s items."),
+                params={"limit": MAX_LIST_ITEMS},
+                code="too_many",
+            )
         for item in value:
             if len(item) > 60:
                 raise forms.ValidationError(
@@ -118,6 +135,7 @@ class CommonsForm(RevisionedForm):
                     required=False,
                     widget=forms.CheckboxSelectMultiple,
                 )
+        _markdown_validators(fields)
         fields["licence"].help_text = _(
             "An SPDX identifier, e.g. CC-BY-4.0, ODbL-1.0, MIT, CERN-OHL-S-2.0."
         )
@@ -145,6 +163,7 @@ class ActorForm(RevisionedForm):
                 )
             else:
                 fields[name] = model_fields[name]
+        _markdown_validators(fields)
         fields["is_organisation"].help_text = _("Untick for a person.")
         self.fields = {**fields, **self.fields}
 
@@ -188,6 +207,7 @@ class DiscussionForm(forms.Form):
     body = forms.CharField(
         label=_("Message"),
         max_length=20_000,
+        validators=[validate_markdown],
         widget=MarkdownTextarea(attrs={"rows": 5}),
     )
 

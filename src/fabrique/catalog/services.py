@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils.text import slugify
@@ -32,6 +32,7 @@ from fabrique.catalog.models import (
     Theme,
 )
 from fabrique.core import activity, discussions, follows
+from fabrique.core.markdown import validate_markdown
 from fabrique.core.models import Discussion, Message, Revision
 from fabrique.core.revisions import Change, revisions_of, save_revision
 from fabrique.core.uploads import check_image
@@ -128,6 +129,34 @@ def _apply(obj: models.Model, data: dict[str, Any], allowed: tuple[str, ...]) ->
         setattr(obj, name, value)
 
 
+MARKDOWN_FIELDS = (
+    "description", "pillar_resource", "pillar_community", "pillar_governance",
+)  # fmt: skip
+MAX_LIST_ITEMS = 30
+
+
+def _check_texts(obj: Commons | Actor) -> None:
+    """Refuse Markdown sources over the limit, naming the field."""
+    errors = {}
+    for name in MARKDOWN_FIELDS:
+        if hasattr(obj, name):
+            try:
+                validate_markdown(getattr(obj, name))
+            except ValidationError as error:
+                errors[name] = error.error_list
+    for name in ("tags", "skills"):
+        if len(getattr(obj, name, []) or []) > MAX_LIST_ITEMS:
+            errors[name] = [
+                ValidationError(
+                    _("At most %(limit)s items."),
+                    code="too_many",
+                    params={"limit": MAX_LIST_ITEMS},
+                )
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
 def _clean_list(values: Any) -> list[str]:
     seen: dict[str, None] = {}
     for value in values or []:
@@ -159,6 +188,7 @@ def create_commons(
     commons.slug = unique_slug(Commons, commons.title)
     commons.created_by = user
     commons.full_clean(exclude=["slug"])
+    _check_texts(commons)
     with transaction.atomic():
         save_revision(
             commons,
@@ -194,6 +224,7 @@ def update_commons(
     _apply(commons, data, COMMONS_EDITABLE)
     commons.tags = _clean_list(commons.tags)
     commons.full_clean(exclude=["slug"])
+    _check_texts(commons)
     m2m = None if themes is None else {"themes": list(themes)}
     return save_revision(
         commons, user=user, base_revision=base_revision, comment=comment, m2m=m2m
@@ -209,6 +240,7 @@ def create_actor(*, user: Any, data: dict[str, Any], comment: str = "") -> Actor
     actor.slug = unique_slug(Actor, actor.name)
     actor.created_by = user
     actor.full_clean(exclude=["slug"])
+    _check_texts(actor)
     with transaction.atomic():
         save_revision(
             actor, user=user, base_revision=None, comment=comment or _("Created")
@@ -233,6 +265,7 @@ def update_actor(
     _apply(actor, data, ACTOR_EDITABLE)
     actor.skills = _clean_list(actor.skills)
     actor.full_clean(exclude=["slug", "user"])
+    _check_texts(actor)
     return save_revision(actor, user=user, base_revision=base_revision, comment=comment)
 
 

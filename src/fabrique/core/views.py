@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from fabrique.catalog.models import Commons, CommunityMembership, Need
 from fabrique.core import activity
-from fabrique.core.markdown import render_markdown
+from fabrique.core.markdown import MAX_MARKDOWN_CHARS, render_markdown
 
-PREVIEW_MAX_CHARS = 100_000
+PREVIEW_MAX_CHARS = MAX_MARKDOWN_CHARS
 
 
 def home(request: HttpRequest) -> HttpResponse:
