@@ -36,6 +36,7 @@ class ApiRoute:
     path: str  # as in the OpenAPI schema: /api/1/needs/{need_id}/
     url: str
     body: dict[str, Any] | None
+    query: tuple[tuple[str, str], ...] = ()  # (name, JSON type) of query params
 
 
 def _sample(name: str, converter: Any = None) -> str:
@@ -196,5 +197,10 @@ def api_routes(schema: dict[str, Any]) -> list[ApiRoute]:
             body = None
             if "application/json" in content:
                 body = example(content["application/json"]["schema"], components)
-            found.append(ApiRoute(method.upper(), path, url, body))
+            query = tuple(
+                (p["name"], p["schema"].get("type", ""))
+                for p in operation.get("parameters", [])
+                if p["in"] == "query"
+            )
+            found.append(ApiRoute(method.upper(), path, url, body, query))
     return found
