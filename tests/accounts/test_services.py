@@ -7,6 +7,7 @@ import json
 import pytest
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
 
 from fabrique.accounts.models import ApiToken, User
 from fabrique.accounts.services import (
@@ -25,6 +26,13 @@ from fabrique.core.revisions import revisions_of
 from tests.catalog.factories import make_actor, make_commons, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Error messages are matched in their English source."""
+    with translation.override("en"):
+        yield
 
 
 def private_person(username: str, **fields) -> User:

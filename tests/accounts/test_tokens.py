@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fabrique.accounts.models import ApiToken
 from fabrique.accounts.services import delete_account
@@ -19,6 +19,13 @@ from fabrique.accounts.tokens import (
 from tests.catalog.factories import make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Error messages are matched in their English source."""
+    with translation.override("en"):
+        yield
 
 
 def test_a_token_authenticates_its_owner_and_records_its_use():

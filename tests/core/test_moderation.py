@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from fabrique.accounts.models import User
 from fabrique.catalog import services as catalog
@@ -13,6 +14,13 @@ from fabrique.core.models import AuditLog, Report
 from tests.catalog.factories import make_actor, make_commons, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Error messages are matched in their English source."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
