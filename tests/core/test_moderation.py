@@ -238,3 +238,21 @@ def test_the_report_link_is_offered_to_signed_in_people(rf, commons):
         '{% include "moderation/_report_link.html" with object=c %}'
     ).render(Context({"c": commons, "user": request.user, "request": request}))
     assert report_url(commons) in html
+
+
+def test_the_queue_quotes_a_reported_message_and_links_to_its_discussion(
+    client, moderator, commons
+):
+    author = make_user()
+    discussion = catalog.start_discussion(
+        commons, user=author, title="Freins", body="Appelez-moi au 06 00 00 00 00"
+    )
+    message = discussion.messages.get()
+    moderation.report(message, reporter=make_user(), reason="Données personnelles.")
+    client.force_login(moderator)
+    body = client.get(reverse("core:moderation")).content.decode()
+    assert "Appelez-moi au 06 00 00 00 00" in body
+    assert reverse("catalog:discussion", args=[commons.slug, discussion.pk]) in body
+    client.post(act_url(message), {"action": "hide", "reason": "Numéro de téléphone."})
+    message.refresh_from_db()
+    assert message.hidden
