@@ -82,17 +82,12 @@ def child_build(index: Path, files: list[str]) -> None:
     )
 
 
-def child_serve(index: Path, replica0: str) -> None:
+def child_serve(index: Path, sample_path: str) -> None:
     from fabrique.geocoder.index import Index
 
-    rng = random.Random(7)
-    with open(replica0, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter=";"))
-    sample = rng.sample(rows, 2000)
-    queries = [
-        f"{r['numero']}{r['rep']} {r['nom_voie']} {r['code_postal']} Paris"
-        for r in sample
-    ]
+    with open(sample_path, encoding="utf-8") as handle:
+        sample = json.load(handle)
+    queries = [item["q"] for item in sample]
     started = time.perf_counter()
     opened = Index.open(index)
     open_ms = (time.perf_counter() - started) * 1000
@@ -119,6 +114,21 @@ def child_serve(index: Path, replica0: str) -> None:
     )
 
 
+def write_sample(replica0: Path, target: Path) -> None:
+    """Write 2,000 exact-address queries of the first replica, with their ids."""
+    rng = random.Random(7)
+    with open(replica0, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    sample = [
+        {
+            "q": f"{r['numero']}{r['rep']} {r['nom_voie']} {r['code_postal']} Paris",
+            "id": r["id"],
+        }
+        for r in rng.sample(rows, 2000)
+    ]
+    target.write_text(json.dumps(sample))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -138,6 +148,8 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     paris = args.shared / "addresses" / "ban_adresses-75.csv.gz"
     replicas = make_replicas(paris, work, 4)
+    sample = work / "sample.json"
+    write_sample(replicas[0], sample)
     rows = []
     for factor in (1, 2, 4):
         index = work / f"index-{factor}x"
@@ -152,7 +164,7 @@ def main() -> None:
         )
         serve = json.loads(
             subprocess.run(
-                [sys.executable, __file__, "--child", "serve", str(index), files[0]],
+                [sys.executable, __file__, "--child", "serve", str(index), str(sample)],
                 check=True,
                 capture_output=True,
                 text=True,

@@ -56,6 +56,8 @@ def test_house_number_suffixes_share_one_key(number, suffix, key):
 def test_house_numbers_split_from_their_suffix():
     assert split_housenumber("12bis") == ("12", "bis")
     assert split_housenumber("4b") == ("4", "b")
+    assert split_housenumber("72u2") == ("72", "u2")
+    assert split_housenumber("12avenue") is None
     assert split_housenumber("rivoli") is None
     assert split_housenumber("123456") is None
 

@@ -114,7 +114,7 @@ SUFFIXES: dict[str, str] = {
 ELISIONS = frozenset({"l", "d"})
 
 _ORDINAL = re.compile(r"^(\d+)(?:er|ere|eme|e|nd|nde|ieme)$")
-_NUMBER_WITH_SUFFIX = re.compile(r"^(\d{1,4})([a-z]+)$")
+_NUMBER_WITH_SUFFIX = re.compile(r"^(\d{1,4})([a-z]+\d{0,2})$")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 
@@ -195,6 +195,7 @@ def split_housenumber(token: str) -> tuple[str, str] | None:
     if token.isdigit() and len(token) <= 4:
         return token, ""
     match = _NUMBER_WITH_SUFFIX.match(token)
+    # Short suffixes only ("b", "ter", Paris's "bv" or "p3"), not words.
     if match and (match.group(2) in SUFFIXES or len(match.group(2)) <= 3):
         return match.group(1), match.group(2)
     return None
