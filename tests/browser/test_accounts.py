@@ -35,6 +35,12 @@ def test_sign_up_accepting_the_charter_then_see_my_profile(page, screenshot_dir)
     page.goto(page.base_url + "/accounts/profil/")
     assert page.get_by_text("+33 6 12 34 56 78").is_visible()
     page.screenshot(path=str(screenshot_dir / "profile.png"), full_page=True)
+    page.goto(page.base_url + "/accounts/profil/parametres/")
+    page.screenshot(path=str(screenshot_dir / "profile-settings.png"), full_page=True)
+    page.goto(page.base_url + "/accounts/membres/camille/")
+    assert page.get_by_text("Villeurbanne").is_visible()
+    assert page.get_by_text("+33 6 12 34 56 78").count() == 0
+    page.screenshot(path=str(screenshot_dir / "profile-public.png"), full_page=True)
 
 
 def test_a_moderator_hides_reported_content_from_the_queue(page, screenshot_dir):
