@@ -52,7 +52,7 @@ def make_commons(user: Any = None, *, themes: list[Theme] | None = None, **data)
         "maturity": Maturity.PROTOTYPE,
         "tags": ["vélo", "cargo", "atelier"],
         "pillar_resource": "Plans, nomenclature et guide de montage.",
-        "pillar_community": "Trois ateliers vélo et une école d'ingénieurs.",
+        "pillar_community": "Trois ateliers partagés et une école d'ingénieurs.",
         "pillar_governance": "Décisions prises en réunion mensuelle ouverte.",
     }
     fields.update(data)

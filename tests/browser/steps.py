@@ -1,0 +1,68 @@
+"""Steps of a visitor's journey, shared by the journey and screenshot tests.
+
+Elements are found by role, id or address, never by translated text, so the
+steps work in French (the default) and in English.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tests.browser.factories import PASSWORD
+
+
+def url(page, name: str, *args) -> str:
+    return page.base_url + reverse(name, args=args)
+
+
+def search_from_home(page, query: str) -> None:
+    """Type ``query`` in the home page's search box and submit it."""
+    page.goto(page.base_url + "/")
+    page.locator("#home-q").fill(query)
+    page.locator("#home-q").press("Enter")
+    page.wait_for_url("**" + reverse("catalog:commons_list") + "?q=*")
+
+
+def results(page):
+    """The links of the commons in the search results."""
+    return page.locator("#search-results").get_by_role("link")
+
+
+def sign_up(page, username: str, *, accept_charter: bool = True) -> None:
+    """Fill and send the sign-up form from the header link."""
+    page.locator(f"header a[href='{reverse('accounts:signup')}']").click()
+    page.locator("#id_username").fill(username)
+    page.locator("#id_email").fill(f"{username}@example.org")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.locator("#id_accept_charter").set_checked(accept_charter)
+    page.locator("form[action$='/inscription/'] button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def log_in(page, username: str) -> None:
+    page.goto(url(page, "accounts:login"))
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def open_edit_form(page, slug: str) -> None:
+    page.goto(url(page, "catalog:commons", slug))
+    page.locator(f"a[href='{reverse('catalog:commons_edit', args=[slug])}']").click()
+    page.wait_for_url("**" + reverse("catalog:commons_edit", args=[slug]))
+
+
+def submit_edit(page, *, summary: str, comment: str):
+    """Change the summary in the open edit form and save; return the response."""
+    page.locator("#id_summary").fill(summary)
+    page.locator("#id_comment").fill(comment)
+    with page.expect_navigation() as navigation:
+        page.locator("form.edit-form button[type=submit]").click()
+    return navigation.value
+
+
+def switch_language(page, code: str) -> None:
+    page.locator(f"form.lang-switch button[value='{code}']").click()
+    page.wait_for_function(f"document.documentElement.lang === '{code}'")
