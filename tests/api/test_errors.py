@@ -96,6 +96,13 @@ def test_a_forbidden_write_is_a_403_envelope(owner, as_stranger):
     assert_envelope(as_stranger.delete(f"/api/1/commons/{commons.slug}/"), 403)
 
 
+def test_a_body_over_the_size_limit_is_a_413_envelope(as_owner, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {"title": "T", "summary": "S", "kind": "data", "description": "x" * 2000}
+    assert_envelope(as_owner.post("/api/1/commons/", body), 413, "payload_too_large")
+    assert not Commons.objects.exists()
+
+
 def test_an_unknown_path_is_a_404_envelope(anonymous):
     assert_envelope(anonymous.get("/api/1/no/such/route/"), 404, "not_found")
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
@@ -197,6 +198,13 @@ def install_handlers(api: NinjaAPI) -> None:
             details={"base_revision": exc.base, "current_revision": exc.current},
         )
 
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return error_response(
+            413,
+            "The request body is larger than the "
+            f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes accepted.",
+        )
+
     def on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path)
         return error_response(500, "Internal error; it has been logged.")
@@ -211,4 +219,5 @@ def install_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(EditConflict, on_conflict)
+    api.add_exception_handler(RequestDataTooBig, on_too_big)
     api.add_exception_handler(Exception, on_exception)
