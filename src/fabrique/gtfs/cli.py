@@ -99,3 +99,51 @@ def validate(
     )
     if errors:
         sys.exit(1)
+
+
+@gtfs.command()
+@click.argument("feed", type=click.Path(exists=True, path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--geojson/--no-geojson", default=True, show_default=True)
+def ingest(feed: Path, directory: Path, geojson: bool) -> None:
+    """Store FEED as typed Parquet files in DIRECTORY, with its summary."""
+    from fabrique.gtfs import geojson as geo
+    from fabrique.gtfs.store import ingest as run
+    from fabrique.gtfs.store import open_store
+    from fabrique.gtfs.summary import feed_summary
+
+    try:
+        with stderr.status("ingesting", spinner="dots") as status:
+            result = run(feed, directory, progress=lambda m: status.update(m))
+            store = open_store(directory)
+            try:
+                summary = feed_summary(store)
+                if geojson:
+                    status.update("writing GeoJSON")
+                    (directory / "stops.geojson").write_text(
+                        geo.dumps(geo.stops_geojson(store)), encoding="utf-8"
+                    )
+                    (directory / "lines.geojson").write_text(
+                        geo.dumps(geo.lines_geojson(store)), encoding="utf-8"
+                    )
+            finally:
+                store.close()
+    except GTFSError as exc:
+        raise click.ClickException(str(exc)) from exc
+    (directory / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    click.echo(json.dumps(summary, indent=2))
+    stderr.print(f"stored {sum(result.tables.values()):,} rows in {directory}")
+
+
+@gtfs.command()
+@click.argument("old", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def diff(old: Path, new: Path) -> None:
+    """Compare two stored versions (directories written by ``ingest``)."""
+    from fabrique.gtfs.diff import diff_stores
+
+    try:
+        changes = diff_stores(old, new)
+    except GTFSError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(changes, indent=2))

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import codecs
 import os
+import threading
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -115,6 +117,7 @@ class _Copier:
     def __init__(self, limits: Limits, budget: list[int]) -> None:
         self.limits = limits
         self.budget = budget
+        self.lock = threading.Lock()
 
     def copy(self, stream: IO[bytes], target: SourceFile, compressed: int) -> None:
         first = True
@@ -129,8 +132,10 @@ class _Copier:
                     elif chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                         target.encoding = "utf-16"
                 target.size += len(chunk)
-                self.budget[0] -= len(chunk)
-                if self.budget[0] < 0:
+                with self.lock:
+                    self.budget[0] -= len(chunk)
+                    left = self.budget[0]
+                if left < 0:
                     raise GTFSError(
                         f"{target.member}: the feed uncompresses to more than "
                         f"{self.limits.max_total_bytes:,} bytes; refused as a "
@@ -253,7 +258,9 @@ def open_source(path: Path, workdir: Path, *, limits: Limits | None = None) -> S
             )
         by_name = {i.filename: i for i in infos}
         mapping = _choose([i.filename for i in infos], source)
-        for name, member in mapping.items():
+
+        def extract(name: str) -> SourceFile:
+            member = mapping[name]
             info = by_name[member]
             if info.flag_bits & 0x1:
                 raise GTFSError(f"{path.name}: {member} is encrypted")
@@ -268,7 +275,13 @@ def open_source(path: Path, workdir: Path, *, limits: Limits | None = None) -> S
                 ) from exc
             except OSError as exc:
                 raise GTFSError(f"{path.name}: {member} unreadable ({exc})") from exc
-            source.files[name] = target
+            return target
+
+        # Largest first, two at a time: zlib releases the GIL.
+        names = sorted(mapping, key=lambda n: -by_name[mapping[n]].file_size)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for target in pool.map(extract, names):
+                source.files[target.name] = target
     return source
 
 

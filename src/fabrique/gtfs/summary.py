@@ -68,3 +68,122 @@ def report_summary(feed: Feed) -> dict[str, Any]:
         "files": sorted(feed.source.files),
         "counts": counts,
     }
+
+
+ROUTE_TYPE_NAMES = {
+    0: "tram",
+    1: "subway",
+    2: "rail",
+    3: "bus",
+    4: "ferry",
+    5: "cable tram",
+    6: "aerial lift",
+    7: "funicular",
+    11: "trolleybus",
+    12: "monorail",
+}
+
+SERVICE_DATES = """
+WITH weekly AS (
+  SELECT service_id, start_date AS a, end_date AS b,
+    [monday, tuesday, wednesday, thursday, friday, saturday, sunday] AS days
+  FROM calendar WHERE start_date IS NOT NULL AND end_date IS NOT NULL
+    AND end_date - start_date < 36600
+), expanded AS (
+  SELECT service_id, days,
+    CAST(unnest(generate_series(a, b, INTERVAL 1 DAY)) AS DATE) AS day
+  FROM weekly
+), removed AS (
+  SELECT service_id, date AS day FROM calendar_dates WHERE exception_type = 2
+)
+SELECT DISTINCT service_id, day FROM (
+  SELECT service_id, day FROM expanded WHERE days[isodow(day)] = 1
+    AND (service_id, day) NOT IN (SELECT (service_id, day) FROM removed)
+  UNION ALL
+  SELECT service_id, date FROM calendar_dates WHERE exception_type = 1
+)
+"""
+
+
+def service_dates_sql() -> str:
+    """SQL of (service_id, day) for every active day, on a typed store."""
+    return SERVICE_DATES
+
+
+def feed_summary(con: Any) -> dict[str, Any]:
+    """Summarise a stored feed (see :func:`fabrique.gtfs.store.open_store`).
+
+    >>> feed_summary(open_store(Path("store/v1")))["counts"]["stops"]  # doctest: +SKIP
+    5
+    """
+    agencies = [
+        {"agency_id": a, "name": n, "url": u, "timezone": t}
+        for a, n, u, t in con.execute(
+            "SELECT agency_id, agency_name, agency_url, agency_timezone FROM agency"
+        ).fetchall()
+    ]
+    routes_by_mode = [
+        {"route_type": rt, "mode": ROUTE_TYPE_NAMES.get(rt, "other"), "routes": n}
+        for rt, n in con.execute(
+            "SELECT route_type, count(*) FROM routes GROUP BY route_type "
+            "ORDER BY route_type"
+        ).fetchall()
+    ]
+    stops_by_type = dict(
+        con.execute(
+            "SELECT COALESCE(location_type, 0), count(*) FROM stops GROUP BY 1"
+        ).fetchall()
+    )
+    dates = con.execute(
+        f"WITH d AS ({SERVICE_DATES}) SELECT min(day), max(day), "
+        "count(DISTINCT day) FROM d WHERE service_id IN (SELECT service_id FROM trips)"
+    ).fetchone()
+    feed_info = con.execute(
+        "SELECT feed_publisher_name, feed_publisher_url, feed_lang, "
+        "feed_start_date, feed_end_date, feed_version, feed_contact_email, "
+        "feed_contact_url FROM feed_info LIMIT 1"
+    ).fetchone()
+    info_keys = (
+        "feed_publisher_name",
+        "feed_publisher_url",
+        "feed_lang",
+        "feed_start_date",
+        "feed_end_date",
+        "feed_version",
+        "feed_contact_email",
+        "feed_contact_url",
+    )
+    info = (
+        {
+            k: v.isoformat() if hasattr(v, "isoformat") else v
+            for k, v in zip(info_keys, feed_info, strict=True)
+        }
+        if feed_info
+        else None
+    )
+    start, end, days = dates if dates else (None, None, 0)
+    return {
+        "agencies": agencies,
+        "routes_by_mode": routes_by_mode,
+        "counts": {
+            "agencies": len(agencies),
+            "routes": _one_con(con, "SELECT count(*) FROM routes"),
+            "stops": stops_by_type.get(0, 0),
+            "stations": stops_by_type.get(1, 0),
+            "locations": sum(stops_by_type.values()),
+            "trips": _one_con(con, "SELECT count(*) FROM trips"),
+            "stop_times": _one_con(con, "SELECT count(*) FROM stop_times"),
+            "shapes": _one_con(con, "SELECT count(DISTINCT shape_id) FROM shapes"),
+        },
+        "service_days": days or 0,
+        "validity": {
+            "start": start.isoformat() if start else None,
+            "end": end.isoformat() if end else None,
+        },
+        "feed_info": info,
+    }
+
+
+def _one_con(con: Any, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0

@@ -102,7 +102,6 @@ TIMEZONES = sorted(zoneinfo.available_timezones())
 NUMBER = r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?"
 PATTERNS = {
     FieldType.COLOR: "[0-9A-Fa-f]{6}",
-    FieldType.TIME: "[0-9]{1,2}:[0-5][0-9]:[0-5][0-9]",
     FieldType.URL: r"(?i)(https?|ftp)://[^\s/?#]+[^\s]*",
     FieldType.EMAIL: r"[^@\s]+@[^@\s]+\.[^@\s]+",
     FieldType.LANGUAGE: "[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*",
@@ -115,28 +114,47 @@ def _sql_list(values: list[str]) -> str:
 
 
 def problems(field: Field) -> list[tuple[Rule, str]]:
-    """The (rule, SQL condition) pairs that check one column's values."""
+    """The (rule, SQL condition) pairs that check one column's values.
+
+    Conditions are written for speed on millions of rows: casts and GLOB
+    before regular expressions wherever they say the same.
+    """
     v = ident(field.name)
     out: list[tuple[Rule, str]] = []
-    if field.type in (FieldType.TEXT, FieldType.ID, FieldType.URL):
-        out.append((NEW_LINE_IN_VALUE, f"regexp_matches({v}, '[\\n\\r]')"))
+    kind = field.type
+    if kind in (FieldType.TEXT, FieldType.ID, FieldType.URL):
+        out.append(
+            (NEW_LINE_IN_VALUE, f"(contains({v}, chr(10)) OR contains({v}, chr(13)))")
+        )
     if field.presence is Presence.REQUIRED and field.name != "transfers":
         out.append((MISSING_REQUIRED_FIELD, f"{v} IS NULL"))
-    kind = field.type
     if kind is FieldType.ID:
-        out.append((NON_ASCII, f"NOT regexp_full_match({v}, '[\\x20-\\x7E]*')"))
+        out.append(
+            (
+                NON_ASCII,
+                f"(strlen({v}) <> length({v}) OR contains({v}, chr(9)) "
+                f"OR contains({v}, chr(127)))",
+            )
+        )
     elif kind is FieldType.DATE:
         out.append(
             (
                 INVALID_DATE,
-                f"(NOT regexp_full_match({v}, '[0-9]{{8}}') "
+                f"(NOT ({v} GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]') "
                 f"OR try_strptime({v}, '%Y%m%d') IS NULL)",
+            )
+        )
+    elif kind is FieldType.TIME:
+        out.append(
+            (
+                INVALID_TIME,
+                f"NOT ({v} GLOB '[0-9][0-9]:[0-5][0-9]:[0-5][0-9]' "
+                f"OR {v} GLOB '[0-9]:[0-5][0-9]:[0-5][0-9]')",
             )
         )
     elif kind in PATTERNS:
         target = {
             FieldType.COLOR: INVALID_COLOR,
-            FieldType.TIME: INVALID_TIME,
             FieldType.URL: INVALID_URL,
             FieldType.EMAIL: INVALID_EMAIL,
             FieldType.LANGUAGE: INVALID_LANGUAGE,
@@ -155,17 +173,29 @@ def problems(field: Field) -> list[tuple[Rule, str]]:
             (INVALID_CURRENCY_AMOUNT, f"NOT regexp_full_match({v}, '[0-9]*\\.?[0-9]*')")
         )
     elif kind in (FieldType.INTEGER, FieldType.ENUM):
-        out.append((INVALID_INTEGER, f"NOT regexp_full_match({v}, '[-+]?[0-9]+')"))
+        out.append(
+            (
+                INVALID_INTEGER,
+                f"(TRY_CAST({v} AS BIGINT) IS NULL OR contains({v}, '.'))",
+            )
+        )
     elif kind in (FieldType.FLOAT, FieldType.LATITUDE, FieldType.LONGITUDE):
-        out.append((INVALID_FLOAT, f"NOT regexp_full_match({v}, {literal(NUMBER)})"))
+        out.append(
+            (
+                INVALID_FLOAT,
+                f"(TRY_CAST({v} AS DOUBLE) IS NULL "
+                f"OR NOT isfinite(TRY_CAST({v} AS DOUBLE)))",
+            )
+        )
     number = f"TRY_CAST({v} AS DOUBLE)"
     if kind is FieldType.ENUM and field.enum:
         values = ", ".join(str(n) for n in field.enum)
+        texts = ", ".join(f"'{n}'" for n in field.enum)
         out.append(
             (
                 UNEXPECTED_ENUM,
-                f"TRY_CAST({v} AS BIGINT) IS NOT NULL AND "
-                f"NOT list_contains([{values}], TRY_CAST({v} AS BIGINT))",
+                f"{v} NOT IN ({texts}) AND TRY_CAST({v} AS BIGINT) IS NOT NULL "
+                f"AND NOT list_contains([{values}], TRY_CAST({v} AS BIGINT))",
             )
         )
     low, high = RANGES.get(kind, (field.minimum, field.maximum))
