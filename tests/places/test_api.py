@@ -38,3 +38,20 @@ def test_geocoder_routes_are_in_the_openapi_schema(client):
     paths = client.get("/api/1/openapi.json").json()["paths"]
     assert "/api/1/geocoder/search/" in paths
     assert "/api/1/geocoder/reverse/" in paths
+
+
+def test_csv_geocoding_is_in_the_json_api(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        "/api/1/geocoder/search/csv/",
+        {"data": SimpleUploadedFile("a.csv", b"q\n12 rue de rivoli\n", "text/csv")},
+    )
+    assert response.status_code == 200
+    assert b"75104_8158_00012" in b"".join(response.streaming_content)
+    response = client.post(
+        "/api/1/geocoder/reverse/csv/",
+        {"data": SimpleUploadedFile("a.csv", b"a,b\n1,2\n", "text/csv")},
+    )
+    assert response.status_code == 400
+    assert "latitude and longitude" in response.json()["error"]["message"]

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from fabrique.api.errors import ApiError
 from fabrique.geocoder.errors import GeocoderError
 
+from .batch import CsvFailure, geocode_upload
 from .engine import IndexUnavailable
 from .params import ParamError
 from .views import run_reverse, run_search
@@ -86,3 +88,29 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
 def reverse(request: HttpRequest, params: Query[ReverseParams]) -> dict[str, Any]:
     """Find what is nearest to a point (Addok's /reverse/)."""
     return _call(request, run_reverse, REVERSE_PARAMS)
+
+
+CSV_DESCRIPTION = (
+    "Form fields as Addok's: `data` (the CSV file), repeated `columns` making "
+    "the query (default: all), `delimiter`, `encoding`, `with_bom`, and "
+    "`type`, `postcode`, `citycode`, `lat`, `lon` naming columns."
+)
+
+
+def _csv(request: HttpRequest, data: UploadedFile, *, is_reverse: bool) -> HttpResponse:
+    try:
+        return geocode_upload(data, request.POST, is_reverse=is_reverse)
+    except CsvFailure as exc:
+        raise ApiError(exc.status, f"{exc.title}: {exc.description}") from None
+
+
+@router.post("/search/csv/", description=CSV_DESCRIPTION)
+def search_csv(request: HttpRequest, data: File[UploadedFile]) -> HttpResponse:
+    """Geocode each row of a CSV file (as Addok's /search/csv/)."""
+    return _csv(request, data, is_reverse=False)
+
+
+@router.post("/reverse/csv/", description=CSV_DESCRIPTION)
+def reverse_csv(request: HttpRequest, data: File[UploadedFile]) -> HttpResponse:
+    """Reverse-geocode each row's latitude and longitude (as Addok's /reverse/csv/)."""
+    return _csv(request, data, is_reverse=True)
