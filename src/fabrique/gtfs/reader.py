@@ -106,9 +106,25 @@ class Reader:
         self.progress = progress or (lambda _message: None)
         for macro in MACROS:
             con.execute(macro)
+        self._reference_tables()
 
     def emit(self, rule: Rule, **context: Any) -> None:
         self.notices.add(rule.code, rule.severity, **context)
+
+    def _reference_tables(self) -> None:
+        """Time zones and currencies as tables, for the value rules."""
+        import zoneinfo
+
+        from fabrique.gtfs.currencies import CURRENCIES
+
+        for table, values in (
+            ("__timezones", sorted(zoneinfo.available_timezones())),
+            ("__currencies", CURRENCIES),
+        ):
+            self.con.execute(f"CREATE OR REPLACE TABLE {table} (name VARCHAR)")
+            self.con.executemany(
+                f"INSERT INTO {table} VALUES (?)", [(v,) for v in values]
+            )
 
     def read(self) -> Feed:
         self._container_notices()

@@ -7,6 +7,7 @@ catalogue (``docs/gtfs/rules.md``), the report and the API read this registry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -85,12 +86,40 @@ def sql_rule(
     that must have rows for the query to make sense.
     """
 
+    driving = _driving_file(sql)
+
     def run(ctx: Context) -> None:
         if needs and not ctx.has(*needs):
             return
+        if driving and not ctx.has(*driving):
+            return  # the query reads rows of an empty file: nothing to find
         ctx.emit_query(declared, sql.replace("{today}", f"DATE '{ctx.today}'"))
 
     CHECKS.append(Check(name or declared.code, (declared,), run))
+
+
+# Derived tables (rules/derived.py) and the files they are built from.
+DERIVED_FROM = {
+    "__st": ("stop_times.txt",),
+    "__trips": ("trips.txt",),
+    "__shapes": ("shapes.txt",),
+    "__service_dates": (),
+}
+FIRST_FROM = re.compile(r"\bFROM\s+([A-Za-z_][A-Za-z_0-9]*)")
+
+
+def _driving_file(sql: str) -> tuple[str, ...]:
+    """The file whose rows drive a query: its first FROM, if a GTFS table."""
+    from fabrique.gtfs.spec import BY_TABLE
+
+    match = FIRST_FROM.search(sql)
+    if match is None:
+        return ()
+    table = match.group(1)
+    if table in DERIVED_FROM:
+        return DERIVED_FROM[table]
+    file_spec = BY_TABLE.get(table)
+    return (file_spec.name,) if file_spec else ()
 
 
 def prepare(name: str, *statements: str) -> None:
