@@ -256,3 +256,31 @@ def test_the_queue_quotes_a_reported_message_and_links_to_its_discussion(
     client.post(act_url(message), {"action": "hide", "reason": "Numéro de téléphone."})
     message.refresh_from_db()
     assert message.hidden
+
+
+def test_audit_log_actions_read_as_words():
+    alix = make_user("alix", display_name="Alix")
+    assert moderation.describe_action("hide") == "hidden"
+    assert moderation.describe_action("dismiss") == "reports dismissed"
+    assert (
+        moderation.describe_action("role:member->moderator")
+        == "role changed from member to moderator"
+    )
+    assert (
+        moderation.describe_action(f"member-added:{alix.pk}:admin")
+        == "Alix added as administrator"
+    )
+    assert moderation.describe_action("member-removed:999999") == "deleted user removed"
+    assert moderation.describe_action("something-new") == "something-new"
+
+
+def test_role_changes_appear_in_the_audit_log(client, moderator, settings):
+    from fabrique.accounts.services import set_role
+
+    settings.LANGUAGE_CODE = "en"
+    admin = make_user("admin", role=User.Role.ADMIN)
+    set_role(make_user("alix"), User.Role.MODERATOR, by=admin, reason="Bénévole.")
+    client.force_login(moderator)
+    body = client.get(reverse("core:audit_log")).content.decode()
+    assert "role changed from member to moderator" in body
+    assert "Bénévole." in body

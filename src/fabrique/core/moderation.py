@@ -315,6 +315,53 @@ def hidden_items(limit: int = 200) -> list[QueueItem]:
     return items[:limit]
 
 
+def _person(user_id: str) -> str:
+    from fabrique.accounts.models import User
+
+    user = User.objects.filter(pk=user_id).first() if user_id.isdigit() else None
+    return user.public_name if user else _("deleted user")
+
+
+def _role_name(role: str) -> str:
+    from fabrique.accounts.models import User
+    from fabrique.catalog.models import ActorMember
+
+    labels = {**dict(ActorMember.Role.choices), **dict(User.Role.choices)}
+    return str(labels.get(role, role))
+
+
+def describe_action(code: str) -> str:
+    """An audit log action code (``hide``, ``role:member->moderator``…) in words."""
+    simple = {
+        "hide": _("hidden"),
+        "restore": _("restored"),
+        "dismiss": _("reports dismissed"),
+    }
+    if code in simple:
+        return str(simple[code])
+    kind, _sep, rest = code.partition(":")
+    parts = rest.split(":")
+    if kind == "role" and "->" in rest:
+        old, new = rest.split("->", 1)
+        return _("role changed from %(old)s to %(new)s") % {
+            "old": _role_name(old),
+            "new": _role_name(new),
+        }
+    if kind == "member-added" and len(parts) == 2:
+        return _("%(person)s added as %(role)s") % {
+            "person": _person(parts[0]),
+            "role": _role_name(parts[1]),
+        }
+    if kind == "member-role" and len(parts) == 2:
+        return _("%(person)s is now %(role)s") % {
+            "person": _person(parts[0]),
+            "role": _role_name(parts[1]),
+        }
+    if kind == "member-removed" and len(parts) == 1:
+        return _("%(person)s removed") % {"person": _person(parts[0])}
+    return code
+
+
 def describe(entry: AuditLog) -> str:
     """A short name of an audit log entry's target."""
     label = f"{entry.content_type.app_label}.{entry.content_type.model}"

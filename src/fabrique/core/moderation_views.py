@@ -104,7 +104,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "items": moderation.open_queue(),
             "hidden_items": moderation.hidden_items(),
-            "recent": AuditLog.objects.select_related("moderator", "content_type")[:5],
+            "recent": [
+                (entry, moderation.describe_action(entry.action))
+                for entry in AuditLog.objects.select_related("moderator")[:5]
+            ],
         },
     )
 
@@ -137,5 +140,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "-created", "-id"
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    rows = [(entry, moderation.describe(entry)) for entry in page]
+    rows = [
+        (entry, moderation.describe_action(entry.action), moderation.describe(entry))
+        for entry in page
+    ]
     return render(request, "moderation/audit_log.html", {"page": page, "rows": rows})
