@@ -45,6 +45,21 @@ def _normalise(name: str, value: Any) -> Any:
     return value
 
 
+def merge_value(base: Any, mine: Any, theirs: Any) -> tuple[str, Any]:
+    """Three-way merge of one field: ``(state, proposed value)``.
+
+    >>> merge_value("a", "a", "b")
+    ('theirs', 'b')
+    """
+    if mine == theirs:
+        return "same", theirs
+    if mine == base:
+        return "theirs", theirs
+    if theirs == base:
+        return "yours", mine
+    return "both", mine
+
+
 def labels_for(model: type[models.Model]) -> dict[str, str]:
     return {
         f.name: str(f.verbose_name)
@@ -71,14 +86,7 @@ def build_conflict(
         mine = _normalise(name, yours.get(name))
         theirs = _normalise(name, current.get(name))
         old = _normalise(name, base.get(name, theirs))
-        if mine == theirs:
-            state, merged[name] = "same", theirs
-        elif mine == old:
-            state, merged[name] = "theirs", theirs
-        elif theirs == old:
-            state, merged[name] = "yours", mine
-        else:
-            state, merged[name] = "both", mine
+        state, merged[name] = merge_value(old, mine, theirs)
         current_html, yours_html = word_diff(as_text(theirs), as_text(mine))
         rows.append(
             ConflictRow(
