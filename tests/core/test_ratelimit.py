@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from fabrique.core.ratelimit import Rate, RateLimited, hit, ratelimit
+from fabrique.core.ratelimit import Rate, RateLimited, client_ip, hit, ratelimit
 
 
 @pytest.fixture(autouse=True)
@@ -103,3 +103,30 @@ def test_sign_ups_over_the_limit_get_a_429_page(client, settings):
     url = "/accounts/inscription/"
     assert client.post(url, {"username": ""}).status_code == 200
     assert client.post(url, {"username": ""}).status_code == 429
+
+
+def test_without_proxies_the_client_is_the_peer_address(settings):
+    settings.RATELIMIT_PROXY_COUNT = 0
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6"
+    )
+    assert client_ip(request) == "10.0.0.1"
+
+
+def test_behind_proxies_the_client_is_read_from_the_trusted_end(settings):
+    settings.RATELIMIT_PROXY_COUNT = 1
+    # The client forged the first entry; the proxy appended the real address.
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7"
+    )
+    assert client_ip(request) == "203.0.113.7"
+    settings.RATELIMIT_PROXY_COUNT = 2
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.2"
+    )
+    assert client_ip(request) == "203.0.113.7"
+
+
+def test_a_missing_forwarded_header_falls_back_to_the_peer(settings):
+    settings.RATELIMIT_PROXY_COUNT = 1
+    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="10.0.0.1")) == "10.0.0.1"

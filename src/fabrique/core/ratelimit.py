@@ -90,7 +90,21 @@ def hit(scope: str, key: str, rate: Rate, *, now: float | None = None) -> None:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The peer address (a proxy in front must set REMOTE_ADDR correctly)."""
+    """The client's address, seen through ``RATELIMIT_PROXY_COUNT`` proxies.
+
+    Each trusted proxy appends the address it received from to
+    ``X-Forwarded-For``; entries further left were written by the client and
+    are not trusted.
+    """
+    proxies = getattr(settings, "RATELIMIT_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
