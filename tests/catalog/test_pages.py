@@ -386,3 +386,30 @@ def test_the_join_form_offers_to_join_as_contributor_by_default():
     commons = make_commons()
     page = _signed_in(make_user()).get(commons.get_absolute_url())
     assert page.context["join_form"]["role"].value() == "contributor"
+
+
+def test_an_image_is_removed_by_its_uploader_but_not_by_others():
+    commons = make_commons()
+    uploader = make_user()
+    image = services.add_image(
+        commons,
+        user=uploader,
+        file=SimpleUploadedFile("p.png", _png(), "image/png"),
+        alt="Station",
+    )
+    url = reverse("catalog:image_remove", args=[commons.slug, image.pk])
+    assert _signed_in(make_user()).post(url).status_code == 403
+    assert Client().post(url).status_code == 302
+    assert commons.images.count() == 1
+    _signed_in(uploader).post(url)
+    assert commons.images.count() == 0
+
+
+def test_a_place_is_removed_only_by_the_actor_managers():
+    actor = make_actor()
+    admin = actor.members.get().user
+    place = services.add_place(actor, user=make_user(), name="Dépôt", lat=45, lon=4)
+    url = reverse("catalog:place_remove", args=[actor.slug, place.pk])
+    assert _signed_in(make_user()).post(url).status_code == 403
+    _signed_in(admin).post(url)
+    assert not actor.places.exists()

@@ -292,6 +292,14 @@ def add_place(
     return place
 
 
+def remove_place(place: Place, *, user: Any) -> None:
+    """Remove a place; the actor's managers (or moderators) may do so."""
+    if not can_manage_actor(user, place.actor):
+        raise PermissionDenied(_("Only the people managing this actor can do this."))
+    activity.record(place.actor, user=user, verb="place_removed", summary=place.name)
+    place.delete()
+
+
 def revision_content(obj: Commons | Actor, number: int) -> Revision:
     """The stored revision ``number`` of ``obj``; ``CatalogError`` if none."""
     revision = revisions_of(obj).filter(number=number).first()
@@ -364,6 +372,18 @@ def add_image(
         commons, user=user, verb="image_added", summary=alt, data={"image": image.pk}
     )
     return image
+
+
+def remove_image(image: CommonsImage, *, user: Any) -> None:
+    """Remove an image; its uploader and the holders may do so."""
+    require_signed_in(user)
+    if image.uploaded_by_id != user.pk and not is_holder(user, image.commons):
+        raise PermissionDenied(
+            _("Only the holders or the person who added this image can remove it.")
+        )
+    activity.record(image.commons, user=user, verb="image_removed", summary=image.alt)
+    image.image.delete(save=False)
+    image.delete()
 
 
 # Community -----------------------------------------------------------------

@@ -48,6 +48,11 @@ urlpatterns = [
     path("communs/<slug:slug>/", commons.commons_detail, name="commons"),
     path("communs/<slug:slug>/modifier/", commons.commons_edit, name="commons_edit"),
     path("communs/<slug:slug>/images/", commons.image_add, name="image_add"),
+    path(
+        "communs/<slug:slug>/images/<int:pk>/retirer/",
+        commons.image_remove,
+        name="image_remove",
+    ),
     path("communs/<slug:slug>/communaute/", community.community, name="community"),
     path("communs/<slug:slug>/communaute/rejoindre/", community.join, name="join"),
     path(
@@ -89,6 +94,11 @@ urlpatterns = [
     path("acteurs/<slug:slug>/", actors.actor_detail, name="actor"),
     path("acteurs/<slug:slug>/modifier/", actors.actor_edit, name="actor_edit"),
     path("acteurs/<slug:slug>/lieux/", actors.place_add, name="place_add"),
+    path(
+        "acteurs/<slug:slug>/lieux/<int:pk>/retirer/",
+        actors.place_remove,
+        name="place_remove",
+    ),
     *_history_routes("acteurs", "actor"),
     path("themes/", themes.theme_index, name="themes"),
     path("themes/<slug:slug>/", themes.theme_detail, name="theme"),

@@ -10,11 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from fabrique.catalog import services
 from fabrique.catalog.forms import ActorForm, PlaceForm
 from fabrique.catalog.jsonld import actor_jsonld, ld_script
-from fabrique.catalog.models import Actor, Commons, CommunityMembership
+from fabrique.catalog.models import Actor, Commons, CommunityMembership, Place
 from fabrique.catalog.views.commons import report_url
 from fabrique.catalog.views.editing import edit
 from fabrique.core import activity, follows
@@ -135,3 +136,12 @@ def place_add(request: HttpRequest, slug: str) -> HttpResponse:
         {"actor": actor, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def place_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    place = get_object_or_404(Place, pk=pk, actor__slug=slug)
+    services.remove_place(place, user=request.user)
+    messages.success(request, _("Place removed."))
+    return redirect(place.actor)

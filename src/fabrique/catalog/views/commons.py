@@ -10,11 +10,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from fabrique.catalog import services
 from fabrique.catalog.forms import CommonsForm, ImageForm, JoinForm, NeedForm
 from fabrique.catalog.jsonld import commons_jsonld, ld_script
-from fabrique.catalog.models import Actor, Commons, CommunityMembership, Need
+from fabrique.catalog.models import (
+    Actor,
+    Commons,
+    CommonsImage,
+    CommunityMembership,
+    Need,
+)
 from fabrique.catalog.views.editing import edit
 from fabrique.core import activity, discussions, follows
 
@@ -155,3 +162,12 @@ def image_add(request: HttpRequest, slug: str) -> HttpResponse:
         {"commons": commons, "form": form},
         status=status,
     )
+
+
+@login_required
+@require_POST
+def image_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    image = get_object_or_404(CommonsImage, pk=pk, commons__slug=slug)
+    services.remove_image(image, user=request.user)
+    messages.success(request, _("Image removed."))
+    return redirect(image.commons)
