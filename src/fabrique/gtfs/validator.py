@@ -18,6 +18,7 @@ from fabrique.gtfs.rules.registry import CHECKS, Context
 from fabrique.gtfs.sources import Limits, open_source
 
 Progress = Callable[[str], None]
+SMALL_FEED_BYTES = 64 * 1024**2
 
 
 @dataclass
@@ -83,7 +84,12 @@ def validate(
         if progress:
             progress("opening the feed")
         source = open_source(path, workdir, limits=limits)
-        con = connect(memory_limit=memory_limit, temp=workdir / "spill")
+        size = sum(f.size for f in source.files.values())
+        # Small feeds: many tiny queries, where a second thread only waits.
+        threads = 1 if size < SMALL_FEED_BYTES else None
+        con = connect(
+            memory_limit=memory_limit, threads=threads, temp=workdir / "spill"
+        )
         try:
             feed = Reader(con, source, notices, progress=progress).read()
             run_checks(feed, notices, today, progress)
