@@ -244,3 +244,19 @@ def test_an_overlong_description_is_refused_by_the_form_with_its_length():
     assert response.status_code == 400
     assert "description" in response.context["form"].errors
     assert Commons.objects.get(pk=commons.pk).revision == 1
+
+
+def test_windows_line_endings_from_browsers_do_not_count_as_a_change():
+    commons = make_commons(description="Ligne un.\n\nLigne deux.")
+    url = reverse("catalog:commons_edit", args=[commons.slug])
+    client = _signed_in(make_user())
+    data = _form_data(client, url)
+    data["description"] = data["description"].replace("\n", "\r\n")
+    data["summary"] = "Un autre résumé."
+    client.post(url, data)
+    change = revisions_of(commons).first()
+    assert change.number == 2
+    assert Commons.objects.get(pk=commons.pk).description == "Ligne un.\n\nLigne deux."
+    from fabrique.core.models import Activity
+
+    assert Activity.objects.filter(verb="edited").get().data["changed"] == ["summary"]

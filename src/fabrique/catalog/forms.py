@@ -20,6 +20,7 @@ from fabrique.catalog.services import (
     ACTOR_EDITABLE,
     COMMONS_EDITABLE,
     MAX_LIST_ITEMS,
+    normalise_text,
 )
 from fabrique.core.markdown import validate_markdown
 
@@ -95,7 +96,10 @@ class RevisionedForm(forms.Form):
 
     def content(self) -> dict[str, Any]:
         """The cleaned content, shaped like a revision's content."""
-        return {name: self.cleaned_data[name] for name in self.content_fields}
+        return {
+            name: normalise_text(self.cleaned_data[name])
+            for name in self.content_fields
+        }
 
 
 _COMMONS_WIDGETS = {

@@ -126,7 +126,14 @@ def _apply(obj: models.Model, data: dict[str, Any], allowed: tuple[str, ...]) ->
             _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
         )
     for name, value in data.items():
-        setattr(obj, name, value)
+        setattr(obj, name, normalise_text(value))
+
+
+def normalise_text(value: Any) -> Any:
+    """Line endings as ``\n``: browsers post textareas with ``\r\n``."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 MARKDOWN_FIELDS = (
