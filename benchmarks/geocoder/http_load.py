@@ -17,6 +17,7 @@ import json
 import os
 import re
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -41,6 +42,13 @@ def lua_script(work: Path, count: int = 500) -> Path:
         "  return wrk.format('GET', paths[i])\nend\n"
     )
     return script
+
+
+def free_port() -> int:
+    """Return a port nobody listens on (other services share this machine)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def wait_until_up(url: str) -> None:
@@ -92,7 +100,12 @@ def serve(
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    wait_until_up(f"http://127.0.0.1:{port}/search/?q=rue")
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/search/?q=rue")
+    except BaseException:
+        process.terminate()
+        process.wait()
+        raise
     return process
 
 
@@ -114,6 +127,7 @@ def main() -> None:
         "FABRIQUE_DATA_DIR": str(work / "data"),
         "FABRIQUE_GEOCODER_INDEX": str(work / "index"),
     }
+    port = free_port()
     process = serve(
         [
             sys.executable,
@@ -123,15 +137,15 @@ def main() -> None:
             "-w",
             "2",
             "-b",
-            "127.0.0.1:8731",
+            f"127.0.0.1:{port}",
             "--access-logfile",
             "/dev/null",
         ],
         fabrique_env,
-        8731,
+        port,
     )
     try:
-        figures["fabrique"] = load(8731, script, args.seconds)
+        figures["fabrique"] = load(port, script, args.seconds)
     finally:
         process.terminate()
         process.wait()
@@ -143,6 +157,7 @@ def main() -> None:
             "REDIS_DB_DOCUMENTS": str(args.redis_db + 1),
         }
         gunicorn = str(Path(args.addok_python).parent / "gunicorn")
+        port = free_port()
         process = serve(
             [
                 gunicorn,
@@ -150,15 +165,15 @@ def main() -> None:
                 "-w",
                 "2",
                 "-b",
-                "127.0.0.1:8732",
+                f"127.0.0.1:{port}",
                 "--access-logfile",
                 "/dev/null",
             ],
             addok_env,
-            8732,
+            port,
         )
         try:
-            figures["addok"] = load(8732, script, args.seconds)
+            figures["addok"] = load(port, script, args.seconds)
         finally:
             process.terminate()
             process.wait()

@@ -108,3 +108,10 @@ def test_filters_are_checked():
 def test_out_of_range_points_are_refused(lat, lon, message):
     with pytest.raises(GeocoderError, match=message):
         check_point(lat, lon)
+
+
+def test_number_with_a_digit_suffix_stays_a_word_too():
+    # Paris names some paths "8P2 Rue …": search decides if it is a number.
+    query = parse_query("8P2 Rue Saint-Etienne du Mont")
+    assert query.housenumber == "8p2"
+    assert query.words[:2] == ("8p2", "rue")

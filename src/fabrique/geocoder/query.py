@@ -50,7 +50,9 @@ def parse_query(text: object) -> Query:
         if not suffix and len(rest) > 1 and is_suffix(rest[0]):
             suffix, rest = rest[0], rest[1:]
         housenumber = housenumber_key(number, suffix)
-        tokens = rest
+        # Paris names some paths after a number ("8P2 Rue …"): such a token is
+        # kept as a word too, and search decides which it was (see search.py).
+        tokens = [tokens[0], *rest] if any(c.isdigit() for c in suffix) else rest
     return Query(text=text, housenumber=housenumber, words=tuple(tokens[:MAX_WORDS]))
 
 

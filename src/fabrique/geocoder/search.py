@@ -176,13 +176,20 @@ def search_segment(
     for bound, text_score, doc in bounds:
         if len(best) >= limit and bound < floor:
             break
-        found = _final(segment, doc, text_score, housenumber, filters.type, center)
+        number = housenumber
+        if number and texts.count(number) == 1 and number in _name_tokens(segment, doc):
+            number = ""  # the "number" is the first word of the name ("8P2 Rue …")
+        found = _final(segment, doc, text_score, number, filters.type, center)
         if found is not None and (len(best) < limit or found[0] > floor):
             best.append(found)
             best.sort(key=lambda item: -item[0])
             del best[limit:]
             floor = best[-1][0]
     return [result for _score, result in best]
+
+
+def _name_tokens(segment: Segment, doc: int) -> list[str]:
+    return segment.text["ntok"][doc].split()
 
 
 def _text_score(segment: Segment, doc: int, words: list[_Word]) -> float:
