@@ -110,9 +110,6 @@ def _insert(type_name: str, built: Sequence[tuple[int, Document]]) -> int:
                 summary=doc.summary[:SUMMARY_CHARS],
                 url=doc.url,
                 updated=doc.updated,
-                text_a=doc.text_a,
-                text_b=doc.text_b,
-                text_c=doc.text_c,
             )
             for pk, doc in built
         ]

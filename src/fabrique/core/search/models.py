@@ -1,8 +1,9 @@
 """The search index as rows: one document per indexed object, its facet values.
 
-Full-text columns live beside these tables and belong to the backend: an FTS5
-virtual table on SQLite, a generated weighted ``tsvector`` column with a GIN
-index on PostgreSQL (both created by migration ``core.0002``).
+The searched text lives beside these tables and belongs to the backend: an
+FTS5 virtual table of stems on SQLite, weighted ``tsvector`` columns with a
+GIN index on PostgreSQL (created by migrations ``core.0003`` and ``0004``).
+Documents keep only what a result shows, so they stay small and fast to scan.
 """
 
 from __future__ import annotations
@@ -20,10 +21,6 @@ class SearchDocument(models.Model):
     summary = models.CharField(max_length=500, blank=True)
     url = models.CharField(max_length=500)
     updated = models.DateTimeField()
-    # Searched texts by weight: a (titles) > b (summaries, tags) > c (bodies).
-    text_a = models.TextField(blank=True)
-    text_b = models.TextField(blank=True)
-    text_c = models.TextField(blank=True)
 
     class Meta:
         app_label = "core"
