@@ -311,9 +311,11 @@ def batched(items: Iterable, size: int = BATCH) -> Iterator[list]:
         yield chunk
 
 
-def sentence(rng: random.Random) -> str:
+def sentence(rng: random.Random, subject: str = "") -> str:
+    """A sentence, about ``subject`` most of the time when one is given."""
     who, who2 = rng.sample(WHO, 2)
-    subject = rng.choice(SUBJECTS)[0]
+    if not subject or rng.random() < 0.03:
+        subject = rng.choice(SUBJECTS)[0]
     return rng.choice(SENTENCES).format(
         who=who,
         who2=who2,
@@ -326,8 +328,8 @@ def sentence(rng: random.Random) -> str:
     )
 
 
-def description(rng: random.Random) -> str:
-    paragraphs = [" ".join(sentence(rng) for _ in range(3)) for _ in range(3)]
+def description(rng: random.Random, subject: str) -> str:
+    paragraphs = [" ".join(sentence(rng, subject) for _ in range(3)) for _ in range(3)]
     bullets = "\n".join(f"- {item}" for item in rng.sample(BULLETS, 3))
     return (
         f"{paragraphs[0]}\n\n## Ce que l'on trouve\n\n{bullets}\n\n"
@@ -371,6 +373,7 @@ def _actors(rng: random.Random, count: int) -> list[int]:
         for number in chunk:
             kind = rng.choice(ActorType.values)
             name = _actor_name(rng, kind)
+            focus = rng.choice(SUBJECTS)[0]
             city = rng.choice(PLACES)
             cities.append(city)
             rows.append(
@@ -379,8 +382,8 @@ def _actors(rng: random.Random, count: int) -> list[int]:
                     slug=f"{slugify(name)}-{number}"[:220],
                     is_organisation=kind != "person",
                     type=kind,
-                    summary=sentence(rng)[:300],
-                    description=" ".join(sentence(rng) for _ in range(4)),
+                    summary=sentence(rng, focus)[:300],
+                    description=" ".join(sentence(rng, focus) for _ in range(4)),
                     website=f"https://acteur-{number}.example.org/",
                     skills=rng.sample(SKILLS, 3),
                     revision=1,
@@ -427,16 +430,16 @@ def _commons(rng, count: int, themes: dict, actor_ids: list[int]) -> None:
                 Commons(
                     title=title,
                     slug=f"{slugify(title)}-{number}"[:220],
-                    summary=f"{sentence(rng)} {sentence(rng)}"[:300],
-                    description=description(rng),
+                    summary=f"{sentence(rng, subject)} {sentence(rng, subject)}"[:300],
+                    description=description(rng, subject),
                     kind=kind,
                     tags=rng.sample(TAGS, rng.randint(1, 4)),
                     licence=rng.choice(LICENCES[kind]),
                     maturity=rng.choice(Maturity.values),
                     repository_url=f"https://forge.example.org/communs/{number}",
-                    pillar_resource=sentence(rng),
-                    pillar_community=sentence(rng),
-                    pillar_governance=sentence(rng),
+                    pillar_resource=sentence(rng, subject),
+                    pillar_community=sentence(rng, subject),
+                    pillar_governance=sentence(rng, subject),
                     revision=1,
                 )
             )
