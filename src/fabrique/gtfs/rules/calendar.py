@@ -175,3 +175,22 @@ sql_rule(
     """,
     needs=("trips.txt",),
 )
+
+BIG_GAP = rule(
+    "big_gap_in_service",
+    INFO,
+    "A service has more than 13 days without service between two active dates.",
+    "Often a season left out by mistake; a real break deserves a check.",
+    topic=T,
+)
+sql_rule(
+    BIG_GAP,
+    """
+    SELECT service_id AS serviceId, strftime(prev_day, '%Y-%m-%d') AS gapStartDate,
+      strftime(day, '%Y-%m-%d') AS gapEndDate, day - prev_day - 1 AS gapDurationDays
+    FROM (SELECT service_id, day,
+      lag(day) OVER (PARTITION BY service_id ORDER BY day) AS prev_day
+      FROM __service_dates)
+    WHERE day - prev_day - 1 > 13 ORDER BY service_id, day
+    """,
+)

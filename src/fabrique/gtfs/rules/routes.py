@@ -69,7 +69,7 @@ sql_rule(
     """,
 )
 
-# Rec. 601 luma of a hex colour; under 72 of difference text is hard to read.
+# Rec. 601 luma of a hex colour; under 70 of difference text is hard to read.
 LUMA = "(0.299 * {c}[1] + 0.587 * {c}[2] + 0.114 * {c}[3])"
 RGB = (
     "[CAST(('0x' || substr({v}, 1, 2)) AS INTEGER), "
@@ -81,7 +81,7 @@ COLOR_CONTRAST = rule(
     WARNING,
     "A route's text colour does not contrast enough with its colour.",
     "The difference of Rec. 601 luma between route_color and route_text_color "
-    "is below 72 (on a 0-255 scale).",
+    "is below 70 (on a 0-255 scale).",
     topic=T,
 )
 sql_rule(
@@ -94,7 +94,7 @@ sql_rule(
       FROM routes
       WHERE regexp_full_match(route_color, '[0-9A-Fa-f]{{6}}')
         AND regexp_full_match(route_text_color, '[0-9A-Fa-f]{{6}}'))
-    WHERE abs({LUMA.format(c="c1")} - {LUMA.format(c="c2")}) < 72
+    WHERE abs({LUMA.format(c="c1")} - {LUMA.format(c="c2")}) < 70
     ORDER BY __row
     """,
 )

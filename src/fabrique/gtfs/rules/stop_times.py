@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from fabrique.gtfs.rules.keys import DUPLICATE_KEY
-from fabrique.gtfs.rules.registry import ERROR, INFO, WARNING, rule, sql_rule
+from fabrique.gtfs.rules.registry import (
+    ERROR,
+    INFO,
+    WARNING,
+    Context,
+    check,
+    rule,
+    sql_rule,
+)
 
 T = "Stop times"
 
@@ -97,7 +105,7 @@ sql_rule(
 UNSORTED = rule(
     "unsorted_stop_times",
     INFO,
-    "The rows of a trip are not in stop_sequence order in the file.",
+    "The rows of a trip are not in stop_sequence order, or not together, in the file.",
     "Allowed, but consumers that stream the file must sort it first.",
     topic=T,
 )
@@ -106,7 +114,8 @@ sql_rule(
     """
     SELECT trip_id AS tripId, min(__row) AS startCsvRowNumber,
       max(__row) AS endCsvRowNumber
-    FROM __st GROUP BY trip_id HAVING bool_or(prev_row > __row)
+    FROM __st GROUP BY trip_id
+    HAVING bool_or(prev_row > __row) OR max(__row) - min(__row) + 1 <> count(*)
     ORDER BY startCsvRowNumber
     """,
 )
@@ -169,4 +178,50 @@ sql_rule(
     FROM __st WHERE seq = prev_seq ORDER BY __row
     """,
     name="duplicate_stop_times",
+)
+
+MISSING_TIMEPOINT_VALUE = rule(
+    "missing_timepoint_value",
+    WARNING,
+    "A stop time with times has no timepoint value while the column exists.",
+    "When arrival or departure times are given, timepoint should say whether "
+    "they are exact (1) or approximate (0).",
+    topic=T,
+)
+
+
+def _missing_timepoint(ctx: Context) -> None:
+    if ctx.feed.has_column("stop_times.txt", "timepoint"):
+        ctx.emit_query(
+            MISSING_TIMEPOINT_VALUE,
+            "SELECT __row AS csvRowNumber, trip_id AS tripId, seq AS stopSequence "
+            "FROM __st WHERE timepoint IS NULL AND NOT (no_arrival AND no_departure) "
+            "ORDER BY __row",
+        )
+
+
+check(MISSING_TIMEPOINT_VALUE)(_missing_timepoint)
+
+HEADSIGN_INTERMEDIATE = rule(
+    "trip_headsign_matches_intermediate_stop",
+    INFO,
+    "A trip's headsign is the name of a stop it passes before its last one.",
+    "Riders boarding after that stop would read a destination already passed.",
+    topic=T,
+)
+sql_rule(
+    HEADSIGN_INTERMEDIATE,
+    """
+    WITH matches AS (
+      SELECT t.__row, t.trip_id, t.trip_headsign, s.stop_id, s.pos, s.seq
+      FROM trips t JOIN __st s ON s.trip_id = t.trip_id
+      JOIN stops p ON p.stop_id = s.stop_id
+      WHERE t.trip_headsign IS NOT NULL
+        AND lower(p.stop_name) = lower(t.trip_headsign) AND NOT s.is_last
+    )
+    SELECT min(__row) AS csvRowNumber, trip_id AS tripId,
+      any_value(trip_headsign) AS tripHeadsign, arg_min(stop_id, pos) AS stopId1,
+      arg_min(seq, pos) AS stopSequence
+    FROM matches GROUP BY trip_id ORDER BY csvRowNumber
+    """,
 )
