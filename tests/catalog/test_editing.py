@@ -260,3 +260,16 @@ def test_windows_line_endings_from_browsers_do_not_count_as_a_change():
     from fabrique.core.models import Activity
 
     assert Activity.objects.filter(verb="edited").get().data["changed"] == ["summary"]
+
+
+def test_a_form_saved_untouched_changes_no_field():
+    commons = make_commons(description="  Texte avec une fin de ligne.\n\n")
+    url = reverse("catalog:commons_edit", args=[commons.slug])
+    client = _signed_in(make_user())
+    data = _form_data(client, url)
+    data["description"] = data["description"].replace("\n", "\r\n")
+    assert client.post(url, data).status_code == 302
+    assert revisions_of(commons).first().number == 2
+    from fabrique.core.models import Activity
+
+    assert Activity.objects.filter(verb="edited").get().data["changed"] == []

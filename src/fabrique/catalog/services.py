@@ -130,9 +130,11 @@ def _apply(obj: models.Model, data: dict[str, Any], allowed: tuple[str, ...]) ->
 
 
 def normalise_text(value: Any) -> Any:
-    """Line endings as ``\n``: browsers post textareas with ``\r\n``."""
+    """Text as forms give it back: ``\n`` line endings (browsers post
+    ``\r\n``) and no surrounding whitespace, so a form saved untouched
+    changes nothing."""
     if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n")
+        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
     return value
 
 
