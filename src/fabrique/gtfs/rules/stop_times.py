@@ -225,3 +225,47 @@ sql_rule(
     FROM matches GROUP BY trip_id ORDER BY csvRowNumber
     """,
 )
+
+FAST_TRAVEL_FAR = rule(
+    "fast_travel_between_far_stops",
+    WARNING,
+    "A vehicle would travel implausibly fast between two stops over 10 km apart.",
+    "Distance is summed along the trip's stops; speed limits are those of "
+    "fast_travel_between_consecutive_stops. One notice per trip. Only trips with "
+    "a leg faster than half the limit are examined, which keeps the check cheap "
+    "on large feeds.",
+    topic=T,
+)
+sql_rule(
+    FAST_TRAVEL_FAR,
+    f"""
+    WITH legs AS (
+      SELECT s.__row, s.trip_id, s.pos, s.stop_id, s.arr, s.dep,
+        COALESCE(distance_m(s.prev_lat, s.prev_lon, s.lat, s.lon), 0) AS leg,
+        COALESCE({SPEED_LIMITS}[t.route_type], 200) AS max_speed,
+        (s.arr // 60 - s.prev_dep // 60) AS minutes
+      FROM __st s JOIN __trips t USING (trip_id)
+    ), candidates AS (
+      SELECT trip_id FROM legs
+      WHERE leg / 1000 / (greatest(minutes, 1) / 60.0) > max_speed / 2
+      GROUP BY trip_id
+    ), along AS (
+      SELECT l.*, sum(leg) OVER (PARTITION BY trip_id ORDER BY pos) AS cum
+      FROM legs l WHERE trip_id IN (SELECT trip_id FROM candidates)
+    ), pairs AS (
+      SELECT a.trip_id, a.__row AS row1, b.__row AS row2, a.stop_id AS stop1,
+        b.stop_id AS stop2, (b.cum - a.cum) / 1000 AS km,
+        greatest(b.arr // 60 - a.dep // 60, 1) / 60.0 AS hours, a.max_speed,
+        a.pos AS pos1, b.pos AS pos2
+      FROM along a JOIN along b ON a.trip_id = b.trip_id AND a.pos < b.pos
+      WHERE b.cum - a.cum >= 10000 AND a.dep IS NOT NULL AND b.arr IS NOT NULL
+    )
+    SELECT trip_id AS tripId, arg_min(row1, (pos2, -pos1)) AS csvRowNumber1,
+      arg_min(row2, (pos2, -pos1)) AS csvRowNumber2,
+      arg_min(stop1, (pos2, -pos1)) AS stopId1,
+      arg_min(stop2, (pos2, -pos1)) AS stopId2,
+      round(arg_min(km / hours, (pos2, -pos1)), 1) AS speedKph
+    FROM pairs WHERE km / hours > max_speed
+    GROUP BY trip_id ORDER BY csvRowNumber1
+    """,
+)
