@@ -22,6 +22,13 @@ SAMPLE_SLUG = "sample"
 SAMPLE_USERNAME = "owner"
 API_PREFIX = "api/1/"
 
+# API operations that take a POST but store nothing and need no account: the
+# Addok-compatible batch geocoding of an uploaded CSV file.
+PUBLIC_API_WRITES = {
+    ("POST", "/api/1/geocoder/search/csv/"),
+    ("POST", "/api/1/geocoder/reverse/csv/"),
+}
+
 
 @dataclass(frozen=True)
 class WebRoute:

@@ -12,7 +12,7 @@ from fabrique.api.main import api
 from fabrique.catalog import services
 from fabrique.catalog.models import Commons
 from tests.api.conftest import ApiClient
-from tests.api.routes import api_routes
+from tests.api.routes import PUBLIC_API_WRITES, api_routes
 from tests.catalog.factories import make_commons
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,11 @@ NUMERIC_QUERIES = [
     for name, kind in route.query[:1] + tuple(q for q in route.query if q[0] == "page")
     if kind in {"integer", "number"}
 ]
-WRITES = [r for r in ROUTES if r.method != "GET"]
+WRITES = [
+    r
+    for r in ROUTES
+    if r.method != "GET" and (r.method, r.path) not in PUBLIC_API_WRITES
+]
 BODY_WRITES = [r for r in WRITES if r.body is not None]
 
 
@@ -147,7 +151,7 @@ def test_errors_are_described_in_the_openapi_schema():
     schema = api.get_openapi_schema()
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            if method == "get":
+            if method == "get" or (method.upper(), path) in PUBLIC_API_WRITES:
                 continue
             described = {str(status) for status in operation["responses"]}
             for status in ("401", "403", "404", "409", "422", "429"):

@@ -58,7 +58,9 @@ def test_the_docs_page_loads_its_assets_from_the_site_not_a_cdn(client):
     assert assets, "the docs page loads its viewer"
     for asset in assets:
         assert asset.startswith("/static/"), asset
-        assert client.get(asset).status_code == 200, asset
+        served = client.get(asset)
+        assert served.status_code == 200, asset
+        served.close()
     for attributes, _body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
         assert "src=" in attributes or 'type="application/json"' in attributes, (
             "no inline script may run under the CSP"

@@ -7,7 +7,8 @@ where every object (commons, actor, need, membership, discussion, message,
 token, …) belongs to ``owner`` and has primary key ``SAMPLE_PK`` / slug
 ``sample``:
 
-- an anonymous caller changes nothing, and the API answers 401;
+- an anonymous caller changes nothing, and the API answers 401 (except the
+  few public operations of ``PUBLIC_API_WRITES``, which store nothing);
 - a signed-in ``stranger`` changes nothing, and the API answers 403 or 404 —
   unless the route is in an explicit allow-list of writes open to anyone
   signed in (creating content, completing wiki-like pages, acting on one's
@@ -60,6 +61,7 @@ from fabrique.core.models import (
 from fabrique.core.revisions import snapshot as revision_content
 from tests.api.conftest import ApiClient, token_for
 from tests.api.routes import (
+    PUBLIC_API_WRITES,
     SAMPLE_PK,
     SAMPLE_SLUG,
     SAMPLE_USERNAME,
@@ -334,7 +336,9 @@ def test_allow_lists_name_only_existing_routes():
     names = {route.name for route in WEB_ROUTES}
     assert PUBLIC_WEB_WRITES - names == set()
     assert MEMBER_WEB_WRITES - names == set()
-    assert MEMBER_API_WRITES - {(r.method, r.path) for r in API_WRITES} == set()
+    operations = {(r.method, r.path) for r in API_WRITES}
+    assert MEMBER_API_WRITES - operations == set()
+    assert PUBLIC_API_WRITES - operations == set()
 
 
 @pytest.mark.parametrize("route", WEB_ROUTES, ids=lambda r: r.name)
@@ -373,6 +377,10 @@ def test_api_writes_refuse_callers_without_the_right(world, route):
     clients = {who: ApiClient(token_for(world[who])) for who in PEOPLE}
     before = snapshot()
     anonymous = call(ApiClient())
+    if (route.method, route.path) in PUBLIC_API_WRITES:
+        assert anonymous.status_code < 500
+        assert changed_tables(before, snapshot()) == [], "public writes store nothing"
+        return
     assert anonymous.status_code == 401, anonymous.content
     assert anonymous.json()["error"]["code"] == "unauthorized"
     assert changed_tables(before, snapshot()) == []
