@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("apercu/", views.markdown_preview, name="markdown_preview"),
     path("activite/", views.activity_stream, name="activity"),
+    path("fil/", views.feed, name="feed"),
     path("signaler/<str:label>/<int:pk>/", moderation_views.report, name="report"),
     path("moderation/", moderation_views.queue, name="moderation"),
     path(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fabrique.catalog.feeds import feed_for
 from fabrique.catalog.models import Commons, CommunityMembership, Need
 from fabrique.core import activity
 from fabrique.core.markdown import MAX_MARKDOWN_CHARS, render_markdown
@@ -62,6 +64,23 @@ def activity_stream(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/activity.html",
+        {"page": page, "activity": visible, "show_target": True},
+    )
+
+
+@login_required
+def feed(request: HttpRequest) -> HttpResponse:
+    """What happened, by others, on what the signed-in user follows or joined."""
+    entries = feed_for(request.user).prefetch_related("target")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    visible = [
+        entry
+        for entry in page
+        if entry.target is not None and not getattr(entry.target, "hidden", False)
+    ]
+    return render(
+        request,
+        "core/feed.html",
         {"page": page, "activity": visible, "show_target": True},
     )
 

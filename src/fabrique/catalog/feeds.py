@@ -1,0 +1,34 @@
+"""A person's feed: what happened on what they follow and the commons they
+are part of (holders see join requests there)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+
+from fabrique.catalog.models import Commons, CommunityMembership
+from fabrique.core.models import Activity, Follow
+
+
+def feed_for(user: Any) -> QuerySet[Activity]:
+    """Public activity by others on what ``user`` follows or takes part in."""
+    wanted = Q(pk__in=[])
+    followed: dict[int, list[int]] = {}
+    for content_type_id, object_id in Follow.objects.filter(user=user).values_list(
+        "content_type_id", "object_id"
+    ):
+        followed.setdefault(content_type_id, []).append(object_id)
+    commons_type = ContentType.objects.get_for_model(Commons)
+    member_of = CommunityMembership.objects.filter(
+        user=user, status=CommunityMembership.Status.ACTIVE
+    ).values_list("commons_id", flat=True)
+    followed.setdefault(commons_type.pk, []).extend(member_of)
+    for content_type_id, ids in followed.items():
+        wanted |= Q(content_type_id=content_type_id, object_id__in=ids)
+    return (
+        Activity.objects.filter(wanted, public=True)
+        .exclude(actor=user)
+        .select_related("actor", "content_type")
+    )
