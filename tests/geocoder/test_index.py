@@ -197,3 +197,8 @@ def test_a_corrupt_segment_is_reported(geocoder_data, tmp_path):
 def test_bad_source_names_are_refused(tmp_path: Path):
     with pytest.raises(GeocoderError, match="source name"):
         build_documents(tmp_path, "../escape", [])
+
+
+def test_house_number_equal_to_a_number_in_the_name_is_still_found(index):
+    result = top(index, "4 rue du quatre septembre")
+    assert (result.type, result.id) == ("housenumber", "75102_7932_00004")

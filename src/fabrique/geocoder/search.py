@@ -171,13 +171,19 @@ def search_segment(
             bound = text_score * (0.9 + 0.1 * float(segment.doc_imp[doc]))
             bounds.append((bound, text_score, doc))
     bounds.sort(reverse=True)
+    # A number with a digit in its suffix was also kept as a word (query.py);
+    # typed once, it may be the name of a path rather than its house number.
+    named_path = (
+        any(c.isdigit() for c in housenumber.lstrip("0123456789"))
+        and texts.count(housenumber) == 1
+    )
     best: list[tuple[float, Result]] = []
     floor = -1.0
     for bound, text_score, doc in bounds:
         if len(best) >= limit and bound < floor:
             break
         number = housenumber
-        if number and texts.count(number) == 1 and number in _name_tokens(segment, doc):
+        if named_path and number in _name_tokens(segment, doc):
             number = ""  # the "number" is the first word of the name ("8P2 Rue …")
         found = _final(segment, doc, text_score, number, filters.type, center)
         if found is not None and (len(best) < limit or found[0] > floor):
