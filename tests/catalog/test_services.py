@@ -284,3 +284,16 @@ def test_too_many_tags_are_refused():
 
     with pytest.raises(ValidationError, match="At most 30"):
         make_commons(tags=[f"tag{i}" for i in range(31)])
+
+
+def test_actors_hidden_by_moderation_leave_the_community_lists():
+    holder = make_user()
+    commons = make_commons(holder)
+    actor = make_actor()
+    membership = services.request_membership(
+        commons, user=actor.members.get().user, role="funder", actor=actor
+    )
+    services.approve_membership(membership, by=holder)
+    assert services.community_by_role(commons)["funder"] == [membership]
+    type(actor).objects.filter(pk=actor.pk).update(hidden=True)
+    assert services.community_by_role(commons)["funder"] == []

@@ -547,8 +547,10 @@ def community_by_role(commons: Commons) -> dict[str, list[CommunityMembership]]:
     groups: dict[str, list[CommunityMembership]] = {
         r: [] for r in Membership.Role.values
     }
-    active = commons.memberships.filter(status=Membership.Status.ACTIVE).select_related(
-        "user", "actor"
+    active = (
+        commons.memberships.filter(status=Membership.Status.ACTIVE)
+        .exclude(actor__hidden=True)
+        .select_related("user", "actor")
     )
     for membership in active:
         groups[membership.role].append(membership)
