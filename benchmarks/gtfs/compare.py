@@ -93,6 +93,12 @@ def tools(peers: Path, feed: Path, day: str, out: Path) -> dict[str, list[str]]:
     }
 
 
+def rerender(path: Path) -> None:
+    """Print the tables again from a results.json."""
+    data = json.loads(path.read_text())
+    print(render(data["results"], set(data["guru_codes"])))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--peers-python", type=Path, required=True)
@@ -160,15 +166,29 @@ def main() -> None:
     print(render(results, guru_codes))
 
 
+TOOLS = ("fabrique", "gtfs-guru", "gtfs-analyzer", "gtfs-validator")
+
+
 def render(results: list[dict], guru_codes: set[str]) -> str:  # type: ignore[type-arg]
-    """Markdown tables: timings, then codes whose counts differ."""
-    lines = ["| feed | tool | wall (s) | peak (MB) |", "| --- | --- | --- | --- |"]
+    """Markdown tables: timings with ratios to Fabrique, then disagreements."""
+    lines = [
+        "| feed | " + " | ".join(f"{t} wall s (peak MB)" for t in TOOLS) + " |",
+        "| --- |" + " --- |" * len(TOOLS),
+    ]
     for entry in results:
-        for tool, timing in entry["timing"].items():
-            lines.append(
-                f"| {entry['feed']} | {tool} | {timing['wall_s']:.2f} | "
-                f"{timing['peak_mb']:.0f} |"
+        timing = entry["timing"]
+        base = timing.get("fabrique", {}).get("wall_s")
+        cells = []
+        for tool in TOOLS:
+            if tool not in timing:
+                cells.append("—")
+                continue
+            t = timing[tool]
+            ratio = (
+                f", ×{t['wall_s'] / base:.2f}" if base and tool != "fabrique" else ""
             )
+            cells.append(f"{t['wall_s']:.2f} ({t['peak_mb']:.0f}{ratio})")
+        lines.append(f"| {entry['feed']} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "| feed | code | fabrique | gtfs-guru | gtfs-validator |",
@@ -182,14 +202,31 @@ def render(results: list[dict], guru_codes: set[str]) -> str:  # type: ignore[ty
                 codes[t].get(code, 0)
                 for t in ("fabrique", "gtfs-guru", "gtfs-validator")
             ]
-            peer_counts = [row[1]] + ([row[2]] if codes["gtfs-validator"] else [])
-            if all(c == row[0] for c in peer_counts):
+            ran_gv = bool(codes["gtfs-validator"])
+            if row[0] == row[1] and (not ran_gv or row[2] == row[0]):
                 continue
-            lines.append(
-                f"| {entry['feed']} | {code} | " + " | ".join(map(str, row)) + " |"
-            )
+            shown = [str(row[0]), str(row[1]), str(row[2]) if ran_gv else "—"]
+            lines.append(f"| {entry['feed']} | {code} | " + " | ".join(shown) + " |")
+    agreed = sum(
+        1
+        for entry in results
+        for code in set(entry["codes"]["fabrique"]) | set(entry["codes"]["gtfs-guru"])
+        if entry["codes"]["fabrique"].get(code, 0)
+        == entry["codes"]["gtfs-guru"].get(code, 0)
+    )
+    total = sum(
+        len(set(entry["codes"]["fabrique"]) | set(entry["codes"]["gtfs-guru"]))
+        for entry in results
+    )
+    lines += [
+        "",
+        f"Same count as gtfs-guru for {agreed} of {total} (feed, code) pairs.",
+    ]
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--render":
+        rerender(Path(sys.argv[2]))
+    else:
+        main()
