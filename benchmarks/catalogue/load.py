@@ -32,7 +32,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,6 +54,7 @@ def setup_django(database: str) -> None:
     """Configure Django with this folder's settings against ``database``."""
     os.environ["DATABASE_URL"] = database
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    os.environ["DEBUG"] = "0"  # as in production: no query log, cached templates
     os.environ.setdefault("FABRIQUE_DATA_DIR", tempfile.mkdtemp(prefix="benchcat-"))
     if str(HERE) not in sys.path:
         sys.path.insert(0, str(HERE))
@@ -126,17 +127,16 @@ def run(args: argparse.Namespace) -> None:
 
     total = Commons.objects.count()
     rng = random.Random(args.seed)
-    ids = list(Commons.objects.filter(hidden=False).values_list("pk", flat=True))
-    sample = rng.sample(ids, min(2000, len(ids)))
-    slugs = list(Commons.objects.filter(pk__in=sample).values_list("slug", flat=True))
+    slugs = _sample_slugs(rng)
     vendor = connection.vendor
     connection.close()
 
+    load_before = os.getloadavg()[0]
     port = args.port or _free_port()
     base = f"http://127.0.0.1:{port}"
     with _server(args, port) as server_log:
         _wait_ready(base + "/bench/bare/", server_log)
-        scenarios = _scenarios(base, slugs, rng)
+        scenarios = _scenarios(lambda path: _status(base + path), slugs, rng)
         results = {}
         for name, paths in scenarios.items():
             results[name] = _measure(base, name, paths, args)
@@ -147,7 +147,8 @@ def run(args: argparse.Namespace) -> None:
         "workers": args.workers,
         "connections": args.connections,
         "duration_s": args.duration,
-        "load_average_before": os.getloadavg()[0],
+        "load_average_before": load_before,
+        "load_average_after": os.getloadavg()[0],
         "results": results,
     }
     _print(report)
@@ -155,20 +156,27 @@ def run(args: argparse.Namespace) -> None:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
 
 
-def _scenarios(base: str, slugs: list[str], rng: random.Random) -> dict[str, list]:
+def _sample_slugs(rng: random.Random, count: int = 2000) -> list[str]:
+    from fabrique.catalog.models import Commons
+
+    ids = list(Commons.objects.filter(hidden=False).values_list("pk", flat=True))
+    sample = rng.sample(ids, min(count, len(ids)))
+    return list(Commons.objects.filter(pk__in=sample).values_list("slug", flat=True))
+
+
+def _scenarios(
+    status: Callable[[str], int], slugs: list[str], rng: random.Random
+) -> dict[str, list[str]]:
     """The URL lists of each measured page, probed so none measures an error."""
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     from fabrique.catalog.models import Kind, Maturity, Theme
 
     list_url = reverse("catalog:commons_list")
-    try:
-        api_url = reverse("api-1:commons_list")
-    except NoReverseMatch:
-        api_url = "/api/1/commons/"
+    api_url = "/api/1/commons/"
     queries = [urllib.request.quote(term) for term in SEARCH_TERMS]
     search = [f"{api_url}?q={q}" for q in queries]
-    if _status(base + search[0]) != 200:
+    if status(search[0]) != 200:
         print(f"{api_url} does not answer yet: search measured on the list page")
         search = [f"{list_url}?q={q}" for q in queries]
     themes = list(Theme.objects.values_list("slug", flat=True)) or [""]
@@ -181,6 +189,7 @@ def _scenarios(base: str, slugs: list[str], rng: random.Random) -> dict[str, lis
             ("q", rng.choice(SEARCH_TERMS)),
             ("sort", rng.choice(["relevance", "updated", "title"])),
             ("page", str(rng.randint(1, 5))),
+            ("needs", "open"),
         ]
         chosen = rng.sample(filters, rng.randint(1, 3))
         query = "&".join(f"{k}={urllib.request.quote(v)}" for k, v in chosen)
@@ -193,10 +202,55 @@ def _scenarios(base: str, slugs: list[str], rng: random.Random) -> dict[str, lis
         "commons page": commons,
     }
     for name, paths in scenarios.items():
-        bad = [p for p in paths[:20] if _status(base + p) != 200]
+        bad = [p for p in paths[:20] if status(p) != 200]
         if bad:
             raise SystemExit(f"{name}: {bad[0]} does not answer 200; fix it first")
     return scenarios
+
+
+def cost(args: argparse.Namespace) -> None:
+    """CPU time and queries per request, in process: what load cannot blur.
+
+    On a busy machine wrk's figures swing with the neighbours' load; the CPU
+    time a request costs the web process does not (much), and the ratio of a
+    page's CPU time to the bare view's is the throughput ratio a CPU-bound
+    server reaches. Database time on PostgreSQL is another process's and is
+    shown as the difference between wall and CPU time.
+    """
+    setup_django(args.database)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    rng = random.Random(args.seed)
+    scenarios = _scenarios(
+        lambda path: client.get(path).status_code, _sample_slugs(rng), rng
+    )
+    print(f"{connection.vendor}, load average {os.getloadavg()[0]:.1f}")
+    print("| page | CPU ms p50 | wall ms p50 | wall ms p95 | queries | CPU ÷ bare |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    bare_cpu = None
+    for name, paths in scenarios.items():
+        cpu, wall, queries = [], [], []
+        for i in range(args.requests):
+            path = paths[i % len(paths)]
+            with CaptureQueriesContext(connection) as captured:
+                started, started_cpu = time.perf_counter(), time.process_time()
+                client.get(path)
+                cpu.append((time.process_time() - started_cpu) * 1000)
+                wall.append((time.perf_counter() - started) * 1000)
+            queries.append(len(captured.captured_queries))
+        cpu.sort()
+        wall.sort()
+        cpu_p50 = cpu[len(cpu) // 2]
+        bare_cpu = bare_cpu or cpu_p50
+        print(
+            f"| {name} | {cpu_p50:.2f} | {wall[len(wall) // 2]:.2f} | "
+            f"{wall[int(len(wall) * 0.95)]:.2f} | {max(queries)} | "
+            f"{bare_cpu / cpu_p50:.1%} |",
+            flush=True,
+        )
 
 
 def _measure(base: str, name: str, paths: list[str], args) -> dict:
@@ -204,7 +258,7 @@ def _measure(base: str, name: str, paths: list[str], args) -> dict:
         listing.write("\n".join(paths) + "\n")
     command = [
         WRK, "--threads", "1", "--connections", str(args.connections),
-        "--timeout", "10s", "--script", str(HERE / "report.lua"),
+        "--timeout", "30s", "--script", str(HERE / "report.lua"),
     ]  # fmt: skip
     try:
         warm = [*command, "--duration", f"{args.warmup}s", base, "--", listing.name]
@@ -221,22 +275,28 @@ def _measure(base: str, name: str, paths: list[str], args) -> dict:
     raw = json.loads(match.group(1))
     errors = sum(raw[k] for k in raw if k.endswith("_errors") or k == "timeouts")
     seconds = raw["duration_us"] / 1e6
+    done_any = raw["requests"] > 0
     result = {
         "paths": len(paths),
         "requests": raw["requests"],
         "rps": raw["requests"] / seconds,
-        "p50_ms": raw["p50_us"] / 1000,
-        "p95_ms": raw["p95_us"] / 1000,
-        "p99_ms": raw["p99_us"] / 1000,
+        "p50_ms": raw["p50_us"] / 1000 if done_any else None,
+        "p95_ms": raw["p95_us"] / 1000 if done_any else None,
+        "p99_ms": raw["p99_us"] / 1000 if done_any else None,
         "errors": errors,
         "kb_per_response": raw["bytes"] / max(raw["requests"], 1) / 1024,
     }
     print(
-        f"  {name:<18} {result['rps']:7.1f} req/s  p50 {result['p50_ms']:6.1f} ms"
-        f"  p95 {result['p95_ms']:6.1f} ms  errors {errors}",
+        f"  {name:<18} {result['rps']:7.1f} req/s  p50 {_ms(result['p50_ms'])}"
+        f"  p95 {_ms(result['p95_ms'])}  errors {errors}",
         flush=True,
     )
     return result
+
+
+def _ms(value: float | None) -> str:
+    """Milliseconds, or a dash when no request completed in the duration."""
+    return "—" if value is None else f"{value:.1f}"
 
 
 def _print(report: dict) -> None:
@@ -245,14 +305,16 @@ def _print(report: dict) -> None:
     print(
         f"\n{report['date']} · {report['database']} · {report['commons']} commons · "
         f"{report['workers']} workers · wrk {report['connections']} connections, "
-        f"{report['duration_s']} s"
+        f"{report['duration_s']} s per page · load average "
+        f"{report['load_average_before']:.1f} before, "
+        f"{report['load_average_after']:.1f} after"
     )
     print("| page | req/s | p50 ms | p95 ms | p99 ms | errors | req/s ÷ bare |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
         print(
-            f"| {name} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
-            f"{r['p99_ms']:.1f} | {r['errors']} | {r['rps'] / bare:.0%} |"
+            f"| {name} | {r['rps']:.1f} | {_ms(r['p50_ms'])} | {_ms(r['p95_ms'])} | "
+            f"{_ms(r['p99_ms'])} | {r['errors']} | {r['rps'] / bare:.1%} |"
         )
 
 
@@ -324,7 +386,7 @@ def _free_port() -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    for name in ("prepare", "run"):
+    for name in ("prepare", "run", "cost"):
         sub = commands.add_parser(name)
         sub.add_argument("--database", required=True, help="a DATABASE_URL")
         sub.add_argument("--seed", type=int, default=2026)
@@ -339,8 +401,11 @@ def main() -> None:
     bench.add_argument("--warmup", type=int, default=3, help="seconds per page")
     bench.add_argument("--port", type=int, default=0)
     bench.add_argument("--json", help="write the figures to this file")
+    commands.choices["cost"].add_argument(
+        "--requests", type=int, default=200, help="requests per page"
+    )
     args = parser.parse_args()
-    {"prepare": prepare, "run": run}[args.command](args)
+    {"prepare": prepare, "run": run, "cost": cost}[args.command](args)
 
 
 if __name__ == "__main__":
