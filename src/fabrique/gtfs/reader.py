@@ -134,7 +134,17 @@ class Reader:
             source_file = self.source.files.get(file_spec.name)
             if source_file is not None:
                 self.progress(f"reading {file_spec.name}")
-                self._load(file_spec, source_file)
+                try:
+                    self._load(file_spec, source_file)
+                except (duckdb.Error, OSError, ValueError) as exc:
+                    # Never let one file stop the validation of the others.
+                    self.emit(
+                        R.LOADER_EXCEPTION,
+                        filename=file_spec.name,
+                        exception=type(exc).__name__,
+                        message=str(exc)[:500],
+                    )
+                    self.feed.files.pop(file_spec.name, None)
             if file_spec.name not in self.feed.files:
                 self._create_empty(file_spec)
         self._geojson()

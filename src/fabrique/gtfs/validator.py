@@ -14,6 +14,7 @@ import duckdb
 from fabrique.gtfs.notices import Notices
 from fabrique.gtfs.reader import Feed, Reader
 from fabrique.gtfs.rules import load_rules
+from fabrique.gtfs.rules.reading import VALIDATOR_EXCEPTION
 from fabrique.gtfs.rules.registry import CHECKS, Context
 from fabrique.gtfs.sources import Limits, open_source
 
@@ -54,7 +55,17 @@ def run_checks(
     for registered in CHECKS:
         if progress:
             progress(f"checking {registered.name.removeprefix('check_')}")
-        registered.run(context)
+        try:
+            registered.run(context)
+        except duckdb.Error as exc:
+            # One failing rule must not hide what the others find.
+            notices.add(
+                VALIDATOR_EXCEPTION.code,
+                VALIDATOR_EXCEPTION.severity,
+                validator=registered.name,
+                exception=type(exc).__name__,
+                message=str(exc)[:500],
+            )
 
 
 def validate(

@@ -143,3 +143,19 @@ MALFORMED_JSON = rule(
     "locations.geojson is not valid JSON.",
     topic=T,
 )
+
+LOADER_EXCEPTION = rule(
+    "runtime_exception_in_loader_error",
+    ERROR,
+    "A file could not be loaded because of an unexpected internal error.",
+    "The file is treated as empty and validation goes on; please report the "
+    "message with the feed.",
+    topic="System",
+)
+VALIDATOR_EXCEPTION = rule(
+    "runtime_exception_in_validator_error",
+    ERROR,
+    "A rule could not run because of an unexpected internal error.",
+    "The other rules still run; please report the message with the feed.",
+    topic="System",
+)
