@@ -413,3 +413,30 @@ def test_a_place_is_removed_only_by_the_actor_managers():
     assert _signed_in(make_user()).post(url).status_code == 403
     _signed_in(admin).post(url)
     assert not actor.places.exists()
+
+
+def test_actors_have_discussions_too(client):
+    actor = make_actor()
+    user_client = _signed_in(make_user())
+    response = user_client.post(
+        reverse("catalog:actor_discussions", args=[actor.slug]),
+        {"title": "Ateliers du samedi", "body": "Qui vient ?"},
+    )
+    assert response.status_code == 302
+    thread = response["Location"]
+    assert thread.startswith(f"/acteurs/{actor.slug}/discussions/")
+    assert user_client.post(thread, {"body": "Moi !"}).status_code == 302
+    assert "Moi !" in client.get(thread).content.decode()
+    assert "Ateliers du samedi" in client.get(actor.get_absolute_url()).content.decode()
+    listing = client.get(reverse("catalog:actor_discussions", args=[actor.slug]))
+    assert listing.status_code == 200
+
+
+def test_a_commons_thread_is_not_reachable_under_another_object(client):
+    commons = make_commons()
+    discussion = services.start_discussion(
+        commons, user=make_user(), title="Sujet", body="Texte"
+    )
+    other = make_commons(title="Autre")
+    wrong = reverse("catalog:discussion", args=[other.slug, discussion.pk])
+    assert client.get(wrong).status_code == 404

@@ -99,6 +99,18 @@ urlpatterns = [
         actors.place_remove,
         name="place_remove",
     ),
+    path(
+        "acteurs/<slug:slug>/discussions/",
+        discussions.discussion_list,
+        {"kind": "actor"},
+        name="actor_discussions",
+    ),
+    path(
+        "acteurs/<slug:slug>/discussions/<int:pk>/",
+        discussions.discussion_thread,
+        {"kind": "actor"},
+        name="actor_discussion",
+    ),
     *_history_routes("acteurs", "actor"),
     path("themes/", themes.theme_index, name="themes"),
     path("themes/<slug:slug>/", themes.theme_detail, name="theme"),

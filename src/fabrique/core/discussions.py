@@ -39,6 +39,7 @@ def discussions_of(target: models.Model) -> models.QuerySet[Discussion]:
             hidden=False,
         )
         .select_related("author")
+        .order_by("-updated", "-pk")
         .annotate(
             message_count=models.Count(
                 "messages", filter=models.Q(messages__hidden=False)

@@ -18,7 +18,7 @@ from fabrique.catalog.jsonld import actor_jsonld, ld_script
 from fabrique.catalog.models import Actor, Commons, CommunityMembership, Place
 from fabrique.catalog.views.commons import report_url
 from fabrique.catalog.views.editing import edit
-from fabrique.core import activity, follows
+from fabrique.core import activity, discussions, follows
 
 
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -58,6 +58,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 activity.for_object(actor) | activity.for_ids(Commons, commons_ids)
             ).prefetch_related("target")[:10],
             "show_target": True,
+            "discussions": discussions.discussions_of(actor)[:5],
             "following": follows.is_following(request.user, actor),
             "followers": follows.followers_count(actor),
             "can_edit": services.can_edit(request.user, actor),

@@ -1,6 +1,8 @@
-"""Discussions on a commons: list, new discussion, thread and replies."""
+"""Discussions on a commons or an actor: list, new discussion, thread, replies."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -12,18 +14,31 @@ from django.utils.translation import gettext as _
 
 from fabrique.catalog import services
 from fabrique.catalog.forms import DiscussionForm, MessageForm
-from fabrique.catalog.models import Commons
+from fabrique.catalog.models import Actor, Commons
+from fabrique.catalog.views.history import MODELS
 from fabrique.core.discussions import DiscussionError, discussions_of
 from fabrique.core.models import Discussion
 
+URL_NAMES = {
+    "commons": ("catalog:discussions", "catalog:discussion"),
+    "actor": ("catalog:actor_discussions", "catalog:actor_discussion"),
+}
 
-def _commons(slug: str) -> Commons:
-    return get_object_or_404(Commons, slug=slug, hidden=False)
+
+def _target(kind: str, slug: str) -> Commons | Actor:
+    return get_object_or_404(MODELS[kind], slug=slug, hidden=False)
 
 
-def discussion_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """Every discussion of the commons, and the form to start one."""
-    commons = _commons(slug)
+def _context(kind: str, target: Commons | Actor) -> dict[str, Any]:
+    list_url, thread_url = URL_NAMES[kind]
+    return {"target": target, "list_url": list_url, "thread_url": thread_url}
+
+
+def discussion_list(
+    request: HttpRequest, slug: str, kind: str = "commons"
+) -> HttpResponse:
+    """Every discussion of the commons or actor, and the form to start one."""
+    target = _target(kind, slug)
     form = DiscussionForm(request.POST or None)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -31,32 +46,32 @@ def discussion_list(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 discussion = services.start_discussion(
-                    commons, user=request.user, **form.cleaned_data
+                    target, user=request.user, **form.cleaned_data
                 )
             except DiscussionError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Discussion started."))
-                return redirect(
-                    "catalog:discussion", slug=commons.slug, pk=discussion.pk
-                )
-    page = Paginator(discussions_of(commons), 20).get_page(request.GET.get("page"))
+                return redirect(URL_NAMES[kind][1], slug=target.slug, pk=discussion.pk)
+    page = Paginator(discussions_of(target), 20).get_page(request.GET.get("page"))
     return render(
         request,
         "catalog/discussion_list.html",
-        {"commons": commons, "page": page, "form": form},
+        {**_context(kind, target), "page": page, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
 
-def discussion_thread(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def discussion_thread(
+    request: HttpRequest, slug: str, pk: int, kind: str = "commons"
+) -> HttpResponse:
     """One discussion with its messages and the reply form."""
-    commons = _commons(slug)
+    target = _target(kind, slug)
     discussion = get_object_or_404(
         Discussion,
         pk=pk,
-        content_type=ContentType.objects.get_for_model(Commons),
-        object_id=commons.pk,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=target.pk,
         hidden=False,
     )
     form = MessageForm(request.POST or None)
@@ -76,6 +91,11 @@ def discussion_thread(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "catalog/discussion_thread.html",
-        {"commons": commons, "discussion": discussion, "posts": posts, "form": form},
+        {
+            **_context(kind, target),
+            "discussion": discussion,
+            "posts": posts,
+            "form": form,
+        },
         status=400 if request.method == "POST" else 200,
     )
