@@ -213,7 +213,7 @@ def test_every_kind_of_activity_is_recorded():
     assert {
         "created", "edited", "membership_requested", "membership_approved",
         "membership_declined", "membership_left", "need_added", "need_status",
-        "discussion_started", "message_posted", "place_added",
+        "discussion_started", "message_posted", "place_added", "reverted",
     } <= verbs  # fmt: skip
 
 

@@ -288,6 +288,14 @@ class _Loader:
                 base_revision=commons.revision,
                 comment=comment,
             )
+        if "revert" in item:
+            username, comment = item["revert"]
+            services.revert(
+                commons,
+                user=self.users[username],
+                number=commons.revision - 1,
+                comment=comment,
+            )
 
     def load_images(self) -> None:
         holders = {item["key"]: item["holder"] for item in COMMONS}

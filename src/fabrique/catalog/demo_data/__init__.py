@@ -4,7 +4,8 @@ mobility ecosystem. Every address is under example.org.
 Each commons is a dict: its fields, its ``holder`` (an actor key), its
 ``community`` as (role, member, status) where a member is an actor key or
 ``@account``, its ``needs`` as (title, kind of help, status, details), and
-optional ``edits`` as (account, comment, changed fields).
+optional ``edits`` as (account, comment, changed fields) and an optional
+``revert`` of the last edit as (account, comment).
 """
 
 from fabrique.catalog.demo_data.actors import ACTORS

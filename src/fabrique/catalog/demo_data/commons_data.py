@@ -183,6 +183,17 @@ changements d’une version à l’autre.""",
                 "Brancher le système d’aide à l’exploitation sur un flux GTFS-RT.",
             ),
         ],
+        "edits": [
+            (
+                "hugo",
+                "Annonce la version d’été",
+                {
+                    "summary": "Horaires des bus, cars et navettes fluviales, "
+                    "version d’été 2026 en avant-première."
+                },
+            ),
+        ],
+        "revert": ("yann", "Annule : la version d’été n’est pas encore publiée"),
     },
     {
         "key": "irve",
