@@ -106,11 +106,6 @@ def test_new_visitor_signs_up_edits_a_commons_and_sees_the_diff(page, catalogue)
     expect(summary_row.locator("ins")).not_to_contain_text("atelier")
 
 
-@pytest.mark.xfail(
-    reason="browsers send textarea lines ending in CRLF; the commons form keeps "
-    "them, so an untouched Markdown field shows as changed in the diff",
-    strict=False,
-)
 def test_fields_left_untouched_in_the_form_are_not_in_the_diff(page, catalogue):
     cargo = catalogue["cargo"]
     steps.log_in(page, "camille")
