@@ -440,3 +440,13 @@ def test_a_commons_thread_is_not_reachable_under_another_object(client):
     other = make_commons(title="Autre")
     wrong = reverse("catalog:discussion", args=[other.slug, discussion.pk])
     assert client.get(wrong).status_code == 404
+
+
+def test_a_revision_is_shown_whole_with_its_markdown_rendered_safely(client):
+    commons = make_commons(description="**gras** <script>alert(1)</script>")
+    url = reverse("catalog:commons_revision", args=[commons.slug, 1])
+    page = client.get(url).content.decode()
+    assert "<strong>gras</strong>" in page
+    assert "<script>alert" not in page
+    missing = reverse("catalog:commons_revision", args=[commons.slug, 4])
+    assert client.get(missing).status_code == 404

@@ -28,6 +28,12 @@ def _history_routes(prefix: str, kind: str) -> list:
             name=f"{kind}_diff",
         ),
         path(
+            f"{prefix}/<slug:slug>/historique/<int:number>/",
+            history.revision_detail,
+            {"kind": kind},
+            name=f"{kind}_revision",
+        ),
+        path(
             f"{prefix}/<slug:slug>/historique/<int:number>/restaurer/",
             history.revert,
             {"kind": kind},

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from fabrique.catalog import services
 from fabrique.catalog.conflicts import labels_for
 from fabrique.catalog.models import Actor, Commons
-from fabrique.core.diff import diff_contents
+from fabrique.core.diff import as_text, diff_contents
 from fabrique.core.revisions import EditConflict, revisions_of
 
 MODELS: dict[str, type[Commons] | type[Actor]] = {"commons": Commons, "actor": Actor}
@@ -44,6 +44,39 @@ def history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
             "kind": kind,
             "ns": f"catalog:{kind}",
             "page": page,
+            "can_edit": services.can_edit(request.user, obj),
+        },
+    )
+
+
+def revision_detail(
+    request: HttpRequest, kind: str, slug: str, number: int
+) -> HttpResponse:
+    """The full content of one revision, as it was saved."""
+    obj = _object(kind, slug)
+    revision = revisions_of(obj).filter(number=number).first()
+    if revision is None:
+        raise Http404(_("No such revision."))
+    labels = labels_for(type(obj))
+    rows = [
+        {
+            "name": name,
+            "label": labels.get(name, name),
+            "value": revision.content.get(name),
+            "text": as_text(revision.content.get(name)),
+            "markdown": name in services.MARKDOWN_FIELDS,
+        }
+        for name in _fields(obj)
+    ]
+    return render(
+        request,
+        "catalog/revision.html",
+        {
+            "object": obj,
+            "kind": kind,
+            "ns": f"catalog:{kind}",
+            "revision": revision,
+            "rows": rows,
             "can_edit": services.can_edit(request.user, obj),
         },
     )
