@@ -22,8 +22,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def browser() -> Iterator[object]:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Generous waits: CI machines are shared and a page may take seconds.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
@@ -32,15 +34,26 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
+def _open_page(browser, live_server) -> Iterator[object]:
     context = browser.new_context(
         locale="fr-FR", viewport={"width": 1280, "height": 900}
     )
+    context.set_default_timeout(30_000)
     page = context.new_page()
     page.base_url = live_server.url
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    yield from _open_page(browser, live_server)
+
+
+@pytest.fixture
+def other_page(browser, live_server):
+    """A second, independent browser: its own cookies, its own session."""
+    yield from _open_page(browser, live_server)
 
 
 @pytest.fixture

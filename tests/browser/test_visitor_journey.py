@@ -25,18 +25,6 @@ def catalogue():
     return make_catalogue()
 
 
-@pytest.fixture
-def other_page(browser, live_server):
-    """A second, independent browser (its own cookies and session)."""
-    context = browser.new_context(
-        locale="fr-FR", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.base_url = live_server.url
-    yield page
-    context.close()
-
-
 def test_searching_velo_without_accent_finds_the_cargo_bike(page, catalogue):
     steps.search_from_home(page, "velo")
 
