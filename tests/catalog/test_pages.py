@@ -450,3 +450,15 @@ def test_a_revision_is_shown_whole_with_its_markdown_rendered_safely(client):
     assert "<script>alert" not in page
     missing = reverse("catalog:commons_revision", args=[commons.slug, 4])
     assert client.get(missing).status_code == 404
+
+
+def test_the_diff_shows_choices_by_their_labels(client):
+    commons = make_commons(maturity="beta")
+    services.update_commons(
+        commons, user=make_user(), data={"maturity": "production"}, base_revision=1
+    )
+    diff = client.get(
+        reverse("catalog:commons_diff", args=[commons.slug]), {"from": 1, "to": 2}
+    )
+    row = diff.context["changed"][0]
+    assert "in production" in row.new_html

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,6 +33,18 @@ def _fields(obj: Commons | Actor) -> list[str]:
     return [*obj.REVISION_FIELDS, *getattr(obj, "REVISION_M2M", ())]
 
 
+def _readable(model: type[Commons] | type[Actor], content: dict[str, Any]) -> dict:
+    """Revision content with choice values shown by their labels."""
+    readable = dict(content)
+    for field in model._meta.concrete_fields:
+        if field.choices and field.name in readable:
+            labels = {value: str(label) for value, label in field.flatchoices}
+            readable[field.name] = labels.get(
+                readable[field.name], readable[field.name]
+            )
+    return readable
+
+
 def history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     obj = _object(kind, slug)
     page = Paginator(revisions_of(obj).order_by("-number"), 50).get_page(
@@ -58,12 +72,12 @@ def revision_detail(
     if revision is None:
         raise Http404(_("No such revision."))
     labels = labels_for(type(obj))
+    content = _readable(type(obj), revision.content)
     rows = [
         {
             "name": name,
             "label": labels.get(name, name),
-            "value": revision.content.get(name),
-            "text": as_text(revision.content.get(name)),
+            "text": as_text(content.get(name)),
             "markdown": name in services.MARKDOWN_FIELDS,
         }
         for name in _fields(obj)
@@ -96,8 +110,12 @@ def diff(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     if old_n not in found or new_n not in found:
         raise Http404(_("No such revision."))
     old, new = found[old_n], found[new_n]
+    model = type(obj)
     rows = diff_contents(
-        old.content, new.content, labels=labels_for(type(obj)), fields=_fields(obj)
+        _readable(model, old.content),
+        _readable(model, new.content),
+        labels=labels_for(model),
+        fields=_fields(obj),
     )
     return render(
         request,
