@@ -462,3 +462,27 @@ def test_the_diff_shows_choices_by_their_labels(client):
     )
     row = diff.context["changed"][0]
     assert "in production" in row.new_html
+
+
+def test_the_cached_page_of_anonymous_visitors_follows_every_change(client):
+    holder = make_user()
+    commons = make_commons(holder)
+    url = commons.get_absolute_url()
+    assert "Nouveau besoin" not in client.get(url).content.decode()
+    services.add_need(commons, user=holder, title="Nouveau besoin", help_kind="data")
+    assert "Nouveau besoin" in client.get(url).content.decode()
+    services.update_commons(
+        commons, user=holder, data={"summary": "Résumé revu"}, base_revision=1
+    )
+    assert "Résumé revu" in client.get(url).content.decode()
+    services.follow(commons, user=make_user())
+    assert client.get(url).context["body"].count("· 1") >= 1
+
+
+def test_signed_in_users_get_their_own_page_not_the_cached_one(client):
+    holder = make_user()
+    commons = make_commons(holder)
+    client.get(commons.get_absolute_url())  # fills the anonymous cache
+    page = _signed_in(holder).get(commons.get_absolute_url()).content.decode()
+    assert reverse("catalog:commons_edit", args=[commons.slug]) in page
+    assert "Join the community" in page

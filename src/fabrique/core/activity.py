@@ -41,6 +41,20 @@ def for_object(target: models.Model) -> models.QuerySet[Activity]:
     ).select_related("actor")
 
 
+def latest_id(target: models.Model) -> int:
+    """The id of the latest activity (public or not) on ``target``, or 0."""
+    last = (
+        Activity.objects.filter(
+            content_type=ContentType.objects.get_for_model(target),
+            object_id=target.pk,
+        )
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return last or 0
+
+
 def for_objects(targets: list[models.Model]) -> models.QuerySet[Activity]:
     """Public activity on any of ``targets`` (all of one model), newest first."""
     if not targets:

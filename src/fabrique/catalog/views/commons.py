@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,15 +37,43 @@ def report_url(obj: Commons | Actor) -> str:
         return ""
 
 
+#: Seconds an anonymous visitor's commons page body stays cached. Any save,
+#: need, membership, discussion or follow (all recorded as activity) changes
+#: the cache key at once; this bounds the rest (moderation, unfollow).
+PAGE_CACHE_SECONDS = 60
+
+
 def commons_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    commons = get_object_or_404(
-        Commons.objects.prefetch_related(
-            "themes",
-            "images",
-            Prefetch("needs", queryset=Need.objects.order_by("status", "-created")),
-        ),
-        slug=slug,
-        hidden=False,
+    """The commons page. Anonymous visitors get a cached body (the page is the
+    most visited one); signed-in users always get a live one."""
+    commons = get_object_or_404(Commons, slug=slug, hidden=False)
+    if request.user.is_authenticated:
+        body, jsonld = _commons_parts(request, commons)
+    else:
+        last = activity.latest_id(commons)
+        key = (
+            f"commons-page:{commons.pk}:{commons.revision}:"
+            f"{commons.updated.timestamp()}:{last}:{get_language()}"
+        )
+        cached = cache.get(key)
+        if cached is None:
+            cached = _commons_parts(request, commons)
+            cache.set(key, cached, PAGE_CACHE_SECONDS)
+        body, jsonld = cached
+    return render(
+        request,
+        "catalog/commons_detail.html",
+        {"commons": commons, "body": body, "jsonld": jsonld},
+    )
+
+
+def _commons_parts(request: HttpRequest, commons: Commons) -> tuple[str, str]:
+    """The rendered body and JSON-LD of the commons page for ``request``."""
+    prefetch_related_objects(
+        [commons],
+        "themes",
+        "images",
+        Prefetch("needs", queryset=Need.objects.order_by("status", "-created")),
     )
     user = request.user
     mine = (
@@ -80,10 +111,10 @@ def commons_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "join_form": JoinForm(user=user),
         "need_form": NeedForm(),
         "can_edit": services.can_edit(user, commons),
-        "jsonld": ld_script(commons_jsonld(commons, request)),
         "report_url": report_url(commons),
     }
-    return render(request, "catalog/commons_detail.html", context)
+    body = render_to_string("catalog/_commons_body.html", context, request)
+    return body, str(ld_script(commons_jsonld(commons, request)))
 
 
 @login_required
