@@ -1,10 +1,10 @@
-"""Helpers every router uses: visibility, lookups, write decorators."""
+"""Helpers every router uses: visibility, lookups, the caller, field errors."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from fabrique.api.errors import ApiError
@@ -38,7 +38,3 @@ def field_error(field: str, message: str, *, status: int = 422) -> ApiError:
         "Some fields are invalid.",
         details=[{"field": field, "message": message, "type": "value_error"}],
     )
-
-
-def model_label(obj: Model) -> str:
-    return str(obj._meta.model_name)

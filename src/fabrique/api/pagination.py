@@ -19,12 +19,13 @@ from ninja import Schema
 from pydantic import Field, create_model
 
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 10_000
 
 
 class PageParams(Schema):
     """Query parameters of every list route (filters extend it)."""
 
-    page: int = Field(1, ge=1, description="Page number, from 1.")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
     page_size: int | None = Field(
         None,
         ge=1,
