@@ -107,6 +107,13 @@ def test_a_body_over_the_size_limit_is_a_413_envelope(as_owner, settings):
     assert not Commons.objects.exists()
 
 
+def test_the_api_root_points_to_the_docs_and_resources(anonymous):
+    body = anonymous.get("/api/1/").json()
+    assert body["openapi"] == "http://testserver/api/1/openapi.json"
+    assert body["resources"]["commons"] == "http://testserver/api/1/commons/"
+    assert_envelope(anonymous.post("/api/1/", {}), 405, "method_not_allowed")
+
+
 def test_an_unknown_path_is_a_404_envelope(anonymous):
     assert_envelope(anonymous.get("/api/1/no/such/route/"), 404, "not_found")
 

@@ -8,11 +8,21 @@ client gets the same ``{"error": …}`` envelope for them too.
 from collections.abc import Callable
 from functools import wraps
 
-from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver, re_path
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import URLPattern, URLResolver, path, re_path
 
 from fabrique.api.errors import error_response
 from fabrique.api.main import api
+
+
+def method_not_allowed(request: HttpRequest, allowed: list[str]) -> HttpResponse:
+    response = error_response(
+        405,
+        f"{request.method} is not allowed here; allowed: {', '.join(allowed)}.",
+        details={"allowed": allowed},
+    )
+    response["Allow"] = ", ".join(allowed)
+    return response
 
 
 def enveloped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -25,15 +35,32 @@ def enveloped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             "Content-Type", ""
         ):
             allowed = response.get("Allow", "")
-            response = error_response(
-                405,
-                f"{request.method} is not allowed here; allowed: {allowed}.",
-                details={"allowed": [m.strip() for m in allowed.split(",") if m]},
+            return method_not_allowed(
+                request, [m.strip() for m in allowed.split(",") if m.strip()]
             )
-            response["Allow"] = allowed
         return response
 
     return wrapper
+
+
+RESOURCES = ("commons", "actors", "themes", "needs", "memberships", "discussions",
+             "activity")  # fmt: skip
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Where to start: the docs, the schema and the resources."""
+    if request.method not in {"GET", "HEAD"}:
+        return method_not_allowed(request, ["GET", "HEAD"])
+    base = request.build_absolute_uri(request.path)
+    return JsonResponse(
+        {
+            "name": api.title,
+            "version": api.version,
+            "docs": f"{base}docs",
+            "openapi": f"{base}openapi.json",
+            "resources": {name: f"{base}{name}/" for name in RESOURCES},
+        }
+    )
 
 
 def not_found(request: HttpRequest, rest: str) -> HttpResponse:
@@ -49,6 +76,7 @@ def _wrap(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLReso
 
 ninja_patterns, app_name, namespace = api.urls
 urlpatterns = [
+    path("", index, name="index"),
     *_wrap(list(ninja_patterns)),
     re_path(r"^(?P<rest>.*)$", not_found, name="not_found"),
 ]
