@@ -133,6 +133,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client):
     )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+    assert "Fabrique" in mail.outbox[0].subject
     link = re.search(r"https?://[^/]+(/\S+/)", mail.outbox[0].body).group(1)
     # The link redirects once to a URL that hides the token from referrers.
     form_url = client.get(link)["Location"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -57,12 +60,21 @@ login_view = ratelimit("login", "RATELIMIT_LOGIN")(
     )
 )
 
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, with the site's name (not its host) in the e-mail."""
+
+    success_url = reverse_lazy("accounts:password_reset_done")
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self.extra_email_context = {"site_name": settings.SITE_NAME}
+        return super().form_valid(form)
+
+
 password_reset = ratelimit("password-reset", "RATELIMIT_LOGIN")(
-    auth_views.PasswordResetView.as_view(
-        success_url=reverse_lazy("accounts:password_reset_done"),
-        email_template_name="registration/password_reset_email.txt",
-        subject_template_name="registration/password_reset_subject.txt",
-    )
+    PasswordResetView.as_view()
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view()
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
