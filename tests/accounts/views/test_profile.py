@@ -174,3 +174,16 @@ def test_an_administrator_changes_a_role_from_the_public_profile(client, camille
     client.post(url, {"role": "moderator", "reason": "volunteer"})
     camille.refresh_from_db()
     assert camille.role == User.Role.MODERATOR
+
+
+def test_public_profile_lists_recent_contributions_but_not_hidden_ones(client, camille):
+    from fabrique.catalog.models import Commons
+    from tests.catalog.factories import make_commons
+
+    make_commons(user=camille, title="Cargo libre")
+    hidden = make_commons(user=camille, title="Commun masqué")
+    Commons.objects.filter(pk=hidden.pk).update(hidden=True)
+    body = client.get(reverse("accounts:public_profile", args=["camille"])).content
+    body = body.decode()
+    assert "Cargo libre" in body
+    assert "Commun masqué" not in body

@@ -7,6 +7,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,8 +30,31 @@ from fabrique.accounts.services import (
     export_user_data,
     set_role,
 )
-from fabrique.catalog.models import CommunityMembership
+from fabrique.catalog.models import Actor, Commons, CommunityMembership
+from fabrique.core.models import Revision
 from fabrique.core.permissions import is_admin, require_admin
+
+RECENT_CONTRIBUTIONS = 10
+
+
+def _contributions(person: User) -> list[tuple[Revision, object]]:
+    """The person's latest revisions of visible commons and actors."""
+    found: list[tuple[Revision, object]] = []
+    for model in (Commons, Actor):
+        content_type = ContentType.objects.get_for_model(model)
+        revisions = list(
+            person.revisions.filter(content_type=content_type).order_by("-created")[
+                :RECENT_CONTRIBUTIONS
+            ]
+        )
+        targets = model._default_manager.filter(
+            pk__in={r.object_id for r in revisions}, hidden=False
+        ).in_bulk()
+        found += [
+            (r, targets[r.object_id]) for r in revisions if r.object_id in targets
+        ]
+    found.sort(key=lambda pair: pair[0].created, reverse=True)
+    return found[:RECENT_CONTRIBUTIONS]
 
 
 def _public_context(person: User) -> dict[str, object]:
@@ -46,10 +70,13 @@ def _public_context(person: User) -> dict[str, object]:
         .select_related("actor")
         .order_by("actor__name")
     )
+    person_page = Actor.objects.filter(user=person, hidden=False).first()
     return {
         "person": person,
         "memberships": memberships,
         "organisations": organisations,
+        "contributions": _contributions(person),
+        "person_page": person_page,
     }
 
 
