@@ -159,10 +159,10 @@ sql_rule(
       SELECT shape_id, lat, lon, lat, lon FROM __shapes
     ), projected AS (
       SELECT p.shape_id, p.stop_id,
-        (g.lon1 - p.lon) * cos(radians(p.lat)) * 111320 AS ax,
-        (g.lat1 - p.lat) * 110540 AS ay,
-        (g.lon2 - p.lon) * cos(radians(p.lat)) * 111320 AS bx,
-        (g.lat2 - p.lat) * 110540 AS by_
+        (g.lon1 - p.lon) * cos(radians(p.lat)) * 111195.08 AS ax,
+        (g.lat1 - p.lat) * 111195.08 AS ay,
+        (g.lon2 - p.lon) * cos(radians(p.lat)) * 111195.08 AS bx,
+        (g.lat2 - p.lat) * 111195.08 AS by_
       FROM candidates p JOIN segments g USING (shape_id)
     ), parts AS (
       SELECT shape_id, stop_id, ax, ay, bx - ax AS dx, by_ - ay AS dy
