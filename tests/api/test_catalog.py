@@ -221,6 +221,28 @@ def test_actors_list_filters_by_type(anonymous):
     assert [a["name"] for a in body["data"]] == ["Labo"]
 
 
+def test_actors_are_searched_without_regard_to_accents(anonymous):
+    make_actor(name="Vélo Cité", summary="Association d'usagers.")
+    make_actor(name="Autocars du Rhône", summary="Transporteur.")
+    body = anonymous.get("/api/1/actors/", q="velo").json()
+    assert [a["name"] for a in body["data"]] == ["Vélo Cité"]
+    listed = anonymous.get("/api/1/actors/").json()["data"]
+    assert [a["name"] for a in listed] == ["Autocars du Rhône", "Vélo Cité"]
+
+
+def test_actors_filter_by_kind_of_entity_and_community(anonymous, owner):
+    person = make_actor(name="Alex", is_organisation=False, type="person")
+    make_actor(name="Coop", type="association")
+    commons = make_commons(user=owner)
+    CommunityMembership.objects.create(
+        commons=commons, actor=person, role="user", status="active"
+    )
+    people = anonymous.get("/api/1/actors/", is_organisation="false").json()
+    assert [a["name"] for a in people["data"]] == ["Alex"]
+    members = anonymous.get("/api/1/actors/", commons=commons.slug).json()
+    assert [a["name"] for a in members["data"]] == ["Alex"]
+
+
 def test_themes_are_read_only(anonymous, as_owner):
     theme = make_theme("Covoiturage", slug="covoiturage")
     assert anonymous.get("/api/1/themes/").json()["data"][0]["slug"] == theme.slug

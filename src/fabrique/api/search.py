@@ -1,4 +1,4 @@
-"""Commons search behind ``GET /commons/``: the site's one search service.
+"""Commons and actor search behind ``GET /commons/`` and ``GET /actors/``.
 
 Full text, facets and sorts come from ``fabrique.core.search.search`` (SQLite
 FTS5 or PostgreSQL full text, accent- and case-insensitive, stemmed), so the
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from fabrique.catalog.models import Commons, Need
+from fabrique.catalog.models import Actor, Commons, Need
 from fabrique.core.search import search
 
 ORM_SORTS = {"updated": ("-updated", "-pk"), "title": ("title", "pk")}
@@ -70,3 +70,27 @@ def _without_open_needs(
     queryset = queryset.order_by(*ORM_SORTS.get(sort, ORM_SORTS["updated"]))
     start = (page - 1) * page_size
     return list(queryset[start : start + page_size]), queryset.count()
+
+
+def actors_page(
+    queryset: QuerySet[Actor],
+    *,
+    q: str,
+    actor_type: str | None,
+    city: str | None,
+    page: int,
+    page_size: int,
+) -> tuple[list[Actor], int]:
+    """One page of actors matching ``q``, a type and a city, and the total."""
+    facets = {"actor_type": [actor_type], "city": [city]}
+    result = search(
+        q,
+        types=["actor"],
+        filters={name: values for name, values in facets.items() if values[0]},
+        sort="relevance" if q.strip() else "title",
+        page=page,
+        page_size=page_size,
+    )
+    ids = [hit.id for hit in result.hits]
+    found = queryset.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found], result.total

@@ -30,7 +30,7 @@ from fabrique.api.schemas import (
     CommonsPatch,
     ThemeOut,
 )
-from fabrique.api.search import commons_page
+from fabrique.api.search import actors_page, commons_page
 from fabrique.catalog import services
 from fabrique.catalog.models import Actor, ActorType, Commons, Kind, Maturity, Theme
 from fabrique.core import activity
@@ -168,8 +168,9 @@ def delete_commons(request: HttpRequest, slug: str) -> Any:
 
 
 class ActorFilters(PageParams):
-    q: str = Field("", max_length=200, description="Search in names and summaries.")
+    q: str = Field("", max_length=200, description="Full-text search.")
     type: ActorType | None = None
+    city: str | None = Field(None, max_length=120, description="City of a place.")
     is_organisation: bool | None = None
     commons: str | None = Field(None, description="Member of this commons (slug).")
 
@@ -182,20 +183,37 @@ def actor_queryset(user: Any) -> QuerySet[Actor]:
     "/actors/", response={200: page_of(ActorOut), **READ_ERRORS}, tags=["actors"]
 )
 def list_actors(request: HttpRequest, filters: Query[ActorFilters]) -> Any:
-    """List actors (organisations and people), filtered."""
+    """List and search actors (organisations and people), by name otherwise.
+
+    ``q``, ``type`` and ``city`` use the site's search; ``is_organisation``
+    and ``commons`` (active members of a commons) filter the database.
+    """
     queryset = actor_queryset(reader(request))
+    if filters.is_organisation is None and not filters.commons:
+        size = filters.page_size or settings.FABRIQUE_PAGE_SIZE
+        items, total = actors_page(
+            queryset,
+            q=filters.q,
+            actor_type=filters.type,
+            city=filters.city,
+            page=filters.page,
+            page_size=size,
+        )
+        return envelope(request, items, total=total, page=filters.page, page_size=size)
     for word in filters.q.split():
         queryset = queryset.filter(Q(name__icontains=word) | Q(summary__icontains=word))
     if filters.type:
         queryset = queryset.filter(type=filters.type)
+    if filters.city:
+        queryset = queryset.filter(places__city__iexact=filters.city)
     if filters.is_organisation is not None:
         queryset = queryset.filter(is_organisation=filters.is_organisation)
     if filters.commons:
         queryset = queryset.filter(
             memberships__commons__slug=filters.commons,
             memberships__status="active",
-        ).distinct()
-    return paginate(request, queryset.order_by("name", "pk"), filters)
+        )
+    return paginate(request, queryset.distinct().order_by("name", "pk"), filters)
 
 
 @router.get("/actors/{slug}/", response={200: ActorOut, **READ_ERRORS}, tags=["actors"])
