@@ -187,3 +187,11 @@ def test_public_profile_lists_recent_contributions_but_not_hidden_ones(client, c
     body = body.decode()
     assert "Cargo libre" in body
     assert "Commun masqué" not in body
+
+
+def test_own_profile_lists_my_recent_contributions(client, camille):
+    from tests.catalog.factories import make_commons
+
+    make_commons(user=camille, title="Cargo libre")
+    client.force_login(camille)
+    assert "Cargo libre" in client.get(reverse("accounts:profile")).content.decode()
