@@ -121,9 +121,10 @@ class Reader:
             ("__timezones", sorted(zoneinfo.available_timezones())),
             ("__currencies", CURRENCIES),
         ):
-            self.con.execute(f"CREATE OR REPLACE TABLE {table} (name VARCHAR)")
-            self.con.executemany(
-                f"INSERT INTO {table} VALUES (?)", [(v,) for v in values]
+            self.con.execute(
+                f"CREATE OR REPLACE TABLE {table} AS "
+                "SELECT unnest(CAST(? AS VARCHAR[])) AS name",
+                [list(values)],
             )
 
     def read(self) -> Feed:
