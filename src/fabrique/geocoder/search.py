@@ -121,21 +121,36 @@ def _candidates(
     if not sets:
         return None
     sets.sort(key=lambda item: (item[0], item[1], len(item[2])))
-    found: frozenset[int] | None = None
-    for *_flags, postings in sets:
-        if found is None:
-            found = postings
-        else:
-            narrower = found & postings
-            if narrower:
-                found = narrower
-    assert found is not None
+    ordered = [postings for *_flags, postings in sets]
+    applied, found = _intersect(ordered)
+    # A wrong seed (a rare word that is noise, as a lone letter typed last)
+    # empties every intersection: retry without each of the rarest sets.
+    for skip in range(min(3, len(ordered))):
+        if applied == len(ordered):
+            break
+        retried, candidate = _intersect(ordered[:skip] + ordered[skip + 1 :])
+        if retried > applied:
+            applied, found = retried, candidate
     for postings in required:
         found = found & postings
     if len(found) > MAX_CANDIDATES:
         # Documents are numbered by decreasing importance.
         return sorted(found)[:MAX_CANDIDATES]
     return list(found)
+
+
+def _intersect(ordered: list[frozenset[int]]) -> tuple[int, frozenset[int]]:
+    """Intersect rarest first, skipping a set that would empty the result.
+
+    Return how many sets were applied, and the documents left.
+    """
+    found = ordered[0]
+    applied = 1
+    for postings in ordered[1:]:
+        narrower = found & postings
+        if narrower:
+            found, applied = narrower, applied + 1
+    return applied, found
 
 
 def search_segment(
