@@ -83,3 +83,11 @@ def test_user_errors_are_clean_messages(runner, geocoder_data, tmp_path):
     result = runner.invoke(main, ["geocoder", "index", "ban", str(bad)])
     assert result.exit_code == 1
     assert "bad.csv line 1: not a BAN CSV header" in result.output
+
+
+def test_index_folder_follows_the_portal_settings():
+    from fabrique.geocoder.cli import default_index
+
+    assert default_index({"FABRIQUE_GEOCODER_INDEX": "/x/idx"}) == "/x/idx"
+    assert default_index({"FABRIQUE_DATA_DIR": "/srv/data"}) == "/srv/data/geocoder"
+    assert default_index({}) == "./var/geocoder"

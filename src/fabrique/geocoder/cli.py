@@ -1,7 +1,8 @@
 """``fabrique geocoder``: build the index, search, reverse and batch from a shell.
 
 The index folder is ``--index DIR``, else the ``FABRIQUE_GEOCODER_INDEX``
-environment variable, else ``./var/geocoder``.
+environment variable, else ``$FABRIQUE_DATA_DIR/geocoder`` (where the portal
+looks too), else ``./var/geocoder``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
@@ -35,6 +36,15 @@ DEFAULT_INDEX = "./var/geocoder"
 console = Console(stderr=True)
 
 
+def default_index(environ: Mapping[str, str]) -> str:
+    """Return the index folder the portal also uses, from the environment."""
+    if environ.get("FABRIQUE_GEOCODER_INDEX"):
+        return environ["FABRIQUE_GEOCODER_INDEX"]
+    if environ.get("FABRIQUE_DATA_DIR"):
+        return str(Path(environ["FABRIQUE_DATA_DIR"]) / "geocoder")
+    return DEFAULT_INDEX
+
+
 def _index_dir(ctx: click.Context) -> Path:
     return Path(ctx.obj["index"])
 
@@ -55,8 +65,9 @@ def _source_name(fmt: str, files: tuple[Path, ...], given: str | None) -> str:
     "--index",
     "index_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=lambda: os.environ.get("FABRIQUE_GEOCODER_INDEX", DEFAULT_INDEX),
-    show_default="FABRIQUE_GEOCODER_INDEX or ./var/geocoder",
+    default=lambda: default_index(os.environ),
+    show_default="FABRIQUE_GEOCODER_INDEX, else $FABRIQUE_DATA_DIR/geocoder, "
+    "else ./var/geocoder",
     help="Folder of the geocoder index.",
 )
 @click.pass_context
