@@ -53,7 +53,8 @@ def commons_detail(request: HttpRequest, slug: str) -> HttpResponse:
         last = activity.latest_id(commons)
         key = (
             f"commons-page:{commons.pk}:{commons.revision}:"
-            f"{commons.updated.timestamp()}:{last}:{get_language()}"
+            f"{commons.updated.timestamp()}:{last}:{get_language()}:"
+            f"{request.get_host()}"
         )
         cached = cache.get(key)
         if cached is None:
