@@ -284,3 +284,19 @@ def test_role_changes_appear_in_the_audit_log(client, moderator, settings):
     body = client.get(reverse("core:audit_log")).content.decode()
     assert "role changed from member to moderator" in body
     assert "Bénévole." in body
+
+
+def test_moderation_and_report_forms_refuse_a_post_without_the_csrf_token(
+    moderator, commons
+):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(moderator)
+    response = client.post(act_url(commons), {"action": "hide", "reason": "Spam."})
+    assert response.status_code == 403
+    response = client.post(report_url(commons), {"reason": "Publicité."})
+    assert response.status_code == 403
+    commons.refresh_from_db()
+    assert not commons.hidden
+    assert not Report.objects.exists()

@@ -153,3 +153,21 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing
     )
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_sign_up_and_login_refuse_a_post_without_the_csrf_token():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(reverse("accounts:signup"), signup_data()).status_code == 403
+    assert not User.objects.filter(username="camille").exists()
+    make_user("alix")
+    response = client.post(
+        reverse("accounts:login"), {"username": "alix", "password": PASSWORD}
+    )
+    assert response.status_code == 403
+    # With the token the page hands out, the same form goes through.
+    client.get(reverse("accounts:signup"))
+    token = client.cookies["csrftoken"].value
+    data = {**signup_data(), "csrfmiddlewaretoken": token}
+    assert client.post(reverse("accounts:signup"), data).status_code == 302
