@@ -180,7 +180,9 @@ BIG_GAP = rule(
     "big_gap_in_service",
     INFO,
     "A service has more than 13 days without service between two active dates.",
-    "Often a season left out by mistake; a real break deserves a check.",
+    "Checked on the services of calendar.txt (a weekly pattern broken by "
+    "calendar_dates.txt), as MobilityData does. Often a season left out by "
+    "mistake; a real break deserves a check.",
     topic=T,
 )
 sql_rule(
@@ -190,7 +192,8 @@ sql_rule(
       strftime(day, '%Y-%m-%d') AS gapEndDate, day - prev_day - 1 AS gapDurationDays
     FROM (SELECT service_id, day,
       lag(day) OVER (PARTITION BY service_id ORDER BY day) AS prev_day
-      FROM __service_dates)
+      FROM __service_dates
+      WHERE service_id IN (SELECT service_id FROM calendar))
     WHERE day - prev_day - 1 > 13 ORDER BY service_id, day
     """,
 )
