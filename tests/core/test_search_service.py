@@ -315,3 +315,12 @@ def test_no_query_text_makes_the_search_fail(some_commons, text):
     result = search(text, types=["commons"])
     assert result.total >= 0
     assert len(result.hits) <= result.page_size
+
+
+def test_facet_values_with_colons_and_line_breaks_count_right():
+    commons("Un", licence="LicenseRef-a:b")
+    commons("Deux", licence="LicenseRef-a:b")
+    result = search("", types=["commons"], filters={"licence": ["LicenseRef-a:b"]})
+    licence = next(f for f in result.facets if f.name == "licence")
+    assert [(v.value, v.count) for v in licence.values] == [("LicenseRef-a:b", 2)]
+    assert result.total == 2

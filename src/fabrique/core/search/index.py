@@ -97,6 +97,20 @@ def rebuild(
     return counts
 
 
+def _clean_value(value: str) -> str:
+    return " ".join(str(value).split())[:VALUE_CHARS]
+
+
+def facet_keys(doc: Document) -> str:
+    """The facets of a document as "name:value" lines."""
+    return "\n".join(
+        f"{name}:{value}"
+        for name, values in doc.facets.items()
+        for value in dict.fromkeys(_clean_value(v) for v in values)
+        if value
+    )
+
+
 def _insert(type_name: str, built: Sequence[tuple[int, Document]]) -> int:
     if not built:
         return 0
@@ -110,15 +124,16 @@ def _insert(type_name: str, built: Sequence[tuple[int, Document]]) -> int:
                 summary=doc.summary[:SUMMARY_CHARS],
                 url=doc.url,
                 updated=doc.updated,
+                facet_keys=facet_keys(doc),
             )
             for pk, doc in built
         ]
     )
     facets = [
-        (row.pk, name, value[:VALUE_CHARS])
+        (row.pk, name, value)
         for row, (_, doc) in zip(rows, built, strict=True)
         for name, values in doc.facets.items()
-        for value in dict.fromkeys(values)
+        for value in dict.fromkeys(_clean_value(v) for v in values)
         if value
     ]
     # Many small rows: plain executemany is several times faster than the ORM.

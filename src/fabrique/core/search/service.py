@@ -163,10 +163,12 @@ def search(
     if not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise SearchError("page_size", f"must be an integer from 1 to {MAX_PAGE_SIZE}")
 
-    match = get_backend().match(parsed) if parsed else None
-    total = _count(type_names, match, applied)
-    rows = _hits(type_names, match, applied, sort, page, page_size) if total else []
-    counts = _facet_counts(type_names, match, applied, facets) if total else {}
+    backend = get_backend()
+    match = backend.match(parsed) if parsed else None
+    with backend.reading(match):
+        total = _count(type_names, match, applied)
+        rows = _hits(type_names, match, applied, sort, page, page_size) if total else []
+        counts = _facet_counts(type_names, match, applied, facets) if total else {}
     hit_facets = _hit_facets([row[0] for row in rows])
 
     wanted: dict[str, set[str]] = defaultdict(set)
@@ -357,25 +359,18 @@ def _facet_counts(
     filters: Mapping[str, Sequence[str]],
     facets: Mapping[str, Facet],
 ) -> dict[str, dict[str, int]]:
+    """Counts by facet value; a facet with a filter is counted without it."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     groups: list[tuple[list[str], str | None]] = []
     shared = [name for name in facets if name not in filters]
     if shared:
         groups.append((shared, None))
     groups.extend(([name], name) for name in facets if name in filters)
-    with connection.cursor() as cursor:
-        for names, skip in groups:
-            where, params = _where(type_names, match, filters, skip=skip)
-            marks = ", ".join(["%s"] * len(names))
-            cursor.execute(
-                # Only placeholders and backend SQL are interpolated.
-                f"SELECT f.name, f.value, COUNT(*) FROM (SELECT d.id {where}) m "  # noqa: S608
-                "JOIN core_searchfacet f ON f.document_id = m.id "
-                f"WHERE f.name IN ({marks}) GROUP BY f.name, f.value",
-                [*params, *names],
-            )
-            for name, value, count in cursor.fetchall():
-                counts[name][value] = int(count)
+    backend = get_backend()
+    for names, skip in groups:
+        where, params = _where(type_names, match, filters, skip=skip)
+        for name, value, count in backend.facet_counts(where, params, names):
+            counts[name][value] = count
     return counts
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+
+from django.db import connection
 
 from fabrique.core.search.registry import Document
 from fabrique.core.search.text import Query
@@ -51,3 +54,23 @@ class SearchBackend:
     def match(self, query: Query) -> Match:
         """The SQL restricting documents to those matching a non-empty query."""
         raise NotImplementedError
+
+    @contextlib.contextmanager
+    def reading(self, match: Match | None) -> Iterator[None]:
+        """Around the queries of one search (PostgreSQL tunes its planner)."""
+        yield
+
+    def facet_counts(
+        self, where: str, params: Sequence[object], names: Sequence[str]
+    ) -> list[tuple[str, str, int]]:
+        """(name, value, count) of the facets ``names`` over the documents
+        selected by ``where`` (a ``FROM … WHERE …`` over alias ``d``)."""
+        marks = ", ".join(["%s"] * len(names))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT f.name, f.value, COUNT(*) FROM (SELECT d.id {where}) m "  # noqa: S608
+                "JOIN core_searchfacet f ON f.document_id = m.id "
+                f"WHERE f.name IN ({marks}) GROUP BY f.name, f.value",
+                [*params, *names],
+            )
+            return [(name, value, int(n)) for name, value, n in cursor.fetchall()]

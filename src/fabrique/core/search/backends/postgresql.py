@@ -10,9 +10,10 @@ ranks, as it stays small enough to be read for thousands of matches.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 
-from django.db import connection
+from django.db import connection, transaction
 
 from fabrique.core.search.backends.base import Match, SearchBackend
 from fabrique.core.search.registry import Document
@@ -83,12 +84,44 @@ class PostgreSQLBackend(SearchBackend):
         return None
 
     def match(self, query: Query) -> Match:
+        # Normalise the query once: the planner then sees a constant tsquery
+        # and estimates how many documents match from the index statistics.
         tsquery, params = tsquery_sql(query)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {tsquery}::text", params)
+            text = cursor.fetchone()[0] or ""
+        if not text:  # only stop words: nothing to look for
+            return Match("", (), "FALSE", (), "0", ())
         return Match(
             join="",
             join_params=(),
-            where=f"d.vector @@ {tsquery}",
-            where_params=tuple(params),
-            score=f"ts_rank(d.vector_head, {tsquery})",
-            score_params=tuple(params),
+            where="d.vector @@ %s::tsquery",
+            where_params=(text,),
+            score="ts_rank(d.vector_head, %s::tsquery)",
+            score_params=(text,),
         )
+
+    @contextlib.contextmanager
+    def reading(self, match: Match | None) -> Iterator[None]:
+        if match is None:
+            yield
+            return
+        # A sequential scan would unpack every document's vector to test it;
+        # the GIN index answers without reading them, even for broad queries.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            yield
+
+    def facet_counts(
+        self, where: str, params: Sequence[object], names: Sequence[str]
+    ) -> list[tuple[str, str, int]]:
+        marks = ", ".join(["%s"] * len(names))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT split_part(k, ':', 1), substr(k, strpos(k, ':') + 1), "  # noqa: S608
+                "COUNT(*) FROM (SELECT unnest(string_to_array(d.facet_keys, E'\\n')) "
+                f"AS k {where}) AS keys WHERE split_part(k, ':', 1) IN ({marks}) "
+                "GROUP BY 1, 2",
+                [*params, *names],
+            )
+            return [(name, value, int(n)) for name, value, n in cursor.fetchall()]
