@@ -156,8 +156,11 @@ class _Copier:
                 joined = last + chunk
                 if b"\n\n" in joined or b"\n\r\n" in joined:
                     target.has_blank_line = True
-                if not target.maybe_whitespace and any(
-                    p in joined for p in SPACE_PATTERNS
+                if (
+                    not target.maybe_whitespace
+                    # A single-byte search is far cheaper than the patterns.
+                    and (b" " in joined or b"\t" in joined)
+                    and any(p in joined for p in SPACE_PATTERNS)
                 ):
                     target.maybe_whitespace = True
                 last = chunk[-2:]
