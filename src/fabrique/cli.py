@@ -8,6 +8,7 @@ stays fast and an engine's command works without Django.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 from typing import Any
