@@ -206,23 +206,21 @@ HEADSIGN_INTERMEDIATE = rule(
     "trip_headsign_matches_intermediate_stop",
     INFO,
     "A trip's headsign is the name of a stop it passes before its last one.",
-    "Riders boarding after that stop would read a destination already passed.",
+    "One notice per such stop of the trip. Riders boarding after that stop "
+    "would read a destination already passed.",
     topic=T,
 )
 sql_rule(
     HEADSIGN_INTERMEDIATE,
     """
-    WITH matches AS (
-      SELECT t.__row, t.trip_id, t.trip_headsign, s.stop_id, s.pos, s.seq
-      FROM trips t JOIN __st s ON s.trip_id = t.trip_id
-      JOIN stops p ON p.stop_id = s.stop_id
-      WHERE t.trip_headsign IS NOT NULL
-        AND lower(p.stop_name) = lower(t.trip_headsign) AND NOT s.is_last
-    )
-    SELECT min(__row) AS csvRowNumber, trip_id AS tripId,
-      any_value(trip_headsign) AS tripHeadsign, arg_min(stop_id, pos) AS stopId1,
-      arg_min(seq, pos) AS stopSequence
-    FROM matches GROUP BY trip_id ORDER BY csvRowNumber
+    SELECT t.__row AS csvRowNumber, t.trip_id AS tripId,
+      t.trip_headsign AS tripHeadsign, s.stop_id AS stopId1,
+      s.seq AS stopSequence
+    FROM trips t JOIN __st s ON s.trip_id = t.trip_id
+    JOIN stops p ON p.stop_id = s.stop_id
+    WHERE t.trip_headsign IS NOT NULL
+      AND lower(p.stop_name) = lower(t.trip_headsign) AND NOT s.is_last
+    ORDER BY s.__row
     """,
 )
 
