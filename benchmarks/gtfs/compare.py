@@ -37,18 +37,18 @@ json.dump({"count": len(report["notices"])}, open(sys.argv[3], "w"))
 """
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Run a command under /usr/bin/time: (wall seconds, peak RSS in MB)."""
+def timed(command: list[str]) -> tuple[float, float, float]:
+    """Run a command under /usr/bin/time: (wall s, peak RSS MB, CPU s)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
         subprocess.run(
-            ["/usr/bin/time", "-f", "%e %M", "-o", stats.name, *command],
+            ["/usr/bin/time", "-f", "%e %M %U %S", "-o", stats.name, *command],
             check=False,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "PYTHONWARNINGS": "ignore"},
         )
-        wall, rss = stats.read().split()[-2:]
-    return float(wall), int(rss) / 1024
+        wall, rss, user, system = stats.read().split()[-4:]
+    return float(wall), int(rss) / 1024, float(user) + float(system)
 
 
 def counts_from_report(path: Path) -> dict[str, int]:
@@ -146,6 +146,7 @@ def main() -> None:
             entry["timing"][name] = {  # type: ignore[index]
                 "wall_s": statistics.median(m[0] for m in measures),
                 "peak_mb": max(m[1] for m in measures),
+                "cpu_s": statistics.median(m[2] for m in measures),
                 "runs": runs,
             }
             print(feed.name, name, entry["timing"][name], flush=True)  # type: ignore[index]
@@ -172,7 +173,7 @@ TOOLS = ("fabrique", "gtfs-guru", "gtfs-analyzer", "gtfs-validator")
 def render(results: list[dict], guru_codes: set[str]) -> str:  # type: ignore[type-arg]
     """Markdown tables: timings with ratios to Fabrique, then disagreements."""
     lines = [
-        "| feed | " + " | ".join(f"{t} wall s (peak MB)" for t in TOOLS) + " |",
+        "| feed | " + " | ".join(f"{t} wall s (CPU s, MB)" for t in TOOLS) + " |",
         "| --- |" + " --- |" * len(TOOLS),
     ]
     for entry in results:
@@ -187,7 +188,8 @@ def render(results: list[dict], guru_codes: set[str]) -> str:  # type: ignore[ty
             ratio = (
                 f", ×{t['wall_s'] / base:.2f}" if base and tool != "fabrique" else ""
             )
-            cells.append(f"{t['wall_s']:.2f} ({t['peak_mb']:.0f}{ratio})")
+            cpu = f"{t['cpu_s']:.2f}, " if "cpu_s" in t else ""
+            cells.append(f"{t['wall_s']:.2f} ({cpu}{t['peak_mb']:.0f}{ratio})")
         lines.append(f"| {entry['feed']} | " + " | ".join(cells) + " |")
     lines += [
         "",
