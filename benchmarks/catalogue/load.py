@@ -200,6 +200,7 @@ def _scenarios(
         "search": search,
         "list with facets": facets,
         "commons page": commons,
+        "home page": ["/"],
     }
     for name, paths in scenarios.items():
         bad = [p for p in paths[:20] if status(p) != 200]
