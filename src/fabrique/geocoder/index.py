@@ -186,11 +186,19 @@ class Index:
         )
         center = check_point(lat, lon)
         results: list[Result] = []
+        floor = -1.0
+        known = frozenset(
+            word
+            for word in query.words
+            if any(word in segment.word_ids for segment in self.segments)
+        )
         for segment in self.segments:
             results += search_segment(
                 segment, query, autocomplete=autocomplete, filters=filters,
-                center=center, limit=limit,
+                center=center, limit=limit, floor=floor, known=known,
             )  # fmt: skip
+            if len(results) >= limit:
+                floor = sorted((r.score for r in results), reverse=True)[limit - 1]
         results.sort(key=lambda r: (-r.score, -r.importance, r.label))
         seen: set[tuple[str, str]] = set()
         unique = []

@@ -27,6 +27,7 @@ typo costs about 0.06 on a three-word query.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .documents import SCALE, Result, distance_m
 from .normalize import edits1
@@ -74,15 +75,46 @@ def _expand(segment: Segment, word: str, *, last: bool, autocomplete: bool) -> _
                 if token not in weights:
                     weights[token] = _prefix_weight(word, token)
                     ids.append(word_id)
-    fuzzy = False
-    if exact is None and len(word) >= 4 and not ids:
-        for variant in edits1(word):
-            variant_id = word_ids.get(variant)
-            if variant_id is not None:
-                weights[variant] = FUZZY
-                ids.append(variant_id)
-                fuzzy = True
-    return _Word(word, weights, ids, fuzzy, prefix)
+    return _Word(word, weights, ids, False, prefix)
+
+
+def _needs_fuzzy(word: _Word, known: frozenset[str]) -> bool:
+    # A word another source holds as typed is not a typo.
+    return (
+        not word.ids
+        and word.prefix is None
+        and len(word.text) >= 4
+        and word.text not in known
+    )
+
+
+def _add_fuzzy(segment: Segment, word: _Word) -> None:
+    """Let a word missing from the vocabulary stand for its one-edit variants."""
+    word_ids = segment.word_ids
+    for variant in _variants(word.text):
+        variant_id = word_ids.get(variant)
+        if variant_id is not None:
+            word.weights[variant] = FUZZY
+            word.ids.append(variant_id)
+            word.fuzzy = True
+
+
+@lru_cache(maxsize=4096)
+def _variants(word: str) -> frozenset[str]:
+    # Shared by every segment a query visits.
+    return frozenset(edits1(word))
+
+
+def _best_possible(words: list[_Word], known: frozenset[str]) -> float:
+    """Return the best text score any document of the segment could reach."""
+    total = sum(len(w.text) for w in words)
+    reachable = 0.0
+    for word in words:
+        if word.ids or word.prefix is not None:
+            reachable += len(word.text)
+        elif _needs_fuzzy(word, known):
+            reachable += FUZZY * len(word.text)
+    return 0.6 * reachable / total + 0.4
 
 
 def _prefix_weight(prefix: str, token: str) -> float:
@@ -161,8 +193,14 @@ def search_segment(
     filters: Filters,
     center: tuple[float, float] | None,
     limit: int,
+    floor: float = -1.0,
+    known: frozenset[str] = frozenset(),
 ) -> list[Result]:
-    """Return the ``limit`` best results of one segment, best first."""
+    """Return the ``limit`` best results of one segment, best first.
+
+    ``floor`` is the score to beat (the worst of the answers kept so far);
+    ``known`` are query words some segment holds exactly (not typos).
+    """
     texts = list(query.words)
     housenumber = query.housenumber
     if not texts:
@@ -172,6 +210,16 @@ def search_segment(
         _expand(segment, text, last=i == last, autocomplete=autocomplete)
         for i, text in enumerate(texts)
     ]
+    # Scores never exceed the text score: skip a segment that cannot beat the
+    # answers other segments already gave (one source per department stays
+    # cheap), before paying for typo variants.
+    # Documents are numbered by decreasing importance: the first has the most.
+    best_factor = 0.9 + 0.1 * float(segment.doc_imp[0]) if segment.size else 0.0
+    if _best_possible(words, known) * best_factor < floor:
+        return []
+    for word in words:
+        if _needs_fuzzy(word, known):
+            _add_fuzzy(segment, word)
     candidates = _candidates(segment, words, filters)
     if not candidates:
         return []
@@ -193,19 +241,19 @@ def search_segment(
         and texts.count(housenumber) == 1
     )
     best: list[tuple[float, Result]] = []
-    floor = -1.0
+    kept = -1.0  # the worst score kept here, once ``limit`` are kept
     for bound, text_score, doc in bounds:
-        if len(best) >= limit and bound < floor:
+        if bound < floor or (len(best) >= limit and bound < kept):
             break
         number = housenumber
         if named_path and number in _name_tokens(segment, doc):
             number = ""  # the "number" is the first word of the name ("8P2 Rue …")
         found = _final(segment, doc, text_score, number, filters.type, center)
-        if found is not None and (len(best) < limit or found[0] > floor):
+        if found is not None and (len(best) < limit or found[0] > kept):
             best.append(found)
             best.sort(key=lambda item: -item[0])
             del best[limit:]
-            floor = best[-1][0]
+            kept = best[-1][0]
     return [result for _score, result in best]
 
 
