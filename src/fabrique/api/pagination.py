@@ -84,7 +84,7 @@ def paginate(
 def page_of(schema: type[Schema]) -> type[Schema]:
     """The envelope schema of a page of ``schema`` items (for OpenAPI)."""
     return create_model(  # type: ignore[call-overload,no-any-return]
-        f"{schema.__name__.removesuffix('Out')}Page",
+        f"{schema.__name__.removesuffix('Out').removesuffix('Item')}Page",
         __base__=Schema,
         data=(list[schema], ...),  # type: ignore[valid-type]
         page=(int, ...),

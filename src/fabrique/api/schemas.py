@@ -81,13 +81,13 @@ class Links(Schema):
     download: str = Url
 
 
-class CommonsOut(Schema):
+class CommonsItem(Schema):
+    """A commons in a list: everything but its long description."""
+
     id: int
     slug: str
     title: str
     summary: str
-    description: str
-    description_html: str
     kind: str = Field(description=_choices(Kind))
     themes: list[str]
     tags: list[str]
@@ -99,10 +99,6 @@ class CommonsOut(Schema):
     created: datetime
     updated: datetime
     url: str
-
-    @staticmethod
-    def resolve_description_html(obj: Any) -> str:
-        return render_markdown(obj.description)
 
     @staticmethod
     def resolve_themes(obj: Any) -> list[str]:
@@ -128,6 +124,17 @@ class CommonsOut(Schema):
     @staticmethod
     def resolve_url(obj: Any, context: Any) -> str:
         return _absolute(context, obj.get_absolute_url())
+
+
+class CommonsOut(CommonsItem):
+    """One commons, with its Markdown description and its safe HTML."""
+
+    description: str
+    description_html: str
+
+    @staticmethod
+    def resolve_description_html(obj: Any) -> str:
+        return render_markdown(obj.description)
 
 
 class CommonsFields(Schema):
@@ -171,15 +178,15 @@ class PlaceSchema(Schema):
     lon: float = Field(ge=-180, le=180)
 
 
-class ActorOut(Schema):
+class ActorItem(Schema):
+    """An actor in a list: everything but its long description."""
+
     id: int
     slug: str
     name: str
     is_organisation: bool
     type: str = Field(description=_choices(ActorType))
     summary: str
-    description: str
-    description_html: str
     website: str
     skills: list[str]
     places: list[PlaceSchema]
@@ -189,16 +196,23 @@ class ActorOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_description_html(obj: Any) -> str:
-        return render_markdown(obj.description)
-
-    @staticmethod
     def resolve_places(obj: Any) -> list[Any]:
         return list(obj.places.all())
 
     @staticmethod
     def resolve_url(obj: Any, context: Any) -> str:
         return _absolute(context, obj.get_absolute_url())
+
+
+class ActorOut(ActorItem):
+    """One actor, with its Markdown description and its safe HTML."""
+
+    description: str
+    description_html: str
+
+    @staticmethod
+    def resolve_description_html(obj: Any) -> str:
+        return render_markdown(obj.description)
 
 
 class ActorFields(Schema):

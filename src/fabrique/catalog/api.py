@@ -1,4 +1,6 @@
-"""Catalogue routes of the JSON API: commons, actors, themes, needs, memberships.
+"""Catalogue routes of the JSON API: commons, actors and themes.
+
+(Needs and memberships are in ``fabrique.api.community``.)
 
 Reads are public (objects hidden by moderation are left out); writes need a
 token or a session with CSRF, are rate-limited, and go through
@@ -23,9 +25,11 @@ from fabrique.api.pagination import PageParams, envelope, page_of, paginate
 from fabrique.api.ratelimit import write_throttle
 from fabrique.api.schemas import (
     ActorIn,
+    ActorItem,
     ActorOut,
     ActorPatch,
     CommonsIn,
+    CommonsItem,
     CommonsOut,
     CommonsPatch,
     ThemeOut,
@@ -82,7 +86,7 @@ def _commons_data(payload: Any) -> tuple[dict[str, Any], list[Theme] | None]:
 
 
 @router.get(
-    "/commons/", response={200: page_of(CommonsOut), **READ_ERRORS}, tags=["commons"]
+    "/commons/", response={200: page_of(CommonsItem), **READ_ERRORS}, tags=["commons"]
 )
 def list_commons(request: HttpRequest, filters: Query[CommonsFilters]) -> Any:
     """List and search commons, with facets as filters.
@@ -180,7 +184,7 @@ def actor_queryset(user: Any) -> QuerySet[Actor]:
 
 
 @router.get(
-    "/actors/", response={200: page_of(ActorOut), **READ_ERRORS}, tags=["actors"]
+    "/actors/", response={200: page_of(ActorItem), **READ_ERRORS}, tags=["actors"]
 )
 def list_actors(request: HttpRequest, filters: Query[ActorFilters]) -> Any:
     """List and search actors (organisations and people), by name otherwise.
