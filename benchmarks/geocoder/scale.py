@@ -60,22 +60,31 @@ def _status(field: str) -> int:
         return next(int(line.split()[1]) for line in status if line.startswith(field))
 
 
-def child_build(index: Path, files: list[str]) -> None:
+def child_build(index: Path, files: list[str], *, split: bool) -> None:
+    """Build one source from all the files, or (``split``) one source per file."""
     from fabrique.geocoder.index import build_source
 
     started = time.perf_counter()
-    with contextlib.ExitStack() as stack:
-        handles = [stack.enter_context(open(f, "rb")) for f in files]
-        stats = build_source(
-            index, "replicas", "ban", [(h, Path(h.name).name) for h in handles]
-        )
+    groups = [[f] for f in files] if split else [files]
+    size = addresses = 0
+    for number, group in enumerate(groups):
+        with contextlib.ExitStack() as stack:
+            handles = [stack.enter_context(open(f, "rb")) for f in group]
+            stats = build_source(
+                index,
+                f"replicas-{number}",
+                "ban",
+                [(h, Path(h.name).name) for h in handles],
+            )
+        size += stats.bytes
+        addresses += stats.housenumbers
     peak = _status("VmHWM") / 1024
     print(
         json.dumps(
             {
                 "seconds": time.perf_counter() - started,
-                "bytes": stats.bytes,
-                "addresses": stats.housenumbers,
+                "bytes": size,
+                "addresses": addresses,
                 "peak_mb": peak,
             }
         )
@@ -139,8 +148,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, index, *files = args.child
-        if kind == "build":
-            child_build(Path(index), files)
+        if kind.startswith("build"):
+            child_build(Path(index), files, split=kind == "build-split")
         else:
             child_serve(Path(index), files[0])
         return
@@ -151,12 +160,13 @@ def main() -> None:
     sample = work / "sample.json"
     write_sample(replicas[0], sample)
     rows = []
-    for factor in (1, 2, 4):
-        index = work / f"index-{factor}x"
+    for factor, split in ((1, False), (2, False), (4, False), (4, True)):
+        index = work / f"index-{factor}x{'-split' if split else ''}"
         files = [str(p) for p in replicas[:factor]]
+        kind = "build-split" if split else "build"
         build = json.loads(
             subprocess.run(
-                [sys.executable, __file__, "--child", "build", str(index), *files],
+                [sys.executable, __file__, "--child", kind, str(index), *files],
                 check=True,
                 capture_output=True,
                 text=True,
@@ -170,7 +180,8 @@ def main() -> None:
                 text=True,
             ).stdout
         )
-        rows.append({"factor": factor, **build, **serve})
+        label = f"{factor}× ({factor} sources)" if split else f"{factor}×"
+        rows.append({"factor": factor, "label": label, **build, **serve})
         print(json.dumps(rows[-1]), file=sys.stderr)
     (work / "scale.json").write_text(json.dumps(rows, indent=2))
     print(f"Run of {time.strftime('%Y-%m-%d')}.\n")
@@ -181,12 +192,12 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         print(
-            f"| {r['factor']}× | {r['addresses']:,} | {r['seconds']:.1f} "
+            f"| {r['label']} | {r['addresses']:,} | {r['seconds']:.1f} "
             f"| {r['peak_mb']:.0f} | {r['bytes'] / 1e6:.0f} | {r['open_ms']:.0f} "
             f"| {r['rss_mb']:.0f} | {r['p50_ms']:.2f} / {r['p95_ms']:.2f} "
             f"| {r['qps']:,.0f} | {r['accuracy']:.1%} |"
         )
-    last = rows[-1]
+    last = rows[2]  # 4×, one source
     ratio = NATIONAL_ADDRESSES / last["addresses"]
     print(
         f"\nLinear projection to the national BAN ({NATIONAL_ADDRESSES:,} addresses, "
