@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "fabrique.accounts",
     "fabrique.catalog",
     "fabrique.places",
+    "fabrique.community",
 ]
 
 MIDDLEWARE = [
@@ -225,7 +226,7 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 CONTENT_SECURITY_POLICY = env(
     "CONTENT_SECURITY_POLICY",
-    "default-src 'self'; img-src 'self' data: https:; style-src 'self'; "
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
     "script-src 'self'; object-src 'none'; base-uri 'self'; "
     "frame-ancestors 'none'; form-action 'self'",
 )
@@ -253,3 +254,9 @@ LOGGING = {
 # Product settings.
 FABRIQUE_PAGE_SIZE = env_int("FABRIQUE_PAGE_SIZE", 20)
 FABRIQUE_SEARCH_BACKEND = env("FABRIQUE_SEARCH_BACKEND", "")  # "" = by database
+# Seats in a micro-challenge's community (SPEC §2: 15 to 20 people).
+FABRIQUE_CHALLENGE_CAP = env_int("FABRIQUE_CHALLENGE_CAP", 18)
+if not 15 <= FABRIQUE_CHALLENGE_CAP <= 20:
+    raise ImproperlyConfigured(
+        f"FABRIQUE_CHALLENGE_CAP={FABRIQUE_CHALLENGE_CAP}: expected 15 to 20"
+    )

@@ -133,14 +133,14 @@ def test_raw_html_is_shown_as_text_not_dropped(source):
 def test_ordinary_markdown_keeps_its_formatting():
     html = render_markdown(
         "# Titre\n\n**gras** *italique* [lien](https://example.org) "
-        "![vélo](https://example.org/v.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "![vélo](/media/v.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
         "~~barré~~ `code`"
     )
     assert "<h1>Titre</h1>" in html
     assert "<strong>gras</strong>" in html
     assert "<em>italique</em>" in html
     assert 'href="https://example.org"' in html
-    assert 'src="https://example.org/v.png"' in html
+    assert 'src="/media/v.png"' in html
     assert "<table>" in html
     assert "<s>barré</s>" in html
     assert "<code>code</code>" in html
@@ -194,3 +194,19 @@ def test_any_mix_of_hostile_fragments_renders_safely(source):
 @given(st.text(max_size=300))
 def test_any_text_renders_safely(source):
     assert_safe(render_markdown(source))
+
+
+def test_an_image_from_another_host_becomes_a_link_not_a_request():
+    html = render_markdown("![Plan du réseau](https://tracker.example.com/p.png)")
+    assert "<img" not in html
+    assert 'href="https://tracker.example.com/p.png"' in html
+    assert "Plan du réseau" in html
+
+
+def test_a_protocol_relative_image_is_not_loaded_either():
+    assert "<img" not in render_markdown("![x](//tracker.example.com/p.png)")
+
+
+def test_an_image_of_this_site_is_shown():
+    html = render_markdown("![Vélo cargo](/media/commons/velo.png)")
+    assert '<img src="/media/commons/velo.png" alt="Vélo cargo"' in html
