@@ -1,8 +1,8 @@
-"""Addok's routes, with or without the trailing slash as Addok clients send them."""
+"""Addok's routes (with or without the trailing slash) and the search page."""
 
-from django.urls import re_path
+from django.urls import path, re_path
 
-from . import views
+from . import pages, views
 
 app_name = "places"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     re_path(r"^reverse/?$", views.reverse, name="reverse"),
     re_path(r"^search/csv/?$", views.search_csv_view, name="search_csv"),
     re_path(r"^reverse/csv/?$", views.reverse_csv_view, name="reverse_csv"),
+    path("geocodeur/", pages.geocoder_page, name="geocoder"),
 ]
