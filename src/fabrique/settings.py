@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "fabrique.core.middleware.InstanceLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -185,6 +186,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Fabrique <noreply@localhost>")
 # Internationalisation: French by default, English available.
 LANGUAGE_CODE = env("LANGUAGE_CODE", "fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+LANGUAGE_FROM_BROWSER = env_bool("LANGUAGE_FROM_BROWSER", False)
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 # The language chosen with the switch is remembered for a year.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

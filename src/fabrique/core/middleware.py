@@ -20,3 +20,21 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)"
         )
         return response
+
+
+class InstanceLanguageMiddleware:
+    """Serve the instance's language unless the visitor chose another.
+
+    An instance speaks its own language first (``LANGUAGE_CODE``, French by
+    default); the language switch sets a cookie that wins. The browser's
+    ``Accept-Language`` is followed only when ``LANGUAGE_FROM_BROWSER`` is on.
+    Place before ``LocaleMiddleware``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not settings.LANGUAGE_FROM_BROWSER:
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
