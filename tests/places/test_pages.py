@@ -65,3 +65,11 @@ def test_locator_map_keeps_points_inside_the_box():
     assert drawn.markers[1].y < drawn.markers[0].y  # north is up
     assert drawn.scale_label.endswith("km")
     assert locator_map([]) is None
+
+
+def test_map_coordinates_are_not_localised(client, settings):
+    settings.LANGUAGE_CODE = "fr"
+    html = client.get("/geocodeur/", {"q": "rue de rivoli"}).content.decode()
+    svg = html.split("<svg")[1].split("</svg>")[0]
+    assert 'cx="' in svg
+    assert "," not in svg.split('cx="')[1].split('"')[0]

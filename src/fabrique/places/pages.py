@@ -23,6 +23,7 @@ TYPE_LABELS = {
     "place": _("place"),
 }
 LIMIT = 8
+RELATIVE_FLOOR = 0.7
 
 
 @require_GET
@@ -48,6 +49,11 @@ def geocoder_page(request: HttpRequest) -> HttpResponse:
                 "“fabrique geocoder index”."
             )
         else:
+            # A list for people: drop the weak tail (words left unmatched).
+            if results:
+                results = [
+                    r for r in results if r.score >= RELATIVE_FLOOR * results[0].score
+                ]
             context["results"] = [
                 {
                     "result": r,
