@@ -21,7 +21,7 @@ FeedBuilder = Callable[..., Path]
 
 
 def build_zip(
-    base: Path, target: Path, override: Path | None = None, **files: str | None
+    base: Path, target: Path, override: Path | None = None, **files: str | bytes | None
 ) -> Path:
     """Zip the base feed with an override folder and inline file changes."""
     contents: dict[str, bytes] = {p.name: p.read_bytes() for p in base.iterdir()}
@@ -40,7 +40,7 @@ def build_zip(
         if text is None:
             contents.pop(filename, None)
         else:
-            contents[filename] = text.encode()
+            contents[filename] = text.encode() if isinstance(text, str) else text
     prefix = str(options.get("prefix", ""))
     extra = options.get("extra", {})
     assert isinstance(extra, dict)
@@ -65,7 +65,7 @@ def make_feed(gtfs_data: Path, tmp_path: Path) -> FeedBuilder:
     """
     counter = iter(range(1_000_000))
 
-    def build(fixture: str | None = None, **files: str | None) -> Path:
+    def build(fixture: str | None = None, **files: str | bytes | None) -> Path:
         override = gtfs_data / "rules" / fixture if fixture else None
         target = tmp_path / f"feed{next(counter)}.zip"
         return build_zip(gtfs_data / "base", target, override, **files)
