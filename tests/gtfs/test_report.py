@@ -22,6 +22,10 @@ def test_the_report_has_mobilitydata_summary_and_notice_fields(make_feed, tmp_pa
     assert "stops.txt" in summary["files"]
     assert summary["counts"]["Routes"] == 3
     assert summary["validationTimeSeconds"] >= 0
+    assert {"Shapes", "Feed Information", "Route Colors"} <= set(
+        summary["gtfsFeatures"]
+    )
+    assert "Pathways" not in summary["gtfsFeatures"]
     notice = next(n for n in report["notices"] if n["code"] == "duplicate_key")
     assert notice["severity"] == "ERROR"
     assert notice["totalNotices"] == 1

@@ -67,7 +67,43 @@ def report_summary(feed: Feed) -> dict[str, Any]:
         "agencies": agencies,
         "files": sorted(feed.source.files),
         "counts": counts,
+        "gtfsFeatures": gtfs_features(feed),
     }
+
+
+# Feature names as MobilityData's report lists them: (name, file, column).
+FEATURES = (
+    ("Shapes", "shapes.txt", None),
+    ("Frequencies", "frequencies.txt", None),
+    ("Transfers", "transfers.txt", None),
+    ("Fares V1", "fare_attributes.txt", None),
+    ("Fare Products", "fare_products.txt", None),
+    ("Pathways", "pathways.txt", None),
+    ("Levels", "levels.txt", None),
+    ("Translations", "translations.txt", None),
+    ("Attributions", "attributions.txt", None),
+    ("Feed Information", "feed_info.txt", None),
+    ("Booking Rules", "booking_rules.txt", None),
+    ("Location Groups", "location_groups.txt", None),
+    ("Route Colors", "routes.txt", "route_color"),
+    ("Headsigns", "trips.txt", "trip_headsign"),
+    ("Location Types", "stops.txt", "location_type"),
+    ("Text-to-Speech", "stops.txt", "tts_stop_name"),
+    ("Stops Wheelchair Accessibility", "stops.txt", "wheelchair_boarding"),
+    ("Trips Wheelchair Accessibility", "trips.txt", "wheelchair_accessible"),
+    ("Bike Allowed", "trips.txt", "bikes_allowed"),
+)
+
+
+def gtfs_features(feed: Feed) -> list[str]:
+    """Optional GTFS features the feed uses (a file with rows, or a column)."""
+    found = []
+    for name, filename, column in FEATURES:
+        if feed.rows(filename) == 0:
+            continue
+        if column is None or feed.has_column(filename, column):
+            found.append(name)
+    return found
 
 
 ROUTE_TYPE_NAMES = {
