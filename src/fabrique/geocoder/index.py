@@ -36,7 +36,7 @@ from .documents import Result
 from .errors import GeocoderError
 from .query import check_code, check_limit, check_point, check_type, parse_query
 from .reverse import DEFAULT_RADIUS, DEFAULT_TYPES, reverse_segment
-from .search import Filters, search_segment
+from .search import Filters, search_segment, segment_bound
 from .segment import Segment
 from .sources import read_ban, read_bano, read_gtfs_stops, read_places
 
@@ -192,7 +192,14 @@ class Index:
             for word in query.words
             if any(word in segment.word_ids for segment in self.segments)
         )
-        for segment in self.segments:
+        # The most promising sources first, so the others can often be skipped.
+        ordered = sorted(
+            self.segments,
+            key=lambda segment: (
+                -segment_bound(segment, query, autocomplete=autocomplete, known=known)
+            ),
+        )
+        for segment in ordered:
             results += search_segment(
                 segment, query, autocomplete=autocomplete, filters=filters,
                 center=center, limit=limit, floor=floor, known=known,
