@@ -117,6 +117,19 @@ def test_an_edit_from_a_stale_revision_gets_409_with_the_current_number(
     assert revisions_of(commons).count() == 2
 
 
+def test_the_history_lists_every_revision_with_its_content(as_owner, anonymous):
+    commons = make_commons()
+    url = f"/api/1/commons/{commons.slug}/"
+    as_owner.patch(url, {"base_revision": 1, "summary": "Deux", "comment": "v2"})
+    history = anonymous.get(f"{url}revisions/").json()
+    assert [r["number"] for r in history["data"]] == [2, 1]
+    assert history["data"][0]["comment"] == "v2"
+    assert history["data"][0]["author"]["username"] == "owner"
+    assert history["data"][0]["content"]["summary"] == "Deux"
+    actor = make_actor()
+    assert anonymous.get(f"/api/1/actors/{actor.slug}/revisions/").json()["total"] == 1
+
+
 def test_an_edit_can_replace_the_themes_or_leave_them(as_owner):
     velo = make_theme("Vélo", slug="velo")
     bus = make_theme("Bus", slug="bus")

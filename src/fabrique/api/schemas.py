@@ -50,6 +50,17 @@ class UserOut(Schema):
         return "" if getattr(obj, "deleted", False) else obj.username
 
 
+class RevisionOut(Schema):
+    """One saved state of a commons or an actor, with its full content."""
+
+    number: int
+    author: UserOut | None
+    created: datetime
+    comment: str
+    reverted_from: int | None
+    content: dict[str, Any]
+
+
 # Themes --------------------------------------------------------------------
 
 

@@ -32,12 +32,14 @@ from fabrique.api.schemas import (
     CommonsItem,
     CommonsOut,
     CommonsPatch,
+    RevisionOut,
     ThemeOut,
 )
 from fabrique.api.search import actors_page, commons_page
 from fabrique.catalog import services
 from fabrique.catalog.models import Actor, ActorType, Commons, Kind, Maturity, Theme
 from fabrique.core import activity
+from fabrique.core.revisions import revisions_of
 
 router = Router(tags=["catalogue"])
 
@@ -275,6 +277,39 @@ def delete_actor(request: HttpRequest, slug: str) -> Any:
         activity.record(actor, user=user, verb="deleted", summary=actor.name)
         actor.delete()
     return Status(204, None)
+
+
+# Revisions -----------------------------------------------------------------
+
+
+def _revisions(request: HttpRequest, obj: Commons | Actor, params: PageParams) -> Any:
+    return paginate(request, revisions_of(obj).order_by("-number"), params)
+
+
+@router.get(
+    "/commons/{slug}/revisions/",
+    response={200: page_of(RevisionOut), **READ_ERRORS},
+    tags=["commons"],
+)
+def list_commons_revisions(
+    request: HttpRequest, slug: str, params: Query[PageParams]
+) -> Any:
+    """The history of a commons, newest first, each with its full content."""
+    commons = get_or_404(commons_queryset(reader(request)), "commons", slug=slug)
+    return _revisions(request, commons, params)
+
+
+@router.get(
+    "/actors/{slug}/revisions/",
+    response={200: page_of(RevisionOut), **READ_ERRORS},
+    tags=["actors"],
+)
+def list_actor_revisions(
+    request: HttpRequest, slug: str, params: Query[PageParams]
+) -> Any:
+    """The history of an actor, newest first, each with its full content."""
+    actor = get_or_404(actor_queryset(reader(request)), "actor", slug=slug)
+    return _revisions(request, actor, params)
 
 
 # Themes --------------------------------------------------------------------
