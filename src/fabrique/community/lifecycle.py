@@ -1,0 +1,105 @@
+"""The lifecycle of a micro-challenge, as data.
+
+proposed → open → community formed → beta in production → experimenting →
+delivered, or closed (with a reason) from any state before delivery. Each
+allowed transition names who may make it; every other move is refused with a
+message naming the current state and the moves allowed from it.
+
+``TRANSITIONS`` is the one table the services, the pages (which buttons to
+show) and the API read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class State(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    OPEN = "open", _("open")
+    FORMED = "formed", _("community formed")
+    BETA = "beta", _("beta in production")
+    EXPERIMENTING = "experimenting", _("experimenting")
+    DELIVERED = "delivered", _("delivered")
+    CLOSED = "closed", _("closed")
+
+
+class Who(models.TextChoices):
+    """Who may make a transition (any of the listed may)."""
+
+    FACILITATOR = "facilitator", _("a facilitator")
+    HOLDER = "holder", _("the holder")
+    ADMIN = "admin", _("an administrator")
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: State
+    target: State
+    who: frozenset[Who]
+    label: str  # the button's wording (translatable, lazy)
+    needs_reason: bool = False
+    needs_commons: bool = False
+
+
+_F, _H, _A = Who.FACILITATOR, Who.HOLDER, Who.ADMIN
+_ALL = frozenset({_F, _H, _A})
+_CLOSABLE = (State.PROPOSED, State.OPEN, State.FORMED, State.BETA, State.EXPERIMENTING)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(State.PROPOSED, State.OPEN, frozenset({_F, _A}), _("Open to members")),
+    Transition(State.OPEN, State.FORMED, _ALL, _("Mark the community as formed")),
+    Transition(State.FORMED, State.OPEN, frozenset({_F, _A}), _("Reopen to members")),
+    Transition(State.FORMED, State.BETA, _ALL, _("Put a beta in production")),
+    Transition(State.BETA, State.EXPERIMENTING, _ALL, _("Start experimenting")),
+    Transition(
+        State.EXPERIMENTING, State.BETA, _ALL, _("Back to the beta for changes")
+    ),
+    Transition(
+        State.EXPERIMENTING,
+        State.DELIVERED,
+        frozenset({_F, _A}),
+        _("Deliver as a commons"),
+        needs_commons=True,
+    ),
+    *(
+        Transition(
+            source,
+            State.CLOSED,
+            frozenset({_F, _A}),
+            _("Close"),
+            needs_reason=True,
+        )
+        for source in _CLOSABLE
+    ),
+)
+
+#: Where a challenge may start, and the states that end its life.
+INITIAL = State.PROPOSED
+FINAL = frozenset({State.DELIVERED, State.CLOSED})
+#: States in which people may join (or wait for a seat).
+JOINABLE = frozenset({State.OPEN, State.FORMED, State.BETA, State.EXPERIMENTING})
+
+
+def transitions_from(state: str) -> list[Transition]:
+    """The transitions allowed from ``state``, in table order."""
+    return [t for t in TRANSITIONS if t.source == state]
+
+
+def find(source: str, target: str) -> Transition | None:
+    """The transition ``source`` → ``target``, or None if it is not allowed."""
+    for transition in TRANSITIONS:
+        if transition.source == source and transition.target == target:
+            return transition
+    return None
+
+
+def label(state: str) -> str:
+    """The human name of ``state`` (the code itself if unknown)."""
+    try:
+        return str(State(state).label)
+    except ValueError:
+        return state

@@ -1,0 +1,299 @@
+"""Challenges and communities (SPEC §2).
+
+A domain of interest (*communauté d'intérêt*) gathers members and
+facilitators. Inside it, field actors write needs as questions; a facilitator
+splits a need into sub-domains and micro-challenges small enough for a
+community of 15–20 people. People take part in a challenge as field actors,
+producers or facilitators; past the challenge's cap they wait on a list and
+are promoted, first come first served, when a seat frees up. Beta versions
+built by producers are tried in experiments, and a delivered challenge links
+to the commons it produced.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fabrique.catalog.models import Actor, Commons, Theme
+from fabrique.community.lifecycle import State
+from fabrique.community.questions import validate_question
+
+CAP_MIN = 15
+CAP_MAX = 20
+
+
+def default_cap() -> int:
+    """The instance's community cap (``FABRIQUE_CHALLENGE_CAP``)."""
+    return int(getattr(settings, "FABRIQUE_CHALLENGE_CAP", 18))
+
+
+class Domain(models.Model):
+    """A domain of interest: a community around a field of mobility."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="domains", verbose_name=_("themes")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="domains_created",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    hidden = models.BooleanField(default=False, help_text="hidden by moderation")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("domain of interest")
+        verbose_name_plural = _("domains of interest")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:domain", args=[self.slug])
+
+
+class DomainMember(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("member")
+        FACILITATOR = "facilitator", _("facilitator")
+
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="domain_memberships",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role, default=Role.MEMBER)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-role", "created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain", "user"], name="domain_member_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} of {self.domain_id}"
+
+
+class Need(models.Model):
+    """A need written as a question by field actors, inside a domain."""
+
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="needs")
+    title = models.CharField(
+        _("the need, as a question"), max_length=200, validators=[validate_question]
+    )
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    description = models.TextField(_("context"), blank=True)
+    place_name = models.CharField(_("where"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="community_needs",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    hidden = models.BooleanField(default=False, help_text="hidden by moderation")
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:need", args=[self.slug])
+
+
+class NeedCarrier(models.Model):
+    """A field actor who carries a need: a person, optionally for an actor."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="carriers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="needs_carried",
+    )
+    actor = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="needs_carried",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "user"], name="need_carrier_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} carries {self.need_id}"
+
+
+class SubDomain(models.Model):
+    """A part of a need, as a facilitator splits it."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="subdomains")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name = _("sub-domain")
+        verbose_name_plural = _("sub-domains")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Challenge(models.Model):
+    """A micro-challenge: small enough for one community of 15–20 people."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="challenges")
+    subdomain = models.ForeignKey(
+        SubDomain,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="challenges",
+        verbose_name=_("sub-domain"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    goal = models.TextField(_("goal"))
+    success_criteria = models.TextField(_("success criteria"))
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    place_name = models.CharField(_("place"), max_length=200, blank=True)
+    lat = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    lon = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    cap = models.PositiveSmallIntegerField(
+        _("community cap"),
+        default=default_cap,
+        validators=[MinValueValidator(CAP_MIN), MaxValueValidator(CAP_MAX)],
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State, default=State.PROPOSED
+    )
+    closed_reason = models.TextField(_("reason for closing"), blank=True)
+    commons = models.ForeignKey(
+        Commons,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="challenges",
+        verbose_name=_("commons produced"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="challenges_created",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    hidden = models.BooleanField(default=False, help_text="hidden by moderation")
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("micro-challenge")
+        verbose_name_plural = _("micro-challenges")
+        indexes = [models.Index(fields=["state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cap__gte=CAP_MIN, cap__lte=CAP_MAX),
+                name="challenge_cap_bounds",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=State.CLOSED) | ~models.Q(closed_reason=""),
+                name="challenge_closed_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:challenge", args=[self.slug])
+
+
+class Participation(models.Model):
+    """A person in a challenge, in a role; active, waiting for a seat, or gone."""
+
+    class Role(models.TextChoices):
+        FIELD_ACTOR = "field_actor", _("field actor")
+        PRODUCER = "producer", _("producer")
+        FACILITATOR = "facilitator", _("facilitator")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("taking part")
+        WAITING = "waiting", _("waiting list")
+        LEFT = "left", _("left")
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="participations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="participations",
+    )
+    actor = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participations",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role)
+    status = models.CharField(_("status"), max_length=8, choices=Status)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            # One live participation per person and challenge (a person who
+            # left may come back: their old rows stay as history).
+            models.UniqueConstraint(
+                fields=["challenge", "user"],
+                condition=models.Q(status__in=["active", "waiting"]),
+                name="participation_live_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["challenge", "status", "created"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} in {self.challenge_id} ({self.status})"

@@ -1,0 +1,24 @@
+"""How the community's activity verbs read in an activity stream."""
+
+from django.utils.translation import gettext_lazy as _
+
+VERBS = {
+    "domain_joined": _("joined the domain"),
+    "domain_left": _("left the domain"),
+    "domain_role": _("changed a member's role"),
+    "need_carried": _("carries this need"),
+    "subdomain_added": _("added a sub-domain"),
+    "challenge_joined": _("joined the challenge"),
+    "challenge_waiting": _("joined the waiting list"),
+    "challenge_left": _("left the challenge"),
+    "challenge_promoted": _("got a seat from the waiting list"),
+    "challenge_transition": _("moved the challenge on"),
+}
+
+
+def register() -> None:
+    """Add these wordings to the site's activity stream."""
+    from fabrique.core import activity
+
+    for verb, wording in VERBS.items():
+        activity.VERBS.setdefault(verb, wording)
