@@ -297,3 +297,124 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.role} in {self.challenge_id} ({self.status})"
+
+
+class BetaVersion(models.Model):
+    """A beta built by producers, tied to the commons it creates or completes."""
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="betas"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what it does"), blank=True)
+    url = models.URLField(_("where to find it"), blank=True)
+    commons = models.ForeignKey(
+        Commons,
+        on_delete=models.PROTECT,
+        related_name="betas",
+        verbose_name=_("commons"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="betas_posted",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("beta version")
+        verbose_name_plural = _("beta versions")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Experiment(models.Model):
+    """Field actors try a beta in real use: where, when, with whom, how, results."""
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="experiments"
+    )
+    beta = models.ForeignKey(
+        BetaVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="experiments",
+        verbose_name=_("beta version"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    place_name = models.CharField(_("place"), max_length=200)
+    lat = models.FloatField(
+        _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    lon = models.FloatField(
+        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    starts = models.DateField(_("starts"))
+    ends = models.DateField(_("ends"))
+    protocol = models.TextField(_("protocol"))
+    results = models.TextField(_("results"), blank=True)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="experiments",
+        verbose_name=_("participants"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="experiments_created",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts", "-id"]
+        verbose_name = _("experiment")
+        verbose_name_plural = _("experiments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends__gte=models.F("starts")),
+                name="experiment_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Feedback(models.Model):
+    """What a field actor observed during an experiment."""
+
+    experiment = models.ForeignKey(
+        Experiment, on_delete=models.CASCADE, related_name="feedback"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="experiment_feedback",
+    )
+    body = models.TextField(_("feedback"))
+    rating = models.PositiveSmallIntegerField(
+        _("how well it worked (1 to 5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    hidden = models.BooleanField(default=False, help_text="hidden by moderation")
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+
+    def __str__(self) -> str:
+        return f"feedback {self.pk} on {self.experiment_id}"

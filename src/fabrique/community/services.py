@@ -476,7 +476,8 @@ def transition(
 ) -> Challenge:
     """Move ``challenge`` to ``target`` if the lifecycle and ``user``'s rights allow.
 
-    Closing needs a reason; delivering needs the commons it produced.
+    Closing needs a reason; delivering needs the commons it produced (by
+    default the commons of its latest beta).
     """
     require_signed_in(user)
     with transaction.atomic():
@@ -507,7 +508,8 @@ def transition(
         if move.needs_reason and not reason:
             raise ValidationError({"reason": _("Say why the challenge is closed.")})
         if move.needs_commons:
-            commons = commons or locked.commons
+            latest = locked.betas.order_by("-created", "-id").first()
+            commons = commons or locked.commons or (latest and latest.commons)
             if commons is None:
                 raise ValidationError(
                     {"commons": _("Name the commons this challenge delivers.")}

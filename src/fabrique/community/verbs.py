@@ -13,6 +13,10 @@ VERBS = {
     "challenge_left": _("left the challenge"),
     "challenge_promoted": _("got a seat from the waiting list"),
     "challenge_transition": _("moved the challenge on"),
+    "beta_posted": _("posted a beta version"),
+    "experiment_created": _("set up an experiment"),
+    "experiment_results": _("recorded the results of an experiment"),
+    "feedback_added": _("left feedback on an experiment"),
 }
 
 
