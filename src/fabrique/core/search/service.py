@@ -288,7 +288,11 @@ def _where(
     """FROM … WHERE … over documents ``d``, with its parameters."""
     sql = "FROM core_searchdocument d"
     params: list[object] = []
-    conditions = [f"d.type IN ({', '.join(['%s'] * len(type_names))})"]
+    marks = ", ".join(["%s"] * len(type_names))
+    # With words, the full-text index must drive the query: the type column
+    # is then compared as an expression, which no b-tree index can serve.
+    column = "d.type" if match is None else "(d.type || '')"
+    conditions = [f"{column} IN ({marks})"]
     condition_params: list[object] = list(type_names)
     if match is not None:
         if match.join:
