@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 from bisect import bisect_left
-from functools import lru_cache
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,8 @@ from .documents import DOCUMENT_TYPES
 from .errors import GeocoderError
 from .storage import ArrayColumn, StringColumn
 
+# Document ids kept as posting sets per segment (about 70 bytes each).
+POSTING_CACHE_IDS = 2_000_000
 _TEXT = ("id", "name", "postcode", "citycode", "city", "district", "context",
          "ntok", "ctok")  # fmt: skip
 
@@ -39,6 +43,43 @@ class Grid:
     def close(self) -> None:
         for column in (self._cells, self._starts, self._perm):
             column.close()
+
+
+class PostingCache:
+    """Posting sets by word id, least recently used dropped past a size budget.
+
+    The budget counts document ids, not sets: a national index has words
+    held by a million documents (about 70 MB as a set) and words held by
+    three, and a count of sets would bound nothing.
+    """
+
+    def __init__(self, load: Callable[[int], frozenset[int]], budget: int) -> None:
+        self._load = load
+        self._budget = budget
+        self._items: OrderedDict[int, frozenset[int]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, word_id: int) -> frozenset[int]:
+        with self._lock:
+            found = self._items.get(word_id)
+            if found is not None:
+                self._items.move_to_end(word_id)
+                return found
+        found = self._load(word_id)
+        with self._lock:
+            if word_id not in self._items:
+                self._items[word_id] = found
+                self._size += len(found)
+            while self._size > self._budget and len(self._items) > 1:
+                _old_id, old = self._items.popitem(last=False)
+                self._size -= len(old)
+        return found
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0
 
 
 class Segment:
@@ -90,7 +131,7 @@ class Segment:
         self.word_ids: dict[str, int] = {w: i for i, w in enumerate(self.vocabulary)}
         self.hn_grid = Grid(folder, "hn")
         self.doc_grid = Grid(folder, "doc")
-        self.postings = lru_cache(maxsize=8192)(self._postings)
+        self.postings = PostingCache(self._postings, POSTING_CACHE_IDS)
         self.size = len(self.doc_type)
 
     def _postings(self, word_id: int) -> frozenset[int]:
