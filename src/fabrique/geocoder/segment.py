@@ -15,7 +15,8 @@ from .documents import DOCUMENT_TYPES
 from .errors import GeocoderError
 from .storage import ArrayColumn, StringColumn
 
-# Document ids kept as posting sets per segment (about 70 bytes each).
+# Document ids kept as posting sets per segment (about 70 bytes each): at
+# most this, and at most ten times the segment's documents.
 POSTING_CACHE_IDS = 2_000_000
 _TEXT = ("id", "name", "postcode", "citycode", "city", "district", "context",
          "ntok", "ctok")  # fmt: skip
@@ -131,8 +132,10 @@ class Segment:
         self.word_ids: dict[str, int] = {w: i for i, w in enumerate(self.vocabulary)}
         self.hn_grid = Grid(folder, "hn")
         self.doc_grid = Grid(folder, "doc")
-        self.postings = PostingCache(self._postings, POSTING_CACHE_IDS)
         self.size = len(self.doc_type)
+        # Small sources get a small share, so a hundred of them stay bounded.
+        budget = min(POSTING_CACHE_IDS, max(50_000, 10 * self.size))
+        self.postings = PostingCache(self._postings, budget)
 
     def _postings(self, word_id: int) -> frozenset[int]:
         return frozenset(
