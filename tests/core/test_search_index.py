@@ -9,7 +9,7 @@ from django.test import override_settings
 from fabrique.catalog.models import Actor, Commons, Need, Place, Theme
 from fabrique.core.search import backends, search
 from fabrique.core.search.index import rebuild, reindex
-from fabrique.core.search.models import SearchDocument, SearchFacet
+from fabrique.core.search.models import SearchDocument, SearchFacet, SearchFacetTotal
 from fabrique.core.search.registry import types
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +216,59 @@ def test_a_backend_for_another_database_is_refused():
         with pytest.raises(ImproperlyConfigured, match="needs a"):
             backends.get_backend()
     backends._cache.clear()
+
+
+def counted_totals():
+    """The facet totals as they should be, counted from the documents."""
+    expected = {}
+    for document in SearchDocument.objects.prefetch_related("facets"):
+        key = (document.type, "", "")
+        expected[key] = expected.get(key, 0) + 1
+        for facet in document.facets.all():
+            key = (document.type, facet.name, facet.value)
+            expected[key] = expected.get(key, 0) + 1
+    return expected
+
+
+def stored_totals():
+    return {
+        (row.type, row.name, row.value): row.count
+        for row in SearchFacetTotal.objects.all()
+    }
+
+
+def test_facet_totals_follow_every_change_of_the_index():
+    bus = Theme.objects.create(slug="bus", name="Bus")
+    first = make_commons()
+    second = make_commons("Covoiturage", slug="covoit", kind="service")
+    second.themes.add(bus)
+    first.themes.add(bus)
+    Need.objects.create(commons=first, title="Testeurs", help_kind="testers")
+    actor = Actor.objects.create(name="Ville", slug="ville", type="territory")
+    Place.objects.create(actor=actor, name="Mairie", city="Tours", lat=47.4, lon=0.7)
+    assert stored_totals() == counted_totals()
+    second.kind = "data"
+    second.save()
+    first.themes.remove(bus)
+    first.hidden = True
+    first.save()
+    actor.delete()
+    assert stored_totals() == counted_totals()
+    assert stored_totals()[("commons", "kind", "data")] == 1
+    rebuild()
+    assert stored_totals() == counted_totals()
+
+
+def test_the_list_without_words_counts_from_the_totals():
+    make_commons()
+    make_commons("Covoiturage", slug="covoit", kind="service")
+    result = search("", types=["commons"])
+    kinds = {v.value: v.count for f in result.facets if f.name == "kind"
+             for v in f.values}  # fmt: skip
+    assert result.total == 2
+    assert kinds == {"data": 1, "service": 1}
+    filtered = search("", types=["commons"], filters={"kind": ["data"]})
+    kinds = {v.value: v.count for f in filtered.facets if f.name == "kind"
+             for v in f.values}  # fmt: skip
+    assert filtered.total == 1
+    assert kinds == {"data": 1, "service": 1}

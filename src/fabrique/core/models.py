@@ -189,4 +189,8 @@ class AuditLog(GenericTarget):
 
 
 # The search index tables (documents, facets) live with the search package.
-from fabrique.core.search.models import SearchDocument, SearchFacet  # noqa: E402, F401
+from fabrique.core.search.models import (  # noqa: E402, F401
+    SearchDocument,
+    SearchFacet,
+    SearchFacetTotal,
+)

@@ -7,12 +7,14 @@ is exactly as current as the data it was built from.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from django.db import connection, transaction
+from django.db.models import Count
 
 from fabrique.core.search.backends import get_backend
-from fabrique.core.search.models import SearchDocument, SearchFacet
+from fabrique.core.search.models import SearchDocument, SearchFacet, SearchFacetTotal
 from fabrique.core.search.registry import Document, get_type, types
 from fabrique.core.search.text import fold
 
@@ -51,6 +53,7 @@ def remove(type_name: str, pks: Iterable[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
+        _subtract_totals(type_name, ids)
         get_backend().delete(ids)
         SearchFacet.objects.filter(document_id__in=ids).delete()
         SearchDocument.objects.filter(pk__in=ids).delete()
@@ -74,6 +77,7 @@ def rebuild(
         indexable = get_type(name)
         with transaction.atomic():
             backend.delete_type(name)
+            SearchFacetTotal.objects.filter(type=name).delete()
             SearchFacet.objects.filter(document__type=name).delete()
             SearchDocument.objects.filter(type=name).delete()
             queryset = indexable.objects().order_by("pk")
@@ -143,7 +147,42 @@ def _insert(type_name: str, built: Sequence[tuple[int, Document]]) -> int:
             "VALUES (%s, %s, %s)",
             facets,
         )
+    totals: Counter[tuple[str, str]] = Counter(
+        (name, value) for _, name, value in facets
+    )
+    totals[("", "")] = len(rows)
+    _add_totals(type_name, totals)
     get_backend().write(
         [(row.pk, doc) for row, (_, doc) in zip(rows, built, strict=True)]
     )
     return len(rows)
+
+
+TOTALS_SQL = (
+    "INSERT INTO core_searchfacettotal (type, name, value, count) "
+    "VALUES (%s, %s, %s, %s) ON CONFLICT (type, name, value) "
+    "DO UPDATE SET count = core_searchfacettotal.count + excluded.count"
+)
+
+
+def _add_totals(type_name: str, deltas: Mapping[tuple[str, str], int]) -> None:
+    """Add to the facet totals of a type (in key order: no lock cycles)."""
+    rows = [(type_name, name, value, n) for (name, value), n in sorted(deltas.items())]
+    with connection.cursor() as cursor:
+        cursor.executemany(TOTALS_SQL, rows)
+        if any(n < 0 for *_, n in rows):
+            cursor.execute(
+                "DELETE FROM core_searchfacettotal WHERE type = %s AND count <= 0",
+                [type_name],
+            )
+
+
+def _subtract_totals(type_name: str, ids: Sequence[int]) -> None:
+    found = (
+        SearchFacet.objects.filter(document_id__in=ids)
+        .values_list("name", "value")
+        .annotate(n=Count("id"))
+    )
+    deltas = {(name, value): -n for name, value, n in found}
+    deltas[("", "")] = -len(ids)
+    _add_totals(type_name, deltas)

@@ -58,3 +58,28 @@ class SearchFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class SearchFacetTotal(models.Model):
+    """How many documents of a type have a facet value, kept by the indexer.
+
+    The list page without words nor filters reads its counts here instead of
+    counting every document. ``name`` and ``value`` empty: documents of the
+    type in all.
+    """
+
+    type = models.CharField(max_length=30)
+    name = models.CharField(max_length=30)
+    value = models.CharField(max_length=100)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        app_label = "core"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["type", "name", "value"], name="searchfacettotal_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.name}={self.value}: {self.count}"

@@ -14,9 +14,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Sum
 from django.utils.dateparse import parse_datetime
 
 from fabrique.core.search.backends import Match, get_backend
+from fabrique.core.search.models import SearchFacetTotal
 from fabrique.core.search.registry import Facet
 from fabrique.core.search.registry import types as registered_types
 from fabrique.core.search.text import parse_query
@@ -315,6 +317,9 @@ def _where(
 def _count(
     type_names: Sequence[str], match: Match | None, filters: Mapping[str, Sequence[str]]
 ) -> int:
+    if match is None and not filters:
+        totals = _totals(type_names, [""])
+        return totals.get("", {}).get("", 0)
     where, params = _where(type_names, match, filters)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) {where}", params)
@@ -372,10 +377,31 @@ def _facet_counts(
     groups.extend(([name], name) for name in facets if name in filters)
     backend = get_backend()
     for names, skip in groups:
+        if match is None and not any(name != skip for name in filters):
+            # Nothing narrows these counts: read the totals kept by the indexer.
+            for name, by_value in _totals(type_names, names).items():
+                counts[name].update(by_value)
+            continue
         where, params = _where(type_names, match, filters, skip=skip)
         for name, value, count in backend.facet_counts(where, params, names):
             counts[name][value] = count
     return counts
+
+
+def _totals(
+    type_names: Sequence[str], names: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    """Facet totals of whole types, from ``core_searchfacettotal``."""
+    found: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = (
+        SearchFacetTotal.objects.filter(type__in=type_names, name__in=names)
+        .values_list("name", "value")
+        .annotate(n=Sum("count"))
+    )
+    for name, value, n in rows:
+        if n:
+            found[name][value] = int(n)
+    return found
 
 
 def _hit_facets(ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
