@@ -324,3 +324,11 @@ def test_facet_values_with_colons_and_line_breaks_count_right():
     licence = next(f for f in result.facets if f.name == "licence")
     assert [(v.value, v.count) for v in licence.values] == [("LicenseRef-a:b", 2)]
     assert result.total == 2
+
+
+def test_facet_counts_can_be_skipped_when_only_hits_are_wanted():
+    commons("Vélo", kind="data")
+    result = search("velo", count_facets=False)
+    assert result.total == 1
+    assert [hit.title for hit in result.hits] == ["Vélo"]
+    assert result.facets == []
