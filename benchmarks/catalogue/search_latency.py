@@ -57,6 +57,11 @@ REQUESTS: dict[str, list[tuple[str, dict]]] = {
               "filters": {"kind": ["software"], "maturity": ["beta"]}}),
         ("", {"types": ["commons"], "page": 50}),
     ],
+    "hits only (API)": [
+        (q, {"types": ["commons"], "count_facets": False})
+        for q in ("velo", "covoiturage", "recharge", "tramway", "gtfs", "logistique",
+                  "données", "velo cargo ", "covoit", "bornes de rec")
+    ],
     "actors": [
         ("lyon", {"types": ["actor"]}),
         ("association", {"types": ["actor"]}),
