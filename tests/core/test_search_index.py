@@ -272,3 +272,13 @@ def test_the_list_without_words_counts_from_the_totals():
              for v in f.values}  # fmt: skip
     assert filtered.total == 1
     assert kinds == {"data": 1, "service": 1}
+
+
+def test_the_backend_setting_accepts_the_documented_names():
+    from django.db import connection
+
+    name = "postgres" if connection.vendor == "postgresql" else "sqlite"
+    with override_settings(FABRIQUE_SEARCH_BACKEND=name):
+        backends._cache.clear()
+        assert backends.get_backend().vendor == connection.vendor
+    backends._cache.clear()

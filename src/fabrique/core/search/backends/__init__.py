@@ -1,8 +1,8 @@
 """Search backends, one per database vendor, behind :class:`SearchBackend`.
 
 The backend is chosen by the database vendor, or by the
-``FABRIQUE_SEARCH_BACKEND`` setting: ``sqlite``, ``postgresql`` or the dotted
-path of a :class:`SearchBackend` subclass.
+``FABRIQUE_SEARCH_BACKEND`` setting: ``sqlite``, ``postgresql`` (or
+``postgres``) or the dotted path of a :class:`SearchBackend` subclass.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ BACKENDS = {
     "sqlite": "fabrique.core.search.backends.sqlite.SQLiteBackend",
     "postgresql": "fabrique.core.search.backends.postgresql.PostgreSQLBackend",
 }
+ALIASES = {"postgres": "postgresql", "fts5": "sqlite"}
 
 __all__ = ["BACKENDS", "Match", "SearchBackend", "get_backend"]
 
@@ -27,6 +28,7 @@ _cache: dict[tuple[str, str], SearchBackend] = {}
 def get_backend() -> SearchBackend:
     """The backend for the default database (one instance per configuration)."""
     chosen = getattr(settings, "FABRIQUE_SEARCH_BACKEND", "") or connection.vendor
+    chosen = ALIASES.get(chosen, chosen)
     key = (chosen, connection.vendor)
     if key not in _cache:
         path = BACKENDS.get(chosen, chosen)
