@@ -39,8 +39,15 @@ def commons_page(
     facets = {name: [value] for name, value in filters.items() if value}
     if has_open_needs:
         facets["needs"] = ["open"]
+    # The API's envelope has no facets: do not count them.
     result = search(
-        q, types=["commons"], filters=facets, sort=sort, page=page, page_size=page_size
+        q,
+        types=["commons"],
+        filters=facets,
+        sort=sort,
+        page=page,
+        page_size=page_size,
+        count_facets=False,
     )
     ids = [hit.id for hit in result.hits]
     found = queryset.in_bulk(ids)
@@ -90,6 +97,7 @@ def actors_page(
         sort="relevance" if q.strip() else "title",
         page=page,
         page_size=page_size,
+        count_facets=False,
     )
     ids = [hit.id for hit in result.hits]
     found = queryset.in_bulk(ids)
