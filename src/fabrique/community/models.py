@@ -308,9 +308,12 @@ class BetaVersion(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("what it does"), blank=True)
     url = models.URLField(_("where to find it"), blank=True)
+    # A beta always names its commons; deleting the commons keeps the beta
+    # in the challenge's history.
     commons = models.ForeignKey(
         Commons,
-        on_delete=models.PROTECT,
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="betas",
         verbose_name=_("commons"),
     )

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from fabrique.community import views
+
+app_name = "community"
+
+urlpatterns = [
+    path("communautes/", views.domain_list, name="domains"),
+    path("communautes/<slug:slug>/", views.domain_detail, name="domain"),
+    path("communautes/<slug:slug>/rejoindre/", views.domain_join, name="domain_join"),
+    path("communautes/<slug:slug>/besoin/", views.need_create, name="need_create"),
+    path("besoins/<slug:slug>/", views.need_detail, name="need"),
+    path("besoins/<slug:slug>/porter/", views.need_carry, name="need_carry"),
+    path(
+        "besoins/<slug:slug>/sous-domaine/",
+        views.subdomain_add,
+        name="subdomain_add",
+    ),
+    path(
+        "besoins/<slug:slug>/nouveau-defi/",
+        views.challenge_create,
+        name="challenge_create",
+    ),
+    path("defis/<slug:slug>/", views.challenge_detail, name="challenge"),
+    path("defis/<slug:slug>/rejoindre/", views.challenge_join, name="challenge_join"),
+    path("defis/<slug:slug>/quitter/", views.challenge_leave, name="challenge_leave"),
+    path(
+        "defis/<slug:slug>/etat/",
+        views.challenge_transition,
+        name="challenge_transition",
+    ),
+    path(
+        "defis/<slug:slug>/experiences/<int:pk>/retour/",
+        views.feedback_add,
+        name="feedback_add",
+    ),
+]

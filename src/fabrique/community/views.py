@@ -1,0 +1,282 @@
+"""Pages of domains, needs and micro-challenges.
+
+Every change goes through ``fabrique.community.services`` (the API uses the
+same functions). A refusal of the rules is shown as a message on the page
+the person came from; a refusal of rights is a 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fabrique.community import experiments, lifecycle, services
+from fabrique.community.forms import (
+    ChallengeForm,
+    FeedbackForm,
+    JoinForm,
+    NeedForm,
+    SubDomainForm,
+    TransitionForm,
+)
+from fabrique.community.models import Challenge, Domain, Experiment, Need
+from fabrique.core import activity
+from fabrique.core.permissions import require_member
+
+
+def _messages(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def domain_list(request: HttpRequest) -> HttpResponse:
+    domains = Domain.objects.filter(hidden=False).annotate(
+        n_members=Count("members", distinct=True),
+        n_needs=Count("needs", filter=Q(needs__hidden=False), distinct=True),
+    )
+    return render(request, "community/domain_list.html", {"domains": domains})
+
+
+def domain_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    domain = get_object_or_404(Domain, slug=slug, hidden=False)
+    needs = domain.needs.filter(hidden=False).annotate(n_challenges=Count("challenges"))
+    member = (
+        request.user.is_authenticated
+        and domain.members.filter(user=request.user).exists()
+    )
+    facilitators = domain.members.filter(role="facilitator").select_related("user")
+    return render(
+        request,
+        "community/domain_detail.html",
+        {
+            "domain": domain,
+            "needs": needs,
+            "facilitators": facilitators,
+            "is_member": member,
+            "n_members": domain.members.count(),
+            "form": NeedForm(),
+        },
+    )
+
+
+@require_member
+@require_POST
+def domain_join(request: HttpRequest, slug: str) -> HttpResponse:
+    domain = get_object_or_404(Domain, slug=slug, hidden=False)
+    services.join_domain(domain, user=request.user)
+    messages.success(request, _("You are a member of this domain."))
+    return redirect(domain)
+
+
+@require_member
+@require_POST
+def need_create(request: HttpRequest, slug: str) -> HttpResponse:
+    domain = get_object_or_404(Domain, slug=slug, hidden=False)
+    form = NeedForm(request.POST)
+    if form.is_valid():
+        try:
+            need = services.propose_need(domain, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _messages(request, error)
+        else:
+            messages.success(request, _("Your need is posted."))
+            return redirect(need)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(domain)
+
+
+def need_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    need = get_object_or_404(
+        Need.objects.select_related("domain"), slug=slug, hidden=False
+    )
+    challenges = need.challenges.filter(hidden=False).annotate(
+        n_active=Count("participations", filter=Q(participations__status="active"))
+    )
+    facilitator = services.is_facilitator(request.user, need.domain)
+    return render(
+        request,
+        "community/need_detail.html",
+        {
+            "need": need,
+            "carriers": need.carriers.select_related("user", "actor"),
+            "subdomains": need.subdomains.all(),
+            "challenges": challenges,
+            "is_facilitator": facilitator,
+            "carries": request.user.is_authenticated
+            and need.carriers.filter(user=request.user).exists(),
+            "subdomain_form": SubDomainForm() if facilitator else None,
+            "challenge_form": ChallengeForm(need=need) if facilitator else None,
+            "activity": activity.for_object(need)[:10],
+        },
+    )
+
+
+@require_member
+@require_POST
+def need_carry(request: HttpRequest, slug: str) -> HttpResponse:
+    need = get_object_or_404(Need, slug=slug, hidden=False)
+    services.carry_need(need, user=request.user)
+    messages.success(request, _("You carry this need."))
+    return redirect(need)
+
+
+@require_member
+@require_POST
+def subdomain_add(request: HttpRequest, slug: str) -> HttpResponse:
+    need = get_object_or_404(Need, slug=slug, hidden=False)
+    form = SubDomainForm(request.POST)
+    if not services.is_facilitator(request.user, need.domain):
+        raise Http404
+    if form.is_valid():
+        services.add_subdomain(need, user=request.user, **form.cleaned_data)
+    return redirect(need)
+
+
+@require_member
+def challenge_create(request: HttpRequest, slug: str) -> HttpResponse:
+    need = get_object_or_404(Need, slug=slug, hidden=False)
+    if not services.is_facilitator(request.user, need.domain):
+        raise Http404
+    form = ChallengeForm(request.POST or None, need=need)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "subdomain"}
+        try:
+            challenge = services.create_challenge(
+                need,
+                user=request.user,
+                data=data,
+                subdomain=form.cleaned_data["subdomain"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(challenge)
+    return render(
+        request, "community/challenge_form.html", {"need": need, "form": form}
+    )
+
+
+def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    challenge = get_object_or_404(
+        Challenge.objects.select_related("need__domain", "commons", "subdomain"),
+        slug=slug,
+        hidden=False,
+    )
+    mine = services.participation_of(request.user, challenge)
+    waiting = list(services.waiting_list(challenge).select_related("user"))
+    groups = services.community(challenge)
+    taken = sum(len(rows) for rows in groups.values())
+    exps = challenge.experiments.prefetch_related("feedback__author", "participants")
+    return render(
+        request,
+        "community/challenge_detail.html",
+        {
+            "challenge": challenge,
+            "groups": [
+                (role, label, groups[role])
+                for role, label in challenge.participations.model.Role.choices
+            ],
+            "taken": taken,
+            "free": max(challenge.cap - taken, 0),
+            "waiting": waiting,
+            "mine": mine,
+            "position": waiting.index(mine) + 1 if mine in waiting else None,
+            "join_form": JoinForm(),
+            "joinable": challenge.state in lifecycle.JOINABLE,
+            "transitions": services.allowed_transitions(challenge, request.user),
+            "betas": challenge.betas.select_related("commons"),
+            "experiments": exps,
+            "feedback_form": FeedbackForm(),
+            "activity": activity.for_object(challenge)[:15],
+        },
+    )
+
+
+@require_member
+@require_POST
+def challenge_join(request: HttpRequest, slug: str) -> HttpResponse:
+    challenge = get_object_or_404(Challenge, slug=slug, hidden=False)
+    form = JoinForm(request.POST)
+    role = form.cleaned_data["role"] if form.is_valid() else "field_actor"
+    try:
+        row = services.join_challenge(challenge, user=request.user, role=role)
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+    else:
+        if row.status == "waiting":
+            messages.info(
+                request,
+                _("The community is full: you are on the waiting list."),
+            )
+        else:
+            messages.success(request, _("Welcome to this challenge."))
+    return redirect(challenge)
+
+
+@require_member
+@require_POST
+def challenge_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    challenge = get_object_or_404(Challenge, slug=slug, hidden=False)
+    mine = services.participation_of(request.user, challenge)
+    if mine is None:
+        messages.error(request, _("You are not taking part in this challenge."))
+        return redirect(challenge)
+    try:
+        services.leave_challenge(mine, user=request.user)
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You have left this challenge."))
+    return redirect(challenge)
+
+
+@require_member
+@require_POST
+def challenge_transition(request: HttpRequest, slug: str) -> HttpResponse:
+    challenge = get_object_or_404(Challenge, slug=slug, hidden=False)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a state to move to."))
+        return redirect(challenge)
+    try:
+        services.transition(
+            challenge,
+            user=request.user,
+            target=form.cleaned_data["target"],
+            reason=form.cleaned_data["reason"],
+        )
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("The challenge is now %(state)s.")
+            % {"state": challenge.get_state_display()},
+        )
+    return redirect(challenge)
+
+
+@require_member
+@require_POST
+def feedback_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    experiment = get_object_or_404(
+        Experiment, pk=pk, challenge__slug=slug, challenge__hidden=False
+    )
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            experiments.add_feedback(experiment, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _messages(request, error)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+    return redirect(experiment.challenge)

@@ -1,0 +1,57 @@
+"""Community objects for the route permission tests' world.
+
+Every object belongs to ``owner`` and has the sample primary key or slug, so
+each community route of the site points at something real: ``owner`` is a
+facilitator of the sample domain (with the moderator, so one of them may
+leave) and a field actor of the sample challenge, which is in the
+"community formed" state (people may join, betas and experiments may be
+posted, and a facilitator may reopen it).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from fabrique.community.models import (
+    BetaVersion,
+    Challenge,
+    Domain,
+    DomainMember,
+    Experiment,
+    Feedback,
+    Need,
+    NeedCarrier,
+    Participation,
+    SubDomain,
+)
+
+
+def build(*, pk: int, slug: str, owner: Any, moderator: Any, commons: Any) -> None:
+    domain = Domain.objects.create(
+        pk=pk, slug=slug, name="Sample domain", created_by=owner
+    )
+    DomainMember.objects.create(domain=domain, user=owner, role="facilitator")
+    DomainMember.objects.create(domain=domain, user=moderator, role="facilitator")
+    need = Need.objects.create(
+        pk=pk, slug=slug, domain=domain, title="Sample need?", created_by=owner
+    )
+    NeedCarrier.objects.create(need=need, user=owner)
+    SubDomain.objects.create(pk=pk, need=need, title="Sample part")
+    challenge = Challenge.objects.create(
+        pk=pk, slug=slug, need=need, title="Sample challenge", goal="Goal",
+        success_criteria="Criteria", state="formed", created_by=owner,
+    )  # fmt: skip
+    Participation.objects.create(
+        pk=pk, challenge=challenge, user=owner, role="field_actor", status="active"
+    )
+    beta = BetaVersion.objects.create(
+        pk=pk, challenge=challenge, title="Sample beta", commons=commons,
+        created_by=owner,
+    )  # fmt: skip
+    experiment = Experiment.objects.create(
+        pk=pk, challenge=challenge, beta=beta, title="Sample experiment",
+        place_name="Lyon", lat=45.76, lon=4.83, starts=datetime.date(2026, 1, 1),
+        ends=datetime.date(2026, 1, 31), protocol="Try it.", created_by=owner,
+    )  # fmt: skip
+    Feedback.objects.create(pk=pk, experiment=experiment, author=owner, body="Good")
