@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("fabrique.accounts.urls")),
     path("api/1/", include("fabrique.api.urls")),
     path("", include("fabrique.places.urls")),
+    path("", include("fabrique.community.urls")),
 ]
 
 if settings.DEBUG:

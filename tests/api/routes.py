@@ -146,7 +146,11 @@ def api_resolver_routes() -> list[str]:
 
 # API bodies from the OpenAPI schema ------------------------------------------
 
-_STRING_CANDIDATES = (SAMPLE_SLUG, "commons", "https://example.org/x", "x")
+_STRING_CANDIDATES = (
+    SAMPLE_SLUG, "commons", "https://example.org/x", "x",
+    "2026-01-01",  # dates
+    "Sample question?",  # needs are written as questions
+)  # fmt: skip
 
 
 def example(schema: dict[str, Any], components: dict[str, Any], name: str = "") -> Any:

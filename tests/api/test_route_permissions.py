@@ -69,6 +69,7 @@ from tests.api.routes import (
     api_routes,
     web_routes,
 )
+from tests.community import world as community_world
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,10 @@ MEMBER_WEB_WRITES = {
     "accounts:password_change",
     "accounts:token_create",
     "accounts:delete",
+    "community:domain_join",
+    "community:need_create",
+    "community:need_carry",
+    "community:challenge_join",
 }
 
 # API operations any signed-in member may call (same rules as the pages).
@@ -120,6 +125,11 @@ MEMBER_API_WRITES = {
     ("POST", "/api/1/memberships/"),
     ("POST", "/api/1/discussions/"),
     ("POST", "/api/1/discussions/{discussion_id}/messages/"),
+    ("POST", "/api/1/community/domains/"),
+    ("POST", "/api/1/community/domains/{slug}/members/"),
+    ("POST", "/api/1/community/needs/"),
+    ("POST", "/api/1/community/needs/{slug}/carriers/"),
+    ("POST", "/api/1/community/challenges/{slug}/participations/"),
 }
 
 SCHEMA = api.get_openapi_schema()
@@ -214,6 +224,10 @@ def world():
     ApiToken.objects.create(
         pk=SAMPLE_PK, user=owner, name="sample", key_hash="0" * 64, prefix="fab_x"
     )
+    community_world.build(
+        pk=SAMPLE_PK, slug=SAMPLE_SLUG, owner=owner, moderator=moderator,
+        commons=commons,
+    )  # fmt: skip
     return {"owner": owner, "stranger": stranger, "moderator": moderator}
 
 

@@ -13,6 +13,7 @@ from fabrique.api import activity, community, discussions
 from fabrique.api.errors import error_response, install_handlers
 from fabrique.catalog import api as catalog_api
 from fabrique.catalog.services import CatalogError, MembershipError
+from fabrique.community import api as community_api
 from fabrique.core.discussions import DiscussionError
 from fabrique.core.search import SearchError
 from fabrique.places import api as places_api
@@ -67,4 +68,5 @@ api.add_router("", catalog_api.router)
 api.add_router("", community.router)
 api.add_router("", discussions.router)
 api.add_router("", activity.router)
+api.add_router("", community_api.router)
 api.add_router("/geocoder/", places_api.router)
