@@ -18,20 +18,32 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# One Playwright and one Chromium per test process. Other test folders import
+# these fixtures into their own conftest, which makes pytest create a second
+# session fixture; a second sync Playwright in one process fails, so both
+# share this one.
+_SHARED: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import expect, sync_playwright
+    owner = "browser" not in _SHARED
+    if owner:
+        from playwright.sync_api import expect, sync_playwright
 
-    # Generous waits: CI machines are shared and a page may take seconds.
-    expect.set_options(timeout=15_000)
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
+        # Generous waits: CI machines are shared and a page may take seconds.
+        expect.set_options(timeout=15_000)
+        playwright = sync_playwright().start()
+        _SHARED["playwright"] = playwright
+        _SHARED["browser"] = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
-        yield instance
-        instance.close()
+    yield _SHARED["browser"]
+    if owner:
+        _SHARED.pop("browser").close()  # type: ignore[attr-defined]
+        _SHARED.pop("playwright").stop()  # type: ignore[attr-defined]
 
 
 def _open_page(browser, live_server) -> Iterator[object]:
