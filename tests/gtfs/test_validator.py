@@ -62,3 +62,27 @@ def test_a_file_that_fails_to_load_becomes_a_notice(make_feed, monkeypatch):
         "exception": "IOException",
         "message": "disk full",
     }
+
+
+def test_duckdb_runs_with_the_memory_limit_given_and_a_spill_folder(tmp_path):
+    from fabrique.gtfs.validator import connect
+
+    con = connect(memory_limit="256MB", temp=tmp_path / "spill")
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit in {"256.0 MiB", "244.1 MiB", "256.0 MB", "256MB"}
+    folder = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+    assert folder == str(tmp_path / "spill")
+
+
+def test_a_feed_larger_than_the_memory_limit_still_validates(make_feed, tmp_path):
+    rows = "".join(
+        f"T1,{8 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d},"
+        f"{8 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d},S{i % 4 + 1},{i}\n"
+        for i in range(1, 40_000)
+    )
+    feed = make_feed(
+        stop_times="trip_id,arrival_time,departure_time,stop_id,stop_sequence\n" + rows
+    )
+    result = validate(feed, today=VALIDATION_DATE, memory_limit="64MB")
+    assert "runtime_exception_in_validator_error" not in result.notices.codes()
+    assert result.summary["counts"]["Trips"] == 3

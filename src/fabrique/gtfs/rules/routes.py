@@ -108,22 +108,16 @@ DUPLICATE_ROUTE_NAME = rule(
 sql_rule(
     DUPLICATE_ROUTE_NAME,
     """
-    SELECT a.__row AS csvRowNumber1, b.__row AS csvRowNumber2,
-      a.route_id AS routeId1, b.route_id AS routeId2,
-      a.route_short_name AS routeShortName, a.route_long_name AS routeLongName,
-      a.route_type AS routeTypeValue, a.agency_id AS agencyId
-    FROM routes a JOIN routes b ON a.__row < b.__row
-      AND a.route_short_name IS NOT DISTINCT FROM b.route_short_name
-      AND a.route_long_name IS NOT DISTINCT FROM b.route_long_name
-      AND a.route_type IS NOT DISTINCT FROM b.route_type
-      AND a.agency_id IS NOT DISTINCT FROM b.agency_id
-    WHERE NOT EXISTS (SELECT 1 FROM routes c WHERE c.__row < b.__row
-      AND c.__row <> a.__row
-      AND c.route_short_name IS NOT DISTINCT FROM b.route_short_name
-      AND c.route_long_name IS NOT DISTINCT FROM b.route_long_name
-      AND c.route_type IS NOT DISTINCT FROM b.route_type
-      AND c.agency_id IS NOT DISTINCT FROM b.agency_id AND c.__row < a.__row)
-    ORDER BY b.__row
+    SELECT first_row AS csvRowNumber1, __row AS csvRowNumber2,
+      first_id AS routeId1, route_id AS routeId2,
+      route_short_name AS routeShortName, route_long_name AS routeLongName,
+      route_type AS routeTypeValue, agency_id AS agencyId
+    FROM (SELECT *, first_value(__row) OVER w AS first_row,
+        first_value(route_id) OVER w AS first_id FROM routes
+      WINDOW w AS (PARTITION BY route_short_name, route_long_name, route_type,
+        agency_id ORDER BY __row))
+    WHERE __row <> first_row
+    ORDER BY __row
     """,
 )
 

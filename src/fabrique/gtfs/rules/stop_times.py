@@ -26,14 +26,14 @@ ARRIVAL_BEFORE_PREVIOUS = rule(
 sql_rule(
     ARRIVAL_BEFORE_PREVIOUS,
     """
-    WITH gaps AS (
-      -- Rare rows after a stop without times: find the last departure given.
-      SELECT g.__row, arg_max(p.__row, p.pos) AS prev_row,
-        arg_max(p.dep, p.pos) AS prev_dep
-      FROM __st g JOIN __st p ON p.trip_id = g.trip_id AND p.pos < g.pos
-      WHERE g.prev_dep IS NULL AND g.pos > 1 AND g.arr IS NOT NULL
-        AND p.dep IS NOT NULL
-      GROUP BY g.__row
+    WITH timed AS (
+      SELECT trip_id, pos, __row, dep FROM __st WHERE dep IS NOT NULL
+    ), gaps AS (
+      -- Rare rows after a stop without times: the last departure given before.
+      SELECT g.__row, p.__row AS prev_row, p.dep AS prev_dep
+      FROM (SELECT * FROM __st WHERE prev_dep IS NULL AND pos > 1
+        AND arr IS NOT NULL) g
+      ASOF JOIN timed p ON p.trip_id = g.trip_id AND g.pos > p.pos
     )
     SELECT s.__row AS csvRowNumber,
       COALESCE(g.prev_row, s.prev_row) AS prevCsvRowNumber,
@@ -228,7 +228,8 @@ FAST_TRAVEL_FAR = rule(
     "fast_travel_between_far_stops",
     WARNING,
     "A vehicle would travel implausibly fast between two stops over 10 km apart.",
-    "Distance is summed along the trip's stops; speed limits are those of "
+    "Distance is summed along the trip's stops; from each stop the first stop "
+    "at least 10 km further is checked, with the speed limits of "
     "fast_travel_between_consecutive_stops. One notice per trip. Only trips with "
     "a leg faster than half the limit are examined, which keeps the check cheap "
     "on large feeds.",
@@ -250,13 +251,18 @@ sql_rule(
     ), along AS (
       SELECT l.*, sum(leg) OVER (PARTITION BY trip_id ORDER BY pos) AS cum
       FROM legs l WHERE trip_id IN (SELECT trip_id FROM candidates)
+    ), timed AS (
+      SELECT * FROM along WHERE arr IS NOT NULL
     ), pairs AS (
+      -- From each stop, the first stop at least 10 km further along the trip:
+      -- one pair per stop, so a trip of n stops costs n, not n squared.
       SELECT a.trip_id, a.__row AS row1, b.__row AS row2, a.stop_id AS stop1,
         b.stop_id AS stop2, (b.cum - a.cum) / 1000 AS km,
         greatest(b.arr // 60 - a.dep // 60, 1) / 60.0 AS hours, a.max_speed,
         a.pos AS pos1, b.pos AS pos2
-      FROM along a JOIN along b ON a.trip_id = b.trip_id AND a.pos < b.pos
-      WHERE b.cum - a.cum >= 10000 AND a.dep IS NOT NULL AND b.arr IS NOT NULL
+      FROM (SELECT *, cum + 10000 AS reach FROM along WHERE dep IS NOT NULL) a
+      ASOF JOIN timed b ON a.trip_id = b.trip_id AND b.cum >= a.reach
+      WHERE b.pos > a.pos
     )
     SELECT trip_id AS tripId, arg_min(row1, (pos2, -pos1)) AS csvRowNumber1,
       arg_min(row2, (pos2, -pos1)) AS csvRowNumber2,
