@@ -1,0 +1,183 @@
+"""The contribution ledger: record, confirm, decline; automatic entries.
+
+Anyone signed in records what they (or an actor they belong to) gave to a
+commons or a challenge, with an evidence link; the entry waits until a holder
+of the commons (or a facilitator or holder of the challenge) confirms it —
+never the contributor themselves. Some entries are written automatically and
+confirmed by construction, from the activity stream: commons edits
+(documentation) and experiment feedback (testing).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.db.models.signals import post_save
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fabrique.catalog.models import Actor, Commons
+from fabrique.catalog.services import can_manage_actor, is_holder, normalise_text
+from fabrique.community import services as community
+from fabrique.community.models import Challenge
+from fabrique.core import activity
+from fabrique.core.models import Activity
+from fabrique.core.permissions import is_active_user
+from fabrique.projects.models import Contribution, ContributionKind
+
+Status = Contribution.Status
+
+
+class LedgerError(Exception):
+    """A ledger request that does not fit the entry's state."""
+
+
+def record(
+    *,
+    user: Any,
+    kind: str,
+    description: str,
+    commons: Commons | None = None,
+    challenge: Challenge | None = None,
+    evidence_url: str = "",
+    actor: Actor | None = None,
+) -> Contribution:
+    """Record a contribution of ``user`` (or of ``actor``); it waits for a holder."""
+    if not is_active_user(user):
+        raise PermissionDenied(_("You need to be signed in to do this."))
+    if (commons is None) == (challenge is None):
+        raise ValidationError(
+            {"commons": _("A contribution goes to one commons or one challenge.")}
+        )
+    if actor is not None and not (
+        can_manage_actor(user, actor) or actor.members.filter(user=user).exists()
+    ):
+        raise PermissionDenied(
+            _("You are not a member of %(actor)s.") % {"actor": actor}
+        )
+    entry = Contribution(
+        contributor=user,
+        actor=actor,
+        kind=kind,
+        commons=commons,
+        challenge=challenge,
+        description=normalise_text(description or ""),
+        evidence_url=normalise_text(evidence_url or ""),
+    )
+    entry.full_clean()
+    with transaction.atomic():
+        entry.save()
+        activity.record(
+            commons or challenge,  # type: ignore[arg-type]
+            user=user,
+            verb="contribution_recorded",
+            summary=entry.description,
+            data={"contribution": entry.pk, "kind": kind},
+        )
+    return entry
+
+
+def may_confirm(user: Any, entry: Contribution) -> bool:
+    """Holders of the commons, or facilitators and holders of the challenge;
+    never the contributor."""
+    if not is_active_user(user) or entry.contributor_id == user.pk:
+        return False
+    if entry.commons_id:
+        return is_holder(user, entry.commons)
+    assert entry.challenge is not None
+    return community.is_challenge_facilitator(
+        user, entry.challenge
+    ) or community.is_challenge_holder(user, entry.challenge)
+
+
+def _decide(entry: Contribution, *, by: Any, status: str) -> Contribution:
+    if not may_confirm(by, entry):
+        raise PermissionDenied(
+            _("Only a holder, other than the contributor, may confirm this.")
+        )
+    with transaction.atomic():
+        row = Contribution.objects.select_for_update().get(pk=entry.pk)
+        if row.status != Status.PENDING:
+            raise LedgerError(
+                _("This contribution is already %(status)s.")
+                % {"status": row.get_status_display()}
+            )
+        row.status = status
+        row.confirmed_by = by
+        row.confirmed_at = timezone.now()
+        row.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    entry.status, entry.confirmed_by, entry.confirmed_at = (
+        row.status,
+        row.confirmed_by,
+        row.confirmed_at,
+    )
+    return entry
+
+
+def confirm(entry: Contribution, *, by: Any) -> Contribution:
+    return _decide(entry, by=by, status=Status.CONFIRMED)
+
+
+def decline(entry: Contribution, *, by: Any) -> Contribution:
+    return _decide(entry, by=by, status=Status.DECLINED)
+
+
+def confirmed() -> QuerySet[Contribution]:
+    return Contribution.objects.filter(status=Status.CONFIRMED)
+
+
+def by_kind(commons: Commons) -> dict[str, int]:
+    """Confirmed contributions to ``commons`` counted by kind."""
+    rows = (
+        confirmed()
+        .filter(commons=commons)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = dict.fromkeys(ContributionKind.values, 0)
+    counts.update({row["kind"]: row["n"] for row in rows})
+    return counts
+
+
+# Automatic entries ---------------------------------------------------------
+
+#: (model label, activity verb) → (kind, what the entry says)
+AUTOMATIC = {
+    ("catalog.commons", "created"): (ContributionKind.DOCUMENTATION, "created"),
+    ("catalog.commons", "edited"): (ContributionKind.DOCUMENTATION, "edited"),
+    ("community.challenge", "feedback_added"): (ContributionKind.TESTING, "feedback"),
+}
+
+
+def _on_activity(sender: Any, instance: Activity, created: bool, **kwargs: Any) -> None:
+    if not created or instance.actor_id is None:
+        return
+    label = ContentType.objects.get_for_id(instance.content_type_id)
+    key = (f"{label.app_label}.{label.model}", instance.verb)
+    if key not in AUTOMATIC:
+        return
+    kind, source = AUTOMATIC[key]
+    target = {
+        "commons_id" if key[0] == "catalog.commons" else "challenge_id": (
+            instance.object_id
+        )
+    }
+    Contribution.objects.create(
+        contributor_id=instance.actor_id,
+        kind=kind,
+        description=(instance.summary or source)[:300],
+        status=Status.CONFIRMED,
+        automatic=True,
+        source=source,
+        **target,
+    )
+
+
+def connect() -> None:
+    """Write the automatic entries as the activity stream grows."""
+    post_save.connect(_on_activity, sender=Activity, dispatch_uid="projects.ledger")

@@ -1,0 +1,93 @@
+"""Projects and the contract: the commons each project uses and contributes to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from fabrique.catalog.models import Actor, Commons
+from fabrique.catalog.services import can_manage_actor, normalise_text, unique_slug
+from fabrique.core import activity
+from fabrique.core.permissions import can_moderate
+from fabrique.projects.models import Project
+
+
+def create_project(
+    *,
+    user: Any,
+    actor: Actor,
+    name: str,
+    kind: str,
+    summary: str = "",
+    description: str = "",
+) -> Project:
+    """Create a project carried by ``actor`` (whose account manages it)."""
+    if not can_manage_actor(user, actor):
+        raise PermissionDenied(
+            _("Only the administrators of %(actor)s may do this.") % {"actor": actor}
+        )
+    name = normalise_text(name or "")
+    project = Project(
+        name=name,
+        slug=unique_slug(Project, name),
+        kind=kind,
+        summary=normalise_text(summary or ""),
+        description=normalise_text(description or ""),
+        actor=actor,
+        created_by=user,
+    )
+    project.full_clean()
+    with transaction.atomic():
+        project.save()
+        activity.record(project, user=user, verb="created", summary=project.name)
+    return project
+
+
+def set_contract(
+    project: Project,
+    *,
+    user: Any,
+    uses: list[Commons] | None = None,
+    contributes_to: list[Commons] | None = None,
+) -> Project:
+    """Record which commons ``project`` uses and contributes to."""
+    if not can_manage_actor(user, project.actor):
+        raise PermissionDenied(_("Only the project's administrators may do this."))
+    with transaction.atomic():
+        if uses is not None:
+            project.uses.set(uses)
+        if contributes_to is not None:
+            project.contributes_to.set(contributes_to)
+        activity.record(
+            project, user=user, verb="contract_changed", summary=project.name
+        )
+    return project
+
+
+def set_accompaniment(project: Project, *, user: Any, status: str) -> Project:
+    """The platform's staff follow a project: applied → accompanied → alumni."""
+    if not can_moderate(user):
+        raise PermissionDenied(_("Only the platform's staff may do this."))
+    if status not in Project.Accompaniment.values:
+        raise ValidationError({"accompaniment": _("Unknown status.")})
+    project.accompaniment = status
+    project.save(update_fields=["accompaniment", "updated"])
+    activity.record(project, user=user, verb="accompaniment", summary=status)
+    return project
+
+
+def using_without_contributing() -> QuerySet[Project]:
+    """Projects that use commons but contribute to none: for facilitators."""
+    return (
+        Project.objects.filter(hidden=False)
+        .annotate(
+            n_uses=Count("uses", distinct=True),
+            n_gives=Count("contributes_to", distinct=True),
+        )
+        .filter(Q(n_uses__gt=0) & Q(n_gives=0))
+        .order_by("name")
+    )
