@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "fabrique.catalog",
     "fabrique.places",
     "fabrique.community",
+    "fabrique.projects",
 ]
 
 MIDDLEWARE = [
