@@ -146,6 +146,7 @@ class Reader:
                         message=str(exc)[:500],
                     )
                     self.feed.files.pop(file_spec.name, None)
+                    self._drop(file_spec.table)
             if file_spec.name not in self.feed.files:
                 self._create_empty(file_spec)
         self._geojson()
@@ -384,6 +385,14 @@ class Reader:
             f"CREATE OR REPLACE {kind} {ident(file_spec.table)} AS "
             f"SELECT {', '.join(selected)} FROM {ident(raw)}"
         )
+
+    def _drop(self, name: str) -> None:
+        """Remove a half-built table or view of that name, whichever it is."""
+        for kind in ("VIEW", "TABLE"):
+            try:
+                self.con.execute(f"DROP {kind} IF EXISTS {ident(name)}")
+            except duckdb.Error:
+                continue
 
     def _create_empty(self, file_spec: FileSpec) -> None:
         columns = ", ".join(
