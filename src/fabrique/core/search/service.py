@@ -306,15 +306,15 @@ def _where(
             params.extend(match.join_params)
         conditions.append(match.where)
         condition_params.extend(match.where_params)
+    backend = get_backend()
     for name, values in filters.items():
         if name == skip:
             continue
-        marks = ", ".join(["%s"] * len(values))
-        conditions.append(
-            "d.id IN (SELECT document_id FROM core_searchfacet "  # noqa: S608
-            f"WHERE name = %s AND value IN ({marks}))"
+        condition, values_params = backend.facet_filter(
+            name, values, with_words=match is not None
         )
-        condition_params.extend([name, *values])
+        conditions.append(condition)
+        condition_params.extend(values_params)
     return f"{sql} WHERE {' AND '.join(conditions)}", params + condition_params
 
 

@@ -60,6 +60,17 @@ class SearchBackend:
         """Around the queries of one search (PostgreSQL tunes its planner)."""
         yield
 
+    def facet_filter(
+        self, name: str, values: Sequence[str], *, with_words: bool
+    ) -> tuple[str, list[object]]:
+        """SQL keeping documents ``d`` with one of ``values`` for facet ``name``."""
+        marks = ", ".join(["%s"] * len(values))
+        return (
+            "d.id IN (SELECT document_id FROM core_searchfacet "  # noqa: S608
+            f"WHERE name = %s AND value IN ({marks}))",
+            [name, *values],
+        )
+
     def facet_counts(
         self, where: str, params: Sequence[object], names: Sequence[str]
     ) -> list[tuple[str, str, int]]:
