@@ -5,7 +5,8 @@ each community route of the site points at something real: ``owner`` is a
 facilitator of the sample domain (with the moderator, so one of them may
 leave) and a field actor of the sample challenge, which is in the
 "community formed" state (people may join, betas and experiments may be
-posted, and a facilitator may reopen it).
+posted, and a facilitator may reopen it). The projects' objects come from
+``tests.projects.world``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from fabrique.community.models import (
     Participation,
     SubDomain,
 )
+from tests.projects import world as projects_world
 
 
 def build(*, pk: int, slug: str, owner: Any, moderator: Any, commons: Any) -> None:
@@ -55,3 +57,6 @@ def build(*, pk: int, slug: str, owner: Any, moderator: Any, commons: Any) -> No
         ends=datetime.date(2026, 1, 31), protocol="Try it.", created_by=owner,
     )  # fmt: skip
     Feedback.objects.create(pk=pk, experiment=experiment, author=owner, body="Good")
+    projects_world.build(
+        pk=pk, slug=slug, owner=owner, moderator=moderator, commons=commons
+    )

@@ -1,0 +1,366 @@
+"""Routes of projects, the contribution ledger and funding under /api/1/.
+
+Reads are public; writes go through ``fabrique.projects.services``,
+``ledger`` and ``funding`` — the functions the pages use.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from fabrique.api.auth import WRITE_AUTH, reader
+from fabrique.api.common import caller, get_or_404, visible
+from fabrique.api.errors import ApiError, ErrorOut
+from fabrique.api.pagination import PageParams, page_of, paginate
+from fabrique.api.ratelimit import write_throttle
+from fabrique.api.schemas import UserOut
+from fabrique.catalog.models import Actor, Commons
+from fabrique.community.models import Challenge
+from fabrique.projects import funding, ledger, services
+from fabrique.projects.models import Contribution, ContributionKind, Funding, Project
+
+router = Router(tags=["projects"])
+
+ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 422, 429), ErrorOut)
+READ_ERRORS = dict.fromkeys((400, 404, 422), ErrorOut)
+WRITE = {"auth": WRITE_AUTH, "throttle": write_throttle}
+KINDS = tuple(ContributionKind.values)
+PROJECT_KINDS = tuple(Project.Kind.values)
+FUNDING_KINDS = tuple(Funding.Kind.values)
+
+
+# Schemas -------------------------------------------------------------------
+
+
+class ProjectOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    summary: str
+    description: str
+    actor: str = Field(description="Slug of the actor carrying it.")
+    accompaniment: str
+    uses: list[str]
+    contributes_to: list[str]
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str:
+        return obj.actor.slug
+
+    @staticmethod
+    def resolve_uses(obj: Any) -> list[str]:
+        return [c.slug for c in obj.uses.all()]
+
+    @staticmethod
+    def resolve_contributes_to(obj: Any) -> list[str]:
+        return [c.slug for c in obj.contributes_to.all()]
+
+
+class ProjectIn(Schema):
+    actor: str = Field(description="Slug of the actor carrying it.", max_length=220)
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal[PROJECT_KINDS]  # type: ignore[valid-type]
+    summary: str = Field("", max_length=300)
+    description: str = Field("", max_length=50_000)
+
+
+class ContractIn(Schema):
+    uses: list[str] = Field(description="Slugs of the commons it uses.")
+    contributes_to: list[str] = Field(
+        description="Slugs of the commons it contributes to."
+    )
+
+
+class ContributionOut(Schema):
+    id: int
+    contributor: UserOut | None
+    actor: str | None
+    kind: str
+    commons: str | None
+    challenge: str | None
+    description: str
+    evidence_url: str
+    status: str
+    automatic: bool
+    created: datetime.datetime
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str | None:
+        return obj.actor.slug if obj.actor_id else None
+
+    @staticmethod
+    def resolve_commons(obj: Any) -> str | None:
+        return obj.commons.slug if obj.commons_id else None
+
+    @staticmethod
+    def resolve_challenge(obj: Any) -> str | None:
+        return obj.challenge.slug if obj.challenge_id else None
+
+
+class ContributionIn(Schema):
+    kind: Literal[KINDS]  # type: ignore[valid-type]
+    description: str = Field(min_length=1, max_length=300)
+    evidence_url: str = Field("", max_length=200)
+    actor: str | None = Field(None, description="Slug of an actor you act for.")
+
+
+class FundingOut(Schema):
+    id: int
+    funder: str
+    commons: str
+    kind: str
+    amount: Decimal
+    currency: str
+    purpose: str
+    date: datetime.date
+
+    @staticmethod
+    def resolve_funder(obj: Any) -> str:
+        return obj.funder.slug
+
+    @staticmethod
+    def resolve_commons(obj: Any) -> str:
+        return obj.commons.slug
+
+
+class FundingIn(Schema):
+    funder: str = Field(description="Slug of the funder actor.", max_length=220)
+    commons: str = Field(description="Slug of the commons.", max_length=220)
+    kind: Literal[FUNDING_KINDS]  # type: ignore[valid-type]
+    amount: Decimal = Field(ge=Decimal("0.01"), max_digits=14, decimal_places=2)
+    currency: str = Field("EUR", min_length=3, max_length=3)
+    purpose: str = Field(min_length=1, max_length=300)
+    date: datetime.date | None = None
+
+
+# Projects ------------------------------------------------------------------
+
+
+def projects(user: Any) -> QuerySet[Project]:
+    return visible(Project.objects.select_related("actor"), user).prefetch_related(
+        "uses", "contributes_to"
+    )
+
+
+def _commons_list(user: Any, slugs: list[str], field: str) -> list[Commons]:
+    found = list(visible(Commons.objects.filter(slug__in=slugs), user))
+    missing = sorted(set(slugs) - {c.slug for c in found})
+    if missing:
+        raise ApiError(
+            422,
+            "Some fields are invalid.",
+            details=[
+                {
+                    "field": field,
+                    "message": f"Unknown commons: {', '.join(missing)}.",
+                    "type": "value_error",
+                }
+            ],
+        )
+    return found
+
+
+@router.get("/projects/", response={200: page_of(ProjectOut), **READ_ERRORS})
+def list_projects(request: HttpRequest, filters: Query[PageParams]) -> Any:
+    """Projects of entrepreneurs and partners' transitions, by name."""
+    return paginate(request, projects(reader(request)).order_by("name"), filters)
+
+
+@router.get("/projects/{slug}/", response={200: ProjectOut, **READ_ERRORS})
+def get_project(request: HttpRequest, slug: str) -> Any:
+    """One project and its contract (commons used and contributed to)."""
+    return get_or_404(projects(reader(request)), "project", slug=slug)
+
+
+@router.post("/projects/", response={201: ProjectOut, **ERRORS}, **WRITE)
+def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
+    """Create a project carried by an actor you administer."""
+    user = caller(request)
+    actor = get_or_404(visible(Actor.objects.all(), user), "actor", slug=payload.actor)
+    project = services.create_project(
+        user=user, actor=actor, **payload.model_dump(exclude={"actor"})
+    )
+    return Status(201, projects(user).get(pk=project.pk))
+
+
+@router.put("/projects/{slug}/contract/", response={200: ProjectOut, **ERRORS}, **WRITE)
+def set_contract(request: HttpRequest, slug: str, payload: ContractIn) -> Any:
+    """Replace the commons a project uses and contributes to."""
+    user = caller(request)
+    project = get_or_404(projects(user), "project", slug=slug)
+    services.set_contract(
+        project,
+        user=user,
+        uses=_commons_list(user, payload.uses, "uses"),
+        contributes_to=_commons_list(user, payload.contributes_to, "contributes_to"),
+    )
+    return projects(user).get(pk=project.pk)
+
+
+# Contributions -------------------------------------------------------------
+
+
+class ContributionFilters(PageParams):
+    commons: str | None = Field(None, description="Slug of the commons.")
+    challenge: str | None = Field(None, description="Slug of the challenge.")
+    user: str | None = Field(None, description="Username of the contributor.")
+    kind: Literal[KINDS] | None = None  # type: ignore[valid-type]
+    status: Literal[tuple(Contribution.Status.values)] | None = None  # type: ignore[misc]
+
+
+def contributions() -> QuerySet[Contribution]:
+    """Entries about visible commons and challenges."""
+    return Contribution.objects.select_related(
+        "contributor", "actor", "commons", "challenge"
+    ).filter(
+        Q(commons__hidden=False) | Q(commons__isnull=True, challenge__hidden=False)
+    )
+
+
+@router.get("/contributions/", response={200: page_of(ContributionOut), **READ_ERRORS})
+def list_contributions(
+    request: HttpRequest, filters: Query[ContributionFilters]
+) -> Any:
+    """The contribution ledger, newest first."""
+    queryset = contributions()
+    if filters.commons:
+        queryset = queryset.filter(commons__slug=filters.commons)
+    if filters.challenge:
+        queryset = queryset.filter(challenge__slug=filters.challenge)
+    if filters.user:
+        queryset = queryset.filter(
+            contributor__username=filters.user, contributor__deleted=False
+        )
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    return paginate(request, queryset.order_by("-created", "-id"), filters)
+
+
+def _actor(user: Any, slug: str | None) -> Actor | None:
+    if not slug:
+        return None
+    return get_or_404(visible(Actor.objects.all(), user), "actor", slug=slug)
+
+
+@router.post(
+    "/commons/{slug}/contributions/",
+    response={201: ContributionOut, **ERRORS},
+    **WRITE,
+)
+def contribute_to_commons(
+    request: HttpRequest, slug: str, payload: ContributionIn
+) -> Any:
+    """Record a contribution to a commons; a holder confirms it."""
+    user = caller(request)
+    commons = get_or_404(visible(Commons.objects.all(), user), "commons", slug=slug)
+    entry = ledger.record(
+        user=user,
+        commons=commons,
+        actor=_actor(user, payload.actor),
+        **payload.model_dump(exclude={"actor"}),
+    )
+    return Status(201, entry)
+
+
+@router.post(
+    "/community/challenges/{slug}/contributions/",
+    response={201: ContributionOut, **ERRORS},
+    **WRITE,
+)
+def contribute_to_challenge(
+    request: HttpRequest, slug: str, payload: ContributionIn
+) -> Any:
+    """Record a contribution to a challenge; a facilitator or holder confirms it."""
+    user = caller(request)
+    challenge = get_or_404(
+        visible(Challenge.objects.all(), user), "challenge", slug=slug
+    )
+    entry = ledger.record(
+        user=user,
+        challenge=challenge,
+        actor=_actor(user, payload.actor),
+        **payload.model_dump(exclude={"actor"}),
+    )
+    return Status(201, entry)
+
+
+def _decide(request: HttpRequest, contribution_id: int, *, confirm: bool) -> Any:
+    user = caller(request)
+    entry = get_or_404(contributions(), "contribution", pk=contribution_id)
+    try:
+        if confirm:
+            return ledger.confirm(entry, by=user)
+        return ledger.decline(entry, by=user)
+    except ledger.LedgerError as exc:
+        raise ApiError(409, str(exc), code="ledger_state") from exc
+
+
+@router.post(
+    "/contributions/{int:contribution_id}/confirm/",
+    response={200: ContributionOut, **ERRORS},
+    **WRITE,
+)
+def confirm_contribution(request: HttpRequest, contribution_id: int) -> Any:
+    """Confirm a pending contribution (a holder other than the contributor)."""
+    return _decide(request, contribution_id, confirm=True)
+
+
+@router.post(
+    "/contributions/{int:contribution_id}/decline/",
+    response={200: ContributionOut, **ERRORS},
+    **WRITE,
+)
+def decline_contribution(request: HttpRequest, contribution_id: int) -> Any:
+    """Decline a pending contribution (a holder other than the contributor)."""
+    return _decide(request, contribution_id, confirm=False)
+
+
+# Funding -------------------------------------------------------------------
+
+
+class FundingFilters(PageParams):
+    commons: str | None = Field(None, description="Slug of the commons.")
+    funder: str | None = Field(None, description="Slug of the funder.")
+    kind: Literal[FUNDING_KINDS] | None = None  # type: ignore[valid-type]
+
+
+@router.get("/funding/", response={200: page_of(FundingOut), **READ_ERRORS})
+def list_funding(request: HttpRequest, filters: Query[FundingFilters]) -> Any:
+    """Pledges and grants to commons, latest first."""
+    queryset = Funding.objects.select_related("funder", "commons").filter(
+        commons__hidden=False, funder__hidden=False
+    )
+    if filters.commons:
+        queryset = queryset.filter(commons__slug=filters.commons)
+    if filters.funder:
+        queryset = queryset.filter(funder__slug=filters.funder)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    return paginate(request, queryset.order_by("-date", "-id"), filters)
+
+
+@router.post("/funding/", response={201: FundingOut, **ERRORS}, **WRITE)
+def record_funding(request: HttpRequest, payload: FundingIn) -> Any:
+    """Record a pledge or a grant of a funder you administer."""
+    user = caller(request)
+    funder = get_or_404(
+        visible(Actor.objects.all(), user), "actor", slug=payload.funder
+    )
+    commons = get_or_404(
+        visible(Commons.objects.all(), user), "commons", slug=payload.commons
+    )
+    entry = funding.record_funding(
+        user=user,
+        funder=funder,
+        commons=commons,
+        **payload.model_dump(exclude={"funder", "commons"}),
+    )
+    return Status(201, entry)
