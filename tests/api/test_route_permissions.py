@@ -130,6 +130,8 @@ MEMBER_API_WRITES = {
     ("POST", "/api/1/community/needs/"),
     ("POST", "/api/1/community/needs/{slug}/carriers/"),
     ("POST", "/api/1/community/challenges/{slug}/participations/"),
+    ("POST", "/api/1/commons/{slug}/contributions/"),
+    ("POST", "/api/1/community/challenges/{slug}/contributions/"),
 }
 
 SCHEMA = api.get_openapi_schema()

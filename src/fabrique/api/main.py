@@ -17,6 +17,7 @@ from fabrique.community import api as community_api
 from fabrique.core.discussions import DiscussionError
 from fabrique.core.search import SearchError
 from fabrique.places import api as places_api
+from fabrique.projects import api as projects_api
 
 api = NinjaAPI(
     title="Fabrique API",
@@ -69,4 +70,5 @@ api.add_router("", community.router)
 api.add_router("", discussions.router)
 api.add_router("", activity.router)
 api.add_router("", community_api.router)
+api.add_router("", projects_api.router)
 api.add_router("/geocoder/", places_api.router)
