@@ -58,3 +58,35 @@ def test_validate_rejects_a_malformed_date(make_feed):
     )
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.output
+
+
+def test_an_unwritable_report_path_is_a_clean_error(make_feed, tmp_path):
+    target = tmp_path / "missing" / "report.json"
+    result = CliRunner().invoke(
+        main,
+        ["gtfs", "validate", str(make_feed()), "--json", str(target)],
+    )
+    assert result.exit_code == 1
+    assert "cannot write the report" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_ingest_then_diff_from_the_command_line(make_feed, tmp_path):
+    runner = CliRunner()
+    first = runner.invoke(
+        main, ["gtfs", "ingest", str(make_feed()), str(tmp_path / "a")]
+    )
+    assert first.exit_code == 0, first.output
+    assert (tmp_path / "a" / "stops.geojson").is_file()
+    assert (
+        json.loads((tmp_path / "a" / "summary.json").read_text())["counts"]["trips"]
+        == 3
+    )
+    runner.invoke(
+        main, ["gtfs", "ingest", str(make_feed(routes=None)), str(tmp_path / "b")]
+    )
+    diff = runner.invoke(
+        main, ["gtfs", "diff", str(tmp_path / "a"), str(tmp_path / "b")]
+    )
+    assert diff.exit_code == 0, diff.output
+    assert json.loads(diff.output)["routes"]["removed"] == ["R1", "R2"]

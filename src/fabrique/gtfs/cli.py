@@ -79,10 +79,16 @@ def validate(
     except GTFSError as exc:
         raise click.ClickException(str(exc)) from exc
     report = build_report(result)
-    if json_path:
-        json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    if html_path:
-        html_path.write_text(render_html(report), encoding="utf-8")
+    try:
+        if json_path:
+            json_path.write_text(
+                json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                encoding="utf-8",
+            )
+        if html_path:
+            html_path.write_text(render_html(report), encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the report: {exc}") from exc
     for notice in report["notices"]:
         colour = {"ERROR": "red", "WARNING": "yellow", "INFO": "blue"}[
             notice["severity"]
