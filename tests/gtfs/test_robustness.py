@@ -71,3 +71,24 @@ def test_random_content_in_a_file_gives_notices_and_no_crash(make_feed, case):
 def test_random_bytes_in_a_file_give_notices_and_no_crash(make_feed, name, data):
     result = validate(make_feed(**{name: data}), today=VALIDATION_DATE)
     assert "runtime_exception_in_validator_error" not in result.notices.codes()
+
+
+def test_a_block_of_thousands_of_overlapping_trips_is_checked_in_linear_time(
+    make_feed,
+):
+    count = 3000
+    trips = "route_id,service_id,trip_id,block_id\n" + "".join(
+        f"R1,WK,X{i},B1\n" for i in range(count)
+    )
+    stop_times = (
+        "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+        + "".join(
+            f"X{i},08:00:00,08:00:00,S2,1\nX{i},08:10:00,08:10:00,S3,2\n"
+            for i in range(count)
+        )
+    )
+    result = validate(
+        make_feed(trips=trips, stop_times=stop_times), today=VALIDATION_DATE
+    )
+    # Each trip overlaps the one started just before it in the block.
+    assert result.notices.count("block_trips_with_overlapping_stop_times") == count - 1
