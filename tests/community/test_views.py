@@ -139,3 +139,53 @@ def test_pages_render_for_anonymous_visitors():
         challenge.get_absolute_url(),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_producer_posts_a_beta_creating_a_commons_and_sets_up_an_experiment():
+    challenge = make_challenge(state="formed")
+    producer = make_user()
+    services.join_challenge(challenge, user=producer, role="producer")
+    client = signed_in(producer)
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert 'name="beta-title"' in page
+    client.post(
+        f"/defis/{challenge.slug}/beta/",
+        {
+            "beta-title": "Réservation par SMS",
+            "beta-new_title": "Cargo partagé",
+            "beta-new_summary": "Réserver un vélo cargo par SMS.",
+            "beta-new_kind": "software",
+        },
+    )
+    beta = challenge.betas.get()
+    assert beta.commons.title == "Cargo partagé"
+    client.post(
+        f"/defis/{challenge.slug}/experiences/",
+        {
+            "experiment-title": "Un mois à Villeurbanne",
+            "experiment-place_name": "Villeurbanne",
+            "experiment-lat": "45.77",
+            "experiment-lon": "4.89",
+            "experiment-starts": "2026-03-01",
+            "experiment-ends": "2026-03-31",
+            "experiment-protocol": "Dix familles.",
+        },
+    )
+    assert challenge.experiments.get().beta == beta
+
+
+def test_a_field_actor_sees_no_beta_form_and_may_not_post_one():
+    challenge = make_challenge(state="formed")
+    field_actor = make_user()
+    services.join_challenge(challenge, user=field_actor)
+    client = signed_in(field_actor)
+    assert (
+        'name="beta-title"'
+        not in client.get(challenge.get_absolute_url()).content.decode()
+    )
+    response = client.post(
+        f"/defis/{challenge.slug}/beta/",
+        {"beta-title": "x", "beta-commons": challenge.need.domain.slug},
+    )
+    assert response.status_code in {302, 403}
+    assert not challenge.betas.exists()

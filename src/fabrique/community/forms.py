@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fabrique.catalog.models import Kind
 from fabrique.community.lifecycle import State
 from fabrique.community.models import CAP_MAX, CAP_MIN, Challenge, Participation
 from fabrique.community.questions import validate_question
@@ -80,4 +81,58 @@ class FeedbackForm(forms.Form):
         coerce=int,
         empty_value=None,
         choices=[("", "—"), *((n, str(n)) for n in range(1, 6))],
+    )
+
+
+class BetaForm(forms.Form):
+    title = forms.CharField(label=_("Beta version"), max_length=200)
+    description = forms.CharField(
+        label=_("What it does"),
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    url = forms.URLField(
+        label=_("Where to try it"), required=False, assume_scheme="https"
+    )
+    commons = forms.SlugField(
+        label=_("It completes the commons (its slug)"),
+        required=False,
+        max_length=220,
+        help_text=_("Leave empty to create a new commons below."),
+    )
+    new_title = forms.CharField(
+        label=_("Or a new commons: its title"), required=False, max_length=200
+    )
+    new_summary = forms.CharField(
+        label=_("The new commons' summary"), required=False, max_length=300
+    )
+    new_kind = forms.ChoiceField(
+        label=_("The new commons' kind"), choices=Kind.choices, required=False
+    )
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if bool(data.get("commons")) == bool(data.get("new_title")):
+            raise forms.ValidationError(
+                _("Name the commons this beta completes, or describe a new one.")
+            )
+        if data.get("new_title") and not data.get("new_summary"):
+            self.add_error("new_summary", _("A new commons needs a summary."))
+        return data
+
+
+class ExperimentForm(forms.Form):
+    title = forms.CharField(label=_("Experiment"), max_length=200)
+    place_name = forms.CharField(label=_("Place"), max_length=200)
+    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    starts = forms.DateField(
+        label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends = forms.DateField(
+        label=_("Ends"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    protocol = forms.CharField(
+        label=_("Protocol"), max_length=50_000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -29,6 +29,12 @@ urlpatterns = [
         views.challenge_transition,
         name="challenge_transition",
     ),
+    path("defis/<slug:slug>/beta/", views.beta_add, name="beta_add"),
+    path(
+        "defis/<slug:slug>/experiences/",
+        views.experiment_add,
+        name="experiment_add",
+    ),
     path(
         "defis/<slug:slug>/experiences/<int:pk>/retour/",
         views.feedback_add,

@@ -7,6 +7,8 @@ the person came from; a refusal of rights is a 403.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -15,9 +17,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fabrique.catalog.models import Commons
 from fabrique.community import experiments, lifecycle, services
 from fabrique.community.forms import (
+    BetaForm,
     ChallengeForm,
+    ExperimentForm,
     FeedbackForm,
     JoinForm,
     NeedForm,
@@ -194,6 +199,11 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "betas": challenge.betas.select_related("commons"),
             "experiments": exps,
             "feedback_form": FeedbackForm(),
+            "may_build": request.user.is_authenticated
+            and challenge.state in experiments.BUILDING
+            and experiments.may_build(request.user, challenge),
+            "beta_form": BetaForm(prefix="beta"),
+            "experiment_form": ExperimentForm(prefix="experiment"),
             "activity": activity.for_object(challenge)[:15],
         },
     )
@@ -280,3 +290,77 @@ def feedback_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you for your feedback."))
     return redirect(experiment.challenge)
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+@require_member
+@require_POST
+def beta_add(request: HttpRequest, slug: str) -> HttpResponse:
+    challenge = get_object_or_404(Challenge, slug=slug, hidden=False)
+    form = BetaForm(request.POST, prefix="beta")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(challenge)
+    data = form.cleaned_data
+    commons = None
+    new_commons = None
+    if data["commons"]:
+        commons = Commons.objects.filter(slug=data["commons"], hidden=False).first()
+        if commons is None:
+            messages.error(
+                request,
+                _("No commons with the slug “%(slug)s”.") % {"slug": data["commons"]},
+            )
+            return redirect(challenge)
+    else:
+        new_commons = {
+            "title": data["new_title"],
+            "summary": data["new_summary"],
+            "kind": data["new_kind"] or "software",
+        }
+    try:
+        experiments.post_beta(
+            challenge,
+            user=request.user,
+            title=data["title"],
+            description=data["description"],
+            url=data["url"],
+            commons=commons,
+            new_commons=new_commons,
+        )
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Your beta version is posted."))
+    return redirect(challenge)
+
+
+@require_member
+@require_POST
+def experiment_add(request: HttpRequest, slug: str) -> HttpResponse:
+    challenge = get_object_or_404(Challenge, slug=slug, hidden=False)
+    form = ExperimentForm(request.POST, prefix="experiment")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(challenge)
+    try:
+        experiments.create_experiment(
+            challenge,
+            user=request.user,
+            data=form.cleaned_data,
+            beta=challenge.betas.order_by("-created", "-id").first(),
+        )
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("The experiment is set up."))
+    return redirect(challenge)
