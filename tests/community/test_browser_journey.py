@@ -1,4 +1,5 @@
-"""A need becomes a micro-challenge, fills up, and the 19th person waits.
+"""A need becomes a micro-challenge, fills up (the 19th person waits), gets a
+beta, an experiment and field feedback, and is delivered as a commons.
 
 Driven in headless Chromium against a live server, as people would; the
 screenshots of the need and challenge pages land in ``docs/screenshots``.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from fabrique.accounts.models import User
 from fabrique.community import services
 from fabrique.community.models import Challenge, Need
 from tests.catalog.factories import make_user
@@ -32,7 +34,7 @@ def submit(page, action: str) -> None:
         page.locator(f"form[action='{action}'] button[type=submit]").first.click()
 
 
-def test_a_need_is_split_and_the_nineteenth_person_waits(
+def test_a_need_becomes_a_delivered_commons_and_the_nineteenth_person_waits(
     page, other_page, screenshot_dir
 ):
     facilitator = make_user("camille", display_name="Camille")
@@ -91,7 +93,66 @@ def test_a_need_is_split_and_the_nineteenth_person_waits(
     yanis.refresh_from_db()
     assert yanis.status == "active"
 
-    other_page.goto(other_page.base_url + challenge.get_absolute_url())
-    other_page.screenshot(path=screenshot_dir / "challenge.png", full_page=True)
     page.goto(page.base_url + need.get_absolute_url())
     page.screenshot(path=screenshot_dir / "need.png", full_page=True)
+
+    # Camille forms the community; a maker takes a freed seat as producer.
+    def move(to: str) -> None:
+        page.goto(page.base_url + challenge.get_absolute_url())
+        with page.expect_navigation():
+            page.locator(
+                f"form[action='{transition}']:has(input[value={to}]) button"
+            ).click()
+
+    page.context.clear_cookies()
+    log_in(page, "camille")
+    move("formed")
+    services.leave_challenge(
+        services.participation_of(User.objects.get(username="user1"), challenge),
+        user=User.objects.get(username="user1"),
+    )
+    maker = make_user("noor", display_name="Noor")
+    services.join_challenge(challenge, user=maker, role="producer")
+
+    # The maker posts a beta that creates a commons, and an experiment.
+    other_page.context.clear_cookies()
+    log_in(other_page, "noor")
+    other_page.goto(other_page.base_url + challenge.get_absolute_url())
+    other_page.locator("details:has(#id_beta-title) summary").click()
+    other_page.locator("#id_beta-title").fill("Réservation par SMS")
+    other_page.locator("#id_beta-new_title").fill("Cargo partagé")
+    other_page.locator("#id_beta-new_summary").fill("Réserver un vélo cargo.")
+    submit(other_page, reverse("community:beta_add", args=[challenge.slug]))
+    beta = challenge.betas.get()
+    other_page.locator("details:has(#id_experiment-title) summary").click()
+    other_page.locator("#id_experiment-title").fill("Un mois à Villeurbanne")
+    other_page.locator("#id_experiment-place_name").fill("Villeurbanne")
+    other_page.locator("#id_experiment-lat").fill("45.77")
+    other_page.locator("#id_experiment-lon").fill("4.89")
+    other_page.locator("#id_experiment-starts").fill("2026-03-01")
+    other_page.locator("#id_experiment-ends").fill("2026-03-31")
+    other_page.locator("#id_experiment-protocol").fill("Dix familles.")
+    submit(other_page, reverse("community:experiment_add", args=[challenge.slug]))
+    experiment = challenge.experiments.get()
+
+    # Camille puts the beta in production and starts experimenting.
+    move("beta")
+    move("experimenting")
+
+    # Yanis, a field actor, leaves feedback on the experiment.
+    other_page.context.clear_cookies()
+    log_in(other_page, "yanis")
+    other_page.goto(other_page.base_url + challenge.get_absolute_url())
+    other_page.locator(f"#fb-{experiment.pk}").fill("Trop lourd en montée.")
+    other_page.locator(f"#rating-{experiment.pk}").select_option("4")
+    feedback = reverse("community:feedback_add", args=[challenge.slug, experiment.pk])
+    submit(other_page, feedback)
+    assert experiment.feedback.get().body == "Trop lourd en montée."
+
+    # Camille delivers it: the challenge links to the commons of its beta.
+    move("delivered")
+    challenge.refresh_from_db()
+    assert challenge.state == "delivered"
+    assert challenge.commons == beta.commons
+    page.goto(page.base_url + challenge.get_absolute_url())
+    page.screenshot(path=screenshot_dir / "challenge.png", full_page=True)
