@@ -189,3 +189,16 @@ def test_a_field_actor_sees_no_beta_form_and_may_not_post_one():
     )
     assert response.status_code in {302, 403}
     assert not challenge.betas.exists()
+
+
+def test_a_member_starts_a_community_of_interest_and_facilitates_it():
+    user = make_user()
+    client = signed_in(user)
+    assert client.get("/communautes/nouveau/").status_code == 200
+    response = client.post(
+        "/communautes/nouveau/", {"name": "Logistique urbaine", "summary": "Colis"}
+    )
+    domain = services.Domain.objects.get(name="Logistique urbaine")
+    assert response["Location"] == domain.get_absolute_url()
+    assert services.is_facilitator(user, domain)
+    assert Client().get("/communautes/nouveau/").status_code == 302

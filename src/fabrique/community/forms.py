@@ -136,3 +136,14 @@ class ExperimentForm(forms.Form):
     protocol = forms.CharField(
         label=_("Protocol"), max_length=50_000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class DomainForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), required=False, max_length=300)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

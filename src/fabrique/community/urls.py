@@ -6,6 +6,8 @@ app_name = "community"
 
 urlpatterns = [
     path("communautes/", views.domain_list, name="domains"),
+    # "nouveau" is a reserved slug: no domain takes it.
+    path("communautes/nouveau/", views.domain_create, name="domain_create"),
     path("communautes/<slug:slug>/", views.domain_detail, name="domain"),
     path("communautes/<slug:slug>/rejoindre/", views.domain_join, name="domain_join"),
     path("communautes/<slug:slug>/besoin/", views.need_create, name="need_create"),

@@ -22,6 +22,7 @@ from fabrique.community import experiments, lifecycle, services
 from fabrique.community.forms import (
     BetaForm,
     ChallengeForm,
+    DomainForm,
     ExperimentForm,
     FeedbackForm,
     JoinForm,
@@ -45,6 +46,20 @@ def domain_list(request: HttpRequest) -> HttpResponse:
         n_needs=Count("needs", filter=Q(needs__hidden=False), distinct=True),
     )
     return render(request, "community/domain_list.html", {"domains": domains})
+
+
+@require_member
+def domain_create(request: HttpRequest) -> HttpResponse:
+    """Create a domain of interest; its creator facilitates it."""
+    form = DomainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain = services.create_domain(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(domain)
+    return render(request, "community/domain_form.html", {"form": form})
 
 
 def domain_detail(request: HttpRequest, slug: str) -> HttpResponse:
