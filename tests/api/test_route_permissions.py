@@ -109,6 +109,7 @@ MEMBER_WEB_WRITES = {
     "accounts:password_change",
     "accounts:token_create",
     "accounts:delete",
+    "community:domain_create",
     "community:domain_join",
     "community:need_create",
     "community:need_carry",
