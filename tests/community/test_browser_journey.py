@@ -49,6 +49,8 @@ def test_a_need_becomes_a_delivered_commons_and_the_nineteenth_person_waits(
     submit(page, reverse("community:need_create", args=[domain.slug]))
     need = Need.objects.get()
     assert page.url.endswith(need.get_absolute_url())
+    page.goto(page.base_url + domain.get_absolute_url())
+    page.screenshot(path=screenshot_dir / "domain.png", full_page=True)
 
     # The facilitator splits it into a micro-challenge and opens it.
     log_in(other_page, "camille")

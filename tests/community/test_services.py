@@ -31,6 +31,7 @@ def test_a_need_that_is_not_a_question_is_refused():
 def test_the_author_of_a_need_carries_it_and_others_may_join_them():
     need = make_need()
     assert need.carriers.get().user == need.created_by
+    assert need.domain.members.filter(user=need.created_by).exists()
     other = make_user()
     services.carry_need(need, user=other)
     services.carry_need(need, user=other)

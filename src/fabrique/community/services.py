@@ -200,7 +200,8 @@ def propose_need(
     place_name: str = "",
     actor: Actor | None = None,
 ) -> Need:
-    """Post a need, written as a question; its author carries it."""
+    """Post a need, written as a question; its author carries it (and
+    becomes a member of the domain)."""
     require_signed_in(user)
     _visible(domain)
     title = normalise_question(title or "")
@@ -226,6 +227,8 @@ def propose_need(
         need.full_clean()
         need.save()
         NeedCarrier.objects.create(need=need, user=user, actor=actor)
+        # Whoever brings a need to a domain belongs to its community.
+        DomainMember.objects.get_or_create(domain=domain, user=user)
         activity.record(need, user=user, verb="created", summary=need.title)
     return need
 
