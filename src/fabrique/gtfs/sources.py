@@ -225,7 +225,7 @@ def _zip_members(path: Path) -> zipfile.ZipFile:
 def open_source(path: Path, workdir: Path, *, limits: Limits | None = None) -> Source:
     """Copy the files of a zip or folder feed into ``workdir``.
 
-    >>> source = open_source(Path("feed.zip"), Path("/tmp/work"))  # doctest: +SKIP
+    >>> source = open_source(Path("feed.zip"), Path("work"))  # doctest: +SKIP
     >>> sorted(source.files)  # doctest: +SKIP
     ['agency.txt', 'routes.txt', ...]
     """
