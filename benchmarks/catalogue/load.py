@@ -75,7 +75,7 @@ def prepare(args: argparse.Namespace) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     existing = Commons.objects.count()
     if existing >= args.commons and not args.force:
-        print(f"{existing} commons already there; use --force to reload")
+        print(f"{existing} commons already there: not generating (--force adds more)")
     else:
         started = time.perf_counter()
         generate(commons=args.commons, actors=args.actors, seed=args.seed)
@@ -394,7 +394,11 @@ def main() -> None:
     prep = commands.choices["prepare"]
     prep.add_argument("--commons", type=int, default=100_000)
     prep.add_argument("--actors", type=int, default=20_000)
-    prep.add_argument("--force", action="store_true", help="load even if filled")
+    prep.add_argument(
+        "--force",
+        action="store_true",
+        help="generate even if already filled (adds rows)",
+    )
     bench = commands.choices["run"]
     bench.add_argument("--workers", type=int, default=2)
     bench.add_argument("--connections", type=int, default=4)
