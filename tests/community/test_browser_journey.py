@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from fabrique.accounts.models import User
 from fabrique.community import services
 from fabrique.community.models import Challenge, Need
 from tests.catalog.factories import make_user
@@ -73,8 +72,9 @@ def test_a_need_becomes_a_delivered_commons_and_the_nineteenth_person_waits(
     assert challenge.state == "open"
 
     # 17 people are already in; Amina takes the 18th seat from the page.
-    for _ in range(17):
-        services.join_challenge(challenge, user=make_user())
+    seated = [make_user() for _ in range(17)]
+    for person in seated:
+        services.join_challenge(challenge, user=person)
     page.goto(page.base_url + challenge.get_absolute_url())
     submit(page, reverse("community:challenge_join", args=[challenge.slug]))
     assert services.participation_of(need.created_by, challenge).status == "active"
@@ -110,8 +110,7 @@ def test_a_need_becomes_a_delivered_commons_and_the_nineteenth_person_waits(
     log_in(page, "camille")
     move("formed")
     services.leave_challenge(
-        services.participation_of(User.objects.get(username="user1"), challenge),
-        user=User.objects.get(username="user1"),
+        services.participation_of(seated[0], challenge), user=seated[0]
     )
     maker = make_user("noor", display_name="Noor")
     services.join_challenge(challenge, user=maker, role="producer")
