@@ -31,3 +31,14 @@ def test_data() -> Path:
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RATELIMIT_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: database ids are reused after a
+    rolled-back test, so cache keys built on them must not leak across tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

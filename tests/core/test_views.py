@@ -41,3 +41,17 @@ def test_the_activity_page_lists_public_activity_and_skips_hidden_objects(client
     assert "Visible" in page
     assert "Masqué" not in page
     assert [entry.verb for entry in response.context["activity"]] == ["created"]
+
+
+def test_the_home_page_shows_a_new_commons_at_once_despite_its_cache(client):
+    client.get("/")
+    make_commons(title="Abris vélos sécurisés")
+    assert "Abris vélos sécurisés" in client.get("/").content.decode()
+
+
+def test_a_commons_hidden_by_moderation_leaves_the_home_page_at_once(client):
+    commons = make_commons(title="À masquer")
+    assert "À masquer" in client.get("/").content.decode()
+    commons.hidden = True
+    commons.save()
+    assert "À masquer" not in client.get("/").content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
@@ -15,12 +16,38 @@ from fabrique.catalog.feeds import feed_for
 from fabrique.catalog.models import Commons, CommunityMembership, Need
 from fabrique.core import activity
 from fabrique.core.markdown import MAX_MARKDOWN_CHARS, render_markdown
+from fabrique.core.models import Activity
 
 PREVIEW_MAX_CHARS = MAX_MARKDOWN_CHARS
 
 
+HOME_CACHE_SECONDS = 300
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """What Fabrique is, a search box, latest commons, open needs, communities."""
+    return render(request, "home.html", _home_blocks())
+
+
+def _home_blocks() -> dict[str, object]:
+    """The home page's lists and counts, cached until the next recorded change.
+
+    Every write records an Activity and every save of a commons (moderation
+    included) moves its indexed ``updated``: together they name the state of
+    the catalogue, so the aggregates over all memberships run once per change,
+    not once per visit.
+    """
+    newest = Activity.objects.order_by("-id").values_list("id", flat=True).first()
+    touched = Commons.objects.aggregate(last=Max("updated"))["last"]
+    key = f"home-blocks:{newest or 0}:{touched.timestamp() if touched else 0}"
+    blocks: dict[str, object] | None = cache.get(key)
+    if blocks is None:
+        blocks = _compute_home_blocks()
+        cache.set(key, blocks, HOME_CACHE_SECONDS)
+    return blocks
+
+
+def _compute_home_blocks() -> dict[str, object]:
     visible = Commons.objects.filter(hidden=False)
     since = timezone.now() - timezone.timedelta(days=90)
     active = CommunityMembership.Status.ACTIVE
@@ -36,20 +63,13 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(members__gte=2)
         .order_by("-recent", "-members", "-last_joined")[:6]
     )
-    context = {
-        "latest": visible.prefetch_related("themes").order_by("-created")[:6],
-        "needs": Need.objects.filter(status=Need.Status.OPEN, commons__hidden=False)
-        .select_related("commons")
-        .order_by("-created")[:6],
-        "communities": communities,
-        "counts": {
-            "commons": visible.count(),
-            "needs": Need.objects.filter(
-                status=Need.Status.OPEN, commons__hidden=False
-            ).count(),
-        },
+    open_needs = Need.objects.filter(status=Need.Status.OPEN, commons__hidden=False)
+    return {
+        "latest": list(visible.prefetch_related("themes").order_by("-created")[:6]),
+        "needs": list(open_needs.select_related("commons").order_by("-created")[:6]),
+        "communities": list(communities),
+        "counts": {"commons": visible.count(), "needs": open_needs.count()},
     }
-    return render(request, "home.html", context)
 
 
 def activity_stream(request: HttpRequest) -> HttpResponse:
