@@ -123,3 +123,8 @@ def test_any_csv_written_by_a_conforming_writer_reads_back_trimmed(make_feed, ro
         for stop_id, (_, name) in zip(ids, rows, strict=True)
     }
     assert names == expected
+
+
+def test_spaces_inside_the_quotes_of_a_value_are_trimmed(make_feed):
+    names, _feed = stops_names(make_feed(stops='stop_id,stop_name\r\nS0," 0\r"\r\n'))
+    assert names == {"S0": "0\r"}

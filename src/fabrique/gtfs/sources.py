@@ -22,7 +22,9 @@ from fabrique.gtfs.errors import GTFSError
 BOM = codecs.BOM_UTF8
 CHUNK = 1 << 20
 JUNK_PARTS = ("__MACOSX",)
-SPACE_PATTERNS = (b" ,", b", ", b" \n", b" \r", b"\n ", b"\t")
+# Spaces next to a separator, a line end, or inside the quotes of a quoted
+# value (`" 0\r"`): any of them means values may need trimming.
+SPACE_PATTERNS = (b" ,", b", ", b" \n", b" \r", b"\n ", b"\t", b'" ', b' "')
 
 
 @dataclass(frozen=True)
