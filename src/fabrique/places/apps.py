@@ -6,3 +6,8 @@ class PlacesConfig(AppConfig):
     name = "fabrique.places"
     label = "places"
     verbose_name = _("Places and geocoder")
+
+    def ready(self) -> None:
+        from . import catalogue
+
+        catalogue.connect()

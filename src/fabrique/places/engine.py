@@ -2,7 +2,10 @@
 
 Each gunicorn worker opens the index once; the files are memory-mapped, so
 workers share the pages. When a source is rebuilt (its folder is swapped by
-a rename), the next request after :data:`CHECK_EVERY` seconds reopens it.
+a rename), the next request after :data:`CHECK_EVERY` seconds reopens it;
+in the process that rebuilt it, :func:`invalidate` makes the next one do so.
+The signature of a source is its manifest's inode and modification time, so
+two rebuilds within one clock tick are still told apart.
 """
 
 from __future__ import annotations
@@ -29,15 +32,17 @@ def index_folder() -> Path:
     return Path(settings.GEOCODER_INDEX)
 
 
-def _signature(folder: Path) -> tuple[tuple[str, int], ...]:
+def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
     if not folder.is_dir():
         return ()
-    return tuple(
-        sorted(
-            (p.parent.name, p.stat().st_mtime_ns)
-            for p in folder.glob("*/manifest.json")
-        )
-    )
+    entries = []
+    for manifest in folder.glob("*/manifest.json"):
+        try:
+            stat = manifest.stat()
+        except FileNotFoundError:  # a source being swapped right now
+            continue
+        entries.append((manifest.parent.name, stat.st_ino, stat.st_mtime_ns))
+    return tuple(sorted(entries))
 
 
 def get_index() -> Index:
@@ -59,6 +64,15 @@ def get_index() -> Index:
             raise IndexUnavailable(str(exc)) from None
         _state["index"], _state["signature"] = opened, signature
         return opened
+
+
+def invalidate() -> None:
+    """Make the next :func:`get_index` look at the disk (a source was rebuilt).
+
+    The index in use is not closed: a request may still be reading it.
+    """
+    with _lock:
+        _state["checked"] = float("-inf")
 
 
 def reset() -> None:
