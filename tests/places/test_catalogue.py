@@ -7,9 +7,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from fabrique.accounts.models import User
 from fabrique.catalog.models import Actor, Place
+from fabrique.core import moderation
 from fabrique.geocoder.index import Index
 from fabrique.places import catalogue, engine
+from tests.catalog.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +96,20 @@ def test_a_hidden_actors_places_disappear(client, index_copy, on_commit):
     with on_commit():
         actor.save()
     assert catalogue_ids(client, "garage solidaire") == []
+
+
+def test_moderators_hiding_and_restoring_an_actor_drops_and_brings_back_its_places(
+    client, index_copy, on_commit
+):
+    moderator = make_user("moderator", role=User.Role.MODERATOR)
+    actor = make_actor(on_commit)
+    make_place(on_commit, actor)
+    with on_commit():
+        moderation.hide(actor, moderator=moderator, reason="Publicité.")
+    assert catalogue_ids(client, "garage solidaire") == []
+    with on_commit():
+        moderation.restore(actor, moderator=moderator, reason="Erreur.")
+    assert catalogue_ids(client, "garage solidaire")
 
 
 def test_a_deleted_place_disappears(client, index_copy, on_commit):
