@@ -91,6 +91,8 @@ def main() -> None:
 def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
     """Create the database, load the demo content and serve the portal."""
     os.environ.setdefault("DEBUG", "1")
+    # The demo serves with Django's own server on purpose: one process, no set-up.
+    os.environ.setdefault("DJANGO_RUNSERVER_HIDE_WARNING", "true")
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -112,6 +114,10 @@ def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
 
     created = load_demo()
     click.echo("Demo content loaded." if created else "Demo content already there.")
+    from fabrique.places.catalogue import rebuild as index_catalogue_places
+
+    places = index_catalogue_places()
+    click.echo(f"Geocoder: {places} places of the catalogue indexed.")
     url = f"http://{host}:{port}/"
     click.secho(f"\n  Fabrique is running at {url}", fg="green", bold=True)
     click.echo(f"  Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
