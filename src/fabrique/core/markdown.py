@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from html import escape
 from typing import Any
 
 import nh3
@@ -74,18 +75,8 @@ def _render_image(
     if _is_local(src):
         return str(renderer.image(tokens, idx, options, env))
     alt = renderer.renderInlineAsText(token.children or [], options, env)
-    label = escape_html(alt or src)
-    return f'<a href="{escape_html(src)}">{label}</a>'
-
-
-def escape_html(text: str) -> str:
-    """Escape text for an HTML attribute or element body."""
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-    )
+    label = escape(alt or src)
+    return f'<a href="{escape(src)}">{label}</a>'
 
 
 @lru_cache(maxsize=1)
