@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+import pytest
+
 from fabrique.gtfs.notices import Severity
 from fabrique.gtfs.validator import validate
 
@@ -87,3 +92,50 @@ def test_a_feed_larger_than_the_memory_limit_still_validates(make_feed, tmp_path
     result = validate(feed, today=VALIDATION_DATE, memory_limit="64MB")
     assert "runtime_exception_in_validator_error" not in result.notices.codes()
     assert result.summary["counts"]["Trips"] == 3
+
+
+@pytest.mark.parametrize(
+    ("budget", "share", "expected"),
+    [
+        ("2GB", 0.6, "1200MB"),
+        ("1GiB", 0.5, "536MB"),
+        ("512 mb", 0.5, "256MB"),
+        ("10MB", 0.5, "64MB"),  # a floor: DuckDB needs some room
+        ("80%", 0.5, "80%"),  # not a size: passed on for DuckDB to judge
+    ],
+)
+def test_duckdb_gets_a_share_of_the_memory_budget(budget, share, expected):
+    from fabrique.gtfs.validator import duckdb_share
+
+    assert duckdb_share(budget, share) == expected
+
+
+def test_a_large_feed_in_a_database_file_gives_the_same_report(make_feed, monkeypatch):
+    feed = make_feed("duplicate_key")
+    in_memory = validate(feed, today=VALIDATION_DATE)
+    monkeypatch.setattr("fabrique.gtfs.validator.LARGE_FEED_BYTES", 0)
+    on_disk = validate(feed, today=VALIDATION_DATE)
+    assert {g.code: (g.total, g.samples) for g in on_disk.notices.groups.values()} == {
+        g.code: (g.total, g.samples) for g in in_memory.notices.groups.values()
+    }
+    assert on_disk.notices.count("duplicate_key") == 1
+
+
+def test_checks_one_by_one_or_side_by_side_give_the_same_report(make_feed):
+    from fabrique.gtfs.notices import Notices
+    from fabrique.gtfs.reader import Reader
+    from fabrique.gtfs.sources import open_source
+    from fabrique.gtfs.validator import connect, run_checks
+
+    reports = []
+    for workers in (1, 4):
+        with tempfile.TemporaryDirectory() as work:
+            source = open_source(make_feed("duplicate_key"), Path(work))
+            con = connect()
+            notices = Notices()
+            feed = Reader(con, source, notices).read()
+            run_checks(feed, notices, VALIDATION_DATE, workers=workers)
+            con.close()
+        reports.append([(g.code, g.total, g.samples) for g in notices.groups.values()])
+    assert reports[0] == reports[1]
+    assert reports[0]

@@ -153,3 +153,12 @@ def diff(old: Path, new: Path) -> None:
     except GTFSError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(changes, indent=2))
+
+
+def _add_realtime() -> None:
+    from fabrique.gtfs.realtime import rt
+
+    gtfs.add_command(rt)
+
+
+_add_realtime()

@@ -23,7 +23,7 @@ import duckdb
 from fabrique.gtfs import spec
 from fabrique.gtfs.notices import Notices
 from fabrique.gtfs.rules import reading as R
-from fabrique.gtfs.rules.registry import Rule
+from fabrique.gtfs.rules.registry import Rule, sample_query
 from fabrique.gtfs.schema import FileSpec, Presence
 from fabrique.gtfs.sources import Source, SourceFile, ensure_utf8
 
@@ -416,12 +416,7 @@ class Reader:
 def _emit_sql(
     con: duckdb.DuckDBPyConnection, notices: Notices, rule: Rule, sql: str
 ) -> None:
-    limit = notices.sample_limit
-    cursor = con.execute(
-        f"SELECT *, count(*) OVER () AS __total FROM ({sql}) LIMIT {limit}"
-    )
-    names = [d[0] for d in cursor.description or ()]
-    rows = cursor.fetchall()
+    total, names, rows = sample_query(con, sql, [], notices.sample_limit)
     if rows:
-        samples = [dict(zip(names[:-1], r[:-1], strict=True)) for r in rows]
-        notices.add_many(rule.code, rule.severity, int(rows[0][-1]), samples)
+        samples = [dict(zip(names, r, strict=True)) for r in rows]
+        notices.add_many(rule.code, rule.severity, total, samples)

@@ -74,14 +74,24 @@ def ingest(
     >>> ingest(Path("feed.zip"), Path("store/v1")).tables["stops.txt"]  # doctest: +SKIP
     5
     """
-    from fabrique.gtfs.validator import connect
+    from fabrique.gtfs.validator import (
+        DUCKDB_SHARE,
+        LARGE_FEED_BYTES,
+        connect,
+        duckdb_share,
+    )
 
     directory.mkdir(parents=True, exist_ok=True)
     notices = Notices()
     tables: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="fabrique-ingest-") as work:
         source = open_source(path, Path(work), limits=limits)
-        con = connect(memory_limit=memory_limit, temp=Path(work) / "spill")
+        large = sum(f.size for f in source.files.values()) > LARGE_FEED_BYTES
+        con = connect(
+            memory_limit=duckdb_share(memory_limit, DUCKDB_SHARE),
+            temp=Path(work) / "spill",
+            database=Path(work) / "feed.duckdb" if large else None,
+        )
         try:
             feed = Reader(con, source, notices, progress=progress).read()
             for name, loaded in feed.files.items():

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -15,11 +17,20 @@ from fabrique.gtfs.notices import Notices
 from fabrique.gtfs.reader import Feed, Reader
 from fabrique.gtfs.rules import load_rules
 from fabrique.gtfs.rules.reading import VALIDATOR_EXCEPTION
-from fabrique.gtfs.rules.registry import CHECKS, Context
+from fabrique.gtfs.rules.registry import CHECKS, Check, Context
 from fabrique.gtfs.sources import Limits, open_source
 
 Progress = Callable[[str], None]
 SMALL_FEED_BYTES = 64 * 1024**2
+# Above this (uncompressed), tables go to a compressed database file in the
+# work folder instead of memory: a feed of 12 million stop times fits in a
+# budget of 2 GB.
+LARGE_FEED_BYTES = 400 * 1024**2
+# The part of the memory budget given to DuckDB's buffer pool.
+DUCKDB_SHARE = 0.6
+# Checks run side by side: while one waits on a single-threaded step of
+# DuckDB (a sort's merge, a small table), another uses the core.
+CHECK_WORKERS = 3
 
 
 @dataclass
@@ -33,11 +44,51 @@ class Validation:
     summary: dict[str, object]
 
 
+UNITS = {
+    "": 1,
+    "B": 1,
+    "KB": 1000,
+    "MB": 1000**2,
+    "GB": 1000**3,
+    "TB": 1000**4,
+    "KIB": 1024,
+    "MIB": 1024**2,
+    "GIB": 1024**3,
+    "TIB": 1024**4,
+}
+SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*")
+
+
+def duckdb_share(budget: str, share: float) -> str:
+    """The part of a memory budget (``2GB``) given to DuckDB's buffer pool.
+
+    DuckDB's ``memory_limit`` caps its buffer pool, not the process: Python,
+    the allocator and DuckDB's own bookkeeping come on top. A budget this
+    function cannot read is passed on unchanged.
+    """
+    match = SIZE.fullmatch(budget)
+    if match is None or match.group(2).upper() not in UNITS:
+        return budget
+    size = float(match.group(1)) * UNITS[match.group(2).upper()]
+    return f"{max(64, int(size * share / 1000**2))}MB"
+
+
 def connect(
-    *, memory_limit: str = "2GB", threads: int | None = None, temp: Path | None = None
+    *,
+    memory_limit: str = "2GB",
+    threads: int | None = None,
+    temp: Path | None = None,
+    database: Path | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with bounded memory (it spills to ``temp``)."""
-    con = duckdb.connect(config={"memory_limit": memory_limit})
+    """A DuckDB connection with bounded memory (it spills to ``temp``).
+
+    With ``database``, tables live in that file, compressed, and only the
+    parts in use stay in memory: the way to read feeds larger than memory.
+    """
+    con = duckdb.connect(
+        str(database) if database else ":memory:",
+        config={"memory_limit": memory_limit},
+    )
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     if temp is not None:
@@ -47,25 +98,68 @@ def connect(
 
 
 def run_checks(
-    feed: Feed, notices: Notices, today: date, progress: Progress | None = None
+    feed: Feed,
+    notices: Notices,
+    today: date,
+    progress: Progress | None = None,
+    *,
+    workers: int = CHECK_WORKERS,
 ) -> None:
-    """Run every registered check on a loaded feed."""
+    """Run every registered check on a loaded feed.
+
+    Checks run side by side on ``workers`` threads, each on its own cursor
+    (DuckDB releases the GIL), a check starting once the derived tables it
+    reads are built. Each check collects its notices apart; they are merged
+    in registration order, so the report is the same as a run one by one.
+    """
     load_rules()
-    context = Context(feed, notices, today)
-    for registered in CHECKS:
-        if progress:
-            progress(f"checking {registered.name.removeprefix('check_')}")
-        try:
-            registered.run(context)
-        except duckdb.Error as exc:
-            # One failing rule must not hide what the others find.
-            notices.add(
-                VALIDATOR_EXCEPTION.code,
-                VALIDATOR_EXCEPTION.severity,
-                validator=registered.name,
-                exception=type(exc).__name__,
-                message=str(exc)[:500],
+    built: dict[str, Future[None]] = {}
+    pending: list[tuple[Future[None], Notices]] = []
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for registered in CHECKS:
+            names = built if registered.reads is None else registered.reads
+            after = [built[name] for name in names if name in built]
+            own = Notices(sample_limit=notices.sample_limit)
+            future = pool.submit(
+                _run_check, registered, feed, own, today, after, progress
             )
+            if registered.builds:
+                built[registered.builds] = future
+            pending.append((future, own))
+        for future, own in pending:
+            future.result()
+            for group in own.groups.values():
+                notices.add_many(group.code, group.severity, group.total, group.samples)
+
+
+def _run_check(
+    registered: Check,
+    feed: Feed,
+    notices: Notices,
+    today: date,
+    after: list[Future[None]],
+    progress: Progress | None,
+) -> None:
+    # Only checks submitted earlier are waited for: they already hold a
+    # worker, so waiting cannot starve the pool.
+    for future in after:
+        future.result()
+    if progress:
+        progress(f"checking {registered.name.removeprefix('check_')}")
+    cursor = feed.con.cursor()
+    try:
+        registered.run(Context(replace(feed, con=cursor), notices, today))
+    except duckdb.Error as exc:
+        # One failing rule must not hide what the others find.
+        notices.add(
+            VALIDATOR_EXCEPTION.code,
+            VALIDATOR_EXCEPTION.severity,
+            validator=registered.name,
+            exception=type(exc).__name__,
+            message=str(exc)[:500],
+        )
+    finally:
+        cursor.close()
 
 
 def validate(
@@ -98,8 +192,12 @@ def validate(
         size = sum(f.size for f in source.files.values())
         # Small feeds: many tiny queries, where a second thread only waits.
         threads = 1 if size < SMALL_FEED_BYTES else None
+        large = size > LARGE_FEED_BYTES
         con = connect(
-            memory_limit=memory_limit, threads=threads, temp=workdir / "spill"
+            memory_limit=duckdb_share(memory_limit, DUCKDB_SHARE),
+            threads=threads,
+            temp=workdir / "spill",
+            database=workdir / "feed.duckdb" if large else None,
         )
         try:
             feed = Reader(con, source, notices, progress=progress).read()

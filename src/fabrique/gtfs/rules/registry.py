@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+import duckdb
+
 from fabrique.gtfs.notices import SAMPLE_LIMIT, Notices, Severity
 
 if TYPE_CHECKING:
@@ -37,11 +39,18 @@ class Rule:
 
 @dataclass(frozen=True)
 class Check:
-    """A function that looks for the notices of some rules in a feed."""
+    """A function that looks for the notices of some rules in a feed.
+
+    ``reads`` names the derived tables it needs (``None``: unknown, so every
+    one built before it); ``builds`` the derived table it makes, if any. The
+    validator runs checks side by side as far as these allow.
+    """
 
     name: str
     rules: tuple[Rule, ...]
     run: Callable[[Context], None]
+    reads: frozenset[str] | None = None
+    builds: str | None = None
 
 
 RULES: dict[str, Rule] = {}
@@ -95,7 +104,7 @@ def sql_rule(
             return  # the query reads rows of an empty file: nothing to find
         ctx.emit_query(declared, sql.replace("{today}", f"DATE '{ctx.today}'"))
 
-    CHECKS.append(Check(name or declared.code, (declared,), run))
+    CHECKS.append(Check(name or declared.code, (declared,), run, derived_tables(sql)))
 
 
 # Derived tables (rules/derived.py) and the files they are built from.
@@ -122,14 +131,26 @@ def _driving_file(sql: str) -> tuple[str, ...]:
     return (file_spec.name,) if file_spec else ()
 
 
-def prepare(name: str, *statements: str) -> None:
+DERIVED_NAME = re.compile(r"\b(__[a-z_]+)\b")
+BUILT_NAME = re.compile(r"\bCREATE\s+OR\s+REPLACE\s+TABLE\s+(__[a-z_]+)", re.I)
+
+
+def derived_tables(sql: str) -> frozenset[str]:
+    """The derived tables (``__st``…) a query mentions."""
+    return frozenset(DERIVED_NAME.findall(sql)) & set(DERIVED_FROM)
+
+
+def prepare(name: str, statement: str) -> None:
     """Register SQL that builds a derived table the following rules read."""
+    built = BUILT_NAME.search(statement)
+    if built is None or built.group(1) not in DERIVED_FROM:
+        raise ValueError(f"{name}: a prepared statement builds a declared table")
 
     def run(ctx: Context) -> None:
-        for statement in statements:
-            ctx.feed.con.execute(statement)
+        ctx.feed.con.execute(statement)
 
-    CHECKS.append(Check(name, (), run))
+    reads = derived_tables(statement) - {built.group(1)}
+    CHECKS.append(Check(name, (), run, reads, built.group(1)))
 
 
 class Context:
@@ -147,19 +168,13 @@ class Context:
         self, rule: Rule, sql: str, params: Iterable[Any] | None = None
     ) -> int:
         """Emit one notice per row of ``sql`` (columns become sample fields)."""
-        wrapped = (
-            f"SELECT *, count(*) OVER () AS __total FROM ({sql}) AS q "
-            f"LIMIT {SAMPLE_LIMIT}"
+        total, names, rows = sample_query(
+            self.feed.con, sql, list(params or ()), SAMPLE_LIMIT
         )
-        cursor = self.feed.con.execute(wrapped, list(params or ()))
-        names = [d[0] for d in cursor.description or ()]
-        rows = cursor.fetchall()
         if not rows:
             return 0
-        total = int(rows[0][-1])
         samples = [
-            {k: _plain(v) for k, v in zip(names[:-1], row[:-1], strict=True)}
-            for row in rows
+            {k: _plain(v) for k, v in zip(names, row, strict=True)} for row in rows
         ]
         self.notices.add_many(rule.code, rule.severity, total, samples)
         return total
@@ -167,6 +182,29 @@ class Context:
     def has(self, *names: str) -> bool:
         """True when all these files are present with at least one row."""
         return all(self.feed.rows(name) > 0 for name in names)
+
+
+# A final ORDER BY (not inside parentheses): useless when only counting.
+FINAL_ORDER = re.compile(r"\s+ORDER\s+BY\s+[^()']*$", re.IGNORECASE)
+
+
+def sample_query(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], limit: int
+) -> tuple[int, list[str], list[tuple[Any, ...]]]:
+    """The first ``limit`` rows of ``sql``, their column names, and the total.
+
+    The rows come from a top-N query (no full sort of a million matches);
+    only when the limit is reached does a second query count them all.
+    """
+    cursor = con.execute(f"SELECT * FROM ({sql}) AS q LIMIT {limit}", params)
+    names = [d[0] for d in cursor.description or ()]
+    rows = cursor.fetchall()
+    total = len(rows)
+    if total >= limit:
+        counted = FINAL_ORDER.sub("", sql.rstrip())
+        row = con.execute(f"SELECT count(*) FROM ({counted}) AS q", params).fetchone()
+        total = int(row[0]) if row else total
+    return total, names, rows
 
 
 def _plain(value: Any) -> Any:

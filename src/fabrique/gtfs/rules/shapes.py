@@ -10,7 +10,7 @@ T = "Shapes"
 prepare(
     "prepare_shapes",
     """
-    CREATE OR REPLACE TEMP TABLE __shapes AS
+    CREATE OR REPLACE TABLE __shapes AS
     SELECT __row, shape_id, seq, lat, lon, dist,
       lag(__row) OVER w AS prev_row, lag(dist) OVER w AS prev_dist,
       lag(lat) OVER w AS prev_lat, lag(lon) OVER w AS prev_lon,
