@@ -1,0 +1,205 @@
+"""The stops of the transport datasets as the ``transport`` source of the geocoder.
+
+For every dataset not hidden by moderation, the newest ready version of each
+GTFS resource that holds a stored feed gives its stations and lone stops
+(platforms fold into their station, see
+:func:`fabrique.gtfs.query.named_stops`) as ``stop`` documents with the id
+``transport:<dataset slug>:<stop_id>`` and the dataset's title as context.
+Only this source is rebuilt; the others (BAN, BANO, stops files, catalogue)
+are left as they are. The engine builds the new segment aside and swaps it in
+by a rename, so a search sees the old source or the new one, never half of
+one.
+
+Kept current by :func:`connect`: a published version (the
+``transport_version_published`` activity), an edit of a dataset's commons
+(moderation hides or restores it) and a deleted dataset or version each
+enqueue :data:`rebuild_transport_stops` once per transaction, after the
+commit. ``fabrique manage index_transport_stops`` rebuilds it by hand.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django_tasks import task
+
+from fabrique.catalog.models import Commons
+from fabrique.core.models import Activity
+from fabrique.geocoder.index import build_documents
+from fabrique.gtfs import query
+from fabrique.gtfs.store import MANIFEST
+from fabrique.transport import storage
+from fabrique.transport.models import (
+    Dataset,
+    ResourceFormat,
+    Version,
+    VersionStatus,
+)
+
+log = logging.getLogger(__name__)
+
+SOURCE = "transport"
+PUBLISHED = "transport_version_published"
+
+
+def _stores() -> Iterator[tuple[Dataset, Path]]:
+    """(dataset, store) of each GTFS resource's newest ready stored version."""
+    datasets = Dataset.objects.filter(commons__hidden=False).select_related("commons")
+    for dataset in datasets.order_by("pk").iterator(chunk_size=200):
+        resources = dataset.resources.filter(format=ResourceFormat.GTFS).order_by("pk")
+        for resource in resources:
+            versions = resource.versions.filter(status=VersionStatus.READY).order_by(
+                "-number"
+            )
+            for version in versions[:5]:
+                directory = version.directory / storage.STORE_DIR
+                if (directory / MANIFEST).is_file():
+                    yield dataset, directory
+                    break
+
+
+def stop_documents() -> Iterator[dict[str, Any]]:
+    """Yield the stops of the public datasets as geocoder documents."""
+    seen: set[str] = set()
+    for dataset, directory in _stores():
+        try:
+            stops = query.named_stops(directory)
+        except Exception:  # a damaged store must not stop the others
+            log.exception("stops of %s could not be read", directory)
+            continue
+        finally:
+            query.forget(directory)
+        for stop in stops:
+            doc_id = f"transport:{dataset.commons.slug}:{stop['stop_id']}"
+            if doc_id in seen:
+                continue
+            seen.add(doc_id)
+            yield {
+                "id": doc_id,
+                "type": "stop",
+                "name": stop["name"],
+                "lat": stop["lat"],
+                "lon": stop["lon"],
+                # As the GTFS stops source: stations with platforms rank higher.
+                "importance": round(min(0.6, 0.3 + 0.05 * stop["platforms"]), 4),
+                "context": dataset.commons.title,
+            }
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f".{SOURCE}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_source(folder: Path) -> None:
+    path = folder / SOURCE
+    if not path.exists():
+        return
+    gone = folder / f".{SOURCE}.gone-{os.getpid()}"
+    if gone.exists():
+        shutil.rmtree(gone)
+    path.rename(gone)
+    shutil.rmtree(gone)
+
+
+def rebuild(folder: Path | None = None) -> int:
+    """Rebuild the transport source of the index; return the number of stops.
+
+    With no stop to index the source is removed rather than left empty.
+    """
+    from fabrique.places import engine
+
+    root = Path(folder) if folder is not None else engine.index_folder()
+    with _locked(root):
+        documents = list(stop_documents())
+        if documents:
+            build_documents(root, SOURCE, documents)
+        else:
+            _remove_source(root)
+    engine.invalidate()
+    return len(documents)
+
+
+@task()
+def rebuild_transport_stops() -> int:
+    """Background task: rebuild the transport source of the geocoder index."""
+    return rebuild()
+
+
+def _enqueue() -> None:
+    try:
+        rebuild_transport_stops.enqueue()
+    except Exception:  # the change is committed; a queue that is down is logged
+        log.exception("could not queue the rebuild of the transport stops")
+
+
+def schedule_rebuild(using: str | None = None) -> None:
+    """Enqueue one rebuild after the current transaction commits.
+
+    Several changes in one transaction enqueue a single rebuild; a rolled
+    back transaction enqueues none.
+    """
+    connection = transaction.get_connection(using)
+    pending = getattr(connection, "_fabrique_transport_stops", None)
+    if pending is not None and not pending.done:
+        queued = getattr(connection, "run_on_commit", None) or []
+        if any(pending in entry for entry in queued):
+            return
+
+    def enqueue_rebuild() -> None:
+        enqueue_rebuild.done = True  # type: ignore[attr-defined]
+        _enqueue()
+
+    enqueue_rebuild.done = False  # type: ignore[attr-defined]
+    connection._fabrique_transport_stops = enqueue_rebuild  # type: ignore[attr-defined]
+    transaction.on_commit(enqueue_rebuild, using=using, robust=True)
+
+
+def _activity_saved(
+    sender: type, instance: Activity, using: str, created: bool, **kwargs: Any
+) -> None:
+    if created and instance.verb == PUBLISHED:
+        schedule_rebuild(using)
+
+
+def _commons_saved(
+    sender: type, instance: Commons, using: str, created: bool, **kwargs: Any
+) -> None:
+    if created:
+        return  # a new dataset has no version yet
+    if Dataset.objects.using(using).filter(commons_id=instance.pk).exists():
+        schedule_rebuild(using)
+
+
+def _removed(sender: type, instance: Any, using: str, **kwargs: Any) -> None:
+    if isinstance(instance, Version) and instance.status != VersionStatus.READY:
+        return
+    schedule_rebuild(using)
+
+
+def connect() -> None:
+    """Keep the transport source current (called from ``PlacesConfig.ready``)."""
+    uid = "fabrique.transport.geocoding"
+    post_save.connect(
+        _activity_saved, sender=Activity, dispatch_uid=f"{uid}.activity_saved"
+    )
+    post_save.connect(
+        _commons_saved, sender=Commons, dispatch_uid=f"{uid}.commons_saved"
+    )
+    post_delete.connect(_removed, sender=Dataset, dispatch_uid=f"{uid}.dataset")
+    post_delete.connect(_removed, sender=Version, dispatch_uid=f"{uid}.version")
