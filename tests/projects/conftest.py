@@ -1,9 +1,6 @@
 import pytest
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(english):
     """Messages are asserted on their English source text."""
-    with translation.override("en"):
-        yield

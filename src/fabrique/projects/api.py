@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from fabrique.api.auth import WRITE_AUTH, reader
 from fabrique.api.common import caller, get_or_404, visible
-from fabrique.api.errors import ApiError, ErrorOut
+from fabrique.api.errors import ERRORS, ApiError, ErrorOut
 from fabrique.api.pagination import PageParams, page_of, paginate
 from fabrique.api.ratelimit import write_throttle
 from fabrique.api.schemas import UserOut
@@ -27,7 +27,6 @@ from fabrique.projects.models import Contribution, ContributionKind, Funding, Pr
 
 router = Router(tags=["projects"])
 
-ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 422, 429), ErrorOut)
 READ_ERRORS = dict.fromkeys((400, 404, 422), ErrorOut)
 WRITE = {"auth": WRITE_AUTH, "throttle": write_throttle}
 KINDS = tuple(ContributionKind.values)
@@ -364,3 +363,34 @@ def record_funding(request: HttpRequest, payload: FundingIn) -> Any:
         **payload.model_dump(exclude={"funder", "commons"}),
     )
     return Status(201, entry)
+
+
+# Open data dump --------------------------------------------------------------
+
+
+class DumpOut(Schema):
+    url: str = Field(description="Where to download the archive (zip).")
+    created: datetime.datetime
+    size: int = Field(description="Size of the archive in bytes.")
+    licence: str = Field(description="Licence of the data (SPDX-like identifier).")
+    counts: dict[str, int] = Field(description="Rows in each CSV file.")
+
+
+@router.get("/data/", response={200: DumpOut, **READ_ERRORS})
+def open_data_dump(request: HttpRequest) -> Any:
+    """The latest open data archive: everything public as CSV and JSON-LD."""
+    from django.urls import reverse
+
+    from fabrique.projects import dump
+
+    found = dump.latest()
+    if found is None:
+        raise ApiError(404, "The open data archive is not built yet; try later.")
+    path = reverse("projects:data_download", args=[found.path.name])
+    return {
+        "url": request.build_absolute_uri(path),
+        "created": found.created,
+        "size": found.size,
+        "licence": found.licence,
+        "counts": found.counts,
+    }

@@ -9,9 +9,11 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from fabrique.core import activity
-        from fabrique.projects import ledger
+        from fabrique.projects import aggregates, graph_edges, ledger
 
         ledger.connect()
+        graph_edges.connect()
+        aggregates.connect()
         for verb, wording in VERBS.items():
             activity.VERBS.setdefault(verb, wording)
 

@@ -151,6 +151,11 @@ AUTOMATIC = {
     ("catalog.commons", "created"): (ContributionKind.DOCUMENTATION, "created"),
     ("catalog.commons", "edited"): (ContributionKind.DOCUMENTATION, "edited"),
     ("community.challenge", "feedback_added"): (ContributionKind.TESTING, "feedback"),
+    # A transport feed version checked and published on the dataset's commons.
+    ("catalog.commons", "transport_version_published"): (
+        ContributionKind.DATA,
+        "transport_feed",
+    ),
 }
 
 

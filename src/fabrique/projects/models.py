@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fabrique.catalog.models import Actor, Commons
@@ -73,6 +74,9 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project", args=[self.slug])
 
 
 class ContributionKind(models.TextChoices):
@@ -212,3 +216,16 @@ class Funding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.currency} to {self.commons_id}"
+
+
+# The ecosystem's graph and dashboard tables live in their own module.
+from fabrique.projects.ecosystem_models import EcosystemCount, GraphEdge  # noqa: E402
+
+__all__ = [
+    "Contribution",
+    "ContributionKind",
+    "EcosystemCount",
+    "Funding",
+    "GraphEdge",
+    "Project",
+]

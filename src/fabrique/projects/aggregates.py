@@ -1,0 +1,211 @@
+"""The dashboards' counters, kept current in the same transaction as each write.
+
+Every counted object has a *signature*: the counters it adds to, with the
+amount (a visible commons adds 1 to ``commons[kind|maturity]``; a confirmed
+contribution adds 1 to its month, to its commons and to its contributor in
+that commons; a funding adds its amount to its commons). A write applies the
+difference between the signature after and before it; a delete takes the
+signature away. Nothing is recounted per request, and :func:`recount` /
+:func:`rebuild` compute everything from scratch for checks and bulk loads.
+
+Metrics (``ref`` is a commons id where it says so, else 0):
+
+- ``commons`` — key ``kind|maturity``: visible commons;
+- ``challenges`` — key state: visible micro-challenges;
+- ``contrib_month`` — key ``YYYY-MM`` (UTC): confirmed ledger entries;
+- ``commons_contribs`` — ref commons: its confirmed entries with a person;
+- ``contributor`` — ref commons, key user id: that person's confirmed entries
+  (``last``: the newest one's date), the ground of active contributors and
+  bus factor;
+- ``funding`` — ref commons, key ``kind|currency``: amount;
+- ``funding_total`` — ref commons, key currency: pledges plus grants.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Model
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from fabrique.catalog.models import Commons
+from fabrique.community.models import Challenge
+from fabrique.projects.models import Contribution, EcosystemCount, Funding
+
+Slot = tuple[str, int, str]  # metric, ref, key
+GRAPH_VERSION = "graph_version"  # kept by graph_edges, not a dashboard counter
+#: Moves with every counted write: cached dashboards are stored under it.
+VERSION = "dashboard_version"
+_VERSIONS = (GRAPH_VERSION, VERSION)
+Signature = Counter[Slot]
+
+
+def _month(when: datetime.datetime) -> str:
+    return when.astimezone(datetime.UTC).strftime("%Y-%m")
+
+
+def signature(obj: Model) -> Signature:
+    """The counters ``obj`` adds to, with the amounts."""
+    sig: Signature = Counter()
+    if isinstance(obj, Commons):
+        if not obj.hidden:
+            sig[("commons", 0, f"{obj.kind}|{obj.maturity}")] += 1
+    elif isinstance(obj, Challenge):
+        if not obj.hidden:
+            sig[("challenges", 0, obj.state)] += 1
+    elif isinstance(obj, Contribution):
+        if obj.status == Contribution.Status.CONFIRMED and obj.created:
+            sig[("contrib_month", 0, _month(obj.created))] += 1
+            if obj.commons_id and obj.contributor_id:
+                sig[("commons_contribs", obj.commons_id, "")] += 1
+                sig[("contributor", obj.commons_id, str(obj.contributor_id))] += 1
+    elif isinstance(obj, Funding):
+        amount = Decimal(obj.amount)
+        sig[("funding", obj.commons_id, f"{obj.kind}|{obj.currency}")] += amount  # type: ignore[assignment]
+        sig[("funding_total", obj.commons_id, obj.currency)] += amount  # type: ignore[assignment]
+    return sig
+
+
+def _add(slot: Slot, amount: Any) -> None:
+    metric, ref, key = slot
+    rows = EcosystemCount.objects.filter(metric=metric, ref=ref, key=key)
+    if not rows.update(value=F("value") + amount):
+        try:
+            with transaction.atomic():
+                EcosystemCount.objects.create(
+                    metric=metric, ref=ref, key=key, value=amount
+                )
+        except IntegrityError:  # another writer created it first
+            rows.update(value=F("value") + amount)
+    rows.filter(value=0).delete()
+
+
+def _refresh_last(commons_id: int, user_id: int) -> None:
+    """Set a contributor's newest confirmed date (it may go back on a delete)."""
+    last = Contribution.objects.filter(
+        commons_id=commons_id,
+        contributor_id=user_id,
+        status=Contribution.Status.CONFIRMED,
+    ).aggregate(last=Max("created"))["last"]
+    EcosystemCount.objects.filter(
+        metric="contributor", ref=commons_id, key=str(user_id)
+    ).update(last=last)
+
+
+def version() -> int:
+    """The dashboards' current version (read by their cache)."""
+    value = (
+        EcosystemCount.objects.filter(metric=VERSION)
+        .values_list("value", flat=True)
+        .first()
+    )
+    return int(value or 0)
+
+
+def apply(before: Signature, after: Signature) -> None:
+    """Move the counters from ``before`` to ``after`` of one write."""
+    if before == after:
+        return
+    with transaction.atomic():
+        _add((VERSION, 0, ""), 1)
+        for slot in before.keys() | after.keys():
+            delta = after.get(slot, 0) - before.get(slot, 0)
+            if delta:
+                _add(slot, delta)
+            if slot[0] == "contributor":
+                _refresh_last(slot[1], int(slot[2]))
+
+
+# From scratch ----------------------------------------------------------------
+
+
+def _all_rows() -> Iterator[Model]:
+    yield from Commons.objects.only("kind", "maturity", "hidden").iterator(2000)
+    yield from Challenge.objects.only("state", "hidden").iterator(2000)
+    yield from Contribution.objects.only(
+        "status", "created", "commons_id", "contributor_id"
+    ).iterator(2000)
+    yield from Funding.objects.only(
+        "commons_id", "kind", "currency", "amount"
+    ).iterator(2000)
+
+
+def recount() -> tuple[dict[Slot, Decimal], dict[Slot, datetime.datetime]]:
+    """Every counter and contributor's last date, computed from the source tables."""
+    totals: dict[Slot, Decimal] = defaultdict(Decimal)
+    last: dict[Slot, datetime.datetime] = {}
+    for obj in _all_rows():
+        for slot, amount in signature(obj).items():
+            totals[slot] += Decimal(amount)
+            if slot[0] == "contributor":
+                when = obj.created  # type: ignore[attr-defined]
+                if slot not in last or when > last[slot]:
+                    last[slot] = when
+    return {s: v for s, v in totals.items() if v}, last
+
+
+def stored() -> tuple[dict[Slot, Decimal], dict[Slot, datetime.datetime]]:
+    """The counters as kept."""
+    values: dict[Slot, Decimal] = {}
+    last: dict[Slot, datetime.datetime] = {}
+    for row in EcosystemCount.objects.exclude(metric__in=_VERSIONS).iterator(5000):
+        slot = (row.metric, row.ref, row.key)
+        values[slot] = row.value
+        if row.last is not None:
+            last[slot] = row.last
+    return values, last
+
+
+def rebuild() -> int:
+    """Replace every counter by a recount; return the number of counters."""
+    values, last = recount()
+    with transaction.atomic():
+        EcosystemCount.objects.exclude(metric__in=_VERSIONS).delete()
+        _add((VERSION, 0, ""), 1)
+        EcosystemCount.objects.bulk_create(
+            (
+                EcosystemCount(
+                    metric=m, ref=r, key=k, value=v, last=last.get((m, r, k))
+                )
+                for (m, r, k), v in values.items()
+            ),
+            batch_size=5000,
+        )
+    return len(values)
+
+
+# Signals -------------------------------------------------------------------
+
+_COUNTED: tuple[type[Model], ...] = (Commons, Challenge, Contribution, Funding)
+
+
+def _before_save(sender: Any, instance: Model, **kwargs: Any) -> None:
+    old = None
+    if instance.pk is not None and not kwargs.get("raw"):
+        old = sender.objects.filter(pk=instance.pk).first()
+    instance._counted = signature(old) if old else Counter()  # type: ignore[attr-defined]
+
+
+def _after_save(sender: Any, instance: Model, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    apply(getattr(instance, "_counted", Counter()), signature(instance))
+    instance._counted = signature(instance)  # type: ignore[attr-defined]
+
+
+def _after_delete(sender: Any, instance: Model, **kwargs: Any) -> None:
+    apply(signature(instance), Counter())
+
+
+def connect() -> None:
+    """Keep the counters current as the ecosystem is written."""
+    for model in _COUNTED:
+        uid = f"aggregates.{model.__name__}"
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}.pre")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}.post")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}.del")

@@ -1,0 +1,93 @@
+"""Forms of the project pages. They only clean input; services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fabrique.catalog.models import Actor, Commons
+from fabrique.projects.models import Project
+
+MAX_COMMONS = 200
+
+
+class ProjectForm(forms.Form):
+    actor = forms.ModelChoiceField(
+        label=_("Carried by"), queryset=Actor.objects.none(), empty_label=None
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Project.Kind.choices)
+    summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["actor"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Actor.objects.filter(hidden=False)
+            .filter(Q(members__user=user, members__role="admin") | Q(user=user))
+            .distinct()
+            .order_by("name")
+        )
+        field.help_text = _("An actor you administer.")
+
+
+class CommonsSlugsField(forms.CharField):
+    """Commons named by their address (slug), one per line or comma-separated."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return "\n".join(getattr(v, "slug", str(v)) for v in value)
+        return value
+
+    def to_python(self, value: Any) -> list[Commons]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        slugs = list(
+            dict.fromkeys(
+                part.strip().strip("/").rsplit("/", 1)[-1]
+                for part in text.replace(",", "\n").splitlines()
+                if part.strip()
+            )
+        )
+        if len(slugs) > MAX_COMMONS:
+            raise forms.ValidationError(
+                _("At most %(max)d commons; you gave %(count)d."),
+                params={"max": MAX_COMMONS, "count": len(slugs)},
+            )
+        found = {
+            c.slug: c for c in Commons.objects.filter(slug__in=slugs, hidden=False)
+        }
+        unknown = [slug for slug in slugs if slug not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _("No commons with the address: %(slugs)s."),
+                params={"slugs": ", ".join(unknown[:10])},
+            )
+        return [found[slug] for slug in slugs]
+
+
+class ContractForm(forms.Form):
+    uses = CommonsSlugsField(
+        label=_("Commons it uses"),
+        required=False,
+        help_text=_("The address of each commons (e.g. velos-partages), one a line."),
+    )
+    contributes_to = CommonsSlugsField(
+        label=_("Commons it contributes to"),
+        required=False,
+        help_text=_("The address of each commons, one a line."),
+    )
+
+
+class AccompanimentForm(forms.Form):
+    accompaniment = forms.ChoiceField(
+        label=_("Accompaniment"), choices=Project.Accompaniment.choices
+    )

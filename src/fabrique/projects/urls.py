@@ -1,0 +1,27 @@
+from django.urls import path
+
+from fabrique.projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("projets/", views.project_list, name="projects"),
+    # "nouveau" is a reserved slug: no project takes it.
+    path("projets/nouveau/", views.project_create, name="project_create"),
+    path(
+        "projets/contrats/sans-contribution/",
+        views.using_without_contributing,
+        name="free_riders",
+    ),
+    path("projets/<slug:slug>/", views.project_detail, name="project"),
+    path("projets/<slug:slug>/modifier/", views.project_edit, name="project_edit"),
+    path("projets/<slug:slug>/contrat/", views.project_contract, name="contract"),
+    path(
+        "projets/<slug:slug>/accompagnement/",
+        views.project_accompaniment,
+        name="accompaniment",
+    ),
+    path("donnees/", views.data_page, name="data"),
+    path("data/", views.data_page, name="data_en"),
+    path("donnees/<str:name>", views.data_download, name="data_download"),
+]

@@ -1,0 +1,267 @@
+"""Pages of projects (their contract with the commons) and of the open data.
+
+Changes go through ``fabrique.projects.services`` — the functions the API
+uses. A refusal of rights is a 403; a refusal of the rules a message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fabrique.catalog.models import Commons
+from fabrique.catalog.services import can_manage_actor, normalise_text
+from fabrique.community.models import DomainMember
+from fabrique.core import activity
+from fabrique.core.permissions import can_moderate, require_member, visible
+from fabrique.projects import dump, services
+from fabrique.projects.forms import AccompanimentForm, ContractForm, ProjectForm
+from fabrique.projects.models import Contribution, Project
+
+PAGE_SIZE = 30
+
+
+def _visible_commons() -> Prefetch:
+    return Prefetch("uses", queryset=Commons.objects.filter(hidden=False))
+
+
+def project_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("accompaniment", "")
+    rows = (
+        visible(Project.objects.all(), request.user)
+        .select_related("actor")
+        .annotate(
+            n_uses=Count("uses", filter=Q(uses__hidden=False), distinct=True),
+            n_gives=Count(
+                "contributes_to", filter=Q(contributes_to__hidden=False), distinct=True
+            ),
+        )
+        .order_by("name", "pk")
+    )
+    if kind in Project.Kind.values:
+        rows = rows.filter(kind=kind)
+    if status in Project.Accompaniment.values:
+        rows = rows.filter(accompaniment=status)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/list.html",
+        {
+            "page": page,
+            "kind": kind,
+            "status": status,
+            "kinds": Project.Kind.choices,
+            "statuses": Project.Accompaniment.choices,
+            "may_review": is_reviewer(request.user),
+        },
+    )
+
+
+def _project(request: HttpRequest, slug: str) -> Project:
+    project = get_object_or_404(Project.objects.select_related("actor"), slug=slug)
+    if project.hidden and not can_moderate(request.user):
+        raise Http404
+    return project
+
+
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _project(request, slug)
+    uses = list(project.uses.filter(hidden=False).order_by("title"))
+    gives = list(project.contributes_to.filter(hidden=False).order_by("title"))
+    members = project.actor.members.values_list("user_id", flat=True)
+    contributions = (
+        Contribution.objects.filter(status=Contribution.Status.CONFIRMED)
+        .filter(Q(actor=project.actor) | Q(contributor_id__in=list(members)))
+        .filter(Q(commons__isnull=True) | Q(commons__hidden=False))
+        .select_related("commons", "challenge", "contributor")
+        .order_by("-created", "-id")[:30]
+    )
+    manager = can_manage_actor(request.user, project.actor)
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "uses": uses,
+            "gives": gives,
+            "free_rider": bool(uses) and not gives,
+            "contributions": contributions,
+            "may_edit": manager,
+            "may_review": can_moderate(request.user),
+            "accompaniment_form": AccompanimentForm(
+                initial={"accompaniment": project.accompaniment}
+            ),
+            "activity": activity.for_object(project)[:10],
+        },
+    )
+
+
+@require_member
+def project_create(request: HttpRequest) -> HttpResponse:
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = services.create_project(
+                user=request.user,
+                actor=data["actor"],
+                name=data["name"],
+                kind=data["kind"],
+                summary=data["summary"],
+                description=data["description"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your project is created."))
+            return redirect(project)
+    return render(request, "projects/form.html", {"form": form, "project": None})
+
+
+def _update(project: Project, *, user: Any, data: dict[str, Any]) -> Project:
+    """Change a project's name, kind and texts (its actor's administrators)."""
+    if not can_manage_actor(user, project.actor):
+        raise PermissionDenied(_("Only the project's administrators may do this."))
+    project.name = normalise_text(data["name"])
+    project.kind = data["kind"]
+    project.summary = normalise_text(data["summary"] or "")
+    project.description = normalise_text(data["description"] or "")
+    project.full_clean()
+    with transaction.atomic():
+        project.save()
+        activity.record(project, user=user, verb="edited", summary=project.name)
+    return project
+
+
+@require_member
+def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _project(request, slug)
+    if not can_manage_actor(request.user, project.actor):
+        raise PermissionDenied
+    initial = {
+        "actor": project.actor,
+        "name": project.name,
+        "kind": project.kind,
+        "summary": project.summary,
+        "description": project.description,
+    }
+    form = ProjectForm(request.POST or None, user=request.user, initial=initial)
+    form.fields["actor"].disabled = True
+    form.fields["actor"].queryset = type(project.actor).objects.filter(  # type: ignore[attr-defined]
+        pk=project.actor_id
+    )
+    contract = ContractForm(
+        initial={
+            "uses": list(project.uses.all()),
+            "contributes_to": list(project.contributes_to.all()),
+        }
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _update(project, user=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The project is saved."))
+            return redirect(project)
+    return render(
+        request,
+        "projects/form.html",
+        {"form": form, "project": project, "contract_form": contract},
+    )
+
+
+@require_member
+@require_POST
+def project_contract(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _project(request, slug)
+    if not can_manage_actor(request.user, project.actor):
+        raise PermissionDenied
+    form = ContractForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "projects/form.html",
+            {
+                "form": None,
+                "project": project,
+                "contract_form": form,
+            },
+            status=400,
+        )
+    services.set_contract(
+        project,
+        user=request.user,
+        uses=form.cleaned_data["uses"],
+        contributes_to=form.cleaned_data["contributes_to"],
+    )
+    messages.success(request, _("The commons of the contract are saved."))
+    return redirect(project)
+
+
+@require_member
+@require_POST
+def project_accompaniment(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _project(request, slug)
+    if not can_moderate(request.user):
+        raise PermissionDenied
+    form = AccompanimentForm(request.POST)
+    if form.is_valid():
+        services.set_accompaniment(
+            project, user=request.user, status=form.cleaned_data["accompaniment"]
+        )
+        messages.success(request, _("The accompaniment status is saved."))
+    return redirect(project)
+
+
+def is_reviewer(user: Any) -> bool:
+    """Facilitators of any domain and the platform's staff review contracts."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        can_moderate(user)
+        or DomainMember.objects.filter(
+            user=user, role=DomainMember.Role.FACILITATOR
+        ).exists()
+    )
+
+
+@require_member
+def using_without_contributing(request: HttpRequest) -> HttpResponse:
+    """Facilitators' view: projects that use commons but contribute to none."""
+    if not is_reviewer(request.user):
+        raise PermissionDenied
+    rows = services.using_without_contributing().select_related("actor")
+    page = Paginator(rows.prefetch_related(_visible_commons()), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "projects/free_riders.html", {"page": page})
+
+
+# Open data -----------------------------------------------------------------
+
+
+def data_page(request: HttpRequest) -> HttpResponse:
+    """The open data dump: what it holds, its date and size, its licence."""
+    return render(request, "data/index.html", {"dump": dump.latest()})
+
+
+def data_download(request: HttpRequest, name: str) -> HttpResponse:
+    found = dump.latest()
+    if found is None or name != found.path.name:
+        raise Http404
+    response = FileResponse(
+        found.path.open("rb"), as_attachment=True, filename=found.path.name
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -1,0 +1,153 @@
+"""Project pages: list, page, owner's forms, and the facilitators' view."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from fabrique.catalog.models import ActorMember
+from fabrique.community.models import DomainMember
+from fabrique.projects.models import Contribution, Project
+from tests.catalog.factories import make_actor, make_commons, make_user
+from tests.community.factories import make_domain
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    owner = make_user("owner")
+    actor = make_actor(user=owner, name="Cargo Express", type="startup")
+    ActorMember.objects.get_or_create(
+        actor=actor, user=owner, defaults={"role": "admin"}
+    )
+    used = make_commons(title="Vélos partagés")
+    given = make_commons(title="Carte des arceaux")
+    hidden = make_commons(title="Commun caché")
+    hidden.hidden = True
+    hidden.save()
+    project = Project.objects.create(
+        name="Livraisons à vélo", slug="livraisons", kind="startup", actor=actor,
+        summary="Des colis en vélo cargo.", created_by=owner,
+    )  # fmt: skip
+    project.uses.set([used, hidden])
+    project.contributes_to.set([given])
+    free = Project.objects.create(
+        name="Trottinettes Sans Retour", slug="sans-retour", kind="startup",
+        actor=actor,
+    )  # fmt: skip
+    free.uses.set([used])
+    Contribution.objects.create(
+        contributor=owner, actor=actor, kind="data", commons=given,
+        description="Relevé des arceaux", status="confirmed",
+    )  # fmt: skip
+    return {"owner": owner, "actor": actor, "project": project, "free": free,
+            "used": used, "given": given}  # fmt: skip
+
+
+def test_the_list_shows_projects_with_their_accompaniment(world, client):
+    page = client.get(reverse("projects:projects")).content.decode()
+    assert "Livraisons à vélo" in page
+    assert "Trottinettes Sans Retour" in page
+    filtered = client.get(reverse("projects:projects"), {"kind": "transition"})
+    assert "Livraisons à vélo" not in filtered.content.decode()
+
+
+def test_the_page_shows_the_contract_and_contributions(world, client):
+    page = client.get(world["project"].get_absolute_url()).content.decode()
+    assert "Vélos partagés" in page
+    assert "Carte des arceaux" in page
+    assert "Commun caché" not in page
+    assert "Relevé des arceaux" in page
+    assert reverse("projects:project_edit", args=["livraisons"]) not in page
+
+
+def test_hidden_projects_are_not_found(world, client):
+    Project.objects.filter(pk=world["project"].pk).update(hidden=True)
+    assert client.get(world["project"].get_absolute_url()).status_code == 404
+    assert "Livraisons" not in client.get(reverse("projects:projects")).content.decode()
+
+
+def test_the_owner_creates_a_project_for_an_actor_they_administer(world, client):
+    client.force_login(world["owner"])
+    response = client.post(
+        reverse("projects:project_create"),
+        {"actor": world["actor"].pk, "name": "Atelier mobile", "kind": "startup"},
+    )
+    project = Project.objects.get(name="Atelier mobile")
+    assert response["Location"] == project.get_absolute_url()
+    assert project.created_by == world["owner"]
+
+
+def test_nobody_creates_a_project_for_someone_elses_actor(world, client):
+    client.force_login(make_user())
+    response = client.post(
+        reverse("projects:project_create"),
+        {"actor": world["actor"].pk, "name": "Usurpation", "kind": "startup"},
+    )
+    assert response.status_code == 200
+    assert not Project.objects.filter(name="Usurpation").exists()
+
+
+def test_the_owner_edits_the_contract_and_unknown_commons_are_named(world, client):
+    client.force_login(world["owner"])
+    url = reverse("projects:contract", args=["sans-retour"])
+    bad = client.post(url, {"uses": "velos-inconnus", "contributes_to": ""})
+    assert bad.status_code == 400
+    assert "velos-inconnus" in bad.content.decode()
+    assert list(world["free"].uses.all()) == [world["used"]]
+    good = client.post(
+        url,
+        {
+            "uses": world["used"].slug,
+            "contributes_to": f"/communs/{world['given'].slug}/",
+        },
+    )
+    assert good.status_code == 302
+    assert list(world["free"].contributes_to.all()) == [world["given"]]
+
+
+def test_strangers_cannot_edit_nor_change_the_contract(world, client):
+    client.force_login(make_user())
+    edit = reverse("projects:project_edit", args=["livraisons"])
+    assert client.get(edit).status_code == 403
+    response = client.post(
+        reverse("projects:contract", args=["livraisons"]),
+        {"uses": "", "contributes_to": ""},
+    )
+    assert response.status_code == 403
+    assert world["project"].uses.count() == 2
+
+
+def test_the_owner_edits_the_texts(world, client):
+    client.force_login(world["owner"])
+    url = reverse("projects:project_edit", args=["livraisons"])
+    assert client.get(url).status_code == 200
+    client.post(url, {"name": "Livraisons", "kind": "startup", "summary": "Court."})
+    world["project"].refresh_from_db()
+    assert world["project"].summary == "Court."
+    assert world["project"].actor == world["actor"]
+
+
+def test_facilitators_see_projects_that_use_without_contributing(world, client):
+    url = reverse("projects:free_riders")
+    client.force_login(make_user())
+    assert client.get(url).status_code == 403
+    facilitator = make_user()
+    DomainMember.objects.create(
+        domain=make_domain(), user=facilitator, role="facilitator"
+    )
+    client.force_login(facilitator)
+    page = client.get(url).content.decode()
+    assert "Trottinettes Sans Retour" in page
+    assert "Livraisons à vélo" not in page
+
+
+def test_only_staff_change_the_accompaniment(world, client):
+    url = reverse("projects:accompaniment", args=["livraisons"])
+    client.force_login(world["owner"])
+    assert client.post(url, {"accompaniment": "accompanied"}).status_code == 403
+    client.force_login(make_user(role="moderator"))
+    client.post(url, {"accompaniment": "accompanied"})
+    world["project"].refresh_from_db()
+    assert world["project"].accompaniment == "accompanied"
