@@ -1,5 +1,4 @@
 import pytest
-from django.utils import translation
 
 # The browser fixtures (headless Chromium against a live server).
 from tests.browser.conftest import (  # noqa: F401
@@ -11,7 +10,5 @@ from tests.browser.conftest import (  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(english):
     """Messages are asserted on their English source text."""
-    with translation.override("en"):
-        yield

@@ -3,6 +3,8 @@ beta, an experiment and field feedback, and is delivered as a commons.
 
 Driven in headless Chromium against a live server, as people would; the
 screenshots of the need and challenge pages land in ``docs/screenshots``.
+Once delivered, the commons shows in the ecosystem graph (API and page) and
+in the dashboards.
 Elements are found by address, id or name, never by translated text.
 """
 
@@ -12,6 +14,7 @@ import pytest
 from django.urls import reverse
 
 from fabrique.community import services
+from fabrique.community.lifecycle import State
 from fabrique.community.models import Challenge, Need
 from tests.catalog.factories import make_user
 from tests.community.factories import make_domain
@@ -157,3 +160,30 @@ def test_a_need_becomes_a_delivered_commons_and_the_nineteenth_person_waits(
     assert challenge.commons == beta.commons
     page.goto(page.base_url + challenge.get_absolute_url())
     page.screenshot(path=screenshot_dir / "challenge.png", full_page=True)
+
+    # The delivered commons appears in the ecosystem graph, linked to the
+    # challenge that produced it, in the API and on the page.
+    commons_node = f"commons:{challenge.commons_id}"
+    answer = page.request.get(
+        page.base_url + reverse("api:ecosystem_graph") + f"?domain={domain.slug}"
+    ).json()
+    assert commons_node in {node["id"] for node in answer["nodes"]}
+    assert {
+        (edge["source"], edge["target"], edge["relation"]) for edge in answer["edges"]
+    } >= {(f"challenge:{challenge.pk}", commons_node, "delivered")}
+    page.goto(page.base_url + reverse("ecosystem:graph") + f"?domain={domain.slug}")
+    page.wait_for_selector("#eco-graph[data-settled=true]")
+    link = page.locator(f"a[data-node='{commons_node}']")
+    assert link.get_attribute("href") == challenge.commons.get_absolute_url()
+
+    # And in the dashboards: one delivered challenge, and the commons' health.
+    page.goto(page.base_url + reverse("ecosystem:dashboard"))
+    delivered = list(State).index(State.DELIVERED)
+    row = page.locator("#chart-challenges tbody tr").nth(delivered)
+    assert row.locator("td").text_content() == "1"
+    assert (
+        page.locator(
+            f"#chart-health a[href='{challenge.commons.get_absolute_url()}']"
+        ).count()
+        == 1
+    )

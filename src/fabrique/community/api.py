@@ -16,11 +16,11 @@ from typing import Any, Literal
 
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from fabrique.api.auth import WRITE_AUTH, reader
 from fabrique.api.common import caller, get_or_404, is_moderator, visible
-from fabrique.api.errors import ApiError, ErrorOut
+from fabrique.api.errors import ERRORS, ApiError, ErrorOut
 from fabrique.api.pagination import PageParams, page_of, paginate
 from fabrique.api.ratelimit import write_throttle
 from fabrique.catalog.models import Actor, Commons
@@ -58,7 +58,6 @@ from fabrique.community.schemas import (
 router = Router(tags=["community"])
 STATES = tuple(State.values)
 
-ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 422, 429), ErrorOut)
 READ_ERRORS = dict.fromkeys((400, 404, 422), ErrorOut)
 WRITE = {"auth": WRITE_AUTH, "throttle": write_throttle}
 PREFIX = "/community"
@@ -478,3 +477,101 @@ def add_feedback(request: HttpRequest, experiment_id: int, payload: FeedbackIn) 
         experiment, user=user, body=payload.body, rating=payload.rating
     )
     return Status(201, feedback)
+
+
+# Matching --------------------------------------------------------------------
+
+
+class MatchOut(Schema):
+    kind: str = Field(description="person, actor, challenge or need.")
+    name: str
+    url: str
+    score: float
+    reasons: list[str] = Field(description="Why it is suggested, in words.")
+    skills: list[str] = Field(description="Taxonomy codes in common.")
+    distance_km: float | None = None
+
+
+class PersonMatchOut(MatchOut):
+    username: str
+
+
+class ActorMatchOut(MatchOut):
+    slug: str
+
+
+class SlugMatchOut(MatchOut):
+    slug: str
+
+
+class ChallengeMatchesOut(Schema):
+    skills: list[str] = Field(description="Skills the challenge speaks of.")
+    people: list[PersonMatchOut]
+    actors: list[ActorMatchOut]
+
+
+class PersonSuggestionsOut(Schema):
+    challenges: list[SlugMatchOut]
+    needs: list[SlugMatchOut]
+
+
+def _match(suggestion: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "kind": suggestion.kind,
+        "name": suggestion.name,
+        "url": suggestion.url,
+        "score": suggestion.score,
+        "reasons": suggestion.reasons,
+        "skills": suggestion.skills,
+        "distance_km": suggestion.distance_km,
+        **extra,
+    }
+
+
+class MatchParams(Schema):
+    limit: int = Field(10, ge=1, le=50, description="Suggestions of each kind.")
+
+
+@router.get(
+    f"{PREFIX}/challenges/{{slug}}/matches/",
+    response={200: ChallengeMatchesOut, **ERRORS},
+    auth=WRITE_AUTH,
+)
+def challenge_matches(
+    request: HttpRequest, slug: str, params: Query[MatchParams]
+) -> Any:
+    """People and actors who could join the challenge, ranked, each with why.
+
+    For the challenge's facilitators (and the platform's staff) only.
+    """
+    from fabrique.community import matching
+
+    challenge = get_or_404(
+        Challenge.objects.filter(hidden=False).select_related("need__domain"),
+        "challenge",
+        slug=slug,
+    )
+    if not services.is_challenge_facilitator(caller(request), challenge):
+        raise ApiError(403, "Only the challenge's facilitators see its matches.")
+    found = matching.for_challenge(challenge, limit=params.limit)
+    return {
+        "skills": found["skills"],
+        "people": [_match(s, username=s.obj.username) for s in found["people"]],
+        "actors": [_match(s, slug=s.obj.slug) for s in found["actors"]],
+    }
+
+
+@router.get(
+    f"{PREFIX}/suggestions/",
+    response={200: PersonSuggestionsOut, **ERRORS},
+    auth=WRITE_AUTH,
+)
+def my_suggestions(request: HttpRequest, params: Query[MatchParams]) -> Any:
+    """Challenges and needs suggested to the caller, ranked, each with why."""
+    from fabrique.community import matching
+
+    found = matching.for_person(caller(request), limit=params.limit)
+    return {
+        kind: [_match(s, slug=s.obj.slug) for s in found[kind]]
+        for kind in ("challenges", "needs")
+    }

@@ -8,7 +8,7 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Challenges and communities")
 
     def ready(self) -> None:
-        from fabrique.community import rules, verbs
+        from fabrique.community import rules, search, verbs  # noqa: F401
 
         rules.register()
         verbs.register()

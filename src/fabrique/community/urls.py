@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fabrique.community import views
+from fabrique.community import search, views
 
 app_name = "community"
 
@@ -24,6 +24,13 @@ urlpatterns = [
         name="challenge_create",
     ),
     path("defis/<slug:slug>/", views.challenge_detail, name="challenge"),
+    path(
+        "defis/<slug:slug>/suggestions/",
+        views.challenge_matching,
+        name="challenge_matching",
+    ),
+    path("pour-vous/", views.for_me, name="for_me"),
+    path("recherche/", search.site_search, name="search"),
     path("defis/<slug:slug>/rejoindre/", views.challenge_join, name="challenge_join"),
     path("defis/<slug:slug>/quitter/", views.challenge_leave, name="challenge_leave"),
     path(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fabrique.catalog.models import Commons
-from fabrique.community import experiments, lifecycle, services
+from fabrique.community import experiments, lifecycle, matching, services, skills
 from fabrique.community.forms import (
     BetaForm,
     ChallengeForm,
@@ -220,6 +221,10 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "beta_form": BetaForm(prefix="beta"),
             "experiment_form": ExperimentForm(prefix="experiment"),
             "activity": activity.for_object(challenge)[:15],
+            "matching": matching.for_challenge(challenge, limit=5)
+            if request.user.is_authenticated
+            and services.is_challenge_facilitator(request.user, challenge)
+            else None,
         },
     )
 
@@ -379,3 +384,78 @@ def experiment_add(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(request, _("The experiment is set up."))
     return redirect(challenge)
+
+
+def challenge_matching(request: HttpRequest, slug: str) -> HttpResponse:
+    """Facilitators' page: people and actors who could join, and why."""
+    challenge = get_object_or_404(
+        Challenge.objects.select_related("need__domain", "subdomain"),
+        slug=slug,
+        hidden=False,
+    )
+    if not (
+        request.user.is_authenticated
+        and services.is_challenge_facilitator(request.user, challenge)
+    ):
+        raise Http404
+    return render(
+        request,
+        "community/matching.html",
+        {
+            "challenge": challenge,
+            "matching": matching.for_challenge(challenge, limit=30),
+        },
+    )
+
+
+class TaxonomySkillsForm(forms.Form):
+    """Pick one's skills from the taxonomy (grouped by family)."""
+
+    skills = forms.MultipleChoiceField(
+        label=_("My skills"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, language: str = "fr", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].choices = skills.choices(language)  # type: ignore[attr-defined]
+
+
+@require_member
+def for_me(request: HttpRequest) -> HttpResponse:
+    """Challenges and needs suggested to the signed-in person, and why; the
+    person may pick their skills from the taxonomy here."""
+    from django.utils.translation import get_language
+
+    from fabrique.accounts.forms import MAX_SKILLS
+
+    language = get_language() or "fr"
+    user: Any = request.user
+    form = TaxonomySkillsForm(
+        request.POST or None,
+        language=language,
+        initial={"skills": skills.codes_for(user.skills or [])},
+    )
+    if request.method == "POST" and form.is_valid():
+        merged = skills.merge(user.skills or [], form.cleaned_data["skills"], language)
+        if len(merged) > MAX_SKILLS:
+            messages.error(
+                request,
+                _("At most %(max)d skills; you gave %(count)d.")
+                % {"max": MAX_SKILLS, "count": len(merged)},
+            )
+        else:
+            user.skills = merged
+            user.save(update_fields=["skills"])
+            messages.success(request, _("Your skills are saved."))
+            return redirect("community:for_me")
+    return render(
+        request,
+        "community/matching_person.html",
+        {
+            "suggested": matching.for_person(user, limit=20),
+            "skills_form": form,
+            "families": skills.taxonomy(),
+            "picked": set(form["skills"].value() or []),
+            "language": language,
+        },
+    )

@@ -1,0 +1,421 @@
+"""Matching: who could take part in a challenge, and what suits a person.
+
+For a challenge, people and actors are ranked by three things, and each
+suggestion carries the reasons that gave it its place:
+
+- **skills** — their free-text skills mapped onto the taxonomy
+  (:mod:`fabrique.community.skills`) against the skills the challenge speaks
+  of (its need, goal and success criteria): 3 points a skill in common, 1
+  a skill of the same family;
+- **past contributions** — confirmed ledger entries to the commons the
+  challenge produced or to challenges of the same domain: up to 3 points,
+  recent ones weighing more;
+- **place** — distance between the challenge's place and theirs when both
+  have coordinates: up to 3 points within 100 km.
+
+For a person, open challenges and needs are ranked the same way from their
+side, with their domains of interest counting too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from fabrique.catalog.models import Actor, Place
+from fabrique.community import skills
+from fabrique.community.lifecycle import JOINABLE
+from fabrique.community.models import Challenge, DomainMember, Need, Participation
+from fabrique.projects.models import Contribution
+
+SKILL_POINTS = 3.0
+FAMILY_POINTS = 1.0
+MAX_CONTRIBUTION_POINTS = 3.0
+MAX_PLACE_POINTS = 3.0
+PLACE_RADIUS_KM = 100.0
+DOMAIN_POINTS = 2.0
+LIMIT = 10
+
+
+@dataclass
+class Suggestion:
+    kind: str  # "person", "actor", "challenge", "need"
+    obj: Any
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    skills: list[str] = field(default_factory=list)
+    distance_km: float | None = None
+
+    @property
+    def name(self) -> str:
+        if self.kind == "person":
+            return str(self.obj.public_name)
+        return str(getattr(self.obj, "name", None) or self.obj.title)
+
+    @property
+    def url(self) -> str:
+        if self.kind == "person":
+            from django.urls import reverse
+
+            return reverse("accounts:public_profile", args=[self.obj.username])
+        return str(self.obj.get_absolute_url())
+
+
+# Pieces ----------------------------------------------------------------------
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), in kilometres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = (
+        math.sin(dphi / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def challenge_skills(challenge: Challenge) -> list[str]:
+    """The taxonomy skills a challenge speaks of, from its texts."""
+    need = challenge.need
+    text = "\n".join(
+        [
+            challenge.title,
+            challenge.goal,
+            challenge.success_criteria,
+            need.title,
+            need.description,
+            challenge.subdomain.title if challenge.subdomain else "",
+            need.domain.name,
+        ]
+    )
+    return skills.codes_in_text(text)
+
+
+def need_skills(need: Need) -> list[str]:
+    return skills.codes_in_text(f"{need.title}\n{need.description}\n{need.domain}")
+
+
+def _skill_part(
+    theirs: list[str], wanted: list[str], language: str
+) -> tuple[float, list[str], str | None]:
+    common = [code for code in wanted if code in theirs]
+    families = {code.split(".")[0] for code in common}
+    near = {
+        code.split(".")[0]
+        for code in theirs
+        if code not in common
+        and code.split(".")[0] in {w.split(".")[0] for w in wanted}
+    } - families
+    score = SKILL_POINTS * len(common) + FAMILY_POINTS * len(near)
+    reason = None
+    if common:
+        names = ", ".join(skills.label(code, language) for code in common)
+        reason = ngettext(
+            "%(n)d skill in common: %(skills)s",
+            "%(n)d skills in common: %(skills)s",
+            len(common),
+        ) % {"n": len(common), "skills": names}
+    elif near:
+        reason = _("skills in the same family: %(families)s") % {
+            "families": ", ".join(
+                f.label(language) for f in skills.taxonomy() if f.code in near
+            )
+        }
+    return score, common, reason
+
+
+def _recency(when: datetime, now: datetime) -> float:
+    days = (now - when).days
+    if days <= 90:
+        return 1.0
+    if days <= 365:
+        return 0.5
+    return 0.25
+
+
+def _place_part(distance: float | None) -> tuple[float, str | None]:
+    if distance is None or distance > PLACE_RADIUS_KM:
+        return 0.0, None
+    points = MAX_PLACE_POINTS * (1 - distance / PLACE_RADIUS_KM)
+    return points, _("%(km)s km away") % {"km": f"{distance:.0f}"}
+
+
+def _nearest(
+    lat: float | None, lon: float | None, places: Iterable[tuple[float, float]]
+) -> float | None:
+    if lat is None or lon is None:
+        return None
+    found = [distance_km(lat, lon, plat, plon) for plat, plon in places]
+    return min(found) if found else None
+
+
+def _month(when: datetime) -> str:
+    return timezone.localtime(when).strftime("%Y-%m")
+
+
+# For a challenge -------------------------------------------------------------
+
+
+def _near_places(challenge: Challenge) -> Any:
+    """Places within a box around the challenge's place (none without one)."""
+    if challenge.lat is None or challenge.lon is None:
+        return Place.objects.none()
+    dlat = PLACE_RADIUS_KM / 111.0
+    dlon = dlat / max(0.1, math.cos(math.radians(challenge.lat)))
+    return Place.objects.filter(
+        actor__hidden=False,
+        lat__range=(challenge.lat - dlat, challenge.lat + dlat),
+        lon__range=(challenge.lon - dlon, challenge.lon + dlon),
+    )
+
+
+def _related_contributions(challenge: Challenge) -> Q:
+    """Ledger entries that speak for the challenge: same commons or domain."""
+    related = Q(challenge__need__domain_id=challenge.need.domain_id)
+    if challenge.commons_id:
+        related |= Q(commons_id=challenge.commons_id)
+    related |= Q(commons__betas__challenge__need__domain_id=challenge.need.domain_id)
+    return related
+
+
+def _target_name(entry: Contribution) -> str:
+    if entry.challenge_id and entry.challenge:
+        return entry.challenge.title
+    return entry.commons.title if entry.commons else ""
+
+
+def for_challenge(
+    challenge: Challenge, *, limit: int = LIMIT, now: datetime | None = None
+) -> dict[str, Any]:
+    """Ranked people and actors: ``{"skills": […], "people": […], "actors": […]}``.
+
+    People already taking part (or waiting) are left out, as are accounts
+    that are inactive or deleted and actors hidden by moderation.
+    """
+    now = now or timezone.now()
+    language = translation.get_language() or "fr"
+    wanted = challenge_skills(challenge)
+    taken = set(
+        challenge.participations.filter(
+            status__in=[Participation.Status.ACTIVE, Participation.Status.WAITING]
+        ).values_list("user_id", flat=True)
+    )
+    entries = list(
+        Contribution.objects.filter(status=Contribution.Status.CONFIRMED)
+        .filter(_related_contributions(challenge))
+        .select_related("commons", "challenge")
+        .order_by("-created", "-id")
+        .distinct()[:2000]
+    )
+    by_user: dict[int, list[Contribution]] = defaultdict(list)
+    by_actor: dict[int, list[Contribution]] = defaultdict(list)
+    for entry in entries:
+        if entry.contributor_id:
+            by_user[entry.contributor_id].append(entry)
+        if entry.actor_id:
+            by_actor[entry.actor_id].append(entry)
+
+    user_model: Any = get_user_model()
+    people = user_model.objects.filter(is_active=True, deleted=False).exclude(
+        pk__in=taken
+    )
+    near = _near_places(challenge)
+    nearby_people = set(near.values_list("actor__user_id", flat=True)) | set(
+        near.values_list("actor__members__user_id", flat=True)
+    )
+    people = people.filter(
+        Q(pk__in=list(by_user)) | ~Q(skills=[]) | Q(pk__in=nearby_people - {None})
+    )
+    # A person's places: those of their own person page and of organisations
+    # they belong to.
+    user_places: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    if challenge.lat is not None:
+        for row in near.filter(
+            Q(actor__user__isnull=False) | Q(actor__members__isnull=False)
+        ).values_list("actor__user_id", "actor__members__user_id", "lat", "lon"):
+            owner, member, lat, lon = row
+            for uid in {owner, member} - {None}:
+                user_places[uid].append((lat, lon))
+
+    ranked_people = []
+    for person in people.iterator(chunk_size=2000):
+        suggestion = _score(
+            Suggestion("person", person),
+            theirs=skills.codes_for(person.skills or []),
+            wanted=wanted,
+            contributions=by_user.get(person.pk, []),
+            distance=_nearest(
+                challenge.lat, challenge.lon, user_places.get(person.pk, [])
+            ),
+            now=now,
+            language=language,
+        )
+        if suggestion.score > 0:
+            ranked_people.append(suggestion)
+
+    # A person's own page stands for them among the people, not the actors.
+    actors = Actor.objects.filter(hidden=False, user__isnull=True).filter(
+        Q(pk__in=list(by_actor))
+        | ~Q(skills=[])
+        | Q(pk__in=near.values_list("actor_id", flat=True))
+    )
+    actor_places: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    for actor_id, lat, lon in near.values_list("actor_id", "lat", "lon"):
+        actor_places[actor_id].append((lat, lon))
+    ranked_actors = []
+    for actor in actors.iterator(chunk_size=2000):
+        suggestion = _score(
+            Suggestion("actor", actor),
+            theirs=skills.codes_for(actor.skills or []),
+            wanted=wanted,
+            contributions=by_actor.get(actor.pk, []),
+            distance=_nearest(
+                challenge.lat, challenge.lon, actor_places.get(actor.pk, [])
+            ),
+            now=now,
+            language=language,
+        )
+        if suggestion.score > 0:
+            ranked_actors.append(suggestion)
+    return {
+        "skills": [skills.label(code, language) for code in wanted],
+        "people": _top(ranked_people, limit),
+        "actors": _top(ranked_actors, limit),
+    }
+
+
+def _score(
+    suggestion: Suggestion,
+    *,
+    theirs: list[str],
+    wanted: list[str],
+    contributions: list[Contribution],
+    distance: float | None,
+    now: datetime,
+    language: str,
+) -> Suggestion:
+    points, common, reason = _skill_part(theirs, wanted, language)
+    suggestion.skills = common
+    if reason:
+        suggestion.reasons.append(reason)
+    if contributions:
+        weight = sum(_recency(entry.created, now) for entry in contributions)
+        points += min(MAX_CONTRIBUTION_POINTS, weight)
+        latest = contributions[0]
+        suggestion.reasons.append(
+            _("contributed to %(target)s in %(month)s")
+            % {"target": _target_name(latest), "month": _month(latest.created)}
+        )
+    place_points, place_reason = _place_part(distance)
+    if place_reason:
+        points += place_points
+        suggestion.distance_km = distance
+        suggestion.reasons.append(place_reason)
+    suggestion.score = round(points, 3)
+    return suggestion
+
+
+def _top(rows: list[Suggestion], limit: int) -> list[Suggestion]:
+    rows.sort(key=lambda s: (-s.score, s.name.casefold()))
+    return rows[:limit]
+
+
+# For a person ----------------------------------------------------------------
+
+
+def _person_places(user: Any) -> list[tuple[float, float]]:
+    return list(
+        Place.objects.filter(actor__hidden=False)
+        .filter(Q(actor__user=user) | Q(actor__members__user=user))
+        .values_list("lat", "lon")
+        .distinct()
+    )
+
+
+def for_person(
+    user: Any, *, limit: int = LIMIT, now: datetime | None = None
+) -> dict[str, list[Suggestion]]:
+    """Challenges open to ``user`` and needs they might carry, ranked."""
+    now = now or timezone.now()
+    language = translation.get_language() or "fr"
+    theirs = skills.codes_for(user.skills or [])
+    domains = dict(
+        DomainMember.objects.filter(user=user).values_list("domain_id", "domain__name")
+    )
+    places = _person_places(user)
+    contributed = list(
+        Contribution.objects.filter(
+            contributor=user, status=Contribution.Status.CONFIRMED
+        )
+        .select_related("challenge__need", "commons")
+        .order_by("-created")[:500]
+    )
+    domain_contributions: dict[int, list[Contribution]] = defaultdict(list)
+    for entry in contributed:
+        if entry.challenge_id and entry.challenge:
+            domain_contributions[entry.challenge.need.domain_id].append(entry)
+    taking_part = Participation.objects.filter(
+        user=user,
+        status__in=[Participation.Status.ACTIVE, Participation.Status.WAITING],
+    ).values_list("challenge_id", flat=True)
+    challenges = (
+        Challenge.objects.filter(
+            hidden=False, need__hidden=False, need__domain__hidden=False,
+            state__in=list(JOINABLE),
+        )
+        .exclude(pk__in=list(taking_part))
+        .select_related("need__domain", "subdomain")
+    )  # fmt: skip
+    ranked = []
+    for challenge in challenges.iterator(chunk_size=1000):
+        suggestion = _score(
+            Suggestion("challenge", challenge),
+            theirs=theirs,
+            wanted=challenge_skills(challenge),
+            contributions=domain_contributions.get(challenge.need.domain_id, []),
+            distance=_nearest(challenge.lat, challenge.lon, places),
+            now=now,
+            language=language,
+        )
+        _domain_part(suggestion, challenge.need.domain_id, domains)
+        if suggestion.score > 0:
+            ranked.append(suggestion)
+    carried = user.needs_carried.values_list("need_id", flat=True)
+    needs = (
+        Need.objects.filter(hidden=False, domain__hidden=False)
+        .exclude(pk__in=list(carried))
+        .select_related("domain")
+    )
+    ranked_needs = []
+    for need in needs.iterator(chunk_size=1000):
+        suggestion = Suggestion("need", need)
+        points, common, reason = _skill_part(theirs, need_skills(need), language)
+        suggestion.score, suggestion.skills = points, common
+        if reason:
+            suggestion.reasons.append(reason)
+        _domain_part(suggestion, need.domain_id, domains)
+        if suggestion.score > 0:
+            ranked_needs.append(suggestion)
+    return {"challenges": _top(ranked, limit), "needs": _top(ranked_needs, limit)}
+
+
+def _domain_part(
+    suggestion: Suggestion, domain_id: int, domains: dict[int, str]
+) -> None:
+    if domain_id in domains:
+        suggestion.score = round(suggestion.score + DOMAIN_POINTS, 3)
+        suggestion.reasons.append(
+            _("you are a member of %(domain)s") % {"domain": domains[domain_id]}
+        )
