@@ -139,6 +139,15 @@ def run(args: argparse.Namespace) -> None:
         scenarios = _scenarios(lambda path: _status(base + path), slugs, rng)
         results = {}
         for name, paths in scenarios.items():
+            if name == VISITED:
+                # Every commons page once more, as a busy site's pages are:
+                # the anonymous page cache then holds them (with Redis, for
+                # both workers; with local memory, for the one that served).
+                started = time.perf_counter()
+                for path in paths:
+                    _status(base + path)
+                print(f"  primed {len(paths)} pages in "
+                      f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
             results[name] = _measure(base, name, paths, args)
     report = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -149,11 +158,16 @@ def run(args: argparse.Namespace) -> None:
         "duration_s": args.duration,
         "load_average_before": load_before,
         "load_average_after": os.getloadavg()[0],
+        "cache": "redis" if args.redis else "local memory",
         "results": results,
     }
     _print(report)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+
+
+# The commons pages again, each visited once more just before.
+VISITED = "commons page, visited before"
 
 
 def _sample_slugs(rng: random.Random, count: int = 2000) -> list[str]:
@@ -200,7 +214,10 @@ def _scenarios(
         "search": search,
         "list with facets": facets,
         "commons page": commons,
+        VISITED: commons,
         "home page": ["/"],
+        # The ceiling again at the end: how much the machine's load moved.
+        "bare view, again": ["/bench/bare/"],
     }
     for name, paths in scenarios.items():
         bad = [p for p in paths[:20] if status(p) != 200]
@@ -232,6 +249,19 @@ def cost(args: argparse.Namespace) -> None:
     print("| page | CPU ms p50 | wall ms p50 | wall ms p95 | queries | CPU ÷ bare |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     bare_cpu = None
+    # The commons page twice: first visits (rendered), then the same pages
+    # again (from the anonymous page cache).
+    commons = scenarios["commons page"][: args.requests]
+    scenarios["commons page"] = commons
+    scenarios = {
+        **{
+            k: v
+            for k, v in scenarios.items()
+            if k not in ("home page", VISITED, "bare view, again")
+        },
+        "commons page, again (cached)": commons,
+        "home page": scenarios["home page"],
+    }
     for name, paths in scenarios.items():
         cpu, wall, queries = [], [], []
         for i in range(args.requests):
@@ -308,7 +338,7 @@ def _print(report: dict) -> None:
         f"{report['workers']} workers · wrk {report['connections']} connections, "
         f"{report['duration_s']} s per page · load average "
         f"{report['load_average_before']:.1f} before, "
-        f"{report['load_average_after']:.1f} after"
+        f"{report['load_average_after']:.1f} after · cache {report['cache']}"
     )
     print("| page | req/s | p50 ms | p95 ms | p99 ms | errors | req/s ÷ bare |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -333,6 +363,8 @@ def _server(args: argparse.Namespace, port: int) -> Iterator[Path]:
         "FABRIQUE_ENV": "production",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        # The shared cache of a production set-up, when given.
+        "REDIS_URL": args.redis,
         "FABRIQUE_DATA_DIR": str(data_dir),
         "LOG_LEVEL": "ERROR",
     }
@@ -406,6 +438,11 @@ def main() -> None:
     bench.add_argument("--warmup", type=int, default=3, help="seconds per page")
     bench.add_argument("--port", type=int, default=0)
     bench.add_argument("--json", help="write the figures to this file")
+    bench.add_argument(
+        "--redis",
+        default="",
+        help="REDIS_URL of the server (shared cache); local memory without",
+    )
     commands.choices["cost"].add_argument(
         "--requests", type=int, default=200, help="requests per page"
     )

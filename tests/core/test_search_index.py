@@ -146,7 +146,9 @@ def test_bulk_writes_are_caught_up_by_a_rebuild():
          for n in range(30)]
     )  # fmt: skip
     assert search("commun").total == 0
-    assert rebuild(batch_size=7) == {"actor": 0, "commons": 30}
+    # Other apps register types of their own: only these two are asserted.
+    counts = rebuild(batch_size=7)
+    assert (counts["actor"], counts["commons"]) == (0, 30)
     assert search("commun").total == 30
     assert rebuild(["commons"]) == {"commons": 30}
     assert SearchDocument.objects.count() == 30
@@ -233,7 +235,7 @@ def counted_totals():
 def stored_totals():
     return {
         (row.type, row.name, row.value): row.count
-        for row in SearchFacetTotal.objects.all()
+        for row in SearchFacetTotal.objects.exclude(type="")  # the generation
     }
 
 

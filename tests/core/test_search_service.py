@@ -332,3 +332,64 @@ def test_facet_counts_can_be_skipped_when_only_hits_are_wanted():
     assert result.total == 1
     assert [hit.title for hit in result.hits] == ["Vélo"]
     assert result.facets == []
+
+
+def test_past_the_count_limit_totals_and_facet_counts_are_lower_bounds(monkeypatch):
+    from fabrique.core.search import service
+
+    monkeypatch.setattr(service, "COUNT_LIMIT", 3)
+    for number in range(5):
+        commons(f"Vélo {number}", kind="data" if number % 2 else "software")
+    result = search("velo", types=["commons"])
+    assert (result.total, result.total_exact) == (3, False)
+    kind = next(f for f in result.facets if f.name == "kind")
+    assert not kind.exact
+    assert sum(v.count for v in kind.values) <= 4
+    # Narrow enough: exact again.
+    narrow = search("velo", types=["commons"], filters={"kind": ["data"]})
+    assert (narrow.total, narrow.total_exact) == (2, True)
+    # The list without words reads the exact totals kept by the indexer.
+    assert search("", types=["commons"]).total_exact
+
+
+def test_the_list_page_says_more_than_past_the_count_limit(client, monkeypatch):
+    from fabrique.core.search import service
+
+    monkeypatch.setattr(service, "COUNT_LIMIT", 3)
+    for number in range(5):
+        commons(f"Vélo {number}")
+    page = client.get("/communs/", {"q": "velo"}).content.decode()
+    assert "Plus de 3 résultats" in page or "More than 3 results" in page
+    assert '+<span class="visually-hidden">' in page
+
+
+def test_relevance_puts_title_matches_first_and_pages_walk_every_match_once():
+    for number in range(4):
+        commons(f"Tramway {number}", description="Rien d'autre.")
+    for number in range(5):
+        commons(f"Autre {number}", description="On y parle de tramway.")
+    seen = []
+    for page in range(1, 6):
+        result = search("tramway", types=["commons"], page=page, page_size=2)
+        assert result.total == 9
+        seen += titles(result)
+    assert len(seen) == len(set(seen)) == 9
+    assert all(title.startswith("Tramway") for title in seen[:4])
+    assert all(title.startswith("Autre") for title in seen[4:])
+    # Sorted by title, the same documents.
+    by_title = search("tramway", types=["commons"], sort="title", page_size=20)
+    assert sorted(seen) == sorted(titles(by_title))
+
+
+def test_results_are_cached_until_the_index_changes(django_assert_max_num_queries):
+    item = commons("Vélo cargo", summary="Un vélo pour livrer.")
+    first = search("velo", types=["commons"])
+    # Served from the cache: only the index generation is read.
+    with django_assert_max_num_queries(1):
+        again = search("velo", types=["commons"])
+    assert again == first
+    item.title = "Vélo cargo électrique"
+    item.save()
+    assert titles(search("velo", types=["commons"])) == ["Vélo cargo électrique"]
+    item.delete()
+    assert search("velo", types=["commons"]).total == 0

@@ -40,6 +40,7 @@ def reindex(type_name: str, pks: Iterable[int]) -> int:
                 built.append((obj.pk, document))
         remove(type_name, wanted)
         _insert(type_name, built)
+        _bump_generation()
     return len(built)
 
 
@@ -57,6 +58,7 @@ def remove(type_name: str, pks: Iterable[int]) -> None:
         get_backend().delete(ids)
         SearchFacet.objects.filter(document_id__in=ids).delete()
         SearchDocument.objects.filter(pk__in=ids).delete()
+        _bump_generation()
 
 
 def rebuild(
@@ -97,6 +99,7 @@ def rebuild(
             written += _insert(name, batch)
             if progress:
                 progress(name, done, total)
+            _bump_generation()
         counts[name] = written
     return counts
 
@@ -186,3 +189,27 @@ def _subtract_totals(type_name: str, ids: Sequence[int]) -> None:
     deltas = {(name, value): -n for name, value, n in found}
     deltas[("", "")] = -len(ids)
     _add_totals(type_name, deltas)
+
+
+# The index generation: a row of the totals table no type uses, counting the
+# writes. Search results are cached under it (``service._cache_key``); it
+# commits with the write, so every process sees the change at once.
+GENERATION = ("", "", "generation")
+
+
+def generation() -> int:
+    """The number of writes to the index so far (changes on every write)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count FROM core_searchfacettotal "
+            "WHERE type = %s AND name = %s AND value = %s",
+            list(GENERATION),
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _bump_generation() -> None:
+    # Last in its transaction, after the totals: locks are taken in one order.
+    with connection.cursor() as cursor:
+        cursor.execute(TOTALS_SQL, [*GENERATION, 1])

@@ -21,8 +21,8 @@ class SearchDocument(models.Model):
     summary = models.CharField(max_length=500, blank=True)
     url = models.CharField(max_length=500)
     updated = models.DateTimeField()
-    # The facet values again, one "name:value" a line: PostgreSQL counts
-    # facets from the matching rows it already reads, without a join.
+    # The facet values again, one "name:value" a line: facets are counted
+    # from the matching rows search already reads, without a join.
     facet_keys = models.TextField(blank=True, default="")
 
     class Meta:

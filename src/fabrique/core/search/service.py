@@ -6,6 +6,7 @@ returns a :class:`SearchResult`; see :func:`search` for its exact shape.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -13,20 +14,28 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Sum
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 
 from fabrique.core.search.backends import Match, get_backend
+from fabrique.core.search.index import generation
 from fabrique.core.search.models import SearchFacetTotal
 from fabrique.core.search.registry import Facet
 from fabrique.core.search.registry import types as registered_types
-from fabrique.core.search.text import parse_query
+from fabrique.core.search.text import Query, parse_query
 
 SORTS = ("relevance", "updated", "title")
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000
 MAX_FILTER_VALUES = 50
+# Matches counted at most: past it, totals and facet counts are lower bounds
+# ("more than 10,000"), so a broad word costs what a narrower one does.
+COUNT_LIMIT = 10_000
+# Results are cached this long at most; any index write invalidates them.
+RESULT_CACHE_SECONDS = 300
 
 
 class SearchError(ValueError):
@@ -58,6 +67,9 @@ class FacetResult:
     name: str
     label: str
     values: list[FacetValue]
+    # False when counted on the first COUNT_LIMIT matches only: each count is
+    # then a lower bound.
+    exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,9 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: list[FacetResult]
+    # False when more than COUNT_LIMIT documents match: ``total`` is then
+    # COUNT_LIMIT, to be shown as "more than …".
+    total_exact: bool = True
 
     @property
     def num_pages(self) -> int:
@@ -128,7 +143,8 @@ def search(
       alternatives (OR), facets combine (AND). Facet names are those of the
       types searched: ``kind``, ``theme`` (slug), ``maturity``, ``licence``,
       ``needs`` (``"open"``), ``actor_type``, ``city`` (of an actor's places).
-    - ``sort``: ``relevance`` (best first; most recently updated first for an
+    - ``sort``: ``relevance`` (documents whose title matches first, then the
+      others, each group best first; most recently updated first for an
       empty query), ``updated`` (newest first) or ``title`` (A→Z, accents
       ignored).
     - ``page`` from 1, ``page_size`` from 1 to 100. A page past the end has no
@@ -144,7 +160,9 @@ def search(
         query      normalised query ("velo partage*")
         types      type names searched; filters: the filters applied
         sort, page, page_size
-        total      number of matching documents
+        total      number of matching documents, at most COUNT_LIMIT
+        total_exact  False past COUNT_LIMIT ("more than 10,000"); facet
+                   counts are then lower bounds (FacetResult.exact False)
         num_pages, next_page, previous_page (None at the ends)
         hits       list of Hit: type, id (the object's primary key), title,
                    summary, url, updated (aware datetime), score (float, higher
@@ -168,13 +186,46 @@ def search(
     if not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise SearchError("page_size", f"must be an integer from 1 to {MAX_PAGE_SIZE}")
 
+    key = _cache_key(
+        parsed.text, type_names, applied, sort, page, page_size, count_facets
+    )
+    cached = cache.get(key)
+    if isinstance(cached, SearchResult):
+        return cached
+    result = _search(
+        parsed, type_names, facets, applied, sort, page, page_size, count_facets
+    )
+    cache.set(key, result, RESULT_CACHE_SECONDS)
+    return result
+
+
+def _cache_key(*parts: object) -> str:
+    """The result cache key: the request, the language, the index generation.
+
+    Any write to the index bumps its generation (``index.generation()``), so
+    a cached result is never served once the index has changed.
+    """
+    text = repr((generation(), get_language(), *parts))
+    return "search:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _search(
+    parsed: Query,
+    type_names: list[str],
+    facets: dict[str, Facet],
+    applied: dict[str, list[str]],
+    sort: str,
+    page: int,
+    page_size: int,
+    count_facets: bool,
+) -> SearchResult:
     backend = get_backend()
     match = backend.match(parsed) if parsed else None
     with backend.reading(match):
-        total = _count(type_names, match, applied)
+        total, total_exact, counts, counts_exact = _count_and_facets(
+            type_names, match, applied, facets if count_facets else {}
+        )
         rows = _hits(type_names, match, applied, sort, page, page_size) if total else []
-        counting = count_facets and total
-        counts = _facet_counts(type_names, match, applied, facets) if counting else {}
     hit_facets = _hit_facets([row[0] for row in rows])
 
     wanted: dict[str, set[str]] = defaultdict(set)
@@ -223,7 +274,9 @@ def search(
             for value in shown
         ]
         facet_results.append(
-            FacetResult(name=name, label=str(facet.label), values=values)
+            FacetResult(
+                name=name, label=str(facet.label), values=values, exact=counts_exact
+            )
         )
     return SearchResult(
         query=parsed.text,
@@ -235,6 +288,7 @@ def search(
         total=total,
         hits=hits,
         facets=facet_results,
+        total_exact=total_exact,
     )
 
 
@@ -318,16 +372,47 @@ def _where(
     return f"{sql} WHERE {' AND '.join(conditions)}", params + condition_params
 
 
-def _count(
-    type_names: Sequence[str], match: Match | None, filters: Mapping[str, Sequence[str]]
-) -> int:
+def _count_and_facets(
+    type_names: Sequence[str],
+    match: Match | None,
+    filters: Mapping[str, Sequence[str]],
+    facets: Mapping[str, Facet],
+) -> tuple[int, bool, dict[str, dict[str, int]], bool]:
+    """The total and the facet counts: (total, exact, counts, counts exact).
+
+    One pass over the matches gives the total and the counts of the facets
+    without a filter; each facet with a filter takes one more pass without its
+    own filter, so that its alternatives keep their counts. Each pass reads
+    at most ``COUNT_LIMIT + 1`` documents: past it, the total is
+    ``COUNT_LIMIT`` and counts are lower bounds (``exact`` False).
+    """
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    shared = [name for name in facets if name not in filters]
+    backend = get_backend()
     if match is None and not filters:
-        totals = _totals(type_names, [""])
-        return totals.get("", {}).get("", 0)
+        # Nothing narrows the counts: read the totals kept by the indexer.
+        totals = _totals(type_names, ["", *shared])
+        for name in shared:
+            counts[name].update(totals.get(name, {}))
+        return totals.get("", {}).get("", 0), True, counts, True
     where, params = _where(type_names, match, filters)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) {where}", params)
-        return int(cursor.fetchone()[0])
+    seen, found = backend.count_facets(where, params, shared, COUNT_LIMIT + 1)
+    for name, value, n in found:
+        counts[name][value] = n
+    total_exact = counts_exact = seen <= COUNT_LIMIT
+    for name in facets:
+        if name not in filters:
+            continue
+        if match is None and not any(other != name for other in filters):
+            for key, by_value in _totals(type_names, [name]).items():
+                counts[key].update(by_value)
+            continue
+        where, params = _where(type_names, match, filters, skip=name)
+        own_seen, found = backend.count_facets(where, params, [name], COUNT_LIMIT + 1)
+        counts_exact = counts_exact and own_seen <= COUNT_LIMIT
+        for key, value, n in found:
+            counts[key][value] = n
+    return min(seen, COUNT_LIMIT), total_exact, counts, counts_exact
 
 
 def _hits(
@@ -337,6 +422,47 @@ def _hits(
     sort: str,
     page: int,
     page_size: int,
+) -> list[tuple[Any, ...]]:
+    offset = (page - 1) * page_size
+    if sort != "relevance" or match is None or match.title is None:
+        return _page_of(type_names, match, filters, sort, page_size, offset)
+    # Relevance: documents whose title matches first, each group best first.
+    # The title index finds the first group without ranking every match of a
+    # broad word; the others are ranked only when the page reaches them.
+    rows = _page_of(type_names, match.title, filters, sort, page_size, offset)
+    if len(rows) == page_size:
+        return rows
+    if rows:
+        in_titles = offset + len(rows)
+    else:
+        in_titles, _found = get_backend().count_facets(
+            *_where(type_names, match.title, filters), [], offset + 1
+        )
+    rest = Match(
+        join=match.join,
+        join_params=match.join_params,
+        where=f"{match.where} AND {match.not_title}",
+        where_params=(*match.where_params, *match.not_title_params),
+        score=match.score,
+        score_params=match.score_params,
+    )
+    return rows + _page_of(
+        type_names,
+        rest,
+        filters,
+        sort,
+        page_size - len(rows),
+        max(0, offset - in_titles),
+    )
+
+
+def _page_of(
+    type_names: Sequence[str],
+    match: Match | None,
+    filters: Mapping[str, Sequence[str]],
+    sort: str,
+    limit: int,
+    offset: int,
 ) -> list[tuple[Any, ...]]:
     where, params = _where(type_names, match, filters)
     score, score_params = ("NULL", []) if match is None else (
@@ -353,7 +479,7 @@ def _hits(
         f"{score} AS score {where} ORDER BY {order} LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*score_params, *params, page_size, (page - 1) * page_size])
+        cursor.execute(sql, [*score_params, *params, limit, offset])
         return [(*row[:6], _aware(row[6]), row[7]) for row in cursor.fetchall()]
 
 
@@ -364,32 +490,6 @@ def _aware(value: Any) -> datetime:
     if isinstance(value, datetime) and value.tzinfo is None and settings.USE_TZ:
         value = value.replace(tzinfo=UTC)
     return value  # type: ignore[no-any-return]
-
-
-def _facet_counts(
-    type_names: Sequence[str],
-    match: Match | None,
-    filters: Mapping[str, Sequence[str]],
-    facets: Mapping[str, Facet],
-) -> dict[str, dict[str, int]]:
-    """Counts by facet value; a facet with a filter is counted without it."""
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    groups: list[tuple[list[str], str | None]] = []
-    shared = [name for name in facets if name not in filters]
-    if shared:
-        groups.append((shared, None))
-    groups.extend(([name], name) for name in facets if name in filters)
-    backend = get_backend()
-    for names, skip in groups:
-        if match is None and not any(name != skip for name in filters):
-            # Nothing narrows these counts: read the totals kept by the indexer.
-            for name, by_value in _totals(type_names, names).items():
-                counts[name].update(by_value)
-            continue
-        where, params = _where(type_names, match, filters, skip=skip)
-        for name, value, count in backend.facet_counts(where, params, names):
-            counts[name][value] = count
-    return counts
 
 
 def _totals(

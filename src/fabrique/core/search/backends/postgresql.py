@@ -50,6 +50,41 @@ def tsquery_text(term: str, *, prefix: bool) -> str:
     return f"{term}:*" if prefix else term
 
 
+# The titles' vector, under a GIN index (migration ``core.0007``): written
+# exactly as the index expression, so the planner uses the index.
+TITLE_VECTOR = (
+    "(to_tsvector('fabrique_fr'::regconfig, d.title::text) || "
+    "to_tsvector('fabrique_en'::regconfig, d.title::text))"
+)
+
+
+def normalised_tsquery(query: Query) -> str:
+    """The tsquery text of a query, each term's alternative stems once.
+
+    Every term is stemmed by each configuration in one round trip; equal
+    stems (most words) are kept once, so the index reads each list once.
+    """
+    last = len(query.terms) - 1
+    columns: list[str] = []
+    params: list[str] = []
+    for position, term in enumerate(query.terms):
+        text = tsquery_text(term, prefix=query.prefix and position == last)
+        for config in QUERY_CONFIGURATIONS:
+            columns.append(f"to_tsquery('{config}'::regconfig, %s)::text")
+            params.append(text)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        stemmed = cursor.fetchone()
+    size = len(QUERY_CONFIGURATIONS)
+    groups = []
+    for start in range(0, len(stemmed), size):
+        options = list(dict.fromkeys(s for s in stemmed[start : start + size] if s))
+        if options:
+            # An option may hold operators (a word split in two): keep it whole.
+            groups.append("(" + " | ".join(f"({o})" for o in options) + ")")
+    return " & ".join(groups)
+
+
 def tsquery_sql(query: Query) -> tuple[str, list[str]]:
     """SQL of the tsquery: every term required, any configuration's stem."""
     parts: list[str] = []
@@ -86,19 +121,30 @@ class PostgreSQLBackend(SearchBackend):
     def match(self, query: Query) -> Match:
         # Normalise the query once: the planner then sees a constant tsquery
         # and estimates how many documents match from the index statistics.
-        tsquery, params = tsquery_sql(query)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {tsquery}::text", params)
-            text = cursor.fetchone()[0] or ""
+        text = normalised_tsquery(query)
         if not text:  # only stop words: nothing to look for
             return Match("", (), "FALSE", (), "0", ())
+        score = "ts_rank(d.vector_head, %s::tsquery)"
         return Match(
             join="",
             join_params=(),
             where="d.vector @@ %s::tsquery",
             where_params=(text,),
-            score="ts_rank(d.vector_head, %s::tsquery)",
+            score=score,
             score_params=(text,),
+            title=Match(
+                join="",
+                join_params=(),
+                where=f"{TITLE_VECTOR} @@ %s::tsquery",
+                where_params=(text,),
+                score=score,
+                score_params=(text,),
+            ),
+            not_title=(
+                "d.id NOT IN (SELECT t.id FROM core_searchdocument t "  # noqa: S608
+                f"WHERE {TITLE_VECTOR.replace('d.', 't.')} @@ %s::tsquery)"
+            ),
+            not_title_params=(text,),
         )
 
     @contextlib.contextmanager
@@ -125,17 +171,3 @@ class PostgreSQLBackend(SearchBackend):
         # them there beats a lookup per row in the facet table.
         keys = [f"{name}:{value}" for value in values]
         return "string_to_array(d.facet_keys, E'\\n') && %s::text[]", [keys]
-
-    def facet_counts(
-        self, where: str, params: Sequence[object], names: Sequence[str]
-    ) -> list[tuple[str, str, int]]:
-        marks = ", ".join(["%s"] * len(names))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT split_part(k, ':', 1), substr(k, strpos(k, ':') + 1), "  # noqa: S608
-                "COUNT(*) FROM (SELECT unnest(string_to_array(d.facet_keys, E'\\n')) "
-                f"AS k {where}) AS keys WHERE split_part(k, ':', 1) IN ({marks}) "
-                "GROUP BY 1, 2",
-                [*params, *names],
-            )
-            return [(name, value, int(n)) for name, value, n in cursor.fetchall()]

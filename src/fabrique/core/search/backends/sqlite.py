@@ -80,11 +80,26 @@ class SQLiteBackend(SearchBackend):
 
     def match(self, query: Query) -> Match:
         weights = ", ".join(str(w) for w in WEIGHTS)
+        expression = fts_expression(query)
+        # Column a holds the title: "{a} : (…)" matches titles only.
+        in_titles = f"{{a}} : ({expression})"
         return Match(
             join=f"JOIN {TABLE} ON {TABLE}.rowid = d.id",
             join_params=(),
             where=f"{TABLE} MATCH %s",
-            where_params=(fts_expression(query),),
+            where_params=(expression,),
             score=f"-bm25({TABLE}, {weights})",
             score_params=(),
+            title=Match(
+                join=f"JOIN {TABLE} ON {TABLE}.rowid = d.id",
+                join_params=(),
+                where=f"{TABLE} MATCH %s",
+                where_params=(in_titles,),
+                score=f"-bm25({TABLE}, {weights})",
+                score_params=(),
+            ),
+            not_title=(
+                f"d.id NOT IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)"  # noqa: S608
+            ),
+            not_title_params=(in_titles,),
         )
