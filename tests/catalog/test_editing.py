@@ -1,5 +1,7 @@
 """Two people editing the same commons at once: nothing is ever lost."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -273,3 +275,22 @@ def test_a_form_saved_untouched_changes_no_field():
     from fabrique.core.models import Activity
 
     assert Activity.objects.filter(verb="edited").get().data["changed"] == []
+
+
+def test_the_merged_summary_is_a_labelled_textarea_keeping_its_limit():
+    commons = make_commons()
+    url = reverse("catalog:commons_edit", args=[commons.slug])
+    alice, bob = _signed_in(make_user()), _signed_in(make_user())
+    alice_form, bob_form = _form_data(alice, url), _form_data(bob, url)
+    alice_form["summary"] = "Version d'Alice"
+    alice.post(url, alice_form)
+    bob_form["summary"] = "Version de Bob"
+    page = bob.post(url, bob_form).content.decode()
+    textarea = re.search(r'<textarea[^>]*name="summary"[^>]*>([^<]*)</textarea>', page)
+    assert textarea, "the merged summary is not a textarea"
+    assert 'maxlength="300"' in textarea.group(0)
+    assert "Version de Bob" in textarea.group(1)
+    assert 'id="id_summary"' in textarea.group(0)
+    assert re.search(r'<label for="id_summary">Summary', page)
+    # The edit form itself keeps its one-line input.
+    assert '<input type="text" name="summary"' in bob.get(url).content.decode()

@@ -64,6 +64,9 @@ def load_demo() -> bool:
         return False
     with transaction.atomic():
         _Loader().run()
+    from fabrique.transport.demo import load as load_transport_demo
+
+    load_transport_demo()
     return True
 
 
@@ -97,6 +100,9 @@ class _Loader:
         self.load_discussions()
         self.load_report()
         _spread_dates(self.random)
+        from fabrique.community.demo import load_challenges
+
+        load_challenges(DEMO_PASSWORD, self.random)
         _rebuild_search_index()
 
     def shuffled(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -31,7 +31,7 @@ from fabrique.catalog.models import (
     Place,
     Theme,
 )
-from fabrique.core import activity, discussions, follows
+from fabrique.core import activity, discussions, follows, permissions
 from fabrique.core.markdown import validate_markdown
 from fabrique.core.models import Discussion, Message, Revision
 from fabrique.core.revisions import Change, revisions_of, save_revision
@@ -61,7 +61,7 @@ def _signed_in(user: Any) -> bool:
 
 
 def _is_moderator(user: Any) -> bool:
-    return _signed_in(user) and bool(getattr(user, "is_moderator", False))
+    return permissions.can_moderate(user)
 
 
 def require_signed_in(user: Any) -> None:
@@ -71,14 +71,17 @@ def require_signed_in(user: Any) -> None:
 
 
 def can_edit(user: Any, obj: Commons | Actor) -> bool:
-    """Anyone signed in may complete a visible commons or actor."""
-    return _signed_in(user) and not obj.hidden
+    """May ``user`` complete ``obj``? The rule of :mod:`fabrique.core.permissions`:
+    anyone signed in for a visible commons or actor, moderators for any."""
+    return permissions.can_edit(user, obj)
 
 
 def _require_edit(user: Any, obj: Commons | Actor) -> None:
     require_signed_in(user)
-    if obj.hidden:
-        raise PermissionDenied(_("This page is hidden by moderation."))
+    if not permissions.can_edit(user, obj):
+        if obj.hidden:
+            raise PermissionDenied(_("This page is hidden by moderation."))
+        raise PermissionDenied(_("You may not change this page."))
 
 
 def is_holder(user: Any, commons: Commons) -> bool:

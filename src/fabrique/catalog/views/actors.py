@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,15 +16,16 @@ from fabrique.catalog import services
 from fabrique.catalog.forms import ActorForm, PlaceForm
 from fabrique.catalog.jsonld import actor_jsonld, ld_script
 from fabrique.catalog.models import Actor, Commons, CommunityMembership, Place
-from fabrique.catalog.views.commons import report_url
+from fabrique.catalog.views.commons import moderation_context, report_url
 from fabrique.catalog.views.editing import edit
 from fabrique.core import activity, discussions, follows
+from fabrique.core.permissions import can_view
 
 
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    actor = get_object_or_404(
-        Actor.objects.prefetch_related("places"), slug=slug, hidden=False
-    )
+    actor = get_object_or_404(Actor.objects.prefetch_related("places"), slug=slug)
+    if not can_view(request.user, actor):
+        raise Http404
     # The actor's own memberships, and for a person those of its account.
     who = Q(actor=actor)
     if actor.user_id:
@@ -66,6 +67,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "place_form": PlaceForm(),
             "jsonld": ld_script(actor_jsonld(actor, request)),
             "report_url": report_url(actor),
+            "moderation": moderation_context(request, actor),
         },
     )
 

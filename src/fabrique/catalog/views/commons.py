@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +26,11 @@ from fabrique.catalog.models import (
     Need,
 )
 from fabrique.catalog.views.editing import edit
+from fabrique.catalog.views.pagecache import anonymous_page, cacheable
 from fabrique.core import activity, discussions, follows
+from fabrique.core.models import Activity
+from fabrique.core.moderation import label_of as moderation_label
+from fabrique.core.permissions import can_moderate, can_view
 
 
 def report_url(obj: Commons | Actor) -> str:
@@ -37,35 +41,64 @@ def report_url(obj: Commons | Actor) -> str:
         return ""
 
 
-#: Seconds an anonymous visitor's commons page body stays cached. Any save,
-#: need, membership, discussion or follow (all recorded as activity) changes
-#: the cache key at once; this bounds the rest (moderation, unfollow).
-PAGE_CACHE_SECONDS = 60
-
-
 def commons_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The commons page. Anonymous visitors get a cached body (the page is the
-    most visited one); signed-in users always get a live one."""
-    commons = get_object_or_404(Commons, slug=slug, hidden=False)
-    if request.user.is_authenticated:
-        body, jsonld = _commons_parts(request, commons)
-    else:
-        last = activity.latest_id(commons)
-        key = (
-            f"commons-page:{commons.pk}:{commons.revision}:"
-            f"{commons.updated.timestamp()}:{last}:{get_language()}:"
-            f"{request.get_host()}"
+    """The commons page (the most visited one).
+
+    Anonymous visitors get it from the page cache (``pagecache``), keyed on
+    what changes it: the commons' revision and ``updated`` time and its newest
+    activity (every need, membership, discussion and follow is recorded as
+    activity). Moderators also see hidden commons, with a banner.
+    """
+    if cacheable(request):
+        found = _anonymous_version(slug)
+        if found is None:
+            raise Http404
+        return anonymous_page(
+            request,
+            found,
+            lambda: _commons_page(request, get_object_or_404(Commons, pk=found[0])),
         )
-        cached = cache.get(key)
-        if cached is None:
-            cached = _commons_parts(request, commons)
-            cache.set(key, cached, PAGE_CACHE_SECONDS)
-        body, jsonld = cached
+    commons = get_object_or_404(Commons, slug=slug)
+    if not can_view(request.user, commons):
+        raise Http404
+    return _commons_page(request, commons)
+
+
+def _anonymous_version(slug: str) -> tuple[object, ...] | None:
+    """What the public page of a visible commons depends on, in one query:
+    its id, revision, ``updated`` time and newest activity."""
+    content_type = ContentType.objects.get_for_model(Commons).pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.id, c.revision, c.updated, (SELECT MAX(a.id) "  # noqa: S608
+            f"FROM {Activity._meta.db_table} a WHERE a.content_type_id = %s "
+            f"AND a.object_id = c.id) FROM {Commons._meta.db_table} c "
+            "WHERE c.slug = %s AND NOT c.hidden",
+            [content_type, slug],
+        )
+        row = cursor.fetchone()
+    return tuple(row) if row else None
+
+
+def _commons_page(request: HttpRequest, commons: Commons) -> HttpResponse:
+    body, jsonld = _commons_parts(request, commons)
     return render(
         request,
         "catalog/commons_detail.html",
-        {"commons": commons, "body": body, "jsonld": jsonld},
+        {
+            "commons": commons,
+            "body": body,
+            "jsonld": jsonld,
+            "moderation": moderation_context(request, commons),
+        },
     )
+
+
+def moderation_context(request: HttpRequest, obj: Commons | Actor) -> dict | None:
+    """What the hidden-content banner needs, for moderators of hidden pages."""
+    if not obj.hidden or not can_moderate(request.user):
+        return None
+    return {"label": moderation_label(obj), "pk": obj.pk}
 
 
 def _commons_parts(request: HttpRequest, commons: Commons) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from fabrique.catalog.conflicts import build_conflict
 from fabrique.catalog.forms import RevisionedForm
 from fabrique.catalog.models import Theme
-from fabrique.catalog.services import CatalogError
+from fabrique.catalog.services import CatalogError, can_edit
 from fabrique.core.revisions import EditConflict, revisions_of, snapshot
 
 
@@ -63,8 +64,10 @@ def edit(
 
     ``save(form)`` calls the service and returns the saved object.
     """
-    if obj is not None and obj.hidden:
-        raise PermissionDenied(_("This page is hidden by moderation."))
+    if obj is not None and not can_edit(request.user, obj):
+        if obj.hidden:
+            raise PermissionDenied(_("This page is hidden by moderation."))
+        raise PermissionDenied
     if request.method != "POST":
         form = form_class(initial=initial_for(obj) if obj is not None else None)
         return render(request, template, {**context, "form": form, "object": obj})
@@ -105,6 +108,7 @@ def conflict_page(
             view.merged, view.current_revision, form.cleaned_data.get("comment", "")
         )
     )
+    _summary_as_textarea(merge_form)
     return render(
         request,
         "catalog/conflict.html",
@@ -120,3 +124,17 @@ def conflict_page(
         },
         status=409,
     )
+
+
+def _summary_as_textarea(form: RevisionedForm) -> None:
+    """The merged summary often holds two people's sentences: give it room."""
+    field = form.fields.get("summary")
+    if field is None:
+        return
+    widget = forms.Textarea(attrs={"rows": 3})
+    widget.attrs.update(field.widget_attrs(widget))
+    field.widget = widget
+    if not field.help_text:
+        field.help_text = _(
+            "One or two sentences; reconcile both versions into one if needed."
+        )

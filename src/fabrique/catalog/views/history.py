@@ -17,14 +17,15 @@ from fabrique.catalog import services
 from fabrique.catalog.conflicts import labels_for
 from fabrique.catalog.models import Actor, Commons
 from fabrique.core.diff import as_text, diff_contents
+from fabrique.core.permissions import can_view
 from fabrique.core.revisions import EditConflict, revisions_of
 
 MODELS: dict[str, type[Commons] | type[Actor]] = {"commons": Commons, "actor": Actor}
 
 
-def _object(kind: str, slug: str) -> Commons | Actor:
+def _object(request: HttpRequest, kind: str, slug: str) -> Commons | Actor:
     obj = get_object_or_404(MODELS[kind], slug=slug)
-    if obj.hidden:
+    if not can_view(request.user, obj):
         raise Http404
     return obj
 
@@ -46,7 +47,7 @@ def _readable(model: type[Commons] | type[Actor], content: dict[str, Any]) -> di
 
 
 def history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
-    obj = _object(kind, slug)
+    obj = _object(request, kind, slug)
     page = Paginator(revisions_of(obj).order_by("-number"), 50).get_page(
         request.GET.get("page")
     )
@@ -67,7 +68,7 @@ def revision_detail(
     request: HttpRequest, kind: str, slug: str, number: int
 ) -> HttpResponse:
     """The full content of one revision, as it was saved."""
-    obj = _object(kind, slug)
+    obj = _object(request, kind, slug)
     revision = revisions_of(obj).filter(number=number).first()
     if revision is None:
         raise Http404(_("No such revision."))
@@ -104,7 +105,7 @@ def _number(request: HttpRequest, name: str) -> int:
 
 
 def diff(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
-    obj = _object(kind, slug)
+    obj = _object(request, kind, slug)
     old_n, new_n = sorted((_number(request, "from"), _number(request, "to")))
     found = {r.number: r for r in revisions_of(obj).filter(number__in=[old_n, new_n])}
     if old_n not in found or new_n not in found:
@@ -136,7 +137,7 @@ def diff(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def revert(request: HttpRequest, kind: str, slug: str, number: int) -> HttpResponse:
-    obj = _object(kind, slug)
+    obj = _object(request, kind, slug)
     if not services.can_edit(request.user, obj):
         raise PermissionDenied
     try:
