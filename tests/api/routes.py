@@ -27,6 +27,9 @@ API_PREFIX = "api/1/"
 PUBLIC_API_WRITES = {
     ("POST", "/api/1/geocoder/search/csv/"),
     ("POST", "/api/1/geocoder/reverse/csv/"),
+    # On-demand GTFS validation: open to anyone by design, rate-limited per
+    # client; the sample body's address is refused, so nothing is stored here.
+    ("POST", "/api/1/transport/validations/"),
 }
 
 
@@ -44,6 +47,9 @@ class ApiRoute:
     url: str
     body: dict[str, Any] | None
     query: tuple[tuple[str, str], ...] = ()  # (name, JSON type) of query params
+    multipart: bool = False  # body sent as a form with each field as a file
+    secured: bool = False  # the operation needs a signed-in caller, even to read
+    required_query: tuple[tuple[str, Any], ...] = ()  # (name, sample value)
 
 
 def _sample(name: str, converter: Any = None) -> str:
@@ -206,12 +212,32 @@ def api_routes(schema: dict[str, Any]) -> list[ApiRoute]:
                     url = url.replace("{" + parameter["name"] + "}", value)
             content = operation.get("requestBody", {}).get("content", {})
             body = None
+            multipart = False
             if "application/json" in content:
                 body = example(content["application/json"]["schema"], components)
+            elif "multipart/form-data" in content:
+                body = example(content["multipart/form-data"]["schema"], components)
+                multipart = True
             query = tuple(
                 (p["name"], p["schema"].get("type", ""))
                 for p in operation.get("parameters", [])
                 if p["in"] == "query"
             )
-            found.append(ApiRoute(method.upper(), path, url, body, query))
+            required_query = tuple(
+                (p["name"], example(p["schema"], components, p["name"]))
+                for p in operation.get("parameters", [])
+                if p["in"] == "query" and p.get("required")
+            )
+            found.append(
+                ApiRoute(
+                    method.upper(),
+                    path,
+                    url,
+                    body,
+                    query,
+                    multipart=multipart,
+                    secured=bool(operation.get("security")),
+                    required_query=required_query,
+                )
+            )
     return found

@@ -31,7 +31,8 @@ WRITES = [
     for r in ROUTES
     if r.method != "GET" and (r.method, r.path) not in PUBLIC_API_WRITES
 ]
-BODY_WRITES = [r for r in WRITES if r.body is not None]
+BODY_WRITES = [r for r in WRITES if r.body is not None and not r.multipart]
+UPLOADS = [r for r in WRITES if r.multipart]
 
 
 def assert_envelope(response, status: int, code: str | None = None) -> dict:
@@ -48,18 +49,37 @@ def assert_envelope(response, status: int, code: str | None = None) -> dict:
     return error
 
 
+SECURED_READS = [r for r in ROUTES if r.method == "GET" and r.secured]
+
+
+def reader_of(route, anonymous: ApiClient, as_owner: ApiClient) -> ApiClient:
+    """Anyone for public reads; a signed-in caller for the personal ones."""
+    return as_owner if route.secured else anonymous
+
+
 @pytest.mark.parametrize("route", OBJECT_READS, ids=lambda r: r.path)
-def test_a_missing_object_is_a_404_envelope(anonymous, route):
+def test_a_missing_object_is_a_404_envelope(anonymous, as_owner, route):
     url = route.url.replace("900001", "123456789").replace("sample", "no-such-thing")
-    assert_envelope(anonymous.get(url), 404, "not_found")
+    client = reader_of(route, anonymous, as_owner)
+    assert_envelope(client.get(url, **dict(route.required_query)), 404, "not_found")
 
 
 @pytest.mark.parametrize(
     ("route", "name"), NUMERIC_QUERIES, ids=lambda x: getattr(x, "path", x)
 )
-def test_a_bad_query_parameter_is_a_422_envelope_naming_it(anonymous, route, name):
-    error = assert_envelope(anonymous.get(route.url, **{name: "zero"}), 422)
+def test_a_bad_query_parameter_is_a_422_envelope_naming_it(
+    anonymous, as_owner, route, name
+):
+    client = reader_of(route, anonymous, as_owner)
+    response = client.get(route.url, **{**dict(route.required_query), name: "zero"})
+    error = assert_envelope(response, 422)
     assert name in {detail["field"] for detail in error["details"]}
+
+
+@pytest.mark.parametrize("route", SECURED_READS, ids=lambda r: r.path)
+def test_a_personal_read_without_a_caller_is_a_401_envelope(anonymous, route):
+    response = anonymous.get(route.url, **dict(route.required_query))
+    assert_envelope(response, 401, "unauthorized")
 
 
 @pytest.mark.parametrize("route", WRITES, ids=lambda r: f"{r.method} {r.path}")
@@ -73,6 +93,14 @@ def test_an_anonymous_write_is_a_401_envelope(anonymous, route):
 def test_a_malformed_json_body_is_a_400_envelope(as_owner, route):
     response = as_owner.send(route.method, route.url, raw=b'{"title": "unfinished')
     assert_envelope(response, 400, "bad_request")
+
+
+@pytest.mark.parametrize("route", UPLOADS, ids=lambda r: f"{r.method} {r.path}")
+def test_an_upload_without_its_file_is_a_422_envelope_naming_it(as_owner, route):
+    response = as_owner.send(route.method, route.url, raw=b'{"title": "unfinished')
+    error = assert_envelope(response, 422, "validation_error")
+    fields = {detail["field"].split(".")[0] for detail in error["details"]}
+    assert fields & set(route.body or {}), error
 
 
 def test_a_validation_error_lists_every_faulty_field(as_owner):

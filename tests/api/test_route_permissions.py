@@ -36,6 +36,7 @@ import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -70,6 +71,7 @@ from tests.api.routes import (
     web_routes,
 )
 from tests.community import world as community_world
+from tests.transport import permission_world as transport_world
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +86,8 @@ PUBLIC_WEB_WRITES = {
     "accounts:signup",
     "accounts:password_reset",
     "accounts:password_reset_confirm",
+    # On-demand GTFS validation: anyone, rate-limited (tests/transport).
+    "transport:validate",
 }
 
 # Pages any signed-in member may write to: creating content, completing the
@@ -114,6 +118,11 @@ MEMBER_WEB_WRITES = {
     "community:need_create",
     "community:need_carry",
     "community:challenge_join",
+    "projects:project_create",
+    "notifications:mark_all_read",
+    "notifications:preferences",
+    "community:for_me",
+    "transport:dataset_create",
 }
 
 # API operations any signed-in member may call (same rules as the pages).
@@ -132,7 +141,10 @@ MEMBER_API_WRITES = {
     ("POST", "/api/1/community/needs/{slug}/carriers/"),
     ("POST", "/api/1/community/challenges/{slug}/participations/"),
     ("POST", "/api/1/commons/{slug}/contributions/"),
+    ("POST", "/api/1/transport/datasets/"),
     ("POST", "/api/1/community/challenges/{slug}/contributions/"),
+    ("POST", "/api/1/notifications/read/"),
+    ("PUT", "/api/1/notifications/preferences/"),
 }
 
 SCHEMA = api.get_openapi_schema()
@@ -231,6 +243,7 @@ def world():
         pk=SAMPLE_PK, slug=SAMPLE_SLUG, owner=owner, moderator=moderator,
         commons=commons,
     )  # fmt: skip
+    transport_world.build(pk=SAMPLE_PK, commons=commons)
     return {"owner": owner, "stranger": stranger, "moderator": moderator}
 
 
@@ -387,14 +400,24 @@ def test_page_writes_change_nothing_for_callers_without_the_right(world, route):
 
 
 @pytest.mark.parametrize("route", API_WRITES, ids=lambda r: f"{r.method} {r.path}")
-def test_api_writes_refuse_callers_without_the_right(world, route):
+def test_api_writes_refuse_callers_without_the_right(world, geocoder_index, route):
     def call(client: ApiClient):
+        if route.multipart:  # uploads: every field as a small file
+            files = {
+                name: SimpleUploadedFile(f"{name}.txt", str(value).encode())
+                for name, value in (route.body or {}).items()
+            }
+            return client.client.post(route.url, files, headers=client._headers())
         return client.send(route.method, route.url, route.body)
 
     clients = {who: ApiClient(token_for(world[who])) for who in PEOPLE}
     before = snapshot()
     anonymous = call(ApiClient())
     if (route.method, route.path) in PUBLIC_API_WRITES:
+        # A streamed answer (a geocoded CSV) holds its file until read to the
+        # end: the test client then closes it, as a WSGI server would.
+        if anonymous.streaming:
+            b"".join(anonymous.streaming_content)
         assert anonymous.status_code < 500
         assert changed_tables(before, snapshot()) == [], "public writes store nothing"
         return

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Status
 
 from fabrique.api.auth import WRITE_AUTH, reader
 from fabrique.api.common import caller, get_or_404, is_moderator, visible
-from fabrique.api.errors import ApiError, ErrorOut
+from fabrique.api.errors import ERRORS, ApiError, ErrorOut
 from fabrique.api.pagination import PageParams, page_of, paginate
 from fabrique.api.ratelimit import write_throttle
 from fabrique.api.schemas import (
@@ -34,7 +34,6 @@ from fabrique.core import activity
 
 router = Router()
 
-ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 422, 429), ErrorOut)
 READ_ERRORS = dict.fromkeys((400, 404, 422), ErrorOut)
 WRITE = {"auth": WRITE_AUTH, "throttle": write_throttle}
 Membership = CommunityMembership

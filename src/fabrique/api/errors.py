@@ -53,6 +53,12 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
+#: The error answers every route may give, for its ``response`` mapping.
+ERRORS: dict[int, type[ErrorOut]] = dict.fromkeys(
+    (400, 401, 403, 404, 409, 422, 429), ErrorOut
+)
+
+
 class ApiError(Exception):
     """An error a route raises on purpose; rendered in the envelope."""
 

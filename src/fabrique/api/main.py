@@ -16,8 +16,12 @@ from fabrique.catalog.services import CatalogError, MembershipError
 from fabrique.community import api as community_api
 from fabrique.core.discussions import DiscussionError
 from fabrique.core.search import SearchError
+from fabrique.notifications import api as notifications_api
 from fabrique.places import api as places_api
 from fabrique.projects import api as projects_api
+from fabrique.projects import ecosystem_api
+from fabrique.transport import api as transport_api
+from fabrique.transport import validation_api
 
 api = NinjaAPI(
     title="Fabrique API",
@@ -71,4 +75,8 @@ api.add_router("", discussions.router)
 api.add_router("", activity.router)
 api.add_router("", community_api.router)
 api.add_router("", projects_api.router)
+api.add_router("", ecosystem_api.router)
+api.add_router("", notifications_api.router)
 api.add_router("/geocoder/", places_api.router)
+api.add_router("/transport/validations/", validation_api.router)
+api.add_router("/transport/", transport_api.router)
