@@ -27,6 +27,36 @@ def test_data() -> Path:
     return TESTS_DIR / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _transport_store(tmp_path_factory):
+    """Transport files of every test (demo loads included) go to a temporary
+    folder of this test process, never to the instance's store."""
+    from django.test import override_settings
+
+    with override_settings(TRANSPORT_STORE=tmp_path_factory.mktemp("transport")):
+        yield
+
+
+@pytest.fixture(scope="session")
+def places_index(test_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A geocoder index built once from the geocoder fixtures."""
+    from tests.geocoder.conftest import build_all
+
+    folder = tmp_path_factory.mktemp("places") / "index"
+    return build_all(test_data / "geocoder", folder)
+
+
+@pytest.fixture
+def geocoder_index(settings, places_index: Path):
+    """Point the places app at :func:`places_index` for one test."""
+    from fabrique.places import engine
+
+    settings.GEOCODER_INDEX = places_index
+    engine.reset()
+    yield places_index
+    engine.reset()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -42,3 +72,16 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def english(settings):
+    """Pages and messages in English, the source language tests assert on.
+
+    French is the site's default; a request's own Accept-Language or language
+    cookie still wins over this default."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

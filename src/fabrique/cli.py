@@ -19,6 +19,8 @@ import click
 LAZY_COMMANDS: dict[str, str] = {
     "gtfs": "fabrique.gtfs.cli:gtfs",
     "geocoder": "fabrique.geocoder.cli:geocoder",
+    "gbfs": "fabrique.gbfs.cli:gbfs",
+    "netex": "fabrique.netex.cli:netex",
 }
 
 
@@ -118,6 +120,9 @@ def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
 
     places = index_catalogue_places()
     click.echo(f"Geocoder: {places} places of the catalogue indexed.")
+    from fabrique.projects.dump import build as build_dump
+
+    click.echo(f"Open data: {build_dump().path.name} built for /donnees/.")
     url = f"http://{host}:{port}/"
     click.secho(f"\n  Fabrique is running at {url}", fg="green", bold=True)
     click.echo(f"  Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
@@ -169,6 +174,9 @@ def worker(queue: str) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    from fabrique.notifications.periodic import ensure_scheduled
+
+    ensure_scheduled()
     if settings.TASKS_BACKEND == "rq":
         call_command("rqworker", queue)
     else:
@@ -203,6 +211,45 @@ def createadmin(username: str, email: str, password: str) -> None:
     user.set_password(password)
     user.save()
     click.echo(f"{'Created' if created else 'Updated'} administrator {username}.")
+
+
+@main.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the archive here instead of the one the /donnees/ page serves.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
+def dump(output: str | None, as_json: bool) -> None:
+    """Export everything public as CSV and JSON-LD in one zip (open data)."""
+    setup_django()
+    import json
+    from pathlib import Path
+
+    from fabrique.projects.dump import DumpError, build
+
+    try:
+        info = build(Path(output) if output else None)
+    except DumpError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "path": str(info.path),
+                    "size": info.size,
+                    "created": info.created.isoformat(),
+                    "licence": info.licence,
+                    "counts": info.counts,
+                }
+            )
+        )
+        return
+    rows = sum(info.counts.values())
+    click.echo(
+        f"Wrote {info.path} ({info.size:,} bytes, {rows:,} rows, {info.licence})."
+    )
 
 
 @main.command(

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet as xstatic_leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
     "fabrique.places",
     "fabrique.community",
     "fabrique.projects",
+    "fabrique.transport",
+    "fabrique.notifications",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "fabrique.core.middleware.CsrfCookieMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -115,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fabrique.core.context_processors.site",
+                "fabrique.notifications.context_processors.unread",
             ],
         },
     }
@@ -148,7 +153,13 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Room for the anonymous page cache (Django's default is 300).
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        }
+    }
 
 # Background tasks: database-backed worker by default, RQ when REDIS_URL is set.
 TASKS_BACKEND = env("TASKS_BACKEND", "rq" if REDIS_URL else "database")
@@ -172,6 +183,22 @@ GEOCODER_INDEX = Path(env("FABRIQUE_GEOCODER_INDEX", str(DATA_DIR / "geocoder"))
 GEOCODER_ATTRIBUTION = env("GEOCODER_ATTRIBUTION", "BAN")
 GEOCODER_LICENCE = env("GEOCODER_LICENCE", "ETALAB-2.0")
 GEOCODER_CSV_MAX_BYTES = env_int("GEOCODER_CSV_MAX_BYTES", 50 * 1024 * 1024)
+
+# Transport data: feed versions and on-demand validations on disk (layout in
+# fabrique.transport.storage), the largest upload or download, URL fetching.
+TRANSPORT_STORE = Path(env("FABRIQUE_TRANSPORT_STORE", str(DATA_DIR / "transport")))
+TRANSPORT_MAX_UPLOAD = env_int("FABRIQUE_TRANSPORT_MAX_UPLOAD", 500 * 1024 * 1024)
+TRANSPORT_FETCH_CONNECT_TIMEOUT = env_int(
+    "FABRIQUE_TRANSPORT_FETCH_CONNECT_TIMEOUT", 10
+)
+TRANSPORT_FETCH_TIMEOUT = env_int("FABRIQUE_TRANSPORT_FETCH_TIMEOUT", 300)
+TRANSPORT_FETCH_MAX_REDIRECTS = env_int("FABRIQUE_TRANSPORT_FETCH_MAX_REDIRECTS", 5)
+# Let fetches reach private and loopback addresses (tests, intranets).
+TRANSPORT_FETCH_ALLOW_PRIVATE = env_bool(
+    "FABRIQUE_TRANSPORT_FETCH_ALLOW_PRIVATE", False
+)
+# On-demand validations (no account) are kept this many hours, then removed.
+TRANSPORT_JOB_HOURS = env_int("FABRIQUE_TRANSPORT_JOB_HOURS", 72)
 
 # E-mail: console by default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env("EMAIL_HOST", "")
@@ -201,7 +228,9 @@ TIME_ZONE = env("TIME_ZONE", "Europe/Paris")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATICFILES_DIRS: list[str | Path | tuple[str, str | Path]] = [PACKAGE_DIR / "static"]
+# Leaflet (maps) from its XStatic package, served as /static/leaflet/ (no CDN).
+STATICFILES_DIRS.append(("leaflet", xstatic_leaflet.BASE_DIR))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 WHITENOISE_USE_FINDERS = True
@@ -217,8 +246,12 @@ FABRIQUE_MAX_IMAGE_PIXELS = env_int("FABRIQUE_MAX_IMAGE_PIXELS", 40_000_000)
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 RATELIMIT_SIGNUP = env("RATELIMIT_SIGNUP", "5/3600")
 RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", "10/300")
+# Failed sign-ins allowed per username in a window ("count/seconds"); the
+# username is then locked for as long as the window.
+LOGIN_LOCKOUT = env("LOGIN_LOCKOUT", "5/900")
 RATELIMIT_API_WRITE = env("RATELIMIT_API_WRITE", "120/60")
 RATELIMIT_REPORT = env("RATELIMIT_REPORT", "20/3600")
+RATELIMIT_TRANSPORT_VALIDATE = env("RATELIMIT_TRANSPORT_VALIDATE", "20/3600")
 # Proxies in front of the site (each appends to X-Forwarded-For); 0 = none.
 RATELIMIT_PROXY_COUNT = env_int("RATELIMIT_PROXY_COUNT", 0)
 
@@ -236,6 +269,40 @@ CONTENT_SECURITY_POLICY = env(
     "script-src 'self'; object-src 'none'; base-uri 'self'; "
     "frame-ancestors 'none'; form-action 'self'",
 )
+
+
+def extend_img_src(policy: str, tiles: str) -> str:
+    """Allow the host of a tile URL template in the policy's ``img-src``.
+
+    ``{s}`` sub-domains become a wildcard:
+    ``https://{s}.tile.example.org/{z}/{x}/{y}.png`` allows
+    ``https://*.tile.example.org``.
+    """
+    scheme, _sep, rest = tiles.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    if scheme not in {"http", "https"} or not host or "{" in host:
+        raise ImproperlyConfigured(
+            f"FABRIQUE_MAP_TILES={tiles!r}: expected an http(s) URL template "
+            "such as https://tile.example.org/{z}/{x}/{y}.png"
+        )
+    origin = f"{scheme}://{host}"
+    directives = [d.strip() for d in policy.split(";") if d.strip()]
+    for index, directive in enumerate(directives):
+        if directive.split()[0] == "img-src":
+            directives[index] = f"{directive} {origin}"
+            break
+    else:
+        directives.append(f"img-src 'self' data: {origin}")
+    return "; ".join(directives)
+
+
+# Maps draw the data on a plain background; a tile layer is added only when
+# FABRIQUE_MAP_TILES names one (a URL template), and its host is then allowed
+# in the policy's img-src.
+MAP_TILES = env("FABRIQUE_MAP_TILES", "")
+MAP_TILES_ATTRIBUTION = env("FABRIQUE_MAP_TILES_ATTRIBUTION", "")
+if MAP_TILES and CONTENT_SECURITY_POLICY:
+    CONTENT_SECURITY_POLICY = extend_img_src(CONTENT_SECURITY_POLICY, MAP_TILES)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -266,3 +333,14 @@ if not 15 <= FABRIQUE_CHALLENGE_CAP <= 20:
     raise ImproperlyConfigured(
         f"FABRIQUE_CHALLENGE_CAP={FABRIQUE_CHALLENGE_CAP}: expected 15 to 20"
     )
+
+# Open data dump (SPEC §3): one archive of everything public, rebuilt by a
+# periodic task into FABRIQUE_DUMP_DIR, under the instance's data licence.
+FABRIQUE_DUMP_DIR = Path(env("FABRIQUE_DUMP_DIR", str(DATA_DIR / "dumps")))
+FABRIQUE_DATA_LICENCE = env("FABRIQUE_DATA_LICENCE", "ODbL-1.0")
+FABRIQUE_DUMP_EVERY = env_int("FABRIQUE_DUMP_EVERY", 24 * 3600)
+# Tasks that enqueue their own next run: task path -> seconds between runs.
+FABRIQUE_PERIODIC_TASKS = {
+    "fabrique.notifications.digests.send_due_digests": 3600,
+    "fabrique.projects.dump.rebuild_dump": FABRIQUE_DUMP_EVERY,
+}

@@ -13,6 +13,10 @@ urlpatterns = [
     path("api/1/", include("fabrique.api.urls")),
     path("", include("fabrique.places.urls")),
     path("", include("fabrique.community.urls")),
+    path("", include("fabrique.transport.urls")),
+    path("", include("fabrique.projects.urls")),
+    path("", include("fabrique.projects.ecosystem_urls")),
+    path("", include("fabrique.notifications.urls")),
 ]
 
 if settings.DEBUG:

@@ -6,22 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from fabrique.places import engine
-from tests.geocoder.conftest import build_all
-
-
-@pytest.fixture(scope="session")
-def places_index(test_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("places") / "index"
-    return build_all(test_data / "geocoder", folder)
-
 
 @pytest.fixture(autouse=True)
-def _geocoder_index(settings, places_index):
-    settings.GEOCODER_INDEX = places_index
-    engine.reset()
-    yield
-    engine.reset()
+def _geocoder_index(geocoder_index: Path) -> Path:
+    return geocoder_index
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,9 @@ browser call a third party (no tracking pixels), and the Content-Security-Policy
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from html import escape
@@ -87,9 +90,39 @@ def _parser() -> MarkdownIt:
     return parser
 
 
+# Bump when the rendering or the sanitiser's rules change.
+RENDER_VERSION = 1
+# Rendered texts kept per process, by a hash of their source.
+CACHED_TEXTS = 2048
+_rendered: OrderedDict[str, str] = OrderedDict()
+_lock = threading.Lock()
+
+
 def render_markdown(source: str) -> str:
-    """Render user Markdown to sanitised HTML."""
-    html = _parser().render((source or "")[:MAX_MARKDOWN_CHARS])
+    """Render user Markdown to sanitised HTML.
+
+    The HTML is kept by a hash of the source (the same text always gives the
+    same HTML), so pages showing unchanged descriptions skip the parser.
+    """
+    source = (source or "")[:MAX_MARKDOWN_CHARS]
+    if not source:
+        return ""
+    digest = hashlib.sha256(f"{RENDER_VERSION}:{source}".encode()).hexdigest()
+    with _lock:
+        html = _rendered.get(digest)
+        if html is not None:
+            _rendered.move_to_end(digest)
+            return html
+    html = _render(source)
+    with _lock:
+        _rendered[digest] = html
+        while len(_rendered) > CACHED_TEXTS:
+            _rendered.popitem(last=False)
+    return html
+
+
+def _render(source: str) -> str:
+    html = _parser().render(source)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

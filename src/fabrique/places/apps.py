@@ -8,6 +8,9 @@ class PlacesConfig(AppConfig):
     verbose_name = _("Places and geocoder")
 
     def ready(self) -> None:
+        from fabrique.transport import geocoding
+
         from . import catalogue
 
         catalogue.connect()
+        geocoding.connect()  # the transport datasets' stops, another source
