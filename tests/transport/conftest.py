@@ -12,8 +12,11 @@ from fabrique.transport.demo import DEMO_FEED_DIR
 
 
 @pytest.fixture(autouse=True)
-def _english(english):
-    """Messages are asserted on their English source text."""
+def _english(request):
+    """Messages are asserted on their English source text; pages seen in the
+    browser keep the site's default, French."""
+    if request.node.get_closest_marker("browser") is None:
+        request.getfixturevalue("english")
 
 
 @pytest.fixture(autouse=True)
