@@ -15,14 +15,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
+import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "gtfs"
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+# Exit statuses that are a result, not a failure: errors found in the feed.
+FOUND_ERRORS = {0, 1}
 
 GURU = """
 import json, sys, gtfs_guru
@@ -37,18 +43,63 @@ json.dump({"count": len(report["notices"])}, open(sys.argv[3], "w"))
 """
 
 
-def timed(command: list[str]) -> tuple[float, float, float]:
-    """Run a command under /usr/bin/time: (wall s, peak RSS MB, CPU s)."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
-        subprocess.run(
-            ["/usr/bin/time", "-f", "%e %M %U %S", "-o", stats.name, *command],
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        )
-        wall, rss, user, system = stats.read().split()[-4:]
-    return float(wall), int(rss) / 1024, float(user) + float(system)
+def tree_rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants, in KB (Linux)."""
+    total = 0
+    stack = [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            with open(f"/proc/{pid}/statm") as statm:
+                total += int(statm.read().split()[1]) * PAGE_KB
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as children:
+                    stack.extend(int(c) for c in children.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def timed(command: list[str], as_limit_gb: float | None = None) -> dict[str, float]:
+    """Run a command: wall s, CPU s, peak RSS MB of its process tree, load."""
+    load = os.getloadavg()[0]
+
+    def cap() -> None:
+        if as_limit_gb:
+            limit = int(as_limit_gb * 1024**3)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        preexec_fn=cap if as_limit_gb else None,
+    )
+    peak_kb = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_kb
+        while not done.wait(0.05):
+            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    # ru_maxrss of the waited process covers peaks between two samples.
+    peak_kb = max(peak_kb, usage.ru_maxrss)
+    return {
+        "wall_s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "peak_mb": peak_kb / 1024,
+        "load": load,
+        "status": os.waitstatus_to_exitcode(status),
+    }
 
 
 def counts_from_report(path: Path) -> dict[str, int]:
@@ -71,6 +122,16 @@ def tools(peers: Path, feed: Path, day: str, out: Path) -> dict[str, list[str]]:
             str(out / "fabrique.json"),
             "--date",
             day,
+        ],
+        "fabrique-ingest": [
+            sys.executable,
+            "-m",
+            "fabrique",
+            "gtfs",
+            "ingest",
+            str(feed),
+            str(out / "store"),
+            "--no-geojson",
         ],
         "gtfs-guru": [str(peers), "-c", GURU, str(feed), day, str(out / "guru.json")],
         "gtfs-analyzer": [
@@ -113,12 +174,35 @@ def main() -> None:
         help="run the pure-Python gtfs-validator only on zips below this size",
     )
     parser.add_argument(
+        "--slow-feeds",
+        nargs="*",
+        default=[],
+        help="run the pure-Python gtfs-validator on these feeds only",
+    )
+    parser.add_argument(
+        "--feed-path",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="more feeds by path (the x8 feed of build_x8.py)",
+    )
+    parser.add_argument("--tools", nargs="*", help="a subset of the tools")
+    parser.add_argument(
+        "--once", nargs="*", default=[], help="tools run once instead of --runs"
+    )
+    parser.add_argument(
+        "--peer-memory-cap-gb",
+        type=float,
+        help="address-space cap for the peers (a run that needs more fails)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=ROOT / "benchmarks" / "gtfs" / "out"
     )
     args = parser.parse_args()
     feeds = sorted(args.data.glob("*.zip"))
     if args.feeds:
         feeds = [f for f in feeds if f.name in args.feeds]
+    feeds += args.feed_path
     guru_codes = set(
         json.loads(
             subprocess.run(
@@ -137,19 +221,35 @@ def main() -> None:
         size_mb = feed.stat().st_size / 1e6
         entry: dict[str, object] = {"feed": feed.name, "timing": {}, "codes": {}}
         for name, command in commands.items():
+            if args.tools and name not in args.tools:
+                continue
             runs = args.runs
             if name == "gtfs-validator":
                 runs = 1
-                if size_mb > args.slow_limit_mb:
+                slow = args.slow_feeds
+                if (slow and feed.name not in slow) or (
+                    not slow and size_mb > args.slow_limit_mb
+                ):
                     continue
-            measures = [timed(command) for _ in range(runs)]
+            if name in args.once:
+                runs = 1
+            cap = None if name.startswith("fabrique") else args.peer_memory_cap_gb
+            measures = []
+            for _ in range(runs):
+                shutil.rmtree(out / "store", ignore_errors=True)
+                measures.append(timed(command, cap))
+                print(feed.name, name, measures[-1], flush=True)
+            shutil.rmtree(out / "store", ignore_errors=True)
             entry["timing"][name] = {  # type: ignore[index]
-                "wall_s": statistics.median(m[0] for m in measures),
-                "peak_mb": max(m[1] for m in measures),
-                "cpu_s": statistics.median(m[2] for m in measures),
+                "wall_s": statistics.median(m["wall_s"] for m in measures),
+                "peak_mb": max(m["peak_mb"] for m in measures),
+                "cpu_s": statistics.median(m["cpu_s"] for m in measures),
+                "load": [round(m["load"], 1) for m in measures],
+                "failed": [
+                    m["status"] for m in measures if m["status"] not in FOUND_ERRORS
+                ],
                 "runs": runs,
             }
-            print(feed.name, name, entry["timing"][name], flush=True)  # type: ignore[index]
         entry["codes"] = {  # type: ignore[assignment]
             "fabrique": counts_from_report(out / "fabrique.json"),
             "gtfs-guru": counts_from_report(out / "guru.json"),
@@ -167,13 +267,19 @@ def main() -> None:
     print(render(results, guru_codes))
 
 
-TOOLS = ("fabrique", "gtfs-guru", "gtfs-analyzer", "gtfs-validator")
+TOOLS = (
+    "fabrique",
+    "fabrique-ingest",
+    "gtfs-guru",
+    "gtfs-analyzer",
+    "gtfs-validator",
+)
 
 
 def render(results: list[dict], guru_codes: set[str]) -> str:  # type: ignore[type-arg]
     """Markdown tables: timings with ratios to Fabrique, then disagreements."""
     lines = [
-        "| feed | " + " | ".join(f"{t} wall s (CPU s, MB)" for t in TOOLS) + " |",
+        "| feed | " + " | ".join(TOOLS) + " |",
         "| --- |" + " --- |" * len(TOOLS),
     ]
     for entry in results:
@@ -186,10 +292,17 @@ def render(results: list[dict], guru_codes: set[str]) -> str:  # type: ignore[ty
                 continue
             t = timing[tool]
             ratio = (
-                f", ×{t['wall_s'] / base:.2f}" if base and tool != "fabrique" else ""
+                f", ×{t['wall_s'] / base:.2f}"
+                if base and not tool.startswith("fabrique")
+                else ""
             )
-            cpu = f"{t['cpu_s']:.2f}, " if "cpu_s" in t else ""
-            cells.append(f"{t['wall_s']:.2f} ({cpu}{t['peak_mb']:.0f}{ratio})")
+            cpu = f"{t['cpu_s']:.2f} s, " if "cpu_s" in t else ""
+            load = "load " + "/".join(f"{x:.0f}" for x in t.get("load", []))
+            failed = " **failed**" if t.get("failed") else ""
+            cells.append(
+                f"{t['wall_s']:.2f}{failed} ({cpu}{t['peak_mb']:,.0f} MB{ratio}, "
+                f"{load})"
+            )
         lines.append(f"| {entry['feed']} | " + " | ".join(cells) + " |")
     lines += [
         "",
