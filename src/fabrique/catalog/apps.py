@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     name = "fabrique.catalog"
     label = "catalog"
     verbose_name = _("Catalogue")
+
+    def ready(self) -> None:
+        from fabrique.catalog import pageversions
+
+        pageversions.connect()

@@ -1,9 +1,10 @@
 """Whole-page cache for anonymous visitors of the most visited pages.
 
 A page is stored once per *version* of what it shows — the caller passes the
-values that change whenever the page must change (the object's revision and
-``updated`` time, its newest activity…) — and per language and host, so an
-edit is visible at once and the language switch is respected. Signed-in users
+values that change whenever the page must change, typically a version token
+(``version_token``) that every write to the object moves (``bump``) — and per
+language and host, so an edit is visible at once and the language switch is
+respected. A hit reads two cache entries and no database row. Signed-in users
 never read nor fill it: their pages show their own state (following, their
 memberships, edit links).
 
@@ -20,15 +21,43 @@ renamed, a member renamed).
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Sequence
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 PAGE_CACHE_SECONDS = 300
 HEADER = "X-Page-Cache"
+VERSION_PREFIX = "page-version:"
+
+
+def version_token(name: str) -> str:
+    """The current version token of ``name`` (a fresh one the first time, or
+    after the cache dropped it: pages stored under the old one are then
+    simply never read again)."""
+    key = VERSION_PREFIX + name
+    token = cache.get(key)
+    if token is None:
+        # add() is atomic: of two processes racing here, both read the winner.
+        cache.add(key, secrets.token_hex(8), None)
+        token = cache.get(key) or secrets.token_hex(8)
+    return token
+
+
+def bump(name: str) -> None:
+    """Move ``name``'s version token: its cached pages are stale from now.
+
+    Moved at once, so the writing request itself reads its change, and again
+    once the transaction commits: a visitor who rendered the page between the
+    two, from rows not yet committed, stored it under a token no one reads.
+    """
+    key = VERSION_PREFIX + name
+    cache.set(key, secrets.token_hex(8), None)
+    transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), None))
 
 
 def cacheable(request: HttpRequest) -> bool:
