@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from fabrique.catalog.models import Commons, Kind, Maturity
@@ -260,9 +260,13 @@ def health_by_commons(*, now: datetime.datetime | None = None) -> Chart:
     for ref, total in top:
         title, url = named[ref]
         factor = bus_factor(per_person[ref])
-        shown = _("%(n)s contributions · %(active)s active · bus factor %(factor)s") % {
-            "n": _count(total),
-            "active": active[ref],
+        shown = _("%(contributions)s · %(active)s · bus factor %(factor)s") % {
+            "contributions": ngettext(
+                "%(n)s contribution", "%(n)s contributions", int(total)
+            )
+            % {"n": _count(total)},
+            "active": ngettext("%(n)s active", "%(n)s active", active[ref])
+            % {"n": active[ref]},
             "factor": factor,
         }
         segment = Segment(0, float(total), 0, f"{title}: {shown}")
