@@ -332,3 +332,39 @@ def test_bad_dates_are_refused(text):
 def test_bad_times_are_refused(text):
     with pytest.raises(query.QueryError, match="time"):
         query.parse_time(text)
+
+
+def test_a_feed_larger_than_the_memory_limit_is_prepared_by_spilling(
+    make_feed, tmp_path
+):
+    """200,000 stop times prepared in 24 MB: the sorts spill to a folder of
+    the store, which is gone afterwards, and the answers match the raw
+    store's."""
+    trips, stop_times = (
+        ["route_id,service_id,trip_id,trip_headsign"],
+        ["trip_id,arrival_time,departure_time,stop_id,stop_sequence"],
+    )
+    for n in range(5000):
+        trips.append(f"R1,WK,trip-{n:05d},Terminus {n % 7}")
+        start = 5 * 3600 + n * 11
+        for k in range(40):
+            clock = query.format_time(start + 90 * k)
+            stop = ("S1", "S2", "S3", "S4")[k % 4]
+            stop_times.append(f"trip-{n:05d},{clock},{clock},{stop},{k + 1}")
+    directory = tmp_path / "store"
+    ingest(
+        make_feed(
+            stops=STOPS,
+            trips="\n".join(trips) + "\n",
+            calendar=CALENDAR,
+            stop_times="\n".join(stop_times) + "\n",
+        ),
+        directory,
+    )
+    raw = query.departures(directory, "S2", FRIDAY, limit=50)
+    query.forget(directory)
+    query.prepare(directory, memory_limit="24MB")
+    assert query.is_prepared(directory)
+    assert not (directory / "prepare.spill").exists()
+    assert query.departures(directory, "S2", FRIDAY, limit=50) == raw
+    query.forget(directory)

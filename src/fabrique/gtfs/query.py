@@ -74,6 +74,19 @@ DEPARTURES_SQL = (
     "GROUP BY trip_id) tt USING (trip_id) "
     "WHERE st.stop_id IS NOT NULL"
 )
+# Preparing, the departures table finds each trip's last stop with a window
+# over stop_times: the join of DEPARTURES_SQL to a per-trip aggregate ran out
+# of DuckDB's memory limit on 12.8M stop times, where the window spills to
+# disk. Unprepared queries keep the join, which the stop filter narrows first.
+DEPARTURES_PREPARE_SQL = (
+    "SELECT st.stop_id, st.departure_time, st.arrival_time, st.stop_sequence, "
+    "st.trip_id, st.stop_headsign, st.pickup_type, st.drop_off_type, "
+    "t.service_id, t.route_id, t.trip_headsign, t.direction_id, "
+    "st.stop_sequence = st.last_sequence AS terminus "
+    "FROM (SELECT *, max(stop_sequence) OVER (PARTITION BY trip_id) "
+    "AS last_sequence FROM stop_times) st JOIN trips t USING (trip_id) "
+    "WHERE st.stop_id IS NOT NULL"
+)
 TRIPS_SQL = (
     "SELECT t.route_id, t.trip_id, t.service_id, t.trip_headsign, "
     "t.trip_short_name, t.direction_id, t.shape_id, t.block_id, "
@@ -118,12 +131,18 @@ def prepare(directory: Path, *, memory_limit: str = "2GB") -> None:
     target = directory / DATABASE
     tmp = directory / f"{DATABASE}.tmp"
     tmp.unlink(missing_ok=True)
+    spill = directory / "prepare.spill"
     con = open_store(directory, memory_limit=memory_limit)
     try:
         con.execute("SET enable_progress_bar = false")
+        # Sorts larger than the memory limit spill here, not in the current
+        # folder of whichever process prepares.
+        con.execute(f"SET temp_directory = {literal(str(spill))}")
         con.execute(f"ATTACH {literal(str(tmp))} AS q")
         for table, sql, order in VIEWS.values():
-            con.execute(f"CREATE TABLE q.{table} AS {sql} ORDER BY {order}")
+            if table == "departures":
+                sql = DEPARTURES_PREPARE_SQL
+            _create_sorted(con, f"q.{table}", sql, order)
         con.execute(f"CREATE TABLE q.prepared AS SELECT {PREPARED_FORMAT} AS format")
         arrays = directory / f"{ARRAYS}.tmp"
         shutil.rmtree(arrays, ignore_errors=True)
@@ -132,6 +151,7 @@ def prepare(directory: Path, *, memory_limit: str = "2GB") -> None:
         con.execute("DETACH q")
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     final = directory / ARRAYS
     if final.exists():
         old = directory / f"{ARRAYS}.old"
@@ -141,6 +161,23 @@ def prepare(directory: Path, *, memory_limit: str = "2GB") -> None:
     arrays.rename(final)
     tmp.replace(target)
     forget(directory)
+
+
+def _create_sorted(
+    con: duckdb.DuckDBPyConnection, table: str, sql: str, order: str
+) -> None:
+    """``CREATE TABLE … ORDER BY``, again on one thread if memory runs out:
+    each thread holds buffers of its own, which spilling cannot release."""
+    statement = f"CREATE OR REPLACE TABLE {table} AS {sql} ORDER BY {order}"
+    try:
+        con.execute(statement)
+    except duckdb.OutOfMemoryException:
+        threads = con.execute("SELECT current_setting('threads')").fetchone()
+        con.execute("SET threads = 1")
+        try:
+            con.execute(statement)
+        finally:
+            con.execute(f"SET threads = {int(threads[0]) if threads else 1}")
 
 
 # Columns of the departure arrays: one row per stop time where boarding is
