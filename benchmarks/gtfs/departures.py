@@ -133,7 +133,7 @@ def unprepared(store: Path, pairs: list[tuple[str, dt.date]]) -> dict[str, float
     try:
         for path in store.iterdir():
             if path.suffix in (".parquet", ".json"):
-                (raw / path.name).symlink_to(path)
+                (raw / path.name).symlink_to(path.resolve())
         query.departures(raw, pairs[0][0], pairs[0][1])
         times = []
         for stop_id, day in pairs:

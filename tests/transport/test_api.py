@@ -291,6 +291,8 @@ def test_hidden_datasets_are_not_served(ready):
     assert get(f"/datasets/{commons.slug}/").status_code == 404
     assert get(f"/versions/{ready.pk}/").status_code == 404
     assert get(f"/versions/{ready.pk}/stops.geojson").status_code == 404
+    departures = f"/versions/{ready.pk}/stops/ANY/departures/?date=2026-03-06"
+    assert get(departures).status_code == 404
 
 
 # Writes --------------------------------------------------------------------
