@@ -14,7 +14,7 @@ import pytest
 
 from fabrique.gbfs import validate
 from fabrique.gbfs.loader import FetchError, Limits, fetch, load
-from fabrique.gbfs.notices import Notices
+from fabrique.notices import Notices
 from tests.gbfs.conftest import NOW
 
 FIXTURE_FILES = ("system_information", "station_information", "station_status")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from fabrique.gbfs import validate
-from fabrique.gbfs.notices import Severity
+from fabrique.notices import Severity
 from tests.gbfs.conftest import NOW, edit
 
 

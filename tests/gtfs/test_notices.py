@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fabrique.gtfs.notices import Notices, Severity
+from fabrique.notices import Notices, Severity
 
 
 def test_totals_count_every_notice_and_samples_stop_at_the_limit():

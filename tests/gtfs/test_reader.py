@@ -17,10 +17,10 @@ STOPS_HEADER = "stop_id,stop_name,stop_lat,stop_lon\r\n"
 
 def stops_names(path):
     """Validate a feed and return {stop_id: stop_name} as the reader loaded it."""
-    from fabrique.gtfs.notices import Notices
     from fabrique.gtfs.reader import Reader
     from fabrique.gtfs.sources import open_source
     from fabrique.gtfs.validator import connect
+    from fabrique.notices import Notices
 
     work = path.parent / f"work-{path.stem}"
     work.mkdir()

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fabrique.cli import main
-from fabrique.gtfs.notices import Notices
 from fabrique.gtfs.realtime import check, decode, referenced_ids
 from fabrique.gtfs.store import ingest
+from fabrique.notices import Notices
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 STAMP = int(NOW.timestamp()) - 30

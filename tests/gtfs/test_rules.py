@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from fabrique.gtfs.notices import Severity
 from fabrique.gtfs.rules import load_rules
 from fabrique.gtfs.rules.registry import CHECKS, RULES
 from fabrique.gtfs.validator import validate
+from fabrique.notices import Severity
 
 from .conftest import VALIDATION_DATE
 

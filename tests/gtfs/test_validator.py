@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fabrique.gtfs.notices import Severity
 from fabrique.gtfs.validator import validate
+from fabrique.notices import Severity
 
 from .conftest import VALIDATION_DATE
 
@@ -122,10 +122,10 @@ def test_a_large_feed_in_a_database_file_gives_the_same_report(make_feed, monkey
 
 
 def test_checks_one_by_one_or_side_by_side_give_the_same_report(make_feed):
-    from fabrique.gtfs.notices import Notices
     from fabrique.gtfs.reader import Reader
     from fabrique.gtfs.sources import open_source
     from fabrique.gtfs.validator import connect, run_checks
+    from fabrique.notices import Notices
 
     reports = []
     for workers in (1, 4):

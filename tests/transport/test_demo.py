@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 
-from fabrique.gtfs.notices import Severity
 from fabrique.gtfs.validator import validate
+from fabrique.notices import Severity
 from fabrique.transport import demo
 from fabrique.transport.models import Dataset, VersionStatus
 

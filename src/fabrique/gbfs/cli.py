@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from fabrique.gbfs.loader import Limits, is_url
-from fabrique.gbfs.notices import Severity
+from fabrique.notices import Severity
 
 
 @click.group()

@@ -21,7 +21,7 @@ from http.client import HTTPMessage
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from fabrique.gbfs.notices import Notices, Severity
+from fabrique.notices import Notices, Severity
 
 CHUNK = 64 * 1024
 

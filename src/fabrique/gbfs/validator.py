@@ -14,8 +14,8 @@ from typing import Any, TypeGuard
 
 from fabrique.gbfs import schema
 from fabrique.gbfs.loader import FeedSource, Limits, LoadedFile, load
-from fabrique.gbfs.notices import Notices, Severity
 from fabrique.gbfs.schema import F, FileSpec, T
+from fabrique.notices import Notices, Severity
 
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

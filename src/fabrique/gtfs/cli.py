@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 
 from fabrique.gtfs.errors import GTFSError
-from fabrique.gtfs.notices import Severity
+from fabrique.notices import Severity
 
 stderr = Console(stderr=True)
 

@@ -21,11 +21,11 @@ from typing import Any
 import duckdb
 
 from fabrique.gtfs import spec
-from fabrique.gtfs.notices import Notices
 from fabrique.gtfs.rules import reading as R
 from fabrique.gtfs.rules.registry import Rule, sample_query
 from fabrique.gtfs.schema import FileSpec, Presence
 from fabrique.gtfs.sources import Source, SourceFile, ensure_utf8
+from fabrique.notices import Notices
 
 WHITESPACE = " \t"
 Progress = Callable[[str], None]

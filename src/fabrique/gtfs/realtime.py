@@ -22,7 +22,7 @@ from google.protobuf.message import DecodeError
 from google.transit import gtfs_realtime_pb2 as pb
 
 from fabrique.gtfs.errors import GTFSError
-from fabrique.gtfs.notices import Notices, Severity
+from fabrique.notices import Notices, Severity
 
 MAX_BYTES = 64 * 1024**2
 FUTURE_SLACK = 300

@@ -18,10 +18,10 @@ import duckdb
 
 from fabrique.gtfs import spec
 from fabrique.gtfs.errors import GTFSError
-from fabrique.gtfs.notices import Notices
 from fabrique.gtfs.reader import MACROS, Reader, ident, literal
 from fabrique.gtfs.schema import Field, FieldType
 from fabrique.gtfs.sources import Limits, open_source
+from fabrique.notices import Notices
 
 MANIFEST = "manifest.json"
 Progress = Callable[[str], None]

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import duckdb
 
-from fabrique.gtfs.notices import Notices
 from fabrique.gtfs.reader import Feed, Reader
 from fabrique.gtfs.rules import load_rules
 from fabrique.gtfs.rules.reading import VALIDATOR_EXCEPTION
 from fabrique.gtfs.rules.registry import CHECKS, Check, Context
 from fabrique.gtfs.sources import Limits, open_source
+from fabrique.notices import Notices
 
 Progress = Callable[[str], None]
 SMALL_FEED_BYTES = 64 * 1024**2

@@ -26,7 +26,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from fabrique.netex.notices import Notices, Severity
+from fabrique.notices import Notices, Severity
 
 NETEX_NS = "http://www.netex.org.uk/netex"
 FRAMES = (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from fabrique.netex.notices import Severity
+from fabrique.notices import Severity
 
 
 @click.group()

@@ -149,11 +149,11 @@ def process_version(version_id: int) -> str:
 
 def _process_gtfs(version: Version, progress: Progress) -> None:
     from fabrique.gtfs.html import render_html
-    from fabrique.gtfs.notices import Severity
     from fabrique.gtfs.report import build_report
     from fabrique.gtfs.rules import load_rules
     from fabrique.gtfs.rules.registry import CHECKS
     from fabrique.gtfs.validator import validate
+    from fabrique.notices import Severity
 
     directory = version.directory
     source = version.original_path

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from fabrique.gtfs.notices import SAMPLE_LIMIT, Notices, Severity
+from fabrique.notices import SAMPLE_LIMIT, Notices, Severity
 
 if TYPE_CHECKING:
     from fabrique.gtfs.reader import Feed
