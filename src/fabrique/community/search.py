@@ -210,12 +210,14 @@ def site_search(request: HttpRequest) -> HttpResponse:
         "first_number": (result.page - 1) * result.page_size + 1,
         "has_filters": bool(result.filters or chosen),
         "clear_url": f"{base_url}?{urlencode([('q', query)])}" if query else base_url,
+        # The catalogue's search form and results, with hits of every type.
+        "hit_template": "search/_site_hit.html",
     }
     htmx = getattr(request, "htmx", None)
     partial = (
         bool(htmx) and htmx.target == RESULTS_ID and not htmx.history_restore_request
     )
-    template = "search/_site_results.html" if partial else "search/site.html"
+    template = "search/_results.html" if partial else "search/site.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
