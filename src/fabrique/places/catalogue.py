@@ -18,22 +18,16 @@ rebuilds it by hand.
 
 from __future__ import annotations
 
-import fcntl
-import os
-import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django_tasks import task
 
 from fabrique.catalog.models import Actor, Place
-from fabrique.geocoder.index import build_documents
 
-from . import engine
+from .sources import rebuild_source, schedule_once
 
 SOURCE = "catalogue"
 
@@ -65,43 +59,12 @@ def place_documents() -> Iterator[dict[str, Any]]:
         }
 
 
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f".{SOURCE}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _remove_source(folder: Path) -> None:
-    """Take the source out by a rename first, so no search sees it half gone."""
-    path = folder / SOURCE
-    if not path.exists():
-        return
-    gone = folder / f".{SOURCE}.gone-{os.getpid()}"
-    if gone.exists():
-        shutil.rmtree(gone)
-    path.rename(gone)
-    shutil.rmtree(gone)
-
-
 def rebuild(folder: Path | None = None) -> int:
     """Rebuild the catalogue source of the index; return the number of places.
 
     With no public place the source is removed rather than left empty.
     """
-    root = Path(folder) if folder is not None else engine.index_folder()
-    with _locked(root):
-        documents = list(place_documents())
-        if documents:
-            build_documents(root, SOURCE, documents)
-        else:
-            _remove_source(root)
-    engine.invalidate()
-    return len(documents)
+    return rebuild_source(SOURCE, place_documents, folder)
 
 
 @task()
@@ -121,21 +84,7 @@ def schedule_rebuild(using: str | None = None) -> None:
     back transaction enqueues none. A task queue that is down is logged, not
     raised: the change itself is already committed.
     """
-    connection = transaction.get_connection(using)
-    pending = getattr(connection, "_fabrique_catalogue_rebuild", None)
-    if pending is not None and not pending.done:
-        # Still waiting for this transaction's commit (not dropped by a rollback)?
-        queued = getattr(connection, "run_on_commit", None) or []
-        if any(pending in entry for entry in queued):
-            return
-
-    def enqueue_rebuild() -> None:
-        enqueue_rebuild.done = True  # type: ignore[attr-defined]
-        _enqueue()
-
-    enqueue_rebuild.done = False  # type: ignore[attr-defined]
-    connection._fabrique_catalogue_rebuild = enqueue_rebuild  # type: ignore[attr-defined]
-    transaction.on_commit(enqueue_rebuild, using=using, robust=True)
+    schedule_once(SOURCE, _enqueue, using)
 
 
 def _place_changed(sender: type, instance: Place, using: str, **kwargs: Any) -> None:

@@ -19,24 +19,19 @@ commit. ``fabrique manage index_transport_stops`` rebuilds it by hand.
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
-import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django_tasks import task
 
 from fabrique.catalog.models import Commons
 from fabrique.core.models import Activity
-from fabrique.geocoder.index import build_documents
 from fabrique.gtfs import query
 from fabrique.gtfs.store import MANIFEST
+from fabrique.places.sources import rebuild_source, schedule_once
 from fabrique.transport import storage
 from fabrique.transport.models import (
     Dataset,
@@ -95,44 +90,12 @@ def stop_documents() -> Iterator[dict[str, Any]]:
             }
 
 
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f".{SOURCE}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _remove_source(folder: Path) -> None:
-    path = folder / SOURCE
-    if not path.exists():
-        return
-    gone = folder / f".{SOURCE}.gone-{os.getpid()}"
-    if gone.exists():
-        shutil.rmtree(gone)
-    path.rename(gone)
-    shutil.rmtree(gone)
-
-
 def rebuild(folder: Path | None = None) -> int:
     """Rebuild the transport source of the index; return the number of stops.
 
     With no stop to index the source is removed rather than left empty.
     """
-    from fabrique.places import engine
-
-    root = Path(folder) if folder is not None else engine.index_folder()
-    with _locked(root):
-        documents = list(stop_documents())
-        if documents:
-            build_documents(root, SOURCE, documents)
-        else:
-            _remove_source(root)
-    engine.invalidate()
-    return len(documents)
+    return rebuild_source(SOURCE, stop_documents, folder)
 
 
 @task()
@@ -154,20 +117,7 @@ def schedule_rebuild(using: str | None = None) -> None:
     Several changes in one transaction enqueue a single rebuild; a rolled
     back transaction enqueues none.
     """
-    connection = transaction.get_connection(using)
-    pending = getattr(connection, "_fabrique_transport_stops", None)
-    if pending is not None and not pending.done:
-        queued = getattr(connection, "run_on_commit", None) or []
-        if any(pending in entry for entry in queued):
-            return
-
-    def enqueue_rebuild() -> None:
-        enqueue_rebuild.done = True  # type: ignore[attr-defined]
-        _enqueue()
-
-    enqueue_rebuild.done = False  # type: ignore[attr-defined]
-    connection._fabrique_transport_stops = enqueue_rebuild  # type: ignore[attr-defined]
-    transaction.on_commit(enqueue_rebuild, using=using, robust=True)
+    schedule_once(SOURCE, _enqueue, using)
 
 
 def _activity_saved(
