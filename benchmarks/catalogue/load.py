@@ -22,24 +22,16 @@ import contextlib
 import json
 import os
 import random
-import re
-import secrets
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-SETTINGS = "load_settings"
-WRK = shutil.which("wrk") or "/usr/bin/wrk"
+from serving import HERE, SETTINGS, free_port, serve, status, wait_ready, wrk_run
 
 # Search terms a visitor would type: unaccented, accented, stems, acronyms.
 SEARCH_TERMS = [
@@ -132,11 +124,11 @@ def run(args: argparse.Namespace) -> None:
     connection.close()
 
     load_before = os.getloadavg()[0]
-    port = args.port or _free_port()
+    port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     with _server(args, port) as server_log:
-        _wait_ready(base + "/bench/bare/", server_log)
-        scenarios = _scenarios(lambda path: _status(base + path), slugs, rng)
+        wait_ready(base + "/bench/bare/", server_log)
+        scenarios = _scenarios(lambda path: status(base + path), slugs, rng)
         results = {}
         for name, paths in scenarios.items():
             if name == VISITED:
@@ -145,7 +137,7 @@ def run(args: argparse.Namespace) -> None:
                 # both workers; with local memory, for the one that served).
                 started = time.perf_counter()
                 for path in paths:
-                    _status(base + path)
+                    status(base + path)
                 print(f"  primed {len(paths)} pages in "
                       f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
             results[name] = _measure(base, name, paths, args)
@@ -285,38 +277,14 @@ def cost(args: argparse.Namespace) -> None:
 
 
 def _measure(base: str, name: str, paths: list[str], args) -> dict:
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
-        listing.write("\n".join(paths) + "\n")
-    command = [
-        WRK, "--threads", "1", "--connections", str(args.connections),
-        "--timeout", "30s", "--script", str(HERE / "report.lua"),
-    ]  # fmt: skip
-    try:
-        warm = [*command, "--duration", f"{args.warmup}s", base, "--", listing.name]
-        subprocess.run(warm, check=True, capture_output=True)
-        measured = [*command, "--duration", f"{args.duration}s", base]
-        done = subprocess.run(
-            [*measured, "--", listing.name], check=True, capture_output=True, text=True
-        )
-    finally:
-        os.unlink(listing.name)
-    match = re.search(r"^RESULT (\{.*\})$", done.stdout, re.MULTILINE)
-    if not match:
-        raise SystemExit(f"wrk gave no result for {name}:\n{done.stdout}")
-    raw = json.loads(match.group(1))
-    errors = sum(raw[k] for k in raw if k.endswith("_errors") or k == "timeouts")
-    seconds = raw["duration_us"] / 1e6
-    done_any = raw["requests"] > 0
-    result = {
-        "paths": len(paths),
-        "requests": raw["requests"],
-        "rps": raw["requests"] / seconds,
-        "p50_ms": raw["p50_us"] / 1000 if done_any else None,
-        "p95_ms": raw["p95_us"] / 1000 if done_any else None,
-        "p99_ms": raw["p99_us"] / 1000 if done_any else None,
-        "errors": errors,
-        "kb_per_response": raw["bytes"] / max(raw["requests"], 1) / 1024,
-    }
+    result = wrk_run(
+        base,
+        paths,
+        connections=args.connections,
+        warmup=args.warmup,
+        duration=args.duration,
+    )
+    errors = result["errors"]
     print(
         f"  {name:<18} {result['rps']:7.1f} req/s  p50 {_ms(result['p50_ms'])}"
         f"  p95 {_ms(result['p95_ms'])}  errors {errors}",
@@ -351,69 +319,19 @@ def _print(report: dict) -> None:
 
 @contextlib.contextmanager
 def _server(args: argparse.Namespace, port: int) -> Iterator[Path]:
-    """Run ``fabrique serve`` in production mode; stop it on exit."""
+    """Run ``fabrique serve`` on ``args.database``; stop it on exit."""
     data_dir = Path(tempfile.mkdtemp(prefix="benchcat-serve-"))
-    log = data_dir / "server.log"
-    python_path = [str(HERE), *filter(None, [os.environ.get("PYTHONPATH")])]
     env = {
-        **os.environ,
         "DATABASE_URL": args.database,
-        "DJANGO_SETTINGS_MODULE": SETTINGS,
-        "PYTHONPATH": os.pathsep.join(python_path),
-        "FABRIQUE_ENV": "production",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(48),
         # The shared cache of a production set-up, when given.
         "REDIS_URL": args.redis,
         "FABRIQUE_DATA_DIR": str(data_dir),
-        "LOG_LEVEL": "ERROR",
     }
-    fabrique = Path(sys.executable).with_name("fabrique")
-    command = [
-        str(fabrique), "serve", "--no-migrate", "--workers", str(args.workers),
-        "--bind", f"127.0.0.1:{port}",
-    ]  # fmt: skip
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
-            start_new_session=True,
-        )  # fmt: skip
     try:
-        yield log
+        with serve(env, port, args.workers) as log:
+            yield log
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
         shutil.rmtree(data_dir, ignore_errors=True)
-
-
-def _wait_ready(url: str, log: Path) -> None:
-    for _ in range(120):
-        if _status(url) == 200:
-            return
-        time.sleep(0.5)
-    raise SystemExit(f"the server did not start:\n{log.read_text()[-3000:]}")
-
-
-def _status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return 0
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def main() -> None:

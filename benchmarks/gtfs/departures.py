@@ -27,15 +27,12 @@ figures.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import os
 import random
-import re
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -44,13 +41,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-CATALOGUE = HERE.parent / "catalogue"  # its bare view and wrk script
-WRK = shutil.which("wrk") or "/usr/bin/wrk"
+CATALOGUE = HERE.parent / "catalogue"  # its bare view and wrk helpers
+sys.path.insert(0, str(CATALOGUE))
+
+from serving import free_port, serve, status, wait_ready, wrk_run  # noqa: E402
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -160,7 +158,6 @@ def make_site(store: Path, site: Path) -> tuple[str, dict[str, str], int]:
         "DEBUG": "0",
     }
     os.environ.update(env)
-    sys.path.insert(0, str(CATALOGUE))
     import django
 
     django.setup()
@@ -193,83 +190,14 @@ def make_site(store: Path, site: Path) -> tuple[str, dict[str, str], int]:
     return database, env, version.pk
 
 
-@contextlib.contextmanager
-def server(env: dict[str, str], port: int, workers: int) -> Iterator[Path]:
-    log = Path(env["FABRIQUE_DATA_DIR"]) / "server.log"
-    python_path = [str(CATALOGUE), *filter(None, [os.environ.get("PYTHONPATH")])]
-    full = {
-        **os.environ,
-        **env,
-        "PYTHONPATH": os.pathsep.join(python_path),
-        "FABRIQUE_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "LOG_LEVEL": "ERROR",
-    }
-    fabrique = Path(sys.executable).with_name("fabrique")
-    command = [
-        str(fabrique), "serve", "--no-migrate", "--workers", str(workers),
-        "--bind", f"127.0.0.1:{port}",
-    ]  # fmt: skip
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            command, env=full, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        yield log
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return 0
-
-
-def wrk(base: str, paths: list[str], args: argparse.Namespace) -> dict[str, float]:
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
-        listing.write("\n".join(paths) + "\n")
-    command = [
-        WRK, "--threads", "1", "--connections", str(args.connections),
-        "--timeout", "30s", "--script", str(CATALOGUE / "report.lua"),
-    ]  # fmt: skip
-    try:
-        subprocess.run(
-            [*command, "--duration", f"{args.warmup}s", base, "--", listing.name],
-            check=True,
-            capture_output=True,
-        )
-        done = subprocess.run(
-            [*command, "--duration", f"{args.duration}s", base, "--", listing.name],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    finally:
-        os.unlink(listing.name)
-    match = re.search(r"^RESULT (\{.*\})$", done.stdout, re.MULTILINE)
-    if not match:
-        raise SystemExit(f"wrk gave no result:\n{done.stdout}")
-    raw = json.loads(match.group(1))
-    errors = sum(raw[k] for k in raw if k.endswith("_errors") or k == "timeouts")
-    return {
-        "requests": raw["requests"],
-        "rps": raw["requests"] / (raw["duration_us"] / 1e6),
-        "p50": raw["p50_us"] / 1000,
-        "p95": raw["p95_us"] / 1000,
-        "p99": raw["p99_us"] / 1000,
-        "errors": errors,
-    }
+def wrk(base: str, paths: list[str], args: argparse.Namespace) -> dict:
+    return wrk_run(
+        base,
+        paths,
+        connections=args.connections,
+        warmup=args.warmup,
+        duration=args.duration,
+    )
 
 
 def over_http(
@@ -278,11 +206,7 @@ def over_http(
     site = Path(tempfile.mkdtemp(prefix="departures-site-"))
     try:
         _database, env, version_id = make_site(store, site)
-        import socket
-
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         paths = [
             f"/api/1/transport/versions/{version_id}/stops/"
@@ -290,15 +214,8 @@ def over_http(
             f"?date={day.isoformat()}&limit=20"
             for stop_id, day in pairs
         ]
-        with server(env, port, args.workers) as log:
-            for _ in range(240):
-                if status(base + "/bench/bare/") == 200:
-                    break
-                time.sleep(0.5)
-            else:
-                raise SystemExit(
-                    f"the server did not start:\n{log.read_text()[-3000:]}"
-                )
+        with serve(env, port, args.workers) as log:
+            wait_ready(base + "/bench/bare/", log)
             bad = [p for p in paths[:20] if status(base + p) != 200]
             if bad:
                 raise SystemExit(f"{bad[0]} does not answer 200")
@@ -314,7 +231,7 @@ def over_http(
                 "runs": values,
                 "median": {
                     k: statistics.median(v[k] for v in values)
-                    for k in ("rps", "p50", "p95", "p99", "errors")
+                    for k in ("rps", "p50_ms", "p95_ms", "p99_ms", "errors")
                 },
             }
             for name, values in runs.items()
@@ -400,13 +317,13 @@ def show(report: dict, args: argparse.Namespace) -> None:
         http = report["http"]["departures"]["median"]
         print(
             f"| departures over HTTP ({args.workers} workers, {args.connections} "
-            f"connections) | {http['p50']:.1f} | {http['p95']:.1f} | "
-            f"{http['p99']:.1f} | {http['rps']:.0f} | req/s ÷ bare: "
+            f"connections) | {http['p50_ms']:.1f} | {http['p95_ms']:.1f} | "
+            f"{http['p99_ms']:.1f} | {http['rps']:.0f} | req/s ÷ bare: "
             f"{http['rps'] / bare['rps']:.1%} |"
         )
         print(
-            f"| bare Django view, same server | {bare['p50']:.1f} | "
-            f"{bare['p95']:.1f} | {bare['p99']:.1f} | {bare['rps']:.0f} | |"
+            f"| bare Django view, same server | {bare['p50_ms']:.1f} | "
+            f"{bare['p95_ms']:.1f} | {bare['p99_ms']:.1f} | {bare['rps']:.0f} | |"
         )
 
 

@@ -115,6 +115,10 @@ VIEWS = {
 }
 
 
+# Tables whose prepared copy is built by other SQL than their view.
+PREPARE_SQL = {"departures": DEPARTURES_PREPARE_SQL}
+
+
 class QueryError(GTFSError):
     """A query the store cannot answer as asked (bad parameter)."""
 
@@ -140,8 +144,7 @@ def prepare(directory: Path, *, memory_limit: str = "2GB") -> None:
         con.execute(f"SET temp_directory = {literal(str(spill))}")
         con.execute(f"ATTACH {literal(str(tmp))} AS q")
         for table, sql, order in VIEWS.values():
-            if table == "departures":
-                sql = DEPARTURES_PREPARE_SQL
+            sql = PREPARE_SQL.get(table, sql)
             _create_sorted(con, f"q.{table}", sql, order)
         con.execute(f"CREATE TABLE q.prepared AS SELECT {PREPARED_FORMAT} AS format")
         arrays = directory / f"{ARRAYS}.tmp"

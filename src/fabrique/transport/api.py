@@ -15,6 +15,7 @@ the same functions as the pages.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,7 @@ class VersionRef:
         return storage.version_dir(self.pk)
 
 
+@functools.cache
 def _version_ref_sql() -> str:
     tables = [m._meta.db_table for m in (Version, Resource, Dataset, Commons)]
     # Table names from the models, quoted; the id is a parameter.
