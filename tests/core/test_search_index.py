@@ -9,7 +9,12 @@ from django.test import override_settings
 from fabrique.catalog.models import Actor, Commons, Need, Place, Theme
 from fabrique.core.search import backends, search
 from fabrique.core.search.index import rebuild, reindex
-from fabrique.core.search.models import SearchDocument, SearchFacet, SearchFacetTotal
+from fabrique.core.search.models import (
+    SearchDocument,
+    SearchEntry,
+    SearchFacet,
+    SearchFacetTotal,
+)
 from fabrique.core.search.registry import types
 
 pytestmark = pytest.mark.django_db
@@ -284,3 +289,35 @@ def test_the_backend_setting_accepts_the_documented_names():
         backends._cache.clear()
         assert backends.get_backend().vendor == connection.vendor
     backends._cache.clear()
+
+
+def test_postgresql_keeps_one_entry_per_document_as_the_index_changes():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("entries are PostgreSQL's: SQLite searches the documents")
+
+    def entries_match_documents():
+        documents = {
+            row.pk: (row.type, row.updated, row.title, row.sort_title, row.facet_keys)
+            for row in SearchDocument.objects.all()
+        }
+        entries = {
+            row.pk: (row.type, row.updated, row.title, row.sort_title, row.facet_keys)
+            for row in SearchEntry.objects.all()
+        }
+        assert entries == documents
+        return len(entries)
+
+    first = make_commons()
+    second = make_commons("Covoiturage", slug="covoit", kind="service")
+    assert entries_match_documents() == 2
+    second.kind = "data"
+    second.save()
+    first.hidden = True
+    first.save()
+    assert entries_match_documents() == 1
+    rebuild()
+    assert entries_match_documents() == 1
+    second.delete()
+    assert entries_match_documents() == 0

@@ -94,6 +94,28 @@ def test_a_match_in_the_title_ranks_above_a_match_in_the_description():
     assert titles(search("tramway")) == ["Tramway de Grenoble", "Autre chose"]
 
 
+def test_among_title_matches_the_shorter_title_comes_first():
+    commons("Tramway et bus de la métropole grenobloise, horaires")
+    commons("Tramway")
+    commons("Tramway de Grenoble")
+    assert titles(search("tramway")) == [
+        "Tramway",
+        "Tramway de Grenoble",
+        "Tramway et bus de la métropole grenobloise, horaires",
+    ]
+
+
+def test_a_broad_word_with_a_narrow_filter_counts_the_intersection():
+    for number in range(30):
+        commons(f"Vélo {number}", kind="software" if number % 10 else "data")
+    result = search("velo", types=["commons"], filters={"kind": ["data"]})
+    assert result.total == 3
+    assert {hit.title for hit in result.hits} == {"Vélo 0", "Vélo 10", "Vélo 20"}
+    kinds = {value.value: value.count for value in result.facets[0].values}
+    assert result.facets[0].name == "kind"
+    assert kinds == {"data": 3, "software": 27}
+
+
 def test_actors_are_found_by_name_and_place():
     lyon = actor("Mairie de Lyon", type="territory")
     Place.objects.create(actor=lyon, name="Hôtel de ville", city="Vénissieux",

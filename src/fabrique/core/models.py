@@ -191,6 +191,7 @@ class AuditLog(GenericTarget):
 # The search index tables (documents, facets) live with the search package.
 from fabrique.core.search.models import (  # noqa: E402, F401
     SearchDocument,
+    SearchEntry,
     SearchFacet,
     SearchFacetTotal,
 )

@@ -345,8 +345,13 @@ def _where(
     *,
     skip: str | None = None,
 ) -> tuple[str, list[object]]:
-    """FROM … WHERE … over documents ``d``, with its parameters."""
-    sql = "FROM core_searchdocument d"
+    """FROM … WHERE … over documents ``d``, with its parameters.
+
+    ``d`` is the backend's ``source``: the documents, or on PostgreSQL their
+    narrow entries; either has the columns used here.
+    """
+    backend = get_backend()
+    sql = f"FROM {backend.source} d"
     params: list[object] = []
     marks = ", ".join(["%s"] * len(type_names))
     # With words, the full-text index must drive the query: the type column
@@ -360,7 +365,6 @@ def _where(
             params.extend(match.join_params)
         conditions.append(match.where)
         condition_params.extend(match.where_params)
-    backend = get_backend()
     for name, values in filters.items():
         if name == skip:
             continue
@@ -474,13 +478,26 @@ def _page_of(
         order = "score DESC, d.updated DESC, d.id DESC"
     else:
         order = "d.updated DESC, d.id DESC"
-    sql = (
-        "SELECT d.id, d.type, d.object_id, d.title, d.summary, d.url, d.updated, "
-        f"{score} AS score {where} ORDER BY {order} LIMIT %s OFFSET %s"
-    )
+    sql = f"SELECT d.id, {score} AS score {where} ORDER BY {order} LIMIT %s OFFSET %s"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*score_params, *params, limit, offset])
-        return [(*row[:6], _aware(row[6]), row[7]) for row in cursor.fetchall()]
+        ranked = cursor.fetchall()
+    if not ranked:
+        return []
+    # What the hits show, for this page only.
+    marks = ", ".join(["%s"] * len(ranked))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, type, object_id, title, summary, url, updated "  # noqa: S608
+            f"FROM core_searchdocument WHERE id IN ({marks})",
+            [pk for pk, _ in ranked],
+        )
+        shown = {row[0]: row for row in cursor.fetchall()}
+    return [
+        (*shown[pk][:6], _aware(shown[pk][6]), score)
+        for pk, score in ranked
+        if pk in shown
+    ]
 
 
 def _aware(value: Any) -> datetime:

@@ -46,6 +46,9 @@ class SearchBackend:
     name = ""
     # Database vendor the backend needs ("" for any).
     vendor = ""
+    # The table searched as ``d``: the documents, or a narrower copy with the
+    # same ``id``, ``type``, ``updated``, ``sort_title`` and ``facet_keys``.
+    source = "core_searchdocument"
 
     def write(self, documents: Sequence[tuple[int, Document]]) -> None:
         """Add the full text of new documents (given with their row ids)."""
@@ -103,11 +106,15 @@ class SearchBackend:
                 [*params, limit],
             )
             rows = cursor.fetchall()
-        wanted = set(names)
-        counts: Counter[tuple[str, str]] = Counter()
-        for (keys,) in rows:
-            for key in (keys or "").split("\n"):
-                name, colon, value = key.partition(":")
-                if colon and name in wanted:
-                    counts[(name, value)] += 1
-        return len(rows), [(name, value, n) for (name, value), n in counts.items()]
+        return len(rows), count_keys("\n".join(keys or "" for (keys,) in rows), names)
+
+
+def count_keys(keys: str, names: Sequence[str]) -> list[tuple[str, str, int]]:
+    """(name, value, count) of the facets ``names`` in "name:value" lines."""
+    wanted = set(names)
+    found = []
+    for key, n in Counter(keys.split("\n")).items():
+        name, colon, value = key.partition(":")
+        if colon and name in wanted:
+            found.append((name, value, n))
+    return found

@@ -1,11 +1,16 @@
 """PostgreSQL full-text backend: weighted ``tsvector``, unaccent, fr + en.
 
-Migrations ``core.0003`` and ``0004`` create the ``unaccent`` extension, the
-text search configurations ``fabrique_fr`` and ``fabrique_en`` (unaccent,
-then the Snowball stemmer of the language), and two columns on the documents
-table, written here: ``vector`` (texts a, b, c with weights A, B, C, in both
-configurations, under a GIN index) matches; ``vector_head`` (a and b only)
-ranks, as it stays small enough to be read for thousands of matches.
+Migrations ``core.0003`` and ``0004`` create the ``unaccent`` extension and
+the text search configurations ``fabrique_fr`` and ``fabrique_en`` (unaccent,
+then the Snowball stemmer of the language). Searches run on
+:class:`~fabrique.core.search.models.SearchEntry`, a narrow copy of each
+document written here, whose ``vector`` holds texts a, b, c with weights A,
+B, C in both configurations (migration ``core.0008``).
+
+Relevance: documents whose title matches come first, shorter titles first
+(the words are a larger part of them), then the other matches; ties go to the
+most recently updated. Both orders read two small columns of the entry,
+where ``ts_rank`` would unpack the vector of every match of a broad word.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Iterator, Sequence
 
 from django.db import connection, transaction
 
-from fabrique.core.search.backends.base import Match, SearchBackend
+from fabrique.core.search.backends.base import Match, SearchBackend, count_keys
 from fabrique.core.search.registry import Document
 from fabrique.core.search.text import Query
 
@@ -27,12 +32,25 @@ def _weighted(parameter: str, weight: str) -> str:
     )
 
 
-# Named parameters: texts a, b, c and the document id.
+# The titles' vector, under a GIN index (migration ``core.0008``): written
+# exactly as the index expression, so the planner uses the index.
+TITLE_VECTOR = (
+    "(to_tsvector('fabrique_fr'::regconfig, d.title::text) || "
+    "to_tsvector('fabrique_en'::regconfig, d.title::text))"
+)
+# The facet keys as an array, as the GIN indexes hold them beside the words.
+FACETS = "string_to_array(d.facet_keys, E'\\n')"
+
+# Named parameters: texts a, b, c and the document id. The entry copies the
+# document's row, which the indexer has just written.
 WRITE_SQL = (
-    "UPDATE core_searchdocument AS d SET vector_head = s.head, "  # noqa: S608
-    "vector = s.head || s.body FROM (SELECT "
-    f"{_weighted('%(a)s::text', 'A')} || {_weighted('%(b)s::text', 'B')} AS head, "
-    f"{_weighted('%(c)s::text', 'C')} AS body) AS s WHERE d.id = %(id)s"
+    "INSERT INTO core_searchentry AS e (id, type, updated, title, sort_title, "  # noqa: S608
+    "title_words, facet_keys, vector) "
+    "SELECT d.id, d.type, d.updated, d.title, d.sort_title, "
+    f"least(length({TITLE_VECTOR}), 32767), d.facet_keys, "
+    f"{_weighted('%(a)s::text', 'A')} || {_weighted('%(b)s::text', 'B')} || "
+    f"{_weighted('%(c)s::text', 'C')} "
+    "FROM core_searchdocument d WHERE d.id = %(id)s"
 )
 
 # Stemming the query with the accent-aware French configuration too lets
@@ -48,14 +66,6 @@ def tsquery_text(term: str, *, prefix: bool) -> str:
     tsquery operator.
     """
     return f"{term}:*" if prefix else term
-
-
-# The titles' vector, under a GIN index (migration ``core.0007``): written
-# exactly as the index expression, so the planner uses the index.
-TITLE_VECTOR = (
-    "(to_tsvector('fabrique_fr'::regconfig, d.title::text) || "
-    "to_tsvector('fabrique_en'::regconfig, d.title::text))"
-)
 
 
 def normalised_tsquery(query: Query) -> str:
@@ -100,9 +110,17 @@ def tsquery_sql(query: Query) -> tuple[str, list[str]]:
     return f"({' && '.join(parts)})", params
 
 
+# Matches counted at most per pass are read as one string of facet keys.
+COUNT_SQL = (
+    "SELECT count(*), string_agg(m.facet_keys, E'\\n') "
+    "FROM (SELECT d.facet_keys {where} LIMIT %s) m"
+)
+
+
 class PostgreSQLBackend(SearchBackend):
     name = "postgresql"
     vendor = "postgresql"
+    source = "core_searchentry"
 
     def write(self, documents: Sequence[tuple[int, Document]]) -> None:
         rows = [
@@ -113,10 +131,14 @@ class PostgreSQLBackend(SearchBackend):
             cursor.executemany(WRITE_SQL, rows)
 
     def delete(self, ids: Sequence[int]) -> None:
-        return None  # the vectors go with their document row
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM core_searchentry WHERE id = ANY(%s)", [list(ids)]
+            )
 
     def delete_type(self, type_name: str) -> None:
-        return None
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM core_searchentry WHERE type = %s", [type_name])
 
     def match(self, query: Query) -> Match:
         # Normalise the query once: the planner then sees a constant tsquery
@@ -124,24 +146,26 @@ class PostgreSQLBackend(SearchBackend):
         text = normalised_tsquery(query)
         if not text:  # only stop words: nothing to look for
             return Match("", (), "FALSE", (), "0", ())
-        score = "ts_rank(d.vector_head, %s::tsquery)"
         return Match(
             join="",
             join_params=(),
             where="d.vector @@ %s::tsquery",
             where_params=(text,),
-            score=score,
-            score_params=(text,),
+            # Past the titles, the most recently updated first.
+            score="0.0",
+            score_params=(),
             title=Match(
                 join="",
                 join_params=(),
                 where=f"{TITLE_VECTOR} @@ %s::tsquery",
                 where_params=(text,),
-                score=score,
-                score_params=(text,),
+                # Above every other match: 1 + a share that grows as the
+                # title shortens.
+                score="1 + 1 / (1 + d.title_words::float8)",
+                score_params=(),
             ),
             not_title=(
-                "d.id NOT IN (SELECT t.id FROM core_searchdocument t "  # noqa: S608
+                "d.id NOT IN (SELECT t.id FROM core_searchentry t "  # noqa: S608
                 f"WHERE {TITLE_VECTOR.replace('d.', 't.')} @@ %s::tsquery)"
             ),
             not_title_params=(text,),
@@ -158,16 +182,31 @@ class PostgreSQLBackend(SearchBackend):
             cursor.execute("SET LOCAL enable_seqscan = off")
             # Nor a full scan of an index, which reads every vector just the same.
             cursor.execute("SET LOCAL enable_indexscan = off")
-            # Facet counts of broad queries group a few hundred thousand keys.
-            cursor.execute("SET LOCAL work_mem = '32MB'")
+            # Workers cost more to start than they save on these short scans,
+            # and take the cores other requests are waiting for.
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             yield
 
     def facet_filter(
         self, name: str, values: Sequence[str], *, with_words: bool
     ) -> tuple[str, list[object]]:
-        if not with_words:
-            return super().facet_filter(name, values, with_words=with_words)
-        # Rows found by the full-text index carry their facet keys: testing
-        # them there beats a lookup per row in the facet table.
+        # The GIN indexes hold the facet keys beside the words: the filter and
+        # the words are intersected in one index scan.
         keys = [f"{name}:{value}" for value in values]
-        return "string_to_array(d.facet_keys, E'\\n') && %s::text[]", [keys]
+        return f"{FACETS} && %s::text[]", [keys]
+
+    def count_facets(
+        self,
+        where: str,
+        params: Sequence[object],
+        names: Sequence[str],
+        limit: int,
+    ) -> tuple[int, list[tuple[str, str, int]]]:
+        if not names:
+            return super().count_facets(where, params, names, limit)
+        # The facet keys of every counted match come back as one string:
+        # splitting and counting it here beats grouping in SQL or a row each.
+        with connection.cursor() as cursor:
+            cursor.execute(COUNT_SQL.format(where=where), [*params, limit])
+            seen, keys = cursor.fetchone()
+        return int(seen), count_keys(keys or "", names)
