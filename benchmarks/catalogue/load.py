@@ -10,8 +10,9 @@ Two steps, each against one database (``--database``, a ``DATABASE_URL``):
 index.
 ``run`` starts ``fabrique serve --workers 2`` (gunicorn) with this folder's
 settings, which add a bare Django view, and measures with wrk, in the same
-run: the bare view (the ceiling of the stack), search, the list page with
-facets and commons pages. It prints p50/p95 latency, requests/s and the
+run: the bare view (the ceiling of the stack), search (23 queries, repeated,
+so mostly from the result cache; then cold: every request a new one), the
+list page with facets and commons pages. It prints p50/p95 latency, requests/s and the
 ratios to the bare view, and writes them as JSON with ``--json``.
 """
 
@@ -160,6 +161,8 @@ def run(args: argparse.Namespace) -> None:
 
 # The commons pages again, each visited once more just before.
 VISITED = "commons page, visited before"
+# Searches never made before in the run (no warm-up: it would make them).
+COLD = "search, cold"
 
 
 def _sample_slugs(rng: random.Random, count: int = 2000) -> list[str]:
@@ -185,6 +188,15 @@ def _scenarios(
     if status(search[0]) != 200:
         print(f"{api_url} does not answer yet: search measured on the list page")
         search = [f"{list_url}?q={q}" for q in queries]
+    # Every request once only: the result cache never answers, as for the
+    # first visitor to type these words since the index last changed.
+    cold = [
+        f"{api_url}?q={q}&page_size={size}&sort={sort}"
+        for q in queries
+        for size in range(10, 41)
+        for sort in ("relevance", "updated", "title")
+    ]
+    rng.shuffle(cold)
     themes = list(Theme.objects.values_list("slug", flat=True)) or [""]
     facets = []
     for _ in range(200):
@@ -204,6 +216,7 @@ def _scenarios(
     scenarios = {
         "bare view": ["/bench/bare/"],
         "search": search,
+        COLD: cold,
         "list with facets": facets,
         "commons page": commons,
         VISITED: commons,
@@ -215,6 +228,7 @@ def _scenarios(
         bad = [p for p in paths[:20] if status(p) != 200]
         if bad:
             raise SystemExit(f"{name}: {bad[0]} does not answer 200; fix it first")
+    scenarios[COLD] = cold[20:]  # not those the probe has just cached
     return scenarios
 
 
@@ -281,7 +295,7 @@ def _measure(base: str, name: str, paths: list[str], args) -> dict:
         base,
         paths,
         connections=args.connections,
-        warmup=args.warmup,
+        warmup=0 if name == COLD else args.warmup,
         duration=args.duration,
     )
     errors = result["errors"]

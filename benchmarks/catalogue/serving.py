@@ -109,8 +109,9 @@ def wrk_run(
         "--timeout", "30s", "--script", str(HERE / "report.lua"),
     ]  # fmt: skip
     try:
-        warm = [*command, "--duration", f"{warmup}s", base, "--", listing.name]
-        subprocess.run(warm, check=True, capture_output=True)
+        if warmup:
+            warm = [*command, "--duration", f"{warmup}s", base, "--", listing.name]
+            subprocess.run(warm, check=True, capture_output=True)
         measured = [*command, "--duration", f"{duration}s", base]
         done = subprocess.run(
             [*measured, "--", listing.name], check=True, capture_output=True, text=True
