@@ -403,6 +403,28 @@ def test_relevance_puts_title_matches_first_and_pages_walk_every_match_once():
     assert sorted(seen) == sorted(titles(by_title))
 
 
+def test_pages_of_short_and_long_titles_follow_one_order():
+    # Short titles rank first and may be found from an index of their own:
+    # pages taken from it and pages past it must join without a gap.
+    for number in range(5):
+        commons(f"Tramway {number}")
+    for number in range(5):
+        commons(f"Tramway {number} entre la gare, le centre et les quartiers nord")
+    for number in range(3):
+        commons(f"Autre {number}", description="On y parle de tramway.")
+    everything = titles(search("tramway", types=["commons"], page_size=100))
+    assert len(everything) == 13
+    assert everything[:5] == [f"Tramway {n}" for n in range(4, -1, -1)]
+    assert all("quartiers" in title for title in everything[5:10])
+    for size in (1, 2, 3, 4, 5, 6):
+        walked = []
+        for page in range(1, 14 // size + 2):
+            walked += titles(
+                search("tramway", types=["commons"], page=page, page_size=size)
+            )
+        assert walked == everything, size
+
+
 def test_results_are_cached_until_the_index_changes(django_assert_max_num_queries):
     item = commons("Vélo cargo", summary="Un vélo pour livrer.")
     first = search("velo", types=["commons"])

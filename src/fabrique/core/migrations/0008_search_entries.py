@@ -21,6 +21,8 @@ TITLE_VECTOR = (
 )
 FACETS = "(string_to_array(facet_keys, E'\\n'))"
 SMALL_COLUMNS = ("title", "sort_title", "facet_keys")
+# As ``fabrique.core.search.backends.postgresql.SHORT_TITLE_WORDS``.
+SHORT_TITLE_WORDS = 6
 
 FORWARD = [
     "ALTER TABLE core_searchentry SET (toast_tuple_target = 128)",
@@ -39,6 +41,9 @@ FORWARD = [
     f"USING gin (vector, {FACETS})",
     "CREATE INDEX searchentry_title_vector ON core_searchentry "
     f"USING gin ({TITLE_VECTOR})",
+    # Short titles come first: a broad word fills its first pages from them.
+    "CREATE INDEX searchentry_short_title ON core_searchentry "
+    f"USING gin ({TITLE_VECTOR}) WHERE title_words <= {SHORT_TITLE_WORDS}",
     "DROP INDEX IF EXISTS searchdoc_title_vector",
     "DROP INDEX IF EXISTS searchdoc_vector",
     "ALTER TABLE core_searchdocument DROP COLUMN IF EXISTS vector_head",

@@ -433,6 +433,11 @@ def _hits(
     # Relevance: documents whose title matches first, each group best first.
     # The title index finds the first group without ranking every match of a
     # broad word; the others are ranked only when the page reaches them.
+    first = match.title.first
+    if first is not None:
+        rows = _page_of(type_names, first, filters, sort, page_size, offset)
+        if len(rows) == page_size:
+            return rows
     rows = _page_of(type_names, match.title, filters, sort, page_size, offset)
     if len(rows) == page_size:
         return rows

@@ -38,6 +38,10 @@ class Match:
     title: Match | None = None
     not_title: str = ""
     not_title_params: tuple[object, ...] = ()
+    # A narrower match whose documents all come before the others of this
+    # match in relevance order, under an index of its own: a page it fills
+    # is taken from it alone. None: no such shortcut.
+    first: Match | None = None
 
 
 class SearchBackend:

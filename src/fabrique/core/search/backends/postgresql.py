@@ -38,6 +38,11 @@ TITLE_VECTOR = (
     "(to_tsvector('fabrique_fr'::regconfig, d.title::text) || "
     "to_tsvector('fabrique_en'::regconfig, d.title::text))"
 )
+# Titles of at most this many distinct words rank above all longer ones and
+# have an index of their own (migration ``core.0008``), so that a broad word
+# fills its first pages without ordering every title it is in.
+SHORT_TITLE_WORDS = 6
+
 # The facet keys as an array, as the GIN indexes hold them beside the words.
 FACETS = "string_to_array(d.facet_keys, E'\\n')"
 
@@ -110,6 +115,10 @@ def tsquery_sql(query: Query) -> tuple[str, list[str]]:
     return f"({' && '.join(parts)})", params
 
 
+# Documents whose title matches rank above every other match: 1 + a share
+# that grows as the title shortens.
+TITLE_SCORE = "1 + 1 / (1 + d.title_words::float8)"
+
 # Matches counted at most per pass are read as one string of facet keys.
 COUNT_SQL = (
     "SELECT count(*), string_agg(m.facet_keys, E'\\n') "
@@ -159,10 +168,19 @@ class PostgreSQLBackend(SearchBackend):
                 join_params=(),
                 where=f"{TITLE_VECTOR} @@ %s::tsquery",
                 where_params=(text,),
-                # Above every other match: 1 + a share that grows as the
-                # title shortens.
-                score="1 + 1 / (1 + d.title_words::float8)",
+                score=TITLE_SCORE,
                 score_params=(),
+                first=Match(
+                    join="",
+                    join_params=(),
+                    where=(
+                        f"{TITLE_VECTOR} @@ %s::tsquery "
+                        f"AND d.title_words <= {SHORT_TITLE_WORDS}"
+                    ),
+                    where_params=(text,),
+                    score=TITLE_SCORE,
+                    score_params=(),
+                ),
             ),
             not_title=(
                 "d.id NOT IN (SELECT t.id FROM core_searchentry t "  # noqa: S608
