@@ -132,6 +132,8 @@ def run(args: argparse.Namespace) -> None:
         scenarios = _scenarios(lambda path: status(base + path), slugs, rng)
         results = {}
         for name, paths in scenarios.items():
+            if args.only and name not in args.only and name != "bare view":
+                continue
             if name == VISITED:
                 # Every commons page once more, as a busy site's pages are:
                 # the anonymous page cache then holds them (with Redis, for
@@ -369,6 +371,13 @@ def main() -> None:
     bench.add_argument("--duration", type=int, default=15, help="seconds per page")
     bench.add_argument("--warmup", type=int, default=3, help="seconds per page")
     bench.add_argument("--port", type=int, default=0)
+    bench.add_argument(
+        "--only",
+        action="append",
+        metavar="PAGE",
+        help='measure this page only, with the bare view (e.g. "search, cold"); '
+        "may be repeated",
+    )
     bench.add_argument("--json", help="write the figures to this file")
     bench.add_argument(
         "--redis",

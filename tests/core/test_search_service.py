@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.text import slugify
 from hypothesis import HealthCheck, given, settings
@@ -372,6 +373,45 @@ def test_past_the_count_limit_totals_and_facet_counts_are_lower_bounds(monkeypat
     assert (narrow.total, narrow.total_exact) == (2, True)
     # The list without words reads the exact totals kept by the indexer.
     assert search("", types=["commons"]).total_exact
+
+
+@pytest.mark.parametrize("sort", ["relevance", "updated", "title"])
+def test_a_broad_word_walks_its_pages_in_the_same_order(monkeypatch, sort):
+    # Past the count limit, pages are found by walking the index of their
+    # order: the same hits, in the same order, as the exact way finds them.
+    from fabrique.core.search import service
+
+    for number in range(4):
+        commons(f"Tramway {number}", kind="data" if number % 2 else "software")
+    for number in range(8):
+        commons(
+            f"Ligne {number:02}",
+            description="Le tramway passe ici.",
+            kind="data" if number % 3 else "software",
+        )
+    commons("Autre chose", description="Un bus.")
+
+    def walk(filters):
+        pages = []
+        for page in range(1, 6):
+            result = search(
+                "tramway", types=["commons"], sort=sort, page=page, page_size=3,
+                filters=filters,
+            )  # fmt: skip
+            pages.append(titles(result))
+        return pages, result.total_exact
+
+    for filters in ({}, {"kind": ["data"]}):
+        exact, was_exact = walk(filters)
+        assert was_exact
+        monkeypatch.setattr(service, "COUNT_LIMIT", 2)
+        cache.clear()  # results are cached whatever the limit
+        walked, was_exact = walk(filters)
+        monkeypatch.undo()
+        cache.clear()
+        assert not was_exact
+        assert walked == exact
+        assert len([t for page in walked for t in page]) == (12 if not filters else 7)
 
 
 def test_the_list_page_says_more_than_past_the_count_limit(client, monkeypatch):

@@ -6,6 +6,7 @@ returns a :class:`SearchResult`; see :func:`search` for its exact shape.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -34,6 +35,10 @@ MAX_FILTER_VALUES = 50
 # Matches counted at most: past it, totals and facet counts are lower bounds
 # ("more than 10,000"), so a broad word costs what a narrower one does.
 COUNT_LIMIT = 10_000
+# A broad word's pages (more than COUNT_LIMIT matches) are found by walking
+# the index of their order while they lie within this many first documents:
+# most documents visited then match, and none needs sorting.
+WALK_LIMIT = 500
 # Results are cached this long at most; any index write invalidates them.
 RESULT_CACHE_SECONDS = 300
 
@@ -225,7 +230,11 @@ def _search(
         total, total_exact, counts, counts_exact = _count_and_facets(
             type_names, match, applied, facets if count_facets else {}
         )
-        rows = _hits(type_names, match, applied, sort, page, page_size) if total else []
+        rows = (
+            _hits(type_names, match, applied, sort, page, page_size, total_exact)
+            if total
+            else []
+        )
     hit_facets = _hit_facets([row[0] for row in rows])
 
     wanted: dict[str, set[str]] = defaultdict(set)
@@ -344,6 +353,7 @@ def _where(
     filters: Mapping[str, Sequence[str]],
     *,
     skip: str | None = None,
+    walk: bool = False,
 ) -> tuple[str, list[object]]:
     """FROM … WHERE … over documents ``d``, with its parameters.
 
@@ -355,8 +365,9 @@ def _where(
     params: list[object] = []
     marks = ", ".join(["%s"] * len(type_names))
     # With words, the full-text index must drive the query: the type column
-    # is then compared as an expression, which no b-tree index can serve.
-    column = "d.type" if match is None else "(d.type || '')"
+    # is then compared as an expression, which no b-tree index can serve,
+    # unless the query walks a b-tree index on purpose.
+    column = "d.type" if match is None or walk else "(d.type || '')"
     conditions = [f"{column} IN ({marks})"]
     condition_params: list[object] = list(type_names)
     if match is not None:
@@ -426,10 +437,13 @@ def _hits(
     sort: str,
     page: int,
     page_size: int,
+    exact: bool = True,
 ) -> list[tuple[Any, ...]]:
     offset = (page - 1) * page_size
+    # A broad word: walk the b-tree of the order, one type at a time.
+    walk = not exact and len(type_names) == 1 and offset + page_size <= WALK_LIMIT
     if sort != "relevance" or match is None or match.title is None:
-        return _page_of(type_names, match, filters, sort, page_size, offset)
+        return _page_of(type_names, match, filters, sort, page_size, offset, walk=walk)
     # Relevance: documents whose title matches first, each group best first.
     # The title index finds the first group without ranking every match of a
     # broad word; the others are ranked only when the page reaches them.
@@ -447,10 +461,11 @@ def _hits(
         in_titles, _found = get_backend().count_facets(
             *_where(type_names, match.title, filters), [], offset + 1
         )
+    not_title = (walk and match.not_title_each) or match.not_title
     rest = Match(
         join=match.join,
         join_params=match.join_params,
-        where=f"{match.where} AND {match.not_title}",
+        where=f"{match.where} AND {not_title}",
         where_params=(*match.where_params, *match.not_title_params),
         score=match.score,
         score_params=match.score_params,
@@ -462,6 +477,7 @@ def _hits(
         sort,
         page_size - len(rows),
         max(0, offset - in_titles),
+        walk=walk,
     )
 
 
@@ -472,8 +488,10 @@ def _page_of(
     sort: str,
     limit: int,
     offset: int,
+    *,
+    walk: bool = False,
 ) -> list[tuple[Any, ...]]:
-    where, params = _where(type_names, match, filters)
+    where, params = _where(type_names, match, filters, walk=walk)
     score, score_params = ("NULL", []) if match is None else (
         match.score, list(match.score_params)
     )  # fmt: skip
@@ -484,7 +502,8 @@ def _page_of(
     else:
         order = "d.updated DESC, d.id DESC"
     sql = f"SELECT d.id, {score} AS score {where} ORDER BY {order} LIMIT %s OFFSET %s"
-    with connection.cursor() as cursor:
+    walking = get_backend().walking() if walk else contextlib.nullcontext()
+    with walking, connection.cursor() as cursor:
         cursor.execute(sql, [*score_params, *params, limit, offset])
         ranked = cursor.fetchall()
     if not ranked:

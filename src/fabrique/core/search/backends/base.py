@@ -38,6 +38,9 @@ class Match:
     title: Match | None = None
     not_title: str = ""
     not_title_params: tuple[object, ...] = ()
+    # The same exclusion tested on each row, for a walk in index order
+    # (``SearchBackend.walking``); empty: as ``not_title``.
+    not_title_each: str = ""
     # A narrower match whose documents all come before the others of this
     # match in relevance order, under an index of its own: a page it fills
     # is taken from it alone. None: no such shortcut.
@@ -73,6 +76,13 @@ class SearchBackend:
     @contextlib.contextmanager
     def reading(self, match: Match | None) -> Iterator[None]:
         """Around the queries of one search (PostgreSQL tunes its planner)."""
+        yield
+
+    @contextlib.contextmanager
+    def walking(self) -> Iterator[None]:
+        """Inside ``reading``, around a query whose page is best found by
+        walking an index in the order asked and testing each document, as a
+        broad word's first pages are (most documents visited match)."""
         yield
 
     def facet_filter(

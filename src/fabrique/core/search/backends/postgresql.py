@@ -187,6 +187,7 @@ class PostgreSQLBackend(SearchBackend):
                 f"WHERE {TITLE_VECTOR.replace('d.', 't.')} @@ %s::tsquery)"
             ),
             not_title_params=(text,),
+            not_title_each=f"NOT ({TITLE_VECTOR} @@ %s::tsquery)",
         )
 
     @contextlib.contextmanager
@@ -203,7 +204,22 @@ class PostgreSQLBackend(SearchBackend):
             # Workers cost more to start than they save on these short scans,
             # and take the cores other requests are waiting for.
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            # Compiling a query costs more than any of these ever runs.
+            cursor.execute("SET LOCAL jit = off")
             yield
+
+    @contextlib.contextmanager
+    def walking(self) -> Iterator[None]:
+        # The b-tree of the order asked, each document tested as it comes:
+        # the full-text index would read every match before sorting them.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = on")
+            try:
+                yield
+            finally:
+                cursor.execute("SET LOCAL enable_indexscan = off")
+                cursor.execute("SET LOCAL enable_bitmapscan = on")
 
     def facet_filter(
         self, name: str, values: Sequence[str], *, with_words: bool
