@@ -69,9 +69,13 @@ def _fresh_cache():
     rolled-back test, so cache keys built on them must not leak across tests."""
     from django.core.cache import cache
 
+    from fabrique.catalog.views.pagecache import local_pages
+
     cache.clear()
+    local_pages.clear()
     yield
     cache.clear()
+    local_pages.clear()
 
 
 @pytest.fixture

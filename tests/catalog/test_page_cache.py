@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fabrique.catalog import services
-from fabrique.catalog.views.pagecache import HEADER
+from fabrique.catalog.views.pagecache import HEADER, LocalPages, local_pages
 from fabrique.core import moderation
 
 from .factories import commons_data, make_commons, make_user
@@ -47,6 +47,47 @@ def test_a_second_anonymous_visit_is_served_from_the_cache_without_a_query():
     assert second.content == first.content
     # The version token and the page both come from the cache.
     assert len(queries) == 0, [q["sql"] for q in queries]
+
+
+def test_another_process_reads_the_page_from_the_shared_cache():
+    user = make_user()
+    commons = make_commons(user=user, title="Vélos partagés")
+    first = Client().get(commons.get_absolute_url())
+    local_pages.clear()  # as a worker that has not served it yet
+    with CaptureQueriesContext(connection) as queries:
+        second = Client().get(commons.get_absolute_url())
+    assert second[HEADER] == "hit"
+    assert second.content == first.content
+    assert len(queries) == 0
+    # The page kept in this process's memory is the same after an edit moves
+    # the version: the edit shows at once.
+    _edit(commons, user, summary="Un tout autre résumé.")
+    third = Client().get(commons.get_absolute_url())
+    assert third[HEADER] == "miss"
+    assert "Un tout autre résumé." in third.content.decode()
+
+
+def test_local_pages_stay_within_their_bytes_and_drop_the_least_read():
+    pages = LocalPages(limit=800)
+    far = 10**12
+    for name in "abcd":
+        pages.put(name, name.encode() * 100, "text/html", far)
+    assert pages.size == 400
+    assert pages.get("a") == (b"a" * 100, "text/html")  # read: kept longest
+    for name in "efghi":  # one more than fits
+        pages.put(name, name.encode() * 100, "text/html", far)
+    assert pages.size <= 800
+    assert pages.get("b") is None  # the least recently read went first
+    assert pages.get("a") is not None
+    # Too large for a fair share: never kept.
+    pages.put("big", b"x" * 200, "text/html", far)
+    assert pages.get("big") is None
+    # Past the shared copy's expiry: gone.
+    pages.put("old", b"o" * 10, "text/html", 1.0)
+    assert pages.get("old") is None
+    pages.clear()
+    assert pages.size == 0
+    assert pages.get("a") is None
 
 
 def test_the_rendered_page_keeps_a_bounded_number_of_queries():

@@ -4,7 +4,10 @@ A page is stored once per *version* of what it shows — the caller passes the
 values that change whenever the page must change, typically a version token
 (``version_token``) that every write to the object moves (``bump``) — and per
 language and host, so an edit is visible at once and the language switch is
-respected. A hit reads two cache entries and no database row. Signed-in users
+respected. A hit reads the version token from the cache and no database
+row: a page stored under a token never changes, so each process keeps the
+pages it served last in its own memory (``LocalPages``) and reads the shared
+cache only for the others. Signed-in users
 never read nor fill it: their pages show their own state (following, their
 memberships, edit links).
 
@@ -22,6 +25,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 from django.core.cache import cache
@@ -33,6 +39,58 @@ from django.utils.translation import get_language
 PAGE_CACHE_SECONDS = 300
 HEADER = "X-Page-Cache"
 VERSION_PREFIX = "page-version:"
+# Bytes of pages each process keeps in its own memory.
+LOCAL_BYTES = 16 * 1024 * 1024
+
+
+class LocalPages:
+    """The pages a process served last, by key, up to ``limit`` bytes.
+
+    A key names one version of a page, so an entry is never stale; it is
+    dropped when the shared copy would expire (``PAGE_CACHE_SECONDS`` after
+    it was rendered) or to make room, least recently read first.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self._pages: OrderedDict[str, tuple[bytes, str, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        with self._lock:
+            found = self._pages.get(key)
+            if found is None:
+                return None
+            content, content_type, expires = found
+            if expires <= time.time():
+                self._drop(key)
+                return None
+            self._pages.move_to_end(key)
+            return content, content_type
+
+    def put(self, key: str, content: bytes, content_type: str, expires: float) -> None:
+        if len(content) > self.limit // 8:
+            return
+        with self._lock:
+            if key in self._pages:
+                self._drop(key)
+            self._pages[key] = (content, content_type, expires)
+            self.size += len(content)
+            while self.size > self.limit:
+                self._drop(next(iter(self._pages)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self.size = 0
+
+    def _drop(self, key: str) -> None:
+        content, _, _ = self._pages.pop(key)
+        self.size -= len(content)
+
+
+local_pages = LocalPages(LOCAL_BYTES)
 
 
 def version_token(name: str) -> str:
@@ -89,7 +147,13 @@ def anonymous_page(
     if not cacheable(request):
         return render_page()
     key = page_key(request, version)
-    cached = cache.get(key)
+    cached = local_pages.get(key)
+    if cached is None:
+        shared = cache.get(key)
+        if isinstance(shared, tuple) and len(shared) == 3:
+            content, content_type, expires = shared
+            local_pages.put(key, content, content_type, expires)
+            cached = content, content_type
     if cached is not None:
         content, content_type = cached
         response = HttpResponse(content, content_type=content_type)
@@ -104,11 +168,10 @@ def anonymous_page(
             and not response.cookies
             and not token_used
         ):
-            cache.set(
-                key,
-                (response.content, response["Content-Type"]),
-                PAGE_CACHE_SECONDS,
-            )
+            expires = time.time() + PAGE_CACHE_SECONDS
+            content, content_type = response.content, response["Content-Type"]
+            cache.set(key, (content, content_type, expires), PAGE_CACHE_SECONDS)
+            local_pages.put(key, content, content_type, expires)
             response[HEADER] = "miss"
     patch_vary_headers(response, ["Cookie"])
     return response
