@@ -192,11 +192,13 @@ def _scenarios(
         search = [f"{list_url}?q={q}" for q in queries]
     # Every request once only: the result cache never answers, as for the
     # first visitor to type these words since the index last changed.
+    # More than a run can request, so that wrk never comes back to one.
     cold = [
-        f"{api_url}?q={q}&page_size={size}&sort={sort}"
+        f"{api_url}?q={q}&page_size={size}&sort={sort}&page={page}"
         for q in queries
-        for size in range(10, 41)
+        for size in range(10, 61)
         for sort in ("relevance", "updated", "title")
+        for page in (1, 2)
     ]
     rng.shuffle(cold)
     themes = list(Theme.objects.values_list("slug", flat=True)) or [""]
