@@ -43,7 +43,7 @@ TITLE_VECTOR = (
 # fills its first pages without ordering every title it is in.
 SHORT_TITLE_WORDS = 6
 
-# The facet keys as an array, as the GIN indexes hold them beside the words.
+# The facet keys as an array, as the words' GIN index holds them beside the words.
 FACETS = "string_to_array(d.facet_keys, E'\\n')"
 
 # Named parameters: texts a, b, c and the document id. The entry copies the
@@ -224,8 +224,9 @@ class PostgreSQLBackend(SearchBackend):
     def facet_filter(
         self, name: str, values: Sequence[str], *, with_words: bool
     ) -> tuple[str, list[object]]:
-        # The GIN indexes hold the facet keys beside the words: the filter and
-        # the words are intersected in one index scan.
+        # The words' GIN index holds the facet keys too: with words, the
+        # filter and the words are intersected in one index scan; without, the
+        # same index finds the documents of the facet values.
         keys = [f"{name}:{value}" for value in values]
         return f"{FACETS} && %s::text[]", [keys]
 
