@@ -4,11 +4,12 @@ On PostgreSQL the weighted ``vector`` moves from the documents to narrow
 entries, under a GIN index that holds the facet keys too, so that words and
 facet filters are intersected inside one index scan (were the keys in another
 index too, the planner could filter a broad word's matches by reading their
-vectors), and a GIN index on the titles' vector (the expression
-``fabrique.core.search.backends.postgresql.TITLE_VECTOR`` queries). Existing vectors are copied over: no rebuild is needed. The small text
-columns stay in the row, uncompressed where lz4 is available (they are read
-for thousands of matches; decompressing them would cost more than reading
-them), while the vector goes out of line.
+vectors), and GIN indexes on the titles' vector (the expression
+``fabrique.core.search.backends.postgresql.TITLE_VECTOR`` queries), one of
+them for short titles only. Existing vectors are copied over: no rebuild is
+needed. The small text columns stay in the row, uncompressed where lz4 is
+available (they are read for thousands of matches; decompressing them would
+cost more than reading them), while the vector goes out of line.
 """
 
 import django.db.models.deletion
@@ -59,6 +60,10 @@ LZ4 = (
 BACKWARD = [
     "ALTER TABLE core_searchdocument ADD COLUMN IF NOT EXISTS vector tsvector",
     "ALTER TABLE core_searchdocument ADD COLUMN IF NOT EXISTS vector_head tsvector",
+    # As migration 0005 left them.
+    "ALTER TABLE core_searchdocument SET (toast_tuple_target = 256)",
+    "ALTER TABLE core_searchdocument ALTER COLUMN vector SET STORAGE EXTERNAL",
+    "ALTER TABLE core_searchdocument ALTER COLUMN vector_head SET STORAGE MAIN",
     "UPDATE core_searchdocument d SET vector = e.vector "
     "FROM core_searchentry e WHERE e.id = d.id",
     "CREATE INDEX IF NOT EXISTS searchdoc_vector ON core_searchdocument "
