@@ -441,7 +441,12 @@ def _hits(
 ) -> list[tuple[Any, ...]]:
     offset = (page - 1) * page_size
     # A broad word: walk the b-tree of the order, one type at a time.
-    walk = not exact and len(type_names) == 1 and offset + page_size <= WALK_LIMIT
+    walk = (
+        match is not None
+        and not exact
+        and len(type_names) == 1
+        and offset + page_size <= WALK_LIMIT
+    )
     if sort != "relevance" or match is None or match.title is None:
         return _page_of(type_names, match, filters, sort, page_size, offset, walk=walk)
     # Relevance: documents whose title matches first, each group best first.
