@@ -230,11 +230,12 @@ def _search(
         total, total_exact, counts, counts_exact = _count_and_facets(
             type_names, match, applied, facets if count_facets else {}
         )
-        rows = (
+        ranked = (
             _hits(type_names, match, applied, sort, page, page_size, total_exact)
             if total
             else []
         )
+    rows = _shown(ranked)
     hit_facets = _hit_facets([row[0] for row in rows])
 
     wanted: dict[str, set[str]] = defaultdict(set)
@@ -438,7 +439,8 @@ def _hits(
     page: int,
     page_size: int,
     exact: bool = True,
-) -> list[tuple[Any, ...]]:
+) -> list[tuple[int, Any]]:
+    """(document id, score) of one page, in order."""
     offset = (page - 1) * page_size
     # A broad word: walk the b-tree of the order, one type at a time.
     walk = (
@@ -448,16 +450,16 @@ def _hits(
         and offset + page_size <= WALK_LIMIT
     )
     if sort != "relevance" or match is None or match.title is None:
-        return _page_of(type_names, match, filters, sort, page_size, offset, walk=walk)
+        return _ranked(type_names, match, filters, sort, page_size, offset, walk=walk)
     # Relevance: documents whose title matches first, each group best first.
     # The title index finds the first group without ranking every match of a
     # broad word; the others are ranked only when the page reaches them.
     first = match.title.first
     if first is not None:
-        rows = _page_of(type_names, first, filters, sort, page_size, offset)
+        rows = _ranked(type_names, first, filters, sort, page_size, offset)
         if len(rows) == page_size:
             return rows
-    rows = _page_of(type_names, match.title, filters, sort, page_size, offset)
+    rows = _ranked(type_names, match.title, filters, sort, page_size, offset)
     if len(rows) == page_size:
         return rows
     if rows:
@@ -475,7 +477,7 @@ def _hits(
         score=match.score,
         score_params=match.score_params,
     )
-    return rows + _page_of(
+    return rows + _ranked(
         type_names,
         rest,
         filters,
@@ -486,7 +488,7 @@ def _hits(
     )
 
 
-def _page_of(
+def _ranked(
     type_names: Sequence[str],
     match: Match | None,
     filters: Mapping[str, Sequence[str]],
@@ -495,7 +497,8 @@ def _page_of(
     offset: int,
     *,
     walk: bool = False,
-) -> list[tuple[Any, ...]]:
+) -> list[tuple[int, Any]]:
+    """(document id, score) of ``limit`` documents from ``offset``, in order."""
     where, params = _where(type_names, match, filters, walk=walk)
     score, score_params = ("NULL", []) if match is None else (
         match.score, list(match.score_params)
@@ -510,10 +513,13 @@ def _page_of(
     walking = get_backend().walking() if walk else contextlib.nullcontext()
     with walking, connection.cursor() as cursor:
         cursor.execute(sql, [*score_params, *params, limit, offset])
-        ranked = cursor.fetchall()
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def _shown(ranked: Sequence[tuple[int, Any]]) -> list[tuple[Any, ...]]:
+    """What the hits of a page show, read once for the page, in its order."""
     if not ranked:
         return []
-    # What the hits show, for this page only.
     marks = ", ".join(["%s"] * len(ranked))
     with connection.cursor() as cursor:
         cursor.execute(

@@ -56,6 +56,10 @@ class SearchBackend:
     # The table searched as ``d``: the documents, or a narrower copy with the
     # same ``id``, ``type``, ``updated``, ``sort_title`` and ``facet_keys``.
     source = "core_searchdocument"
+    # SQL joining the ``facet_keys`` of rows ``m`` with line breaks, in one
+    # value (each backend names its database's aggregate): counting facets
+    # reads one string, not a row per match.
+    keys_aggregate = ""
 
     def write(self, documents: Sequence[tuple[int, Document]]) -> None:
         """Add the full text of new documents (given with their row ids)."""
@@ -116,11 +120,12 @@ class SearchBackend:
             # The facet keys come with the rows: counting them here beats a
             # join to the facet table (a lookup per key) on both databases.
             cursor.execute(
-                f"SELECT d.facet_keys {where} LIMIT %s",
+                f"SELECT COUNT(*), {self.keys_aggregate} "  # noqa: S608
+                f"FROM (SELECT d.facet_keys {where} LIMIT %s) m",
                 [*params, limit],
             )
-            rows = cursor.fetchall()
-        return len(rows), count_keys("\n".join(keys or "" for (keys,) in rows), names)
+            seen, keys = cursor.fetchone()
+        return int(seen), count_keys(keys or "", names)
 
 
 def count_keys(keys: str, names: Sequence[str]) -> list[tuple[str, str, int]]:

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 
 from django.db import connection, transaction
 
-from fabrique.core.search.backends.base import Match, SearchBackend, count_keys
+from fabrique.core.search.backends.base import Match, SearchBackend
 from fabrique.core.search.registry import Document
 from fabrique.core.search.text import Query
 
@@ -119,17 +119,12 @@ def tsquery_sql(query: Query) -> tuple[str, list[str]]:
 # that grows as the title shortens.
 TITLE_SCORE = "1 + 1 / (1 + d.title_words::float8)"
 
-# Matches counted at most per pass are read as one string of facet keys.
-COUNT_SQL = (
-    "SELECT count(*), string_agg(m.facet_keys, E'\\n') "
-    "FROM (SELECT d.facet_keys {where} LIMIT %s) m"
-)
-
 
 class PostgreSQLBackend(SearchBackend):
     name = "postgresql"
     vendor = "postgresql"
     source = "core_searchentry"
+    keys_aggregate = "string_agg(m.facet_keys, E'\\n')"
 
     def write(self, documents: Sequence[tuple[int, Document]]) -> None:
         rows = [
@@ -140,14 +135,10 @@ class PostgreSQLBackend(SearchBackend):
             cursor.executemany(WRITE_SQL, rows)
 
     def delete(self, ids: Sequence[int]) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "DELETE FROM core_searchentry WHERE id = ANY(%s)", [list(ids)]
-            )
+        return None  # entries go with their document (on_delete=CASCADE)
 
     def delete_type(self, type_name: str) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM core_searchentry WHERE type = %s", [type_name])
+        return None
 
     def match(self, query: Query) -> Match:
         # Normalise the query once: the planner then sees a constant tsquery
@@ -229,19 +220,3 @@ class PostgreSQLBackend(SearchBackend):
         # same index finds the documents of the facet values.
         keys = [f"{name}:{value}" for value in values]
         return f"{FACETS} && %s::text[]", [keys]
-
-    def count_facets(
-        self,
-        where: str,
-        params: Sequence[object],
-        names: Sequence[str],
-        limit: int,
-    ) -> tuple[int, list[tuple[str, str, int]]]:
-        if not names:
-            return super().count_facets(where, params, names, limit)
-        # The facet keys of every counted match come back as one string:
-        # splitting and counting it here beats grouping in SQL or a row each.
-        with connection.cursor() as cursor:
-            cursor.execute(COUNT_SQL.format(where=where), [*params, limit])
-            seen, keys = cursor.fetchone()
-        return int(seen), count_keys(keys or "", names)

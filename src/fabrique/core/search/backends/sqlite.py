@@ -43,6 +43,7 @@ def fts_expression(query: Query) -> str:
 class SQLiteBackend(SearchBackend):
     name = "sqlite"
     vendor = "sqlite"
+    keys_aggregate = "group_concat(m.facet_keys, char(10))"
 
     def write(self, documents: Sequence[tuple[int, Document]]) -> None:
         rows = [
