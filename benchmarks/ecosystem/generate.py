@@ -206,7 +206,7 @@ def generate(*, challenges: int, contributions: int, seed: int) -> None:
             else:
                 cursor.execute(
                     "UPDATE projects_contribution SET created = datetime('now', "
-                    "'-' || abs(random() % 730) || ' days') WHERE id >= %s",
+                    "'-' || abs(random() %% 730) || ' days') WHERE id >= %s",
                     [first],
                 )
         today = date.today()

@@ -37,6 +37,9 @@ CATALOGUE = HERE.parent / "catalogue"
 
 def _catalogue_load():
     """benchmarks/catalogue/load.py: its server and wrk helpers."""
+    # It imports its neighbour ``serving`` by name, as when run as a script.
+    if str(CATALOGUE) not in sys.path:
+        sys.path.insert(0, str(CATALOGUE))
     spec = importlib.util.spec_from_file_location(
         "catalogue_load", CATALOGUE / "load.py"
     )
@@ -98,12 +101,14 @@ def run(args: argparse.Namespace) -> None:
     vendor = connection.vendor
     connection.close()
     load_before = os.getloadavg()[0]
-    port = args.port or load._free_port()
+    import serving  # the catalogue folder is on sys.path (_catalogue_load)
+
+    port = args.port or serving.free_port()
     base = f"http://127.0.0.1:{port}"
     with load._server(args, port) as server_log:
-        load._wait_ready(base + "/bench/bare/", server_log)
+        serving.wait_ready(base + "/bench/bare/", server_log)
         for name, paths in scenarios.items():
-            bad = [p for p in paths[:50] if load._status(base + p) != 200]
+            bad = [p for p in paths[:50] if serving.status(base + p) != 200]
             if bad:
                 raise SystemExit(f"{name}: {bad[0]} does not answer 200")
         sizes = {

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Every benchmark script once, at a tiny size: seconds, not figures. It runs in
+# CI so that a renamed helper or a changed option fails there, not in the hands
+# of the next person who wants to measure. The figures it prints mean nothing.
+#
+#   bash benchmarks/smoke.sh            (from the project root, after the install)
+#
+# Needs wrk (the HTTP scenarios) and, for the GTFS comparison, gtfs-guru in the
+# project's environment (the test extras). PostgreSQL is not needed: every
+# script runs on a throw-away SQLite file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+WORK=$(mktemp -d -t fabrique-bench-smoke-XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+SHARED=${FABRIQUE_SHARED_DATA:-../shared/data}
+PORT=${BENCH_SMOKE_PORT:-18990}
+
+step() { printf '\n--- benchmark smoke: %s ---\n' "$*"; }
+
+step "catalogue: prepare, cost, cold search latency"
+CAT="sqlite:///$WORK/catalogue.sqlite3"
+"$PY" benchmarks/catalogue/load.py prepare --database "$CAT" --commons 60 --actors 20
+"$PY" benchmarks/catalogue/load.py cost --database "$CAT" --requests 2
+"$PY" benchmarks/catalogue/search_latency.py --database "$CAT" --rounds 1 \
+    --json "$WORK/search.json"
+step "catalogue: the production server under wrk"
+"$PY" benchmarks/catalogue/load.py run --database "$CAT" --duration 1 --warmup 0 \
+    --port "$PORT" --only "search, cold" --json "$WORK/load.json"
+
+step "ecosystem: generate, cost, the server under wrk"
+ECO="sqlite:///$WORK/ecosystem.sqlite3"
+"$PY" benchmarks/ecosystem/generate.py --database "$ECO" --commons 50 --actors 20 \
+    --challenges 5 --contributions 100
+"$PY" benchmarks/ecosystem/load.py cost --database "$ECO" --requests 2
+"$PY" benchmarks/ecosystem/load.py run --database "$ECO" --duration 1 --warmup 0 \
+    --port "$PORT" --json "$WORK/eco.json"
+
+FEED="$SHARED/gtfs/transport_site_tiny.zip"
+if [ -f "$FEED" ]; then
+  step "gtfs: a bigger feed by replication, departures, the side-by-side run"
+  "$PY" benchmarks/gtfs/build_x8.py --copies 2 "$FEED" "$WORK/x2.zip"
+  "$PY" benchmarks/gtfs/departures.py "$WORK/x2.zip" --work "$WORK/departures" \
+      --pairs 5 --rounds 1 --duration 1 --warmup 0 --json "$WORK/departures.json"
+  "$PY" benchmarks/gtfs/compare.py --peers-python "$PY" --data "$SHARED/gtfs" \
+      --feeds transport_site_tiny.zip --tools fabrique fabrique-ingest gtfs-guru \
+      --runs 1 --out "$WORK/compare"
+else
+  echo "skipped the GTFS benchmarks: $FEED not found (the shared data folder)"
+fi
+
+echo
+echo "benchmark smoke: every script ran"
