@@ -81,9 +81,27 @@ def test_samples_show_file_and_row_first(client, version):
     write_report(version.directory, sample_report())
     html = page(client, version).content.decode()
     table = html[html.index('id="samples-foreign_key_violation"') :]
-    assert table.index("<code>filename</code>") < table.index(
-        "<code>csvRowNumber</code>"
-    )
+    assert table.index('title="filename"') < table.index('title="csvRowNumber"')
+
+
+def test_the_report_speaks_french_on_the_french_site(client, version):
+    write_report(version.directory, sample_report())
+    client.cookies["django_language"] = "fr"
+    html = page(client, version).content.decode()
+    # The rule's text, the counts and the sample columns, all in French.
+    assert "Une valeur renvoie à un enregistrement qui n’existe pas" in html
+    assert "A value refers to a record" not in html
+    assert '<th scope="row">Arrêts</th>' in html
+    assert '<abbr title="csvRowNumber">Ligne</abbr>' in html
+    assert '<span class="notice-description" lang="en">' not in html
+
+
+def test_the_report_speaks_english_on_the_english_site(client, version):
+    write_report(version.directory, sample_report())
+    html = page(client, version).content.decode()
+    assert "A value refers to a record that does not exist" in html
+    assert '<th scope="row">Stops</th>' in html
+    assert '<abbr title="csvRowNumber">Row</abbr>' in html
 
 
 def test_many_samples_are_paged_and_the_next_page_is_served(client, version):

@@ -27,6 +27,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
@@ -35,6 +36,7 @@ from fabrique.core.permissions import can_view
 from fabrique.core.ratelimit import ratelimit
 from fabrique.gtfs.catalogue import MOBILITYDATA_RULES, rules_by_topic
 from fabrique.gtfs.rules.registry import RULES, Rule
+from fabrique.gtfs.rules.texts import RuleText, rule_text
 from fabrique.transport import ondemand, storage
 from fabrique.transport.models import JobStatus, ValidationJob, Version
 from fabrique.transport.services import TransportError
@@ -63,6 +65,27 @@ TOPICS = {
     "Transfers, frequencies and pathways": _("Transfers, frequencies and pathways"),
     "Fares": _("Fares"),
 }
+# The feed's counts (keys of MobilityData's report summary), for translation.
+COUNT_LABELS = {
+    "Agencies": _("Agencies"),
+    "Blocks": _("Blocks"),
+    "Routes": _("Routes"),
+    "Shapes": _("Shapes"),
+    "Stops": _("Stops"),
+    "Trips": _("Trips"),
+}
+# Names of the sample columns every rule shares (MobilityData's field names),
+# for translation; a rule's own columns are GTFS field names and stay as such.
+SAMPLE_COLUMN_LABELS = {
+    "filename": _("File"),
+    "childFilename": _("Child file"),
+    "csvRowNumber": _("Row"),
+    "fieldName": _("Column"),
+    "childFieldName": _("Child column"),
+    "fieldValue": _("Value"),
+    "parentFilename": _("Parent file"),
+    "parentFieldName": _("Parent column"),
+}
 # Sample columns shown first, in this order; the others follow as they come.
 FIRST_COLUMNS = (
     "filename",
@@ -77,6 +100,23 @@ SAMPLES_PER_PAGE = 25
 
 def topic_label(topic: str) -> str:
     return str(TOPICS.get(topic, topic))
+
+
+def localised(rule: Rule) -> RuleText:
+    """``rule``'s texts in the page's language (English where not written)."""
+    return rule_text(rule, get_language() or settings.LANGUAGE_CODE)
+
+
+@dataclass(frozen=True)
+class SampleColumn:
+    """A column of a sample table: its key in report.json and its label."""
+
+    key: str
+    label: str
+
+    @property
+    def translated(self) -> bool:
+        return self.key in SAMPLE_COLUMN_LABELS
 
 
 # Reading the report ------------------------------------------------------------
@@ -135,6 +175,13 @@ class SamplePage:
         return self.first + len(self.rows) - 1
 
     @property
+    def headers(self) -> list[SampleColumn]:
+        """The columns with their labels: translated names, or the field's."""
+        return [
+            SampleColumn(c, str(SAMPLE_COLUMN_LABELS.get(c, c))) for c in self.columns
+        ]
+
+    @property
     def has_next(self) -> bool:
         return self.number < self.pages
 
@@ -172,6 +219,10 @@ class NoticeView:
     @property
     def topic(self) -> str:
         return topic_label(self.rule.topic) if self.rule else ""
+
+    @property
+    def text(self) -> RuleText | None:
+        return localised(self.rule) if self.rule else None
 
 
 @dataclass
@@ -223,7 +274,10 @@ def report_context(report: dict[str, Any]) -> dict[str, Any]:
         "feed_info": summary.get("feedInfo") or {},
         "agencies": summary.get("agencies") or [],
         "files": summary.get("files") or [],
-        "counts": summary.get("counts") or {},
+        "counts": [
+            (str(COUNT_LABELS.get(name, name)), count)
+            for name, count in (summary.get("counts") or {}).items()
+        ],
         "features": summary.get("gtfsFeatures") or [],
         "sections": sections,
         "totals": {s.severity: s.total for s in sections},
@@ -487,7 +541,10 @@ def job_report_html(request: HttpRequest, job_id: uuid.UUID) -> FileResponse:
 
 
 def _rule_matches(rule: Rule, query: str) -> bool:
-    haystack = f"{rule.code} {rule.description} {rule.doc}".lower()
+    text = localised(rule)
+    haystack = (
+        f"{rule.code} {rule.description} {rule.doc} {text.description} {text.doc}"
+    ).lower()
     return all(word in haystack for word in query.lower().split())
 
 
