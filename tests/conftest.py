@@ -70,12 +70,15 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from fabrique.catalog.views.pagecache import local_pages
+    from fabrique.core.search import suggest
 
     cache.clear()
     local_pages.clear()
+    suggest.reset()
     yield
     cache.clear()
     local_pages.clear()
+    suggest.reset()
 
 
 @pytest.fixture

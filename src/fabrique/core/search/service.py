@@ -10,7 +10,7 @@ import contextlib
 import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from fabrique.core.search.index import generation
 from fabrique.core.search.models import SearchFacetTotal
 from fabrique.core.search.registry import Facet
 from fabrique.core.search.registry import types as registered_types
+from fabrique.core.search.suggest import suggest
 from fabrique.core.search.text import Query, parse_query
 
 SORTS = ("relevance", "updated", "title")
@@ -103,6 +104,12 @@ class SearchResult:
     # False when more than COUNT_LIMIT documents match: ``total`` is then
     # COUNT_LIMIT, to be shown as "more than …".
     total_exact: bool = True
+    # When the query found nothing, its closest spelling in the catalogue
+    # ("trotinette" → "trottinette"); ``corrected`` when the hits are that
+    # spelling's (``query`` is then the corrected one, ``asked`` the typed one).
+    suggestion: str = ""
+    corrected: bool = False
+    asked: str = ""
 
     @property
     def num_pages(self) -> int:
@@ -200,8 +207,38 @@ def search(
     result = _search(
         parsed, type_names, facets, applied, sort, page, page_size, count_facets
     )
+    if not result.total and parsed:
+        result = _corrected(
+            result, parsed, type_names, facets, applied, sort, page_size, count_facets
+        )
     cache.set(key, result, RESULT_CACHE_SECONDS)
     return result
+
+
+def _corrected(
+    result: SearchResult,
+    parsed: Query,
+    type_names: list[str],
+    facets: dict[str, Facet],
+    applied: dict[str, list[str]],
+    sort: str,
+    page_size: int,
+    count_facets: bool,
+) -> SearchResult:
+    """An empty result: the hits of the closest spelling, if it finds any.
+
+    Otherwise the empty result, still naming the suggestion when there is one.
+    """
+    suggestion = suggest(parsed)
+    if not suggestion:
+        return result
+    fixed = parse_query(suggestion + ("" if parsed.prefix else " "))
+    again = _search(
+        fixed, type_names, facets, applied, sort, 1, page_size, count_facets
+    )
+    if not again.total:
+        return replace(result, suggestion=suggestion)
+    return replace(again, suggestion=suggestion, corrected=True, asked=parsed.text)
 
 
 def _cache_key(*parts: object) -> str:

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 
 from fabrique.core.search.backends.base import Match, SearchBackend
 from fabrique.core.search.registry import Document
+from fabrique.core.search.synonyms import alternatives
 from fabrique.core.search.text import Query
 
 
@@ -76,27 +77,34 @@ def tsquery_text(term: str, *, prefix: bool) -> str:
 def normalised_tsquery(query: Query) -> str:
     """The tsquery text of a query, each term's alternative stems once.
 
-    Every term is stemmed by each configuration in one round trip; equal
-    stems (most words) are kept once, so the index reads each list once.
+    Every term, and each of its synonyms, is stemmed by each configuration in
+    one round trip; equal stems (most words) are kept once, so the index reads
+    each list once.
     """
     last = len(query.terms) - 1
     columns: list[str] = []
     params: list[str] = []
+    owners: list[int] = []  # the term each column belongs to
     for position, term in enumerate(query.terms):
-        text = tsquery_text(term, prefix=query.prefix and position == last)
-        for config in QUERY_CONFIGURATIONS:
-            columns.append(f"to_tsquery('{config}'::regconfig, %s)::text")
-            params.append(text)
+        texts = [tsquery_text(term, prefix=query.prefix and position == last)]
+        texts += [tsquery_text(word, prefix=False) for word in alternatives(term)]
+        for text in texts:
+            for config in QUERY_CONFIGURATIONS:
+                columns.append(f"to_tsquery('{config}'::regconfig, %s)::text")
+                params.append(text)
+                owners.append(position)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)}", params)
         stemmed = cursor.fetchone()
-    size = len(QUERY_CONFIGURATIONS)
+    by_term: dict[int, list[str]] = {}
+    for owner, option in zip(owners, stemmed, strict=True):
+        if option:
+            by_term.setdefault(owner, []).append(option)
     groups = []
-    for start in range(0, len(stemmed), size):
-        options = list(dict.fromkeys(s for s in stemmed[start : start + size] if s))
-        if options:
-            # An option may hold operators (a word split in two): keep it whole.
-            groups.append("(" + " | ".join(f"({o})" for o in options) + ")")
+    for position in sorted(by_term):
+        options = list(dict.fromkeys(by_term[position]))
+        # An option may hold operators (a word split in two): keep it whole.
+        groups.append("(" + " | ".join(f"({o})" for o in options) + ")")
     return " & ".join(groups)
 
 
@@ -107,10 +115,10 @@ def tsquery_sql(query: Query) -> tuple[str, list[str]]:
     last = len(query.terms) - 1
     for position, term in enumerate(query.terms):
         text = tsquery_text(term, prefix=query.prefix and position == last)
-        alternatives = [
+        options = [
             f"to_tsquery('{config}'::regconfig, %s)" for config in QUERY_CONFIGURATIONS
         ]
-        parts.append(f"({' || '.join(alternatives)})")
+        parts.append(f"({' || '.join(options)})")
         params.extend([text] * len(QUERY_CONFIGURATIONS))
     return f"({' && '.join(parts)})", params
 

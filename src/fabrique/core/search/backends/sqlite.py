@@ -15,6 +15,7 @@ from django.db import connection
 
 from fabrique.core.search.backends.base import Match, SearchBackend
 from fabrique.core.search.registry import Document
+from fabrique.core.search.synonyms import alternatives
 from fabrique.core.search.text import Query, fold, stemmed_text, stems
 
 TABLE = "core_searchindex"
@@ -35,6 +36,7 @@ def fts_expression(query: Query) -> str:
         if query.prefix and position == last:
             options = [f'"{stem}"*' for stem in stems(term)]
             options.append(f'"{fold(term)}"*')
+        options += [f'"{stem}"' for word in alternatives(term) for stem in stems(word)]
         unique = list(dict.fromkeys(options))
         groups.append(f"({' OR '.join(unique)})")
     return " AND ".join(groups)
