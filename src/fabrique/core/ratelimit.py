@@ -19,6 +19,7 @@ Pages answer 429 with a page that says what was limited and when to retry
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import time
 from collections.abc import Callable
@@ -128,6 +129,19 @@ def client_ip(request: HttpRequest) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def client_key(request: HttpRequest) -> str:
+    """The client as limits count it: its IPv4 address, or its IPv6 /64
+    network (one subscriber's line gets a whole /64 to rotate through)."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6 and parsed.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(getattr(parsed, "ipv4_mapped", None) or parsed)
 
 
 def _wait_text(seconds: int) -> str:
