@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fabrique.core.middleware.SecurityHeadersMiddleware",
+    # Innermost: a view failing on full storage answers 503, not 500.
+    "fabrique.core.storage.StorageFullMiddleware",
 ]
 
 ROOT_URLCONF = "fabrique.urls"
