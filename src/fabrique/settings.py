@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fabrique.core.middleware.SecurityHeadersMiddleware",
+    # Innermost: a view failing on full storage answers 503, not 500.
+    "fabrique.core.storage.StorageFullMiddleware",
 ]
 
 ROOT_URLCONF = "fabrique.urls"
@@ -143,15 +145,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and sessions: Redis when REDIS_URL is set, local memory otherwise.
+# Redis is optional at run time: during an outage the cache answers misses
+# (fabrique.core.cache), sessions are read from the database (cached_db) and
+# rate limits count in each process (fabrique.core.ratelimit).
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "fabrique.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"RETRY_SECONDS": env_int("REDIS_RETRY_SECONDS", 5)},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

@@ -21,3 +21,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A failure on full storage is a 503 that says so, not a bare 500.
+handler500 = "fabrique.core.storage.server_error"

@@ -24,6 +24,11 @@ from ninja.errors import (
 )
 
 from fabrique.core.revisions import EditConflict
+from fabrique.core.storage import (
+    is_storage_full,
+    log_storage_full,
+    storage_full_response,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +43,7 @@ CODES = {
     422: "validation_error",
     429: "rate_limited",
     500: "server_error",
+    503: "storage_full",
 }
 
 
@@ -212,6 +218,9 @@ def install_handlers(api: NinjaAPI) -> None:
         )
 
     def on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if is_storage_full(exc):
+            log_storage_full(request, exc)
+            return storage_full_response(request)
         logger.exception("API error on %s %s", request.method, request.path)
         return error_response(500, "Internal error; it has been logged.")
 

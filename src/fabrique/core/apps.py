@@ -9,4 +9,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the indexable types: their saves and deletes update search.
+        # Reads go on when the disk is full (fabrique.core.storage).
+        from django.db.backends.signals import connection_created
+
         from fabrique.core.search import catalogue  # noqa: F401
+        from fabrique.core.storage import keep_wal_files
+
+        connection_created.connect(keep_wal_files, dispatch_uid="keep-wal-files")

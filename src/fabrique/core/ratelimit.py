@@ -6,6 +6,12 @@ Limits are written ``"count/seconds"`` in settings (``RATELIMIT_SIGNUP``,
 process shares the same counters; with the local-memory cache each process
 counts on its own, which is enough for the embedded mode.
 
+During a Redis outage (the cache's circuit is open, ``fabrique.core.cache``)
+limits keep working but are counted in each web process's memory
+(``counters()``): a client may then get up to one full allowance per web
+process, never an unlimited one. The counts of the outage are forgotten when
+Redis answers again.
+
 Pages answer 429 with a page that says what was limited and when to retry
 (the API's write throttle lives in ``fabrique.api.ratelimit``).
 """
@@ -13,6 +19,7 @@ Pages answer 429 with a page that says what was limited and when to retry
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import time
 from collections.abc import Callable
@@ -21,7 +28,8 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -69,6 +77,20 @@ def setting_rate(setting: str) -> Rate:
     return Rate.parse(getattr(settings, setting), name=setting)
 
 
+# Counters kept by this process while the shared cache is unavailable.
+_local_counters = LocMemCache(
+    "ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}}
+)
+
+
+def counters() -> BaseCache:
+    """Where to count: the shared cache, or this process's memory while the
+    shared cache reports itself unavailable."""
+    if getattr(cache, "available", True):
+        return cache
+    return _local_counters
+
+
 def hit(scope: str, key: str, rate: Rate, *, now: float | None = None) -> None:
     """Count one hit for ``key`` in ``scope``; raise RateLimited over the rate."""
     if not settings.RATELIMIT_ENABLED:
@@ -77,12 +99,13 @@ def hit(scope: str, key: str, rate: Rate, *, now: float | None = None) -> None:
     window = int(now // rate.seconds)
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     cache_key = f"ratelimit:{scope}:{digest}:{window}"
+    store = counters()
     # add() is atomic: the first hit of a window creates the counter.
-    cache.add(cache_key, 0, timeout=rate.seconds + 1)
+    store.add(cache_key, 0, timeout=rate.seconds + 1)
     try:
-        count = cache.incr(cache_key)
+        count = store.incr(cache_key)
     except ValueError:  # evicted between add() and incr()
-        cache.set(cache_key, 1, timeout=rate.seconds + 1)
+        store.set(cache_key, 1, timeout=rate.seconds + 1)
         count = 1
     if count > rate.count:
         retry_after = max(1, math.ceil((window + 1) * rate.seconds - now))
@@ -106,6 +129,19 @@ def client_ip(request: HttpRequest) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def client_key(request: HttpRequest) -> str:
+    """The client as limits count it: its IPv4 address, or its IPv6 /64
+    network (one subscriber's line gets a whole /64 to rotate through)."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6 and parsed.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(getattr(parsed, "ipv4_mapped", None) or parsed)
 
 
 def _wait_text(seconds: int) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+import unicodedata
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,12 +20,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from fabrique.accounts.forms import SignupForm
-from fabrique.core.ratelimit import Rate, ratelimit
+from fabrique.core.ratelimit import Rate, client_key, counters, ratelimit
 from fabrique.core.ratelimit import _wait_text as wait_text
-
-
-def _username_key(request: HttpRequest) -> str:
-    return str(request.POST.get("username", "")).strip().lower()[:150]
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -58,71 +54,97 @@ def signup(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _lockout_keys(username: str) -> tuple[str, str]:
-    digest = hashlib.sha256(username.encode()).hexdigest()[:32]
+# The first lock after LOGIN_LOCKOUT's failures lasts this long (or the
+# setting's seconds if shorter); each further failure doubles it up to them.
+FIRST_LOCK_SECONDS = 60
+# A client's failures on a username are remembered this long after the last.
+FAILURE_MEMORY_SECONDS = 24 * 3600
+
+
+def normalise_username(name: str) -> str:
+    """The username as throttling counts it: ``" CAMILLE "`` is ``camille``."""
+    return unicodedata.normalize("NFKC", str(name)).strip().casefold()[:150]
+
+
+def _username_key(request: HttpRequest) -> str:
+    return normalise_username(request.POST.get("username", ""))
+
+
+def _throttle_keys(username: str, client: str) -> tuple[str, str]:
+    digest = hashlib.sha256(f"{username}\0{client}".encode()).hexdigest()[:32]
     return f"login-failures:{digest}", f"login-locked:{digest}"
 
 
-def lockout_remaining(username: str, *, now: float | None = None) -> int:
-    """Seconds before ``username`` may try to sign in again (0: not locked)."""
+def lockout_remaining(username: str, client: str, *, now: float | None = None) -> int:
+    """Seconds before ``client`` may try ``username`` again (0: now)."""
+    username = normalise_username(username)
     if not settings.RATELIMIT_ENABLED or not username:
         return 0
-    until = cache.get(_lockout_keys(username)[1])
+    until = counters().get(_throttle_keys(username, client)[1])
     now = time.time() if now is None else now
     return max(0, math.ceil(until - now)) if until else 0
 
 
-def record_login_failure(username: str, *, now: float | None = None) -> int:
-    """Count a failed sign-in on ``username``; lock it at the limit.
+def record_login_failure(
+    username: str, client: str, *, now: float | None = None
+) -> int:
+    """Count a failed sign-in on ``username`` from ``client``; lock the pair
+    past the limit. Returns the seconds of the lock just set (0: none).
 
-    ``LOGIN_LOCKOUT`` ("failures/seconds") is how many failures are allowed in
-    a window; the next sign-in attempts on that username are then refused for
-    as long as the window, whatever the address or the password. Returns the
-    seconds of the lock just set (0 when not locked).
+    ``LOGIN_LOCKOUT`` ("failures/seconds"): after that many failures from one
+    client on one username, that client waits ``FIRST_LOCK_SECONDS`` before
+    trying it again, twice as long after each further failure, up to the
+    setting's seconds. Other clients — the owner's own — are not affected:
+    they have their own count.
     """
+    username = normalise_username(username)
     if not settings.RATELIMIT_ENABLED or not username:
         return 0
     rate = Rate.parse(settings.LOGIN_LOCKOUT, name="LOGIN_LOCKOUT")
-    failures_key, locked_key = _lockout_keys(username)
-    cache.add(failures_key, 0, timeout=rate.seconds)
+    store = counters()
+    failures_key, locked_key = _throttle_keys(username, client)
+    store.add(failures_key, 0, timeout=FAILURE_MEMORY_SECONDS)
     try:
-        failures = cache.incr(failures_key)
+        failures = store.incr(failures_key)
+        store.touch(failures_key, FAILURE_MEMORY_SECONDS)
     except ValueError:  # evicted between add() and incr()
-        cache.set(failures_key, 1, timeout=rate.seconds)
+        store.set(failures_key, 1, timeout=FAILURE_MEMORY_SECONDS)
         failures = 1
     if failures < rate.count:
         return 0
+    doublings = min(failures - rate.count, 32)
+    wait = min(rate.seconds, FIRST_LOCK_SECONDS * 2**doublings)
     now = time.time() if now is None else now
-    cache.set(locked_key, now + rate.seconds, timeout=rate.seconds)
-    cache.delete(failures_key)
-    return rate.seconds
+    store.set(locked_key, now + wait, timeout=wait)
+    return wait
 
 
-def clear_login_failures(username: str) -> None:
-    cache.delete(_lockout_keys(username)[0])
+def clear_login_failures(username: str, client: str) -> None:
+    counters().delete(_throttle_keys(normalise_username(username), client)[0])
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, refusing a username for a while after repeated failures."""
+    """Django's login, refusing a client a username for a while after repeated
+    failures from it."""
 
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = _username_key(request)
-        wait = lockout_remaining(username)
+        wait = lockout_remaining(_username_key(request), client_key(request))
         if wait:
             return self._locked(wait)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: Any) -> HttpResponse:
-        username = _username_key(self.request)
-        wait = record_login_failure(username)
+        wait = record_login_failure(
+            _username_key(self.request), client_key(self.request)
+        )
         if wait:
             return self._locked(wait)
         return super().form_invalid(form)
 
     def form_valid(self, form: Any) -> HttpResponse:
-        clear_login_failures(_username_key(self.request))
+        clear_login_failures(_username_key(self.request), client_key(self.request))
         return super().form_valid(form)
 
     def _locked(self, wait: int) -> HttpResponse:
@@ -135,9 +157,9 @@ class LoginView(auth_views.LoginView):
         form.add_error(
             None,
             _(
-                "Too many failed sign-in attempts for this username. Sign-in "
-                "with it is locked for %(wait)s; you can reset your password "
-                "in the meantime."
+                "Too many failed sign-in attempts for this username from your "
+                "connection. Please wait %(wait)s before trying again; you can "
+                "reset your password in the meantime."
             )
             % {"wait": wait_text(wait)},
         )
@@ -147,12 +169,10 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-# Limited per address and per attempted username, so neither one machine nor
-# many machines can guess a password quickly; a username with too many
-# failures is locked for a while.
-login_view = ratelimit("login", "RATELIMIT_LOGIN")(
-    ratelimit("login-user", "RATELIMIT_LOGIN", key=_username_key)(LoginView.as_view())
-)
+# Limited per client (address, or IPv6 network) for all usernames together,
+# and per (username, client) with a growing lock: attempts from elsewhere
+# never lock the owner out of their account on their own connection.
+login_view = ratelimit("login", "RATELIMIT_LOGIN", key=client_key)(LoginView.as_view())
 
 
 class PasswordResetView(auth_views.PasswordResetView):
