@@ -171,16 +171,20 @@ FAST_TRAVEL = rule(
 sql_rule(
     FAST_TRAVEL,
     f"""
-    WITH usable AS (
+    WITH after_gap AS (
+      -- Rows after a stop without a time or a position: the leg starts at
+      -- the last stop before them that had both. Only their trips are read.
+      SELECT trip_id, pos, __row FROM __st
+      WHERE (prev_dep IS NULL OR prev_lat IS NULL) AND pos > 1
+        AND arr IS NOT NULL AND lat IS NOT NULL
+    ), usable AS (
       SELECT trip_id, pos, __row, stop_id, dep, lat, lon FROM __st
       WHERE dep IS NOT NULL AND lat IS NOT NULL
+        AND trip_id IN (SELECT trip_id FROM after_gap)
     ), gaps AS (
-      -- Rare rows after a stop without a time or a position: the leg starts
-      -- at the last stop before them that had both.
       SELECT g.__row, p.__row AS prev_row, p.stop_id AS prev_stop,
         p.dep AS prev_dep, p.lat AS prev_lat, p.lon AS prev_lon
-      FROM (SELECT * FROM __st WHERE (prev_dep IS NULL OR prev_lat IS NULL)
-        AND pos > 1 AND arr IS NOT NULL AND lat IS NOT NULL) g
+      FROM after_gap g
       ASOF JOIN usable p ON p.trip_id = g.trip_id AND g.pos > p.pos
     ), legs AS (
       SELECT s.__row, s.trip_id, s.stop_id,
