@@ -479,3 +479,39 @@ def test_the_uncompressed_cap_is_a_cli_option(make_feed, tmp_path):
         main, ["gtfs", "validate", str(feed), "--max-uncompressed", "lots"]
     )
     assert wrong.exit_code == 2
+
+
+@pytest.mark.parametrize("prepared", [True, False])
+def test_a_board_on_the_spring_forward_day_is_in_the_order_of_instants(
+    make_feed, tmp_path, prepared
+):
+    # Service day 29 March 2026 starts at 23:00 on the 28th (noon minus 12 h):
+    # its 00:40 is 23:40 on the 28th, before the 28th's 24:30 (00:30 on the
+    # 29th, still in winter time).
+    directory = tmp_path / "dst"
+    ingest(
+        make_feed(
+            stops=RAIL_STOPS,
+            trips="route_id,service_id,trip_id\nR1,SAT,LATE\nR1,SUN,EARLY\n",
+            stop_times=(
+                "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                "LATE,24:30:00,24:30:00,A,1\nLATE,25:30:00,25:30:00,B,2\n"
+                "EARLY,00:40:00,00:40:00,A,1\nEARLY,01:40:00,01:40:00,B,2\n"
+            ),
+            calendar=None,
+            calendar_dates=(
+                "service_id,date,exception_type\nSAT,20260328,1\nSUN,20260329,1\n"
+            ),
+        ),
+        directory,
+    )
+    if prepared:
+        query.prepare(directory)
+    try:
+        board = query.departures(directory, "A", dt.date(2026, 3, 29))
+    finally:
+        query.forget(directory)
+    assert [(r["trip_id"], r["departure"]) for r in board] == [
+        ("EARLY", "2026-03-28T23:40:00+01:00"),
+        ("LATE", "2026-03-29T00:30:00+01:00"),
+    ]

@@ -858,7 +858,9 @@ def departures(
     A day's departures are the trips of its own service day leaving before
     24:00 and those of the service day k days before leaving from k × 24:00
     to (k + 1) × 24:00 (``25:10`` on D-1 is ``01:10`` on D, ``49:10`` on D-2
-    too; ``previous_day`` is true and ``service_date`` says which day).
+    too; ``previous_day`` is true and ``service_date`` says which day),
+    in the order of their instants (a clock change moves the times of the
+    days before by an hour).
     ``after`` (seconds after midnight) drops earlier departures. Trips ending
     at the stop are left out unless ``include_terminus``; so are stop times
     where boarding is not possible (``pickup_type`` 1).
@@ -872,13 +874,39 @@ def departures(
     if not 0 <= start < DAY:
         raise QueryError("after must be a time of the day, before 24:00")
     count = _clip(limit)
+    shifts = day_shifts(date, _zone(opened.default_timezone))
     if opened.arrays is not None:
         rows = _departures_arrays(
-            opened.arrays, stop_id, date, start, count, include_terminus
+            opened.arrays, stop_id, date, start, count, include_terminus, shifts
         )
     else:
-        rows = _departures_sql(opened, stop_id, date, start, count, include_terminus)
+        rows = _departures_sql(
+            opened, stop_id, date, start, count, include_terminus, shifts
+        )
     return [_departure(opened, date, row) for row in rows]
+
+
+# Service days looked back on: GTFS times stay under 8 days in practice.
+MAX_DAYS_BEFORE = 7
+
+
+def day_shifts(date: dt.date, tz: zoneinfo.ZoneInfo) -> list[int]:
+    """Seconds from the time origin of ``date`` to that of each day before.
+
+    A stop time ``t`` of the service day ``k`` days before happens ``t +
+    shifts[k]`` seconds after the time origin (noon minus 12 h) of ``date``:
+    ``-k × 24 h``, give or take the hour of a clock change in between, so
+    that a board is in the order of its instants.
+    """
+    origin = service_datetime(date, 0, tz)
+    return [
+        int(
+            (
+                service_datetime(date - dt.timedelta(days=k), 0, tz) - origin
+            ).total_seconds()
+        )
+        for k in range(MAX_DAYS_BEFORE + 1)
+    ]
 
 
 def _departures_arrays(
@@ -888,6 +916,7 @@ def _departures_arrays(
     start: int,
     limit: int,
     include_terminus: bool,
+    shifts: list[int],
 ) -> list[tuple[Any, ...]]:
     stop_ids = arrays.members.get(stop_id)
     if stop_ids is None:
@@ -902,7 +931,7 @@ def _departures_arrays(
     # days before the asked one.
     days_before = t // DAY
     keep = np.zeros(rows.size, dtype=np.bool_)
-    for k in range(int(days_before.max()) + 1 if t.size else 0):
+    for k in range(min(int(days_before.max()), MAX_DAYS_BEFORE) + 1):
         on_day = days_before == k
         if on_day.any():
             active = arrays.active(date - dt.timedelta(days=k))[service]
@@ -911,7 +940,7 @@ def _departures_arrays(
         keep &= c["terminus"][rows] == 0
     chosen = rows[keep]
     shift = days_before[keep]
-    effective = c["t"][chosen] - shift * DAY
+    effective = c["t"][chosen] + np.asarray(shifts, dtype=np.int64)[shift]
     trip = c["trip"][chosen]
     order = np.lexsort((c["stop"][chosen], trip, effective))[:limit]
     found = []
@@ -947,6 +976,7 @@ def _departures_sql(
     start: int,
     limit: int,
     include_terminus: bool,
+    shifts: list[int],
 ) -> list[tuple[Any, ...]]:
     with opened.cursor() as cur:
         stop_ids = [
@@ -968,16 +998,19 @@ def _departures_sql(
             # service day k days before.
             "s AS (SELECT service_id, CAST($date - day AS INTEGER) AS k "
             "FROM q_service_days WHERE day <= $date AND day >= $date - "
-            "CAST(COALESCE((SELECT max(t) FROM d), 0) // $day AS INTEGER)) "
+            "least(CAST(COALESCE((SELECT max(t) FROM d), 0) // $day AS INTEGER), "
+            "$max_k)) "
             "SELECT trip_id, route_id, service_id, "
             "COALESCE(stop_headsign, trip_headsign), direction_id, stop_id, "
             "stop_sequence, arrival_time, departure_time, k, terminus "
             "FROM d JOIN s USING (service_id) "
             "WHERE t >= k * $day + $start AND t < (k + 1) * $day "
-            "ORDER BY t - k * $day, trip_id, stop_id LIMIT $limit",
+            "ORDER BY t + $shifts[k + 1], trip_id, stop_id LIMIT $limit",
             {
                 "date": date,
                 "start": start,
+                "shifts": shifts,
+                "max_k": MAX_DAYS_BEFORE,
                 "day": DAY,
                 "limit": limit,
             },
