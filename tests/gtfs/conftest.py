@@ -3,12 +3,15 @@
 ``tests/data/gtfs/base`` is a small valid feed. A rule fixture folder
 (``tests/data/gtfs/rules/<code>``) holds only the files that differ from it;
 ``REMOVE`` lists base files to drop and ``ZIP.json`` may give a folder
-``prefix`` for every member and ``extra`` members (name -> text).
+``prefix`` for every member and ``extra`` members (name -> text). In a fixture
+file, ``{{x*2100000}}`` stands for that character repeated that many times
+(rows too long to keep in the repository).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from datetime import date
@@ -18,6 +21,7 @@ import pytest
 
 VALIDATION_DATE = date(2026, 3, 1)
 FeedBuilder = Callable[..., Path]
+REPEAT = re.compile(rb"\{\{(.)\*([0-9]+)\}\}")
 
 
 def build_zip(
@@ -34,7 +38,9 @@ def build_zip(
             elif path.name == "ZIP.json":
                 options = json.loads(path.read_text())
             else:
-                contents[path.name] = path.read_bytes()
+                contents[path.name] = REPEAT.sub(
+                    lambda m: m.group(1) * int(m.group(2)), path.read_bytes()
+                )
     for name, text in files.items():
         filename = name if "." in name else f"{name}.txt"
         if text is None:

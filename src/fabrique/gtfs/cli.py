@@ -27,6 +27,25 @@ def _parse_date(
         raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD") from exc
 
 
+def _parse_size(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
+    from fabrique.gtfs.validator import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+MAX_UNCOMPRESSED = click.option(
+    "--max-uncompressed",
+    default="8GiB",
+    show_default=True,
+    callback=_parse_size,
+    help="Refuse a feed whose GTFS files uncompress to more than this "
+    "(other files of the archive are listed, never extracted).",
+)
+
+
 @click.group()
 def gtfs() -> None:
     """GTFS Schedule feeds: validation, ingestion and products."""
@@ -56,16 +75,19 @@ def gtfs() -> None:
 @click.option(
     "--memory-limit", default="2GB", show_default=True, help="DuckDB memory cap."
 )
+@MAX_UNCOMPRESSED
 def validate(
     feed: Path,
     json_path: Path | None,
     html_path: Path | None,
     today: date | None,
     memory_limit: str,
+    max_uncompressed: int,
 ) -> None:
     """Validate FEED (a zip or a folder); exit 1 when it has errors."""
     from fabrique.gtfs.html import render_html
     from fabrique.gtfs.report import build_report
+    from fabrique.gtfs.sources import Limits
     from fabrique.gtfs.validator import validate as run
 
     try:
@@ -74,6 +96,7 @@ def validate(
                 feed,
                 today=today,
                 memory_limit=memory_limit,
+                limits=Limits(max_total_bytes=max_uncompressed),
                 progress=lambda message: status.update(message),
             )
     except GTFSError as exc:
@@ -111,16 +134,23 @@ def validate(
 @click.argument("feed", type=click.Path(exists=True, path_type=Path))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--geojson/--no-geojson", default=True, show_default=True)
-def ingest(feed: Path, directory: Path, geojson: bool) -> None:
+@MAX_UNCOMPRESSED
+def ingest(feed: Path, directory: Path, geojson: bool, max_uncompressed: int) -> None:
     """Store FEED as typed Parquet files in DIRECTORY, with its summary."""
     from fabrique.gtfs import geojson as geo
+    from fabrique.gtfs.sources import Limits
     from fabrique.gtfs.store import ingest as run
     from fabrique.gtfs.store import open_store
     from fabrique.gtfs.summary import feed_summary
 
     try:
         with stderr.status("ingesting", spinner="dots") as status:
-            result = run(feed, directory, progress=lambda m: status.update(m))
+            result = run(
+                feed,
+                directory,
+                limits=Limits(max_total_bytes=max_uncompressed),
+                progress=lambda m: status.update(m),
+            )
             store = open_store(directory)
             try:
                 summary = feed_summary(store)

@@ -856,8 +856,11 @@ def departures(
     """Departures from a stop (a station: from its platforms) on a calendar day.
 
     A day's departures are the trips of its own service day leaving before
-    24:00 and those of the previous service day leaving at or after 24:00
-    (``25:10`` on D-1 is ``01:10`` on D, with ``previous_day`` true).
+    24:00 and those of the service day k days before leaving from k × 24:00
+    to (k + 1) × 24:00 (``25:10`` on D-1 is ``01:10`` on D, ``49:10`` on D-2
+    too; ``previous_day`` is true and ``service_date`` says which day),
+    in the order of their instants (a clock change moves the times of the
+    days before by an hour).
     ``after`` (seconds after midnight) drops earlier departures. Trips ending
     at the stop are left out unless ``include_terminus``; so are stop times
     where boarding is not possible (``pickup_type`` 1).
@@ -871,26 +874,49 @@ def departures(
     if not 0 <= start < DAY:
         raise QueryError("after must be a time of the day, before 24:00")
     count = _clip(limit)
-    previous = date - dt.timedelta(days=1)
+    shifts = day_shifts(date, _zone(opened.default_timezone))
     if opened.arrays is not None:
         rows = _departures_arrays(
-            opened.arrays, stop_id, date, previous, start, count, include_terminus
+            opened.arrays, stop_id, date, start, count, include_terminus, shifts
         )
     else:
         rows = _departures_sql(
-            opened, stop_id, date, previous, start, count, include_terminus
+            opened, stop_id, date, start, count, include_terminus, shifts
         )
-    return [_departure(opened, date, previous, row) for row in rows]
+    return [_departure(opened, date, row) for row in rows]
+
+
+# Service days looked back on: GTFS times stay under 8 days in practice.
+MAX_DAYS_BEFORE = 7
+
+
+def day_shifts(date: dt.date, tz: zoneinfo.ZoneInfo) -> list[int]:
+    """Seconds from the time origin of ``date`` to that of each day before.
+
+    A stop time ``t`` of the service day ``k`` days before happens ``t +
+    shifts[k]`` seconds after the time origin (noon minus 12 h) of ``date``:
+    ``-k × 24 h``, give or take the hour of a clock change in between, so
+    that a board is in the order of its instants.
+    """
+    origin = service_datetime(date, 0, tz)
+    return [
+        int(
+            (
+                service_datetime(date - dt.timedelta(days=k), 0, tz) - origin
+            ).total_seconds()
+        )
+        for k in range(MAX_DAYS_BEFORE + 1)
+    ]
 
 
 def _departures_arrays(
     arrays: Arrays,
     stop_id: str,
     date: dt.date,
-    previous: dt.date,
     start: int,
     limit: int,
     include_terminus: bool,
+    shifts: list[int],
 ) -> list[tuple[Any, ...]]:
     stop_ids = arrays.members.get(stop_id)
     if stop_ids is None:
@@ -901,14 +927,20 @@ def _departures_arrays(
     c = arrays.columns
     t = c["t"][rows]
     service = c["service"][rows]
-    today = arrays.active(date)[service] & (t >= start) & (t < DAY)
-    before = arrays.active(previous)[service] & (t >= DAY + start)
-    keep = today | before
+    # Times of day k (k × 24:00 to (k + 1) × 24:00) run on the service day k
+    # days before the asked one.
+    days_before = t // DAY
+    keep = np.zeros(rows.size, dtype=np.bool_)
+    for k in range(min(int(days_before.max()), MAX_DAYS_BEFORE) + 1):
+        on_day = days_before == k
+        if on_day.any():
+            active = arrays.active(date - dt.timedelta(days=k))[service]
+            keep |= on_day & active & (t >= k * DAY + start)
     if not include_terminus:
         keep &= c["terminus"][rows] == 0
     chosen = rows[keep]
-    from_before = before[keep]
-    effective = c["t"][chosen] - np.where(from_before, DAY, 0)
+    shift = days_before[keep]
+    effective = c["t"][chosen] + np.asarray(shifts, dtype=np.int64)[shift]
     trip = c["trip"][chosen]
     order = np.lexsort((c["stop"][chosen], trip, effective))[:limit]
     found = []
@@ -930,7 +962,7 @@ def _departures_arrays(
                 sequence if sequence >= 0 else None,
                 int(c["arrival"][row]),
                 int(c["departure"][row]),
-                bool(from_before[k]),
+                int(shift[k]),
                 bool(c["terminus"][row]),
             )
         )
@@ -941,10 +973,10 @@ def _departures_sql(
     opened: Store,
     stop_id: str,
     date: dt.date,
-    previous: dt.date,
     start: int,
     limit: int,
     include_terminus: bool,
+    shifts: list[int],
 ) -> list[tuple[Any, ...]]:
     with opened.cursor() as cur:
         stop_ids = [
@@ -962,20 +994,23 @@ def _departures_sql(
             "WITH d AS (SELECT *, COALESCE(departure_time, arrival_time) AS t "
             f"FROM q_departures WHERE stop_id IN ({stops_sql}) "
             f"AND COALESCE(pickup_type, 0) <> 1 {terminus}), "
-            "s AS (SELECT day, service_id, day = $previous AS previous_day "
-            "FROM q_service_days WHERE day BETWEEN $previous AND $date) "
+            # A time of day k (k × 24:00 to (k + 1) × 24:00) runs on the
+            # service day k days before.
+            "s AS (SELECT service_id, CAST($date - day AS INTEGER) AS k "
+            "FROM q_service_days WHERE day <= $date AND day >= $date - "
+            "least(CAST(COALESCE((SELECT max(t) FROM d), 0) // $day AS INTEGER), "
+            "$max_k)) "
             "SELECT trip_id, route_id, service_id, "
             "COALESCE(stop_headsign, trip_headsign), direction_id, stop_id, "
-            "stop_sequence, arrival_time, departure_time, previous_day, terminus "
+            "stop_sequence, arrival_time, departure_time, k, terminus "
             "FROM d JOIN s USING (service_id) "
-            "WHERE CASE WHEN previous_day THEN t >= $day + $start "
-            "ELSE t >= $start AND t < $day END "
-            "ORDER BY t - CASE WHEN previous_day THEN $day ELSE 0 END, trip_id, "
-            "stop_id LIMIT $limit",
+            "WHERE t >= k * $day + $start AND t < (k + 1) * $day "
+            "ORDER BY t + $shifts[k + 1], trip_id, stop_id LIMIT $limit",
             {
                 "date": date,
-                "previous": previous,
                 "start": start,
+                "shifts": shifts,
+                "max_k": MAX_DAYS_BEFORE,
                 "day": DAY,
                 "limit": limit,
             },
@@ -983,12 +1018,10 @@ def _departures_sql(
     return rows
 
 
-def _departure(
-    opened: Store, date: dt.date, previous: dt.date, row: tuple[Any, ...]
-) -> dict[str, Any]:
+def _departure(opened: Store, date: dt.date, row: tuple[Any, ...]) -> dict[str, Any]:
     (trip_id, route_id, service_id, headsign, direction_id, stop_id, sequence,
-     arrival, departure, previous_day, terminus) = row  # fmt: skip
-    service_date = previous if previous_day else date
+     arrival, departure, days_before, terminus) = row  # fmt: skip
+    service_date = date - dt.timedelta(days=days_before)
     tz = opened.timezone(route_id)
     found = opened.routes.get(route_id or "")
     arrival = departure if arrival is None else arrival
@@ -1008,7 +1041,7 @@ def _departure(
         "stop_sequence": sequence,
         "service_id": service_id,
         "service_date": service_date.isoformat(),
-        "previous_day": bool(previous_day),
+        "previous_day": days_before > 0,
         "terminus": bool(terminus),
         # Clock times of the instants (an arrival may fall on the day before).
         "arrival_time": arrival_at.strftime("%H:%M:%S"),

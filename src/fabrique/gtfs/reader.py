@@ -15,7 +15,6 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -28,6 +27,8 @@ from fabrique.gtfs.sources import Source, SourceFile, ensure_utf8
 from fabrique.notices import Notices
 
 WHITESPACE = " \t"
+# Rows longer than this (characters) are reported: DuckDB's default line limit.
+LONG_ROW = 2_000_000
 Progress = Callable[[str], None]
 
 
@@ -157,9 +158,8 @@ class Reader:
             self.emit(R.SUBFOLDER, filename=self.source.subfolder)
         for name in self.source.unsafe:
             self.emit(R.UNSAFE_MEMBER, filename=name)
-        for name in self.source.files:
-            if spec.spec_for(name) is None:
-                self.emit(R.UNKNOWN_FILE, filename=name)
+        for name in self.source.unknown:
+            self.emit(R.UNKNOWN_FILE, filename=name)
         names = set(self.source.files)
         for file_spec in spec.FILES:
             if file_spec.name in names:
@@ -246,7 +246,7 @@ class Reader:
             self._wrong_encoding(source_file)
         if fast:
             try:
-                self._read_duckdb(source_file.path, raw, len(header))
+                self._read_duckdb(source_file, raw, len(header))
             except duckdb.Error:
                 fast = False
                 if not ensure_utf8(source_file):
@@ -272,13 +272,52 @@ class Reader:
             encoding=source_file.encoding,
         )
 
-    def _read_duckdb(self, path: Path, raw: str, width: int) -> None:
+    def _read_duckdb(self, source_file: SourceFile, raw: str, width: int) -> None:
         columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
-        self.con.execute(
-            f"CREATE OR REPLACE TABLE {ident(raw)} AS SELECT * FROM read_csv("
-            f"{literal(str(path))}, header = true, delim = ',', quote = '\"', "
-            f"escape = '\"', auto_detect = false, strict_mode = true, "
-            f"null_padding = false, columns = {{{columns}}})"
+        self._read_csv(
+            source_file,
+            raw,
+            width,
+            f"{literal(str(source_file.path))}, header = true, delim = ',', "
+            f"quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, "
+            f"null_padding = false, columns = {{{columns}}}",
+            has_row=False,
+        )
+
+    def _read_csv(
+        self,
+        source_file: SourceFile,
+        raw: str,
+        width: int,
+        arguments: str,
+        *,
+        has_row: bool,
+    ) -> None:
+        """``read_csv`` into ``raw``; a row over DuckDB's line limit is read too.
+
+        DuckDB refuses a whole file when one line passes ``max_line_size``
+        (2 MB by default): such a file is read again with the limit at its
+        own size, and each long row is reported.
+        """
+        statement = f"CREATE OR REPLACE TABLE {ident(raw)} AS SELECT * FROM read_csv("
+        try:
+            self.con.execute(f"{statement}{arguments})")
+            return
+        except duckdb.InvalidInputException as exc:
+            if "maximum line size" not in str(exc).lower():
+                raise
+        size = source_file.path.stat().st_size + 16
+        self.con.execute(f"{statement}{arguments}, max_line_size = {size})")
+        row = "__row" if has_row else "rowid + 2"
+        length = " + ".join(f"COALESCE(length(c{i}), 0)" for i in range(width))
+        _emit_sql(
+            self.con,
+            self.notices,
+            R.VERY_LONG_ROW,
+            f"SELECT {literal(source_file.name)} AS filename, "
+            f"{row} AS csvRowNumber, n AS rowLength FROM (SELECT *, {length} "
+            f"+ {width - 1} AS n FROM {ident(raw)}) WHERE n > {LONG_ROW} "
+            f"ORDER BY csvRowNumber",
         )
 
     def _read_python(
@@ -287,7 +326,7 @@ class Reader:
         """Parse row by row; keep good rows, emit a notice for each bad one."""
         name = file_spec.name
         clean = source_file.path.with_suffix(".clean.csv")
-        csv.field_size_limit(min(sys.maxsize, 1 << 24))
+        csv.field_size_limit(min(sys.maxsize, 1 << 31))
         row_number = 1
         with (
             source_file.path.open(
@@ -332,10 +371,13 @@ class Reader:
         columns = ", ".join(
             ["'__row': 'BIGINT'", *(f"'c{i}': 'VARCHAR'" for i in range(width))]
         )
-        self.con.execute(
-            f"CREATE OR REPLACE TABLE {ident(raw)} AS SELECT * FROM read_csv("
+        self._read_csv(
+            SourceFile(name, clean, source_file.member),
+            raw,
+            width,
             f"{literal(str(clean))}, header = true, delim = ',', quote = '\"', "
-            f"escape = '\"', auto_detect = false, columns = {{{columns}}})"
+            f"escape = '\"', auto_detect = false, columns = {{{columns}}}",
+            has_row=True,
         )
         clean.unlink()
 

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from fabrique.gtfs.errors import GTFSError
+from fabrique.gtfs.spec import spec_for
 
 BOM = codecs.BOM_UTF8
 CHUNK = 1 << 20
@@ -62,6 +63,8 @@ class Source:
     ignored: list[str] = field(default_factory=list)
     unsafe: list[str] = field(default_factory=list)
     all_names: list[str] = field(default_factory=list)
+    # Files that are not part of GTFS: listed, never extracted.
+    unknown: list[str] = field(default_factory=list)
 
 
 def _is_junk(name: str) -> bool:
@@ -105,11 +108,13 @@ def _choose(names: list[str], source: Source) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for member in chosen:
         base = PurePosixPath(member).name
-        if base in mapping:
+        if base in mapping or base in source.unknown:
             source.ignored.append(member)
+        elif spec_for(base) is None:
+            source.unknown.append(base)
         else:
             mapping[base] = member
-    source.all_names = sorted(mapping)
+    source.all_names = sorted([*mapping, *source.unknown])
     return mapping
 
 
@@ -120,6 +125,8 @@ class _Copier:
         self.limits = limits
         self.budget = budget
         self.lock = threading.Lock()
+        # The compressed size of every member to extract (0: not a zip).
+        self.archive_compressed = 0
 
     def copy(self, stream: IO[bytes], target: SourceFile, compressed: int) -> None:
         first = True
@@ -153,24 +160,54 @@ class _Copier:
                         f"{self.limits.max_ratio:.0f}:1; refused as a possible "
                         "zip bomb"
                     )
-                if b"\x00" in chunk:
-                    target.has_nul = True
-                joined = last + chunk
-                if b"\n\n" in joined or b"\n\r\n" in joined:
-                    target.has_blank_line = True
+                total = self.limits.max_total_bytes - left
                 if (
-                    not target.maybe_whitespace
-                    # A single-byte search is far cheaper than the patterns.
-                    and (b" " in joined or b"\t" in joined)
-                    and any(p in joined for p in SPACE_PATTERNS)
+                    self.archive_compressed
+                    and total > self.limits.ratio_floor_bytes
+                    and total / self.archive_compressed > self.limits.max_ratio
                 ):
-                    target.maybe_whitespace = True
+                    # Many members each under the floor, together a bomb.
+                    raise GTFSError(
+                        f"{target.member}: compression ratio of the archive "
+                        f"above {self.limits.max_ratio:.0f}:1; refused as a "
+                        "possible zip bomb"
+                    )
+                _sniff(target, last, chunk)
                 last = chunk[-2:]
                 out.write(chunk)
         if last.endswith(b" "):
             target.maybe_whitespace = True
         if target.encoding != "utf-8" and target.name.endswith(".txt"):
             transcode(target)
+
+
+def _sniff(target: SourceFile, last: bytes, chunk: bytes) -> None:
+    """Note NUL bytes, blank lines and spaces near separators in a chunk."""
+    if b"\x00" in chunk:
+        target.has_nul = True
+    joined = last + chunk
+    if b"\n\n" in joined or b"\n\r\n" in joined:
+        target.has_blank_line = True
+    if (
+        not target.maybe_whitespace
+        # A single-byte search is far cheaper than the patterns.
+        and (b" " in joined or b"\t" in joined)
+        and any(p in joined for p in SPACE_PATTERNS)
+    ):
+        target.maybe_whitespace = True
+
+
+def _resniff(target: SourceFile) -> None:
+    """Look again at a transcoded file: the bytes seen while copying were
+    those of another encoding (UTF-16 has a NUL in every ASCII character)."""
+    target.has_nul = target.has_blank_line = target.maybe_whitespace = False
+    last = b""
+    with target.path.open("rb") as stream:
+        while chunk := stream.read(CHUNK):
+            _sniff(target, last, chunk)
+            last = chunk[-2:]
+    if last.endswith(b" "):
+        target.maybe_whitespace = True
 
 
 def ensure_utf8(target: SourceFile) -> bool:
@@ -202,6 +239,7 @@ def transcode(target: SourceFile) -> None:
                 first = False
             dst.write(text)
     os.replace(tmp, target.path)
+    _resniff(target)
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -254,15 +292,18 @@ def open_source(path: Path, workdir: Path, *, limits: Limits | None = None) -> S
                 f"{path.name}: {len(infos):,} members, more than the "
                 f"{limits.max_members:,} allowed"
             )
-        declared = sum(i.file_size for i in infos)
+        by_name = {i.filename: i for i in infos}
+        mapping = _choose([i.filename for i in infos], source)
+        chosen = [by_name[member] for member in mapping.values()]
+        declared = sum(i.file_size for i in chosen)
         if declared > limits.max_total_bytes:
             raise GTFSError(
                 f"{path.name}: declares {declared:,} uncompressed bytes, more than "
                 f"the {limits.max_total_bytes:,} allowed; refused as a possible "
                 "zip bomb"
             )
-        by_name = {i.filename: i for i in infos}
-        mapping = _choose([i.filename for i in infos], source)
+        compressed = sum(i.compress_size for i in chosen)
+        copier.archive_compressed = compressed
 
         def extract(name: str) -> SourceFile:
             member = mapping[name]

@@ -94,6 +94,12 @@ def ingest(
         )
         try:
             feed = Reader(con, source, notices, progress=progress).read()
+            lost = lost_rows(notices)
+            if lost:
+                raise GTFSError(
+                    f"{path.name}: not stored, rows could not be read: "
+                    + "; ".join(lost)
+                )
             for name, loaded in feed.files.items():
                 file_spec = spec.BY_NAME[name]
                 if progress:
@@ -113,6 +119,31 @@ def ingest(
     manifest = {"format": 1, "tables": tables}
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return Ingestion(directory, notices, tables)
+
+
+# Reading notices after which a file is not stored whole.
+LOSS_CODES = (
+    "runtime_exception_in_loader_error",
+    "csv_parsing_failed",
+    "invalid_row_length",
+)
+
+
+def lost_rows(notices: Notices) -> list[str]:
+    """What the reader could not keep, one line per code (empty: nothing)."""
+    lost = []
+    for code in LOSS_CODES:
+        group = notices.groups.get(code)
+        if group is None or not group.total:
+            continue
+        where = ", ".join(
+            f"{sample.get('filename', '?')}"
+            + (f" row {sample['csvRowNumber']}" if "csvRowNumber" in sample else "")
+            + (f" ({str(sample['message'])[:200]})" if "message" in sample else "")
+            for sample in group.samples[:3]
+        )
+        lost.append(f"{code} x{group.total}: {where}")
+    return lost
 
 
 def open_store(

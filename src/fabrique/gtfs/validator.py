@@ -59,6 +59,18 @@ UNITS = {
 SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*")
 
 
+def parse_size(text: str) -> int:
+    """Bytes of a size written ``8GB``, ``512MiB`` or ``1000000``.
+
+    >>> parse_size("2.5GB")
+    2500000000
+    """
+    match = SIZE.fullmatch(text)
+    if match is None or match.group(2).upper() not in UNITS:
+        raise ValueError(f"{text!r} is not a size (e.g. 8GB, 512MiB)")
+    return int(float(match.group(1)) * UNITS[match.group(2).upper()])
+
+
 def duckdb_share(budget: str, share: float) -> str:
     """The part of a memory budget (``2GB``) given to DuckDB's buffer pool.
 

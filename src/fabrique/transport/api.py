@@ -624,9 +624,10 @@ def _departures(
 DEPARTURES_DOC = """
 
 Calendar and calendar_dates are applied. A day's departures are its own
-trips before 24:00 and the previous service day's trips at 24:00 or later
-(``25:10`` on the 6th is ``01:10`` on the 7th, with ``previous_day`` true and
-``service_date`` the 6th). A parent station includes its platforms. Trips
+trips before 24:00 and those of the service day k days before from k × 24:00
+to (k + 1) × 24:00 (``25:10`` on the 6th and ``49:10`` on the 5th are both
+``01:10`` on the 7th, with ``previous_day`` true and ``service_date`` the 6th
+or the 5th). A parent station includes its platforms. Trips
 that end at the stop, and stop times without pickup, are left out unless
 ``include_terminus``. Times are given as clock times and as ISO 8601
 instants in the agency's time zone.

@@ -288,7 +288,8 @@ class DepartureOut(EngineOut):
     service_id: str
     service_date: date = Field(description="The service day the trip belongs to.")
     previous_day: bool = Field(
-        description="A trip of the previous service day at 24:00 or later."
+        description="A trip of an earlier service day (service_date) at 24:00 "
+        "or later: 49:10 two days before is 01:10 on the day asked."
     )
     terminus: bool
     arrival_time: str = Field(description="Clock time HH:MM:SS on the day asked.")

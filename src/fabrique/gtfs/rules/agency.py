@@ -72,8 +72,9 @@ MISSING_RECOMMENDED_FIELD = rule(
     "missing_recommended_field",
     WARNING,
     "A recommended value is empty.",
-    "agency_id is recommended in agency.txt and routes.txt even when the feed "
-    "has one agency, so that feeds can be merged.",
+    "agency_id is recommended in agency.txt, routes.txt and "
+    "fare_attributes.txt even when the feed has one agency, so that feeds can "
+    "be merged.",
     topic=T,
 )
 sql_rule(
@@ -84,6 +85,9 @@ sql_rule(
         'agency_id' AS fieldName FROM agency WHERE agency_id IS NULL
       UNION ALL
       SELECT 'routes.txt', __row, 'agency_id' FROM routes WHERE agency_id IS NULL
+      UNION ALL
+      SELECT 'fare_attributes.txt', __row, 'agency_id' FROM fare_attributes
+        WHERE agency_id IS NULL
     ) WHERE (SELECT count(*) FROM agency) = 1 ORDER BY filename, csvRowNumber
     """,
 )

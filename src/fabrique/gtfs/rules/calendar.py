@@ -9,17 +9,30 @@ T = "Calendar and validity"
 EXPIRED_CALENDAR = rule(
     "expired_calendar",
     WARNING,
-    "A service of calendar.txt has no date left after the validation date.",
-    "Every active date of the service, calendar_dates.txt applied, is in the past.",
+    "A service has no date left after the validation date.",
+    "Every active date of the service, calendar_dates.txt applied, is in the "
+    "past. As MobilityData does, services defined only in calendar_dates.txt "
+    "are reported when calendar.txt has no rows and every service has expired "
+    "(at the first row of the service in calendar_dates.txt).",
     topic=T,
 )
 sql_rule(
     EXPIRED_CALENDAR,
     """
+    WITH last AS (
+      SELECT service_id, max(day) AS last_day FROM __service_dates
+      GROUP BY service_id
+    )
     SELECT c.__row AS csvRowNumber, c.service_id AS serviceId FROM calendar c
-    JOIN (SELECT service_id, max(day) AS last_day FROM __service_dates
-      GROUP BY service_id) d ON d.service_id = c.service_id
-    WHERE d.last_day < {today} ORDER BY c.__row
+    JOIN last d ON d.service_id = c.service_id
+    WHERE d.last_day < {today}
+    UNION ALL
+    SELECT min(x.__row), x.service_id FROM calendar_dates x
+    JOIN last d ON d.service_id = x.service_id
+    WHERE NOT EXISTS (SELECT 1 FROM calendar)
+      AND NOT EXISTS (SELECT 1 FROM last WHERE last_day >= {today})
+    GROUP BY x.service_id
+    ORDER BY csvRowNumber
     """,
 )
 
@@ -151,27 +164,44 @@ sql_rule(
 TRIP_COVERAGE = rule(
     "trip_coverage_not_active_for_next7_days",
     WARNING,
-    "No trip runs on some of the next seven days.",
-    "Counts days from the validation date on which no trip is scheduled.",
+    "The feed's main service window does not cover the next seven days.",
+    "MobilityData's majority coverage: trips are counted on each service date "
+    "(a trip with frequencies counts once per run); the reference count is "
+    "the one at 90 % of the sorted counts (at most 30 dates from the top), "
+    "and the window runs from the first to the last date with at least 75 % "
+    "of it. Reported when that window starts after the validation date or "
+    "ends before seven days after it.",
     topic=T,
 )
 sql_rule(
     TRIP_COVERAGE,
     """
-    WITH days AS (
-      SELECT CAST(unnest(generate_series({today}, {today} + 6, INTERVAL 1 DAY))
-        AS DATE) AS day
-    ), served AS (
-      SELECT DISTINCT d.day FROM __service_dates d
-      WHERE d.day BETWEEN {today} AND {today} + 6
-        AND d.service_id IN (SELECT service_id FROM trips)
+    WITH per_service AS (
+      SELECT t.service_id, sum(COALESCE(f.n, 1)) AS n FROM trips t
+      LEFT JOIN (
+        SELECT trip_id, sum(1 + CASE WHEN h > 0 THEN trunc((e - s - 1) / h)
+          ELSE 0 END) AS n
+        FROM (SELECT trip_id, TRY_CAST(headway_secs AS BIGINT) AS h,
+          gtfs_seconds(start_time) AS s, gtfs_seconds(end_time) AS e
+          FROM frequencies)
+        GROUP BY trip_id
+      ) f ON f.trip_id = t.trip_id
+      GROUP BY t.service_id
+    ), per_day AS (
+      SELECT d.day, sum(p.n) AS n FROM __service_dates d
+      JOIN per_service p ON p.service_id = d.service_id GROUP BY d.day
+    ), threshold AS (
+      SELECT floor(0.75 * list_sort(list(n))[greatest(
+        CAST(floor(count(*) * CAST(0.9 AS DOUBLE)) AS BIGINT), count(*) - 30) + 1])
+        AS t
+      FROM per_day
+    ), majority AS (
+      SELECT min(day) AS a, max(day) AS b FROM per_day, threshold WHERE n >= t
     )
     SELECT strftime({today}, '%Y%m%d') AS currentDate,
-      (SELECT strftime(min(day), '%Y%m%d') FROM __service_dates)
-        AS serviceWindowStartDate,
-      (SELECT strftime(max(day), '%Y%m%d') FROM __service_dates)
-        AS serviceWindowEndDate
-    FROM days WHERE day NOT IN (SELECT day FROM served) HAVING count(*) > 0
+      strftime(a, '%Y%m%d') AS serviceWindowStartDate,
+      strftime(b, '%Y%m%d') AS serviceWindowEndDate
+    FROM majority WHERE a > {today} OR b < {today} + 7
     """,
     needs=("trips.txt",),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fabrique.gtfs import spec
 from fabrique.gtfs.reader import ident, literal
 from fabrique.gtfs.rules.registry import ERROR, Context, check, rule
+from fabrique.gtfs.schema import Presence
 
 T = "Keys"
 
@@ -70,8 +71,19 @@ def check_foreign_keys(ctx: Context) -> None:
             if not field.references or field.name not in loaded.present:
                 continue
             parents = [ref.rsplit(".", 1) for ref in field.references]
-            if not any(ctx.feed.present(parent) for parent, _ in parents):
-                continue  # a missing parent file is reported on its own
+            if not any(ctx.feed.present(parent) for parent, _ in parents) and any(
+                spec.BY_NAME[parent].presence is Presence.REQUIRED
+                for parent, _ in parents
+            ):
+                # A missing required file is reported on its own; as
+                # MobilityData does, a missing optional one (shapes.txt,
+                # levels.txt…) leaves every reference to it unresolved.
+                continue
+            if any(
+                ctx.feed.present(parent) and parent not in ctx.feed.files
+                for parent, _ in parents
+            ):
+                continue  # a parent file that could not be read: no cascade
             union = " UNION ALL ".join(
                 f"SELECT {ident(column)} AS k FROM {ident(spec.BY_NAME[parent].table)}"
                 for parent, column in parents

@@ -79,6 +79,17 @@ CSV_PARSING_FAILED = rule(
     "parser accepts. Rows before the failure are kept.",
     topic=T,
 )
+VERY_LONG_ROW = rule(
+    "very_long_row",
+    WARNING,
+    "A row is longer than 2 MB.",
+    "The row is read whole, with the rest of its file, but a value this long "
+    "is rarely meant (a file pasted into a field, a missing line end) and "
+    "other tools may refuse the file: MobilityData's validator fails on any "
+    "value longer than 4,096 characters.",
+    topic=T,
+    mobilitydata=False,
+)
 INVALID_ROW_LENGTH = rule(
     "invalid_row_length",
     ERROR,

@@ -87,18 +87,26 @@ def check(
 
 
 def sql_rule(
-    declared: Rule, sql: str, *, needs: tuple[str, ...] = (), name: str = ""
+    declared: Rule,
+    sql: str,
+    *,
+    needs: tuple[str, ...] = (),
+    name: str = "",
+    loaded: tuple[str, ...] = (),
 ) -> None:
     """Register a rule whose notices are the rows of one SQL query.
 
     ``{today}`` in the query is the validation date; ``needs`` lists files
-    that must have rows for the query to make sense.
+    that must have rows for the query to make sense, ``loaded`` files that
+    must have been read (a header), even without rows.
     """
 
     driving = _driving_file(sql)
 
     def run(ctx: Context) -> None:
         if needs and not ctx.has(*needs):
+            return
+        if loaded and not ctx.loaded(*loaded):
             return
         if driving and not ctx.has(*driving):
             return  # the query reads rows of an empty file: nothing to find
@@ -182,6 +190,10 @@ class Context:
     def has(self, *names: str) -> bool:
         """True when all these files are present with at least one row."""
         return all(self.feed.rows(name) > 0 for name in names)
+
+    def loaded(self, *names: str) -> bool:
+        """True when all these files were read, with or without rows."""
+        return all(name in self.feed.files for name in names)
 
 
 # A final ORDER BY (not inside parentheses): useless when only counting.

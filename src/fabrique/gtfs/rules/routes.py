@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fabrique.gtfs.rules.registry import ERROR, WARNING, rule, sql_rule
+from fabrique.gtfs.rules.registry import ERROR, WARNING, Context, check, rule, sql_rule
 
 T = "Routes"
 
@@ -23,7 +23,9 @@ LONG_NAME_CONTAINS_SHORT = rule(
     WARNING,
     "A route's long name starts with its short name.",
     "Consumers show both names side by side; repeating the short name in the "
-    "long one shows it twice.",
+    "long one shows it twice. As MobilityData does, the long name counts only "
+    "when it equals the short name (case aside) or continues it with a space, "
+    "a dash or a parenthesis (10 - Gare, not 10bis).",
     topic=T,
 )
 sql_rule(
@@ -33,6 +35,9 @@ sql_rule(
       route_short_name AS routeShortName, route_long_name AS routeLongName
     FROM routes WHERE route_short_name IS NOT NULL AND route_long_name IS NOT NULL
       AND starts_with(lower(route_long_name), lower(route_short_name))
+      AND (length(route_long_name) = length(route_short_name)
+        OR regexp_full_match(substr(route_long_name, length(route_short_name) + 1),
+          '\\s?[\\s\\-()].*'))
     ORDER BY __row
     """,
 )
@@ -157,27 +162,69 @@ sql_rule(
 MIXED_CASE = rule(
     "mixed_case_recommended_field",
     WARNING,
-    "A name is written all in capitals or all in lower case.",
+    "A name is not written in mixed case.",
     "Riders read names more easily in mixed case (Gare de Lyon, not GARE DE "
-    "LYON). Checked on stop_name, route_long_name and trip_headsign values that "
-    "have at least two words with letters.",
+    "LYON). MobilityData's rule: a value is cut into words at every character "
+    "that is not a letter; a single word is reported when it is longer than "
+    "one letter and all in lower case; several words when none has both an "
+    "upper and a lower case letter while at least two count (words of one "
+    "letter do not). Checked on agency_name, stop_name, route_short_name, "
+    "route_long_name, route_desc, trip_headsign, trip_short_name, level_name, "
+    "signposted_as, reversed_signposted_as, network_name, location_group_name "
+    "and the messages of booking_rules.txt.",
     topic=T,
 )
-sql_rule(
-    MIXED_CASE,
-    """
-    WITH names AS (
-      SELECT 'stops.txt' AS filename, 'stop_name' AS fieldName, stop_name AS v,
-        __row FROM stops
-      UNION ALL SELECT 'routes.txt', 'route_long_name', route_long_name, __row
-        FROM routes
-      UNION ALL SELECT 'trips.txt', 'trip_headsign', trip_headsign, __row
-        FROM trips
-    )
-    SELECT filename, __row AS csvRowNumber, fieldName, v AS fieldValue
-    FROM names WHERE v IS NOT NULL AND (v = upper(v) OR v = lower(v))
-      AND upper(v) <> lower(v)
-      AND len(regexp_extract_all(v, '[^\\W\\d_]{2,}')) >= 2
-    ORDER BY filename, __row
-    """,
+MIXED_CASE_FIELDS = (
+    ("agency.txt", "agency", "agency_name"),
+    ("booking_rules.txt", "booking_rules", "message"),
+    ("booking_rules.txt", "booking_rules", "pickup_message"),
+    ("booking_rules.txt", "booking_rules", "drop_off_message"),
+    ("levels.txt", "levels", "level_name"),
+    ("location_groups.txt", "location_groups", "location_group_name"),
+    ("networks.txt", "networks", "network_name"),
+    ("pathways.txt", "pathways", "signposted_as"),
+    ("pathways.txt", "pathways", "reversed_signposted_as"),
+    ("routes.txt", "routes", "route_short_name"),
+    ("routes.txt", "routes", "route_long_name"),
+    ("routes.txt", "routes", "route_desc"),
+    ("stops.txt", "stops", "stop_name"),
+    ("trips.txt", "trips", "trip_headsign"),
+    ("trips.txt", "trips", "trip_short_name"),
 )
+
+
+@check(MIXED_CASE)
+def check_mixed_case(ctx: Context) -> None:
+    """Report names with no mixed-case word (MobilityData's word rule)."""
+    names = " UNION ALL ".join(
+        f"SELECT '{filename}' AS filename, '{column}' AS fieldName, "
+        f'"{column}" AS v, __row FROM {table} WHERE "{column}" IS NOT NULL'
+        for filename, table, column in MIXED_CASE_FIELDS
+        if ctx.feed.rows(filename) and ctx.feed.has_column(filename, column)
+    )
+    if not names:
+        return
+    # Java's split keeps an empty first word when the value starts with a
+    # non-letter, and it counts: "1 MAIN" is reported, as MobilityData does.
+    ctx.emit_query(
+        MIXED_CASE,
+        f"""
+        WITH names AS ({names}), words AS (
+          SELECT *, regexp_extract_all(v, '\\p{{L}}+') AS w,
+            regexp_matches(v, '^[^\\p{{L}}]') AS lead FROM names
+        ), counted AS (
+          SELECT *, len(w) + CAST(lead AND len(w) > 0 AS INTEGER) AS parts,
+            len(list_filter(w, lambda x: length(x) <> 1))
+              + CAST(lead AND len(w) > 0 AS INTEGER) AS counted,
+            len(list_filter(w, lambda x: regexp_matches(x, '\\p{{Lu}}')
+              AND regexp_matches(x, '\\p{{Ll}}'))) AS mixed
+          FROM words
+        )
+        SELECT filename, __row AS csvRowNumber, fieldName, v AS fieldValue
+        FROM counted
+        WHERE CASE WHEN parts = 1
+          THEN length(w[1]) > 1 AND regexp_full_match(w[1], '\\p{{Ll}}+')
+          ELSE counted >= 2 AND mixed = 0 END
+        ORDER BY filename, __row
+        """,
+    )

@@ -140,26 +140,65 @@ sql_rule(
 # Maximum plausible speed per route_type, km/h, as MobilityData uses.
 SPEED_LIMITS = "MAP {0: 100, 1: 150, 2: 500, 3: 150, 4: 80, 5: 30, 6: 50, 7: 50, \
 11: 150, 12: 150}"
+
+
+def travel_hours(arrival: str, departure: str) -> str:
+    """SQL: hours from a departure to an arrival (seconds), as MobilityData.
+
+    No time or a negative one counts as one minute; when both times are on
+    the minute (schedules rounded to it) one minute is added for the rounding.
+    """
+    return (
+        f"(CASE WHEN {arrival} - {departure} <= 0 THEN 60 "
+        f"WHEN {arrival} % 60 = 0 AND {departure} % 60 = 0 "
+        f"THEN {arrival} - {departure} + 60 "
+        f"ELSE {arrival} - {departure} END) / 3600.0"
+    )
+
+
 FAST_TRAVEL = rule(
     "fast_travel_between_consecutive_stops",
     WARNING,
     "A vehicle would travel implausibly fast between two consecutive stops.",
     "Speed limits by route_type: tram 100 km/h, subway, bus, trolleybus and "
     "monorail 150, rail 500, ferry 80, cable tram 30, aerial lift and funicular "
-    "50, others 200. Times equal to the minute count as one minute.",
+    "50, others 200. Times are read to the second; when both are on the minute, "
+    "one minute is added for their rounding, and a time difference of zero or "
+    "less counts as one minute. Stops without times or coordinates are passed "
+    "over: the leg runs from the previous stop that had both.",
     topic=T,
 )
 sql_rule(
     FAST_TRAVEL,
     f"""
-    WITH legs AS (
-      SELECT s.__row, s.prev_row, s.trip_id, s.stop_id, s.prev_stop,
-        distance_m(s.prev_lat, s.prev_lon, s.lat, s.lon) / 1000 AS km,
-        greatest(s.arr // 60 - s.prev_dep // 60, 1) / 60.0 AS hours,
+    WITH after_gap AS (
+      -- Rows after a stop without a time or a position: the leg starts at
+      -- the last stop before them that had both. Only their trips are read.
+      SELECT trip_id, pos, __row FROM __st
+      WHERE (prev_dep IS NULL OR prev_lat IS NULL) AND pos > 1
+        AND arr IS NOT NULL AND lat IS NOT NULL
+    ), usable AS (
+      SELECT trip_id, pos, __row, stop_id, dep, lat, lon FROM __st
+      WHERE dep IS NOT NULL AND lat IS NOT NULL
+        AND trip_id IN (SELECT trip_id FROM after_gap)
+    ), gaps AS (
+      SELECT g.__row, p.__row AS prev_row, p.stop_id AS prev_stop,
+        p.dep AS prev_dep, p.lat AS prev_lat, p.lon AS prev_lon
+      FROM after_gap g
+      ASOF JOIN usable p ON p.trip_id = g.trip_id AND g.pos > p.pos
+    ), legs AS (
+      SELECT s.__row, s.trip_id, s.stop_id,
+        COALESCE(g.prev_row, s.prev_row) AS prev_row,
+        COALESCE(g.prev_stop, s.prev_stop) AS prev_stop,
+        distance_m(COALESCE(g.prev_lat, s.prev_lat), COALESCE(g.prev_lon, s.prev_lon),
+          s.lat, s.lon) / 1000 AS km,
+        {travel_hours("s.arr", "COALESCE(g.prev_dep, s.prev_dep)")} AS hours,
         COALESCE({SPEED_LIMITS}[t.route_type], 200) AS max_speed
       FROM __st s JOIN __trips t USING (trip_id)
-      WHERE s.arr IS NOT NULL AND s.prev_dep IS NOT NULL AND s.prev_lat IS NOT NULL
-        AND s.lat IS NOT NULL
+      LEFT JOIN gaps g ON g.__row = s.__row
+      WHERE s.arr IS NOT NULL AND s.lat IS NOT NULL AND t.route_type IS NOT NULL
+        AND ((s.prev_dep IS NOT NULL AND s.prev_lat IS NOT NULL)
+          OR g.prev_row IS NOT NULL)
     )
     SELECT trip_id AS tripId, prev_row AS csvRowNumber1, __row AS csvRowNumber2,
       prev_stop AS stopId1, stop_id AS stopId2,
@@ -242,11 +281,12 @@ sql_rule(
       SELECT s.__row, s.trip_id, s.pos, s.stop_id, s.arr, s.dep,
         COALESCE(distance_m(s.prev_lat, s.prev_lon, s.lat, s.lon), 0) AS leg,
         COALESCE({SPEED_LIMITS}[t.route_type], 200) AS max_speed,
-        (s.arr // 60 - s.prev_dep // 60) AS minutes
+        {travel_hours("s.arr", "s.prev_dep")} AS hours
       FROM __st s JOIN __trips t USING (trip_id)
+      WHERE t.route_type IS NOT NULL
     ), candidates AS (
       SELECT trip_id FROM legs
-      WHERE leg / 1000 / (greatest(minutes, 1) / 60.0) > max_speed / 2
+      WHERE leg / 1000 / hours > max_speed / 2
       GROUP BY trip_id
     ), along AS (
       SELECT l.*, sum(leg) OVER (PARTITION BY trip_id ORDER BY pos) AS cum
@@ -258,7 +298,7 @@ sql_rule(
       -- one pair per stop, so a trip of n stops costs n, not n squared.
       SELECT a.trip_id, a.__row AS row1, b.__row AS row2, a.stop_id AS stop1,
         b.stop_id AS stop2, (b.cum - a.cum) / 1000 AS km,
-        greatest(b.arr // 60 - a.dep // 60, 1) / 60.0 AS hours, a.max_speed,
+        {travel_hours("b.arr", "a.dep")} AS hours, a.max_speed,
         a.pos AS pos1, b.pos AS pos2
       FROM (SELECT *, cum + 10000 AS reach FROM along WHERE dep IS NOT NULL) a
       ASOF JOIN timed b ON a.trip_id = b.trip_id AND b.cum >= a.reach
@@ -269,7 +309,7 @@ sql_rule(
       arg_min(stop1, (pos2, -pos1)) AS stopId1,
       arg_min(stop2, (pos2, -pos1)) AS stopId2,
       round(arg_min(km / hours, (pos2, -pos1)), 1) AS speedKph
-    FROM pairs WHERE km / hours > max_speed
+    FROM pairs WHERE km / hours > max_speed AND km > 10
     GROUP BY trip_id ORDER BY csvRowNumber1
     """,
 )

@@ -130,10 +130,11 @@ sql_rule(
     FROM {STOPS} s WHERE lt = 0
       AND NOT EXISTS (SELECT 1 FROM stop_times t WHERE t.stop_id = s.stop_id)
       AND NOT EXISTS (SELECT 1 FROM location_group_stops g
-        WHERE g.stop_id = s.stop_id)
+        WHERE g.stop_id = s.stop_id AND g.location_group_id IN (
+          SELECT location_group_id FROM stop_times))
     ORDER BY __row
     """,
-    needs=("stop_times.txt",),
+    loaded=("stop_times.txt",),
 )
 
 UNUSED_STATION = rule(

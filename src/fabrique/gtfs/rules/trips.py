@@ -10,13 +10,16 @@ UNUSABLE_TRIP = rule(
     "unusable_trip",
     WARNING,
     "A trip serves fewer than two stops.",
-    "A trip must visit more than one stop to be usable by riders.",
+    "A trip must visit more than one stop to be usable by riders. As "
+    "MobilityData does, a trip without any stop time is reported too (with "
+    "unused_trip), also when stop_times.txt has a header and no rows.",
     topic=T,
 )
 sql_rule(
     UNUSABLE_TRIP,
     "SELECT __row AS csvRowNumber, trip_id AS tripId FROM __trips "
-    "WHERE n = 1 ORDER BY __row",
+    "WHERE n IS NULL OR n <= 1 ORDER BY __row",
+    loaded=("stop_times.txt",),
 )
 
 UNUSED_TRIP = rule(
@@ -29,7 +32,7 @@ sql_rule(
     UNUSED_TRIP,
     "SELECT __row AS csvRowNumber, trip_id AS tripId FROM __trips "
     "WHERE n IS NULL ORDER BY __row",
-    needs=("stop_times.txt",),
+    loaded=("stop_times.txt",),
 )
 
 BLOCK_OVERLAP = rule(
