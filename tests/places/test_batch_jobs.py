@@ -169,3 +169,24 @@ def test_csv_uploads_are_rate_limited_per_client(client, settings):
     api = upload(client, "q\nrodez\n", path="/api/1/geocoder/search/csv/")
     assert api.status_code == 429
     assert api.json()["error"]["code"] == "rate_limited"
+
+
+def test_a_job_whose_worker_died_ends_failed_with_a_reason(client, settings):
+    import os
+    import time
+
+    settings.RATELIMIT_ENABLED = True
+    settings.GEOCODER_CSV_JOBS_PER_CLIENT = 1
+    settings.TASKS = NEVER_RUN
+    body = upload(client, ROWS).json()
+    job = jobs.load(body["id"])
+    job.status = jobs.RUNNING  # a worker took it, then was killed
+    job.save()
+    assert client.get(body["url"]).json()["status"] == "running"
+    old = time.time() - jobs.STALE_AFTER - 5
+    os.utime(job.directory / "job.json", (old, old))
+    seen = client.get(body["url"]).json()
+    assert seen["status"] == "failed"
+    assert "worker stopped" in seen["error"]
+    # Its slot is free again: the client can send the file anew.
+    assert upload(client, ROWS).status_code == 202

@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 PROGRESS_EVERY = 0.5  # seconds between two writes of job.json
+#: A running job whose state was not written for this long lost its worker.
+STALE_AFTER = 600
+STALE_REASON = "The worker stopped while geocoding this file; please send it again."
 JOB_SCOPE = "geocoder-job"
 
 
@@ -121,7 +124,18 @@ def load(job_id: Any) -> Job | None:
         return None
     if datetime.fromisoformat(job.expires_at) <= _now():
         return None
+    if job.status == RUNNING and _silent_for(job) > STALE_AFTER:
+        # Progress is written every PROGRESS_EVERY seconds while rows flow:
+        # a long silence means the worker died (killed, restarted).
+        _finish(job, FAILED, STALE_REASON)
     return job
+
+
+def _silent_for(job: Job) -> float:
+    try:
+        return time.time() - (job.directory / "job.json").stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def create(
