@@ -20,7 +20,7 @@ def test_geocoder_reverse_is_in_the_json_api(client):
 
 def test_api_errors_use_the_envelope(client):
     for params in (
-        {"q": "x", "limit": 0},
+        {"q": "x", "limit": 1000},
         {"q": ""},
         {"q": "x", "type": "planet"},
         {"q": "x", "colour": "red"},

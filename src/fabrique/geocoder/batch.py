@@ -81,7 +81,14 @@ def _check_columns(header: list[str], wanted: list[str], name: str) -> None:
 def _extras(result: Result | None) -> list[str]:
     if result is None:
         return [""] * len(EXTRA_FIELDS)
-    return defuse_all(str(getattr(result, key)) for key in EXTRA_FIELDS)
+    # As Addok's CSV: the fields of the document found, so for a house number
+    # ``name`` is its street's name and ``street`` is empty.
+    fields = {key: str(getattr(result, key)) for key in EXTRA_FIELDS}
+    if result.type == "housenumber":
+        fields["name"], fields["street"] = result.street or result.name, ""
+    elif result.type == "street":
+        fields["street"] = ""
+    return defuse_all(fields[key] for key in EXTRA_FIELDS)
 
 
 def _rows(

@@ -33,11 +33,8 @@ CSV_RATE = "RATELIMIT_GEOCODER_CSV"
 
 def addok_error(status: int, title: str, description: str) -> JsonResponse:
     """Answer an error in Addok's shape."""
-    response = JsonResponse(
-        {"title": title, "description": description},
-        status=status,
-        content_type=JSON_TYPE,
-    )
+    # Addok's errors (falcon's) say application/json without a charset.
+    response = JsonResponse({"title": title, "description": description}, status=status)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
