@@ -17,6 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+try:  # the BAN's context ("75, Paris, Île-de-France") when Fabrique is importable
+    from fabrique.geocoder.departments import context as _context
+except ImportError:  # pragma: no cover - run by another interpreter
+
+    def _context(code: str) -> str:
+        return code
+
+
 _DISTRICT = re.compile(r"^(.+?) \d+(?:er|e) Arrondissement$")
 
 
@@ -82,7 +90,7 @@ def documents(files: list[tuple[str, Path]]) -> Iterator[dict[str, Any]]:
                     "citycode": row["citycode"],
                     "city": row["city"],
                     "district": row["district"],
-                    "context": department,
+                    "context": _context(department),
                     "housenumbers": {},
                     "_points": [],
                 }
@@ -102,7 +110,7 @@ def documents(files: list[tuple[str, Path]]) -> Iterator[dict[str, Any]]:
                     "postcode": row["postcode"],
                     "citycode": row["citycode"],
                     "city": row["city"],
-                    "context": department,
+                    "context": _context(department),
                     "_points": [],
                 }
             city["_points"].append((row["lat"], row["lon"]))

@@ -189,6 +189,16 @@ GEOCODER_INDEX = Path(env("FABRIQUE_GEOCODER_INDEX", str(DATA_DIR / "geocoder"))
 GEOCODER_ATTRIBUTION = env("GEOCODER_ATTRIBUTION", "BAN")
 GEOCODER_LICENCE = env("GEOCODER_LICENCE", "ETALAB-2.0")
 GEOCODER_CSV_MAX_BYTES = env_int("GEOCODER_CSV_MAX_BYTES", 50 * 1024 * 1024)
+# /search/csv/ answers at once a file of at most this many rows geocoded
+# within this many seconds, with at most this many such files at once on the
+# site; anything bigger is a background job whose result is kept for hours.
+GEOCODER_CSV_SYNC_ROWS = env_int("GEOCODER_CSV_SYNC_ROWS", 2000)
+GEOCODER_CSV_SYNC_SECONDS = env_int("GEOCODER_CSV_SYNC_SECONDS", 5)
+GEOCODER_CSV_SYNC_AT_ONCE = env_int("GEOCODER_CSV_SYNC_AT_ONCE", 1)
+GEOCODER_CSV_JOBS_PER_CLIENT = env_int("GEOCODER_CSV_JOBS_PER_CLIENT", 2)
+GEOCODER_JOB_LEASE_SECONDS = env_int("GEOCODER_JOB_LEASE_SECONDS", 3 * 3600)
+GEOCODER_JOB_HOURS = env_int("GEOCODER_JOB_HOURS", 24)
+GEOCODER_JOBS = Path(env("FABRIQUE_GEOCODER_JOBS", str(DATA_DIR / "geocoder-jobs")))
 
 # Transport data: feed versions and on-demand validations on disk (layout in
 # fabrique.transport.storage), the largest upload or download, URL fetching.
@@ -258,6 +268,13 @@ LOGIN_LOCKOUT = env("LOGIN_LOCKOUT", "5/900")
 RATELIMIT_API_WRITE = env("RATELIMIT_API_WRITE", "120/60")
 RATELIMIT_REPORT = env("RATELIMIT_REPORT", "20/3600")
 RATELIMIT_TRANSPORT_VALIDATE = env("RATELIMIT_TRANSPORT_VALIDATE", "20/3600")
+RATELIMIT_GEOCODER_CSV = env("RATELIMIT_GEOCODER_CSV", "300/3600")
+RATELIMIT_GBFS_MAP = env("RATELIMIT_GBFS_MAP", "600/3600")
+# Heavy anonymous requests (CSV geocoding, on-demand validation, GBFS maps)
+# one client may have running at once; a slot is freed after its lease at
+# the latest, even if the process holding it died.
+CONCURRENCY_HEAVY_PER_CLIENT = env_int("CONCURRENCY_HEAVY_PER_CLIENT", 2)
+CONCURRENCY_LEASE_SECONDS = env_int("CONCURRENCY_LEASE_SECONDS", 300)
 # Proxies in front of the site (each appends to X-Forwarded-For); 0 = none.
 RATELIMIT_PROXY_COUNT = env_int("RATELIMIT_PROXY_COUNT", 0)
 

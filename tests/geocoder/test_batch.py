@@ -50,9 +50,20 @@ def test_unknown_columns_and_filters_are_refused(index):
         run(index, "a,b\n1,2\n", filters={"colour": "a"})
 
 
+def test_ragged_rows_are_geocoded_as_addok_does(index):
+    out = io.StringIO()
+    text = "q,b\n12 rue de rivoli,x,extra\nrue de rivoli\n"
+    assert search_csv(index, io.StringIO(text), out) == 2
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    header = rows[0]
+    # The extra value is dropped, the missing one written empty.
+    assert all(len(row) == len(header) for row in rows)
+    assert rows[1][:2] == ["12 rue de rivoli", "x"]
+    assert rows[2][:2] == ["rue de rivoli", ""]
+    assert rows[1][header.index("result_status")] == "ok"
+
+
 def test_malformed_csv_is_refused_with_the_line(index):
-    with pytest.raises(GeocoderError, match="line 3: 3 values, the header has 2"):
-        run(index, "a,b\n1,2\n1,2,3\n")
     with pytest.raises(GeocoderError, match="empty"):
         run(index, "")
     with pytest.raises(GeocoderError, match="longer than"):
@@ -77,6 +88,58 @@ def test_reverse_csv_adds_the_nearest_address(index):
     assert rows[2]["result_status"] == "not-found"
 
 
-def test_reverse_csv_needs_coordinates(index):
-    with pytest.raises(GeocoderError, match="latitude and longitude"):
-        reverse_csv(index, io.StringIO("a,b\n1,2\n"), io.StringIO())
+def test_reverse_csv_without_coordinates_answers_each_row_unresolved(index):
+    out = io.StringIO()
+    assert reverse_csv(index, io.StringIO("a,b\n1,2\n"), out) == 1
+    [row] = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert (row["a"], row["b"], row["result_id"]) == ("1", "2", "")
+    assert "no latitude/longitude columns" in row["result_status"]
+
+
+def test_formulas_from_stored_data_are_defused_not_the_users_columns(tmp_path):
+    from fabrique.geocoder.index import Index, build_source
+
+    hostile = tmp_path / "hostile.jsonl"
+    hostile.write_text(
+        '{"id": "@evil", "type": "stop", "name": "=HYPERLINK(\\"http://x\\") Gare",'
+        ' "lat": 45.1, "lon": 3.1, "city": "+Ville", "postcode": "43000"}\n',
+        encoding="utf-8",
+    )
+    folder = tmp_path / "index"
+    with hostile.open("rb") as handle:
+        build_source(folder, "places", "places", [(handle, "hostile.jsonl")])
+    opened = Index.open(folder)
+    try:
+        out = io.StringIO()
+        text = "mine,lat,lon\n=SUM(1),45.1,3.1\n"
+        reverse_csv(opened, io.StringIO(text), out)
+        [row] = list(csv.DictReader(io.StringIO(out.getvalue())))
+        out = io.StringIO()
+        search_csv(opened, io.StringIO("q\nhyperlink gare\n"), out)
+        [found] = list(csv.DictReader(io.StringIO(out.getvalue())))
+    finally:
+        opened.close()
+    # The user's own cell comes back as sent (as Addok does).
+    assert row["mine"] == "=SUM(1)"
+    for answer in (row, found):
+        assert answer["result_label"].startswith("'=HYPERLINK")
+        assert answer["result_name"].startswith("'=HYPERLINK")
+        assert answer["result_city"] == "'+Ville"
+        assert answer["result_id"] == "'@evil"
+    assert found["result_score"][0].isdigit()
+
+
+def test_progress_is_reported_and_can_stop_the_run(index):
+    seen: list[int] = []
+    text = "q\n" + "rue de rivoli\n" * 450
+    search_csv(index, io.StringIO(text), io.StringIO(), progress=seen.append)
+    assert seen == [200, 400]
+
+    class Stop(Exception):
+        pass
+
+    def stop(rows: int) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        search_csv(index, io.StringIO(text), io.StringIO(), progress=stop)

@@ -139,3 +139,13 @@ def test_duplicate_place_ids_are_refused():
     line = b'{"id": "a", "type": "place", "name": "X", "lat": 1, "lon": 1}\n'
     with pytest.raises(GeocoderError, match="given twice"):
         read(read_places, line * 2, "places.jsonl")
+
+
+def test_context_is_written_as_the_ban_writes_it():
+    from fabrique.geocoder.departments import DEPARTMENTS, context
+
+    assert context("75") == "75, Paris, Île-de-France"
+    assert context("2A") == "2A, Corse-du-Sud, Corse"
+    assert context("974") == "974, La Réunion"
+    assert context("98") == "98"
+    assert len(DEPARTMENTS) == 101

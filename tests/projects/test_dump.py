@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from fabrique.cli import main as cli
 from fabrique.community.models import Challenge, Experiment, Feedback
+from fabrique.csvcells import FORMULA_STARTS
 from fabrique.projects import dump
 from fabrique.projects.models import Contribution, Funding, Project
 from tests.catalog.factories import make_actor, make_commons, make_user
@@ -223,7 +224,7 @@ def test_any_text_reads_back_from_the_csv_as_written(values):
     (header, row) = list(csv.reader(io.StringIO(stream.getvalue(), newline="")))
     assert header == list(table.columns)
     expected = [
-        "'" + value if value.startswith(dump._FORMULA) else value for value in values
+        "'" + value if value.startswith(FORMULA_STARTS) else value for value in values
     ]
     assert row == expected
 

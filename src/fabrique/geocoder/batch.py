@@ -5,6 +5,12 @@ plugin writes (``latitude``, ``longitude``, ``result_label``,
 ``result_score`` …), plus ``result_status``: ``ok``, ``not-found`` or
 ``error: <why>`` for a row whose query cannot be searched.
 
+The input columns are written back as they were sent; the text columns this
+module adds come from stored data (a stop's name may come from anyone's
+GTFS), so a value that a spreadsheet would read as a formula is defused
+(:func:`fabrique.csvcells.defuse`). As Addok, a row longer than the header
+is cut to the header's width and a shorter one is padded: both are geocoded.
+
 >>> import io
 >>> out = io.StringIO()
 >>> search_csv(index, io.StringIO("a\\n12 rue de rivoli\\n"), out, columns=["a"])
@@ -15,8 +21,10 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
+
+from fabrique.csvcells import defuse, defuse_all
 
 from .documents import Result
 from .errors import GeocoderError
@@ -34,6 +42,10 @@ FILTERS = ("type", "postcode", "citycode")
 DELIMITERS = ",;|\t"
 MIN_SCORE = 0.5
 MAX_LINE = 10_000
+#: Rows between two calls of the ``progress`` callback.
+PROGRESS_ROWS = 200
+
+Progress = Callable[[int], None]
 
 
 def _reader(
@@ -69,20 +81,31 @@ def _check_columns(header: list[str], wanted: list[str], name: str) -> None:
 def _extras(result: Result | None) -> list[str]:
     if result is None:
         return [""] * len(EXTRA_FIELDS)
-    return [str(getattr(result, key)) for key in EXTRA_FIELDS]
+    # As Addok's CSV: the fields of the document found, so for a house number
+    # ``name`` is its street's name and ``street`` is empty.
+    fields = {key: str(getattr(result, key)) for key in EXTRA_FIELDS}
+    if result.type == "housenumber":
+        fields["name"], fields["street"] = result.street or result.name, ""
+    elif result.type == "street":
+        fields["street"] = ""
+    return defuse_all(fields[key] for key in EXTRA_FIELDS)
 
 
-def _rows(reader: Iterator[list[str]], width: int, name: str) -> Iterator[list[str]]:
+def _rows(
+    reader: Iterator[list[str]], width: int, name: str, progress: Progress | None
+) -> Iterator[list[str]]:
     line = 1
+    count = 0
     try:
-        for line, row in enumerate(reader, start=2):
+        for row in reader:
+            line += 1
             if not row:
                 continue
-            if len(row) > width:
-                raise GeocoderError(
-                    f"{name} line {line}: {len(row)} values, the header has {width}"
-                )
-            yield row + [""] * (width - len(row))
+            count += 1
+            if progress is not None and count % PROGRESS_ROWS == 0:
+                progress(count)
+            # Ragged rows as Addok: extra values dropped, missing ones empty.
+            yield row[:width] + [""] * (width - len(row))
     except csv.Error as exc:
         raise GeocoderError(f"{name} line {line + 1}: {exc}") from None
     except UnicodeDecodeError as exc:
@@ -101,12 +124,14 @@ def search_csv(
     lon_column: str | None = None,
     min_score: float = MIN_SCORE,
     name: str = "CSV",
+    progress: Progress | None = None,
 ) -> int:
     """Geocode each row of ``source`` into ``target``; return the row count.
 
     ``columns`` are joined to make the query (all columns when ``None``);
     ``filters`` maps a filter (type, postcode, citycode) to the column
-    holding its value on each row.
+    holding its value on each row. ``progress`` is called with the number
+    of rows read every :data:`PROGRESS_ROWS` rows; it may raise to stop.
     """
     header, reader, delimiter = _reader(source, delimiter, name)
     columns = list(columns or header)
@@ -121,10 +146,10 @@ def search_csv(
     _check_columns(header, point_columns, name)
     at = {column: header.index(column) for column in header}
     extra = [f"result_{key}" for key in EXTRA_FIELDS]
-    writer = csv.writer(target, delimiter=delimiter, lineterminator="\n")
+    writer = csv.writer(target, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([*header, *SEARCH_HEADERS, *extra, "result_status"])
     count = 0
-    for row in _rows(reader, len(header), name):
+    for row in _rows(reader, len(header), name, progress):
         count += 1
         query = " ".join(row[at[c]] for c in columns).strip()
         options: dict[str, Any] = {
@@ -149,8 +174,8 @@ def search_csv(
             continue
         following = results[1].score if len(results) > 1 else 0
         values = [
-            *(best.lat, best.lon, best.label, round(best.score, 2)),
-            *(round(following, 2), best.type, best.id, best.housenumber),
+            *(best.lat, best.lon, defuse(best.label), round(best.score, 2)),
+            *(round(following, 2), best.type, *defuse_all((best.id, best.housenumber))),
         ]
         writer.writerow([*row, *values, *_extras(best), "ok"])
     return count
@@ -164,30 +189,34 @@ def reverse_csv(
     delimiter: str | None = None,
     filters: dict[str, str] | None = None,
     name: str = "CSV",
+    progress: Progress | None = None,
 ) -> int:
-    """Reverse-geocode each row (columns ``lat``/``latitude`` and ``lon``/…)."""
+    """Reverse-geocode each row (columns ``lat``/``latitude`` and ``lon``/…).
+
+    A file without such columns is answered as Addok does, each row left
+    without a result (``result_status`` says why).
+    """
     header, reader, delimiter = _reader(source, delimiter, name)
     lat_column = next((c for c in ("latitude", "lat") if c in header), None)
     lon_column = next(
         (c for c in ("longitude", "lon", "lng", "long") if c in header), None
     )
-    if lat_column is None or lon_column is None:
-        raise GeocoderError(
-            f"{name}: a reverse CSV needs latitude and longitude columns "
-            f"(lat/latitude, lon/lng/long/longitude); found {', '.join(header)}"
-        )
     filters = dict(filters or {})
     if set(filters) - {"type"}:
         raise GeocoderError("reverse CSV accepts only the type filter")
     _check_columns(header, list(filters.values()), name)
     at = {column: header.index(column) for column in header}
     extra = [f"result_{key}" for key in EXTRA_FIELDS]
-    writer = csv.writer(target, delimiter=delimiter, lineterminator="\n")
+    writer = csv.writer(target, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([*header, *REVERSE_HEADERS, *extra, "result_status"])
     count = 0
     blank = [""] * (len(REVERSE_HEADERS) + len(extra))
-    for row in _rows(reader, len(header), name):
+    no_point = "error: no latitude/longitude columns (lat, lon)"
+    for row in _rows(reader, len(header), name, progress):
         count += 1
+        if lat_column is None or lon_column is None:
+            writer.writerow([*row, *blank, no_point])
+            continue
         try:
             lat, lon = float(row[at[lat_column]]), float(row[at[lon_column]])
             kind = row[at[filters["type"]]] if "type" in filters else None
@@ -202,7 +231,7 @@ def reverse_csv(
             writer.writerow([*row, *blank, "not-found"])
             continue
         best = results[0]
-        values = [best.lat, best.lon, best.label, best.distance, best.type,
-                  best.id, best.housenumber]  # fmt: skip
+        values = [best.lat, best.lon, defuse(best.label), best.distance,
+                  best.type, *defuse_all((best.id, best.housenumber))]  # fmt: skip
         writer.writerow([*row, *values, *_extras(best), "ok"])
     return count

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .builder import SegmentBuilder
+from .departments import context as department_context
 from .errors import GeocoderError
 from .normalize import fold
 
@@ -151,7 +152,7 @@ def _read_ban(builder: SegmentBuilder, rows: Iterator[list[str]], name: str) -> 
                 citycode=citycode,
                 city=city,
                 district=district,
-                context=department(citycode),
+                context=department_context(department(citycode)),
                 street_type="locality" if is_locality else "street",
             )
         except GeocoderError as exc:
@@ -198,7 +199,7 @@ def _read_bano(builder: SegmentBuilder, rows: Iterator[list[str]], name: str) ->
                 postcode=postcode,
                 citycode=citycode,
                 city=city,
-                context=department(citycode),
+                context=department_context(department(citycode)),
             )
         except GeocoderError as exc:
             raise GeocoderError(f"{name} line {line}: {exc}") from None

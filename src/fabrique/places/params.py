@@ -39,6 +39,8 @@ def get_int(params: QueryDict, name: str, default: int, high: int = 100) -> int:
         value = int(raw)
     except ValueError:
         raise invalid(name, "The value must be an integer.") from None
+    if value == 0:
+        return default  # as Addok: ``limit=0`` is the default limit
     if not 1 <= value <= high:
         raise invalid(name, f"out of range (1..{high})")
     return value
@@ -64,8 +66,8 @@ def get_float(params: QueryDict, *names: str) -> float | None:
             except ValueError:
                 raise invalid(name, "invalid value") from None
             bound = 90 if name in ("lat", "latitude") else 180
-            if not -bound <= value <= bound:
-                raise invalid(name, f"out of range (-{bound}..{bound})")
+            if not -bound <= value <= bound:  # also NaN, where Addok fails (500)
+                raise invalid(name, "out of range")
             return value
     return None
 

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import pages, views
+from . import job_pages, pages, views
 
 app_name = "places"
 urlpatterns = [
@@ -11,4 +11,10 @@ urlpatterns = [
     re_path(r"^search/csv/?$", views.search_csv_view, name="search_csv"),
     re_path(r"^reverse/csv/?$", views.reverse_csv_view, name="reverse_csv"),
     path("geocodeur/", pages.geocoder_page, name="geocoder"),
+    path("geocodeur/lots/<uuid:job_id>/", job_pages.batch_job, name="batch_job"),
+    path(
+        "geocodeur/lots/<uuid:job_id>/resultat.csv",
+        job_pages.batch_result,
+        name="batch_result",
+    ),
 ]

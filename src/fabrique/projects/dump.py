@@ -49,6 +49,7 @@ from fabrique.community.models import (
     Feedback,
     Need,
 )
+from fabrique.csvcells import defuse
 from fabrique.projects.models import Contribution, Funding, Project
 
 ARCHIVE = "fabrique-donnees.zip"
@@ -82,9 +83,6 @@ class DumpInfo:
 
 # Values ----------------------------------------------------------------------
 
-# A cell starting with one of these is a formula to a spreadsheet.
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
 
 def cell(value: Any) -> Any:
     """A CSV cell: lists joined by ' | ', dates ISO, formulas defused."""
@@ -98,10 +96,7 @@ def cell(value: Any) -> Any:
         value = " | ".join(str(v) for v in value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        # A leading apostrophe shows the text as text in LibreOffice and Excel.
-        return "'" + value
-    return value
+    return defuse(value)
 
 
 def _person(user: Any) -> str:

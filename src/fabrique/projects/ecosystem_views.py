@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from fabrique.api.errors import ApiError
 from fabrique.catalog.models import Kind, Place, Theme
 from fabrique.community.models import Challenge, Domain, Experiment
+from fabrique.csvcells import defuse_all
 from fabrique.projects import dashboards, graph
 from fabrique.projects.ecosystem_api import GraphParams, graph_from_params
 
@@ -94,9 +95,10 @@ def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
     )
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([str(column) for column in chart.columns])
+    # Labels come from stored data (themes, names): formulas are defused.
+    writer.writerow(defuse_all(str(column) for column in chart.columns))
     for row in chart.rows:
-        writer.writerow([str(value) for value in row])
+        writer.writerow(defuse_all(row))
     return response
 
 

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
+from fabrique.core.concurrency import limit_concurrency
 from fabrique.core.permissions import can_view
 from fabrique.core.ratelimit import ratelimit
 from fabrique.gtfs.catalogue import MOBILITYDATA_RULES, rules_by_topic
@@ -435,6 +436,7 @@ def _validate_page(
 
 
 @csrf_exempt
+@limit_concurrency(ondemand.RATE_SCOPE)
 def validate(request: HttpRequest) -> HttpResponse:
     """Upload a file or give an address; no account needed."""
     if request.method == "POST" and ondemand.body_too_large(request):

@@ -19,6 +19,7 @@ from ninja import Router, Schema, Status
 from ninja.throttling import BaseThrottle
 
 from fabrique.api.errors import ApiError, ErrorOut
+from fabrique.core import concurrency
 from fabrique.core.ratelimit import RateLimited, client_ip, hit, setting_rate
 from fabrique.transport import ondemand, storage
 from fabrique.transport.models import JobStatus, ValidationJob
@@ -162,13 +163,27 @@ def _url_from_json(request: HttpRequest) -> str:
         "Send a GTFS zip as the multipart field `file`, or JSON "
         '`{"url": "https://…"}`. Answers 202 with the job id; poll '
         "`GET /api/1/transport/validations/{id}/`. No account needed; limited "
-        "per client (`RATELIMIT_TRANSPORT_VALIDATE`)."
+        "per client (`RATELIMIT_TRANSPORT_VALIDATE`, and "
+        "`CONCURRENCY_HEAVY_PER_CLIENT` uploads at once)."
     ),
     openapi_extra={"requestBody": REQUEST_BODY},
 )
 def create_validation(request: HttpRequest) -> Status:
     if ondemand.body_too_large(request):
         raise ApiError(413, ondemand.too_large_message())
+    try:
+        with concurrency.slot(
+            ondemand.RATE_SCOPE,
+            client_ip(request),
+            concurrency.client_limit(),
+            lease=concurrency.lease_seconds(),
+        ):
+            return _create_validation(request)
+    except concurrency.Busy as exc:
+        raise ApiError(429, str(exc.message())) from None
+
+
+def _create_validation(request: HttpRequest) -> Status:
     content_type = request.content_type or ""
     try:
         if content_type.startswith("multipart/"):

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from fabrique.core.concurrency import limit_concurrency
+from fabrique.core.ratelimit import ratelimit
 from fabrique.transport import services, storage
 from fabrique.transport.formats import FORMATS, GBFS_GEOJSON
 from fabrique.transport.models import Version
@@ -183,6 +185,8 @@ def version_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@limit_concurrency("gbfs-map", methods=frozenset({"GET"}))
+@ratelimit("gbfs-map", "RATELIMIT_GBFS_MAP", methods=frozenset({"GET"}))
 def gbfs_geojson(request: HttpRequest, pk: int) -> HttpResponse:
     """Stations (with availability) and located vehicles of a GBFS version."""
     version = _format_version(request, pk)
