@@ -97,7 +97,7 @@ def server(tmp_path: Path, places_index: Path):
         log.close()
 
 
-@pytest.mark.slow
+@pytest.mark.load
 def test_home_answers_within_a_second_during_two_maximal_uploads(server, tmp_path):
     data = maximal_csv(tmp_path / "big.csv")
     # Both workers render the home page once first: cold starts are not measured.
