@@ -59,7 +59,6 @@ UNSAFE_MEMBER = rule(
     "Such names are a path-traversal attack on tools that extract archives; the "
     "member is ignored.",
     topic=T,
-    mobilitydata=False,
 )
 INVALID_ENCODING = rule(
     "invalid_encoding",
@@ -69,7 +68,6 @@ INVALID_ENCODING = rule(
     "or Latin-1 so that its content can still be checked; accented names may be "
     "wrong.",
     topic=T,
-    mobilitydata=False,
 )
 CSV_PARSING_FAILED = rule(
     "csv_parsing_failed",
