@@ -20,6 +20,14 @@ RULE_MODULES = (
     "feed_info",
     "transfers",
     "fares",
+    "service_window",
+    "consistency",
+    "shapes_distance",
+    "timeframes",
+    "transfer_checks",
+    "pathways",
+    "translations",
+    "flex",
 )
 
 
