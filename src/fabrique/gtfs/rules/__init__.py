@@ -28,6 +28,9 @@ RULE_MODULES = (
     "pathways",
     "translations",
     "flex",
+    "shape_matching",
+    "locations",
+    "characters",
 )
 
 
