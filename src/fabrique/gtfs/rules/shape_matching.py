@@ -91,6 +91,13 @@ class Shape:
         self.along = np.concatenate(([0.0], np.cumsum(steps)))
         self.user = np.maximum.accumulate(np.nan_to_num(user, nan=0.0).clip(min=0))
         self.n = len(self.x)
+        self.dx, self.dy = np.diff(self.x), np.diff(self.y)
+        self.min_x = np.minimum(self.x[:-1], self.x[1:])
+        self.max_x = np.maximum(self.x[:-1], self.x[1:])
+        self.min_y = np.minimum(self.y[:-1], self.y[1:])
+        self.max_y = np.maximum(self.y[:-1], self.y[1:])
+        self._memo: dict[tuple[float, float, float], list[Match]] = {}
+        self._pending: dict[int, list[tuple[int, float, float, float]]] = {}
 
     def project(self, lat: float, lon: float) -> tuple[float, float]:
         return lon * self.kx, lat * self.ky
@@ -99,11 +106,13 @@ class Shape:
         return self.n > 0 and self.user[-1] > 0
 
     def closest(
-        self, px: float, py: float
+        self, px: float, py: float, segments: NDArray[np.intp] | None = None
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        """Closest point of each segment to (px, py), and its distance."""
+        """Closest point of each segment (or of ``segments``) to (px, py)."""
         ax, ay = self.x[:-1], self.y[:-1]
-        dx, dy = self.x[1:] - ax, self.y[1:] - ay
+        dx, dy = self.dx, self.dy
+        if segments is not None:
+            ax, ay, dx, dy = ax[segments], ay[segments], dx[segments], dy[segments]
         length2 = dx * dx + dy * dy
         with np.errstate(invalid="ignore", divide="ignore"):
             t = np.where(length2 > 0, ((px - ax) * dx + (py - ay) * dy) / length2, 0)
@@ -124,28 +133,88 @@ class Shape:
 
     def candidates(self, px: float, py: float, max_distance: float) -> list[Match]:
         """Local minima of the distance to the shape within ``max_distance``."""
-        if self.n < 2:
-            return []
-        cx, cy, d = self.closest(px, py)
-        to_end = np.hypot(self.x[1:] - px, self.y[1:] - py)
-        further = to_end > d
+        key = (px, py, max_distance)
+        if key not in self._memo:
+            self.prepare([key])
+        return self._memo[key]
+
+    def prepare(self, stops: list[tuple[float, float, float]]) -> None:
+        """Find the candidates of many stops at once (kept for other trips).
+
+        Only segments whose bounding box comes within the distance of a stop
+        are measured, all stops together in one pass of array arithmetic.
+        """
+        todo = [key for key in dict.fromkeys(stops) if key not in self._memo]
+        for key in todo:
+            self._memo[key] = []
+        if self.n < 2 or not todo:
+            return
+        px, py, limit = (np.array(v, dtype=np.float64) for v in zip(*todo, strict=True))
+        rows, segments = np.nonzero(
+            (self.min_x[None, :] - limit[:, None] <= px[:, None])
+            & (self.max_x[None, :] + limit[:, None] >= px[:, None])
+            & (self.min_y[None, :] - limit[:, None] <= py[:, None])
+            & (self.max_y[None, :] + limit[:, None] >= py[:, None])
+        )
+        if not len(rows):
+            return
+        ax, ay = self.x[segments], self.y[segments]
+        dx, dy = self.dx[segments], self.dy[segments]
+        qx, qy = px[rows], py[rows]
+        length2 = dx * dx + dy * dy
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f = np.where(length2 > 0, ((qx - ax) * dx + (qy - ay) * dy) / length2, 0)
+        f = np.clip(f, 0.0, 1.0)
+        cx, cy = ax + f * dx, ay + f * dy
+        d = np.hypot(cx - qx, cy - qy)
+        keep = d <= limit[rows]
+        for row, i, x, y, gap in zip(
+            rows[keep].tolist(),
+            segments[keep].tolist(),
+            cx[keep].tolist(),
+            cy[keep].tolist(),
+            d[keep].tolist(),
+            strict=True,
+        ):
+            self._pending.setdefault(row, []).append((i, x, y, gap))
+        for row, within in self._pending.items():
+            key = todo[row]
+            self._memo[key] = self._local_minima(key[0], key[1], within)
+        self._pending.clear()
+
+    def _local_minima(
+        self, px: float, py: float, within: list[tuple[int, float, float, float]]
+    ) -> list[Match]:
+        """One match per stretch of the shape that comes near the stop and leaves."""
         matches: list[Match] = []
-        best = -1
+        best: tuple[int, float, float, float] | None = None
         last_within = -2
-        for i in np.flatnonzero(d <= max_distance).tolist():
-            if best >= 0 and last_within != i - 1:
+        for i, x, y, gap in within:
+            if best is not None and last_within != i - 1:
                 # The shape went beyond the threshold in between.
-                matches.append(self._at(best, cx, cy, d))
-                best = -1
-            if i > 0 and best >= 0 and further[i - 1] and d[i] < to_end[i - 1]:
-                matches.append(self._at(best, cx, cy, d))
-                best = -1
-            if best < 0 or d[i] < d[best]:
-                best = i
+                matches.append(self.match(*best))
+                best = None
+            if i > 0 and best is not None:
+                to_end = math.hypot(self.x[i] - px, self.y[i] - py)
+                previous = self._distance_to_segment(i - 1, px, py)
+                if to_end > previous and gap < to_end:
+                    matches.append(self.match(*best))
+                    best = None
+            if best is None or gap < best[3]:
+                best = (i, x, y, gap)
             last_within = i
-        if best >= 0:
-            matches.append(self._at(best, cx, cy, d))
+        if best is not None:
+            matches.append(self.match(*best))
         return matches
+
+    def _distance_to_segment(self, i: int, px: float, py: float) -> float:
+        """Distance from (px, py) to segment ``i`` (scalar arithmetic)."""
+        ax, ay = float(self.x[i]), float(self.y[i])
+        dx, dy = float(self.dx[i]), float(self.dy[i])
+        length2 = dx * dx + dy * dy
+        f = ((px - ax) * dx + (py - ay) * dy) / length2 if length2 > 0 else 0.0
+        f = min(1.0, max(0.0, f))
+        return math.hypot(ax + f * dx - px, ay + f * dy - py)
 
     def _at(
         self,
@@ -159,11 +228,10 @@ class Shape:
     def at_user_distance(
         self, distance: float, start: int, px: float, py: float
     ) -> Match:
-        prev = start
-        nxt = start
-        while nxt < self.n and distance >= self.user[nxt]:
-            prev = nxt
-            nxt += 1
+        # The first point from ``start`` on beyond ``distance`` (distances
+        # along the shape never decrease), and the one before it.
+        nxt = max(start, int(np.searchsorted(self.user, distance, side="right")))
+        prev = nxt - 1 if nxt > start else start
         fraction = 0.0
         if not (nxt <= 0 or prev + 1 >= self.n):
             a, b = float(self.user[prev]), float(self.user[nxt])
@@ -228,6 +296,12 @@ def match_by_geography(
     shape: Shape, stops: list[tuple[float, float, float, bool]]
 ) -> list[Problem]:
     problems: list[Problem] = []
+    shape.prepare(
+        [
+            (x, y, MAX_DISTANCE * (LARGE_STATION_MULTIPLIER if large else 1))
+            for x, y, _user, large in stops
+        ]
+    )
     potential = [
         geo_candidates(shape, (k, x, y, large), problems, None)
         for k, (x, y, _user, large) in enumerate(stops)
@@ -261,18 +335,19 @@ def match_by_user_distance(
 
 
 # Representative trips: the first trip (in file order) of each distinct
-# sequence of (stop, shape_dist_traveled) among the trips of a shape.
+# sequence of (stop, shape_dist_traveled) among the trips of a shape; a
+# sequence is known by its length and a hash of its (position, stop, distance).
 TRIPS = """
 WITH patterns AS (
-  SELECT trip_id, string_agg(stop_id || '|' || COALESCE(CAST(dist AS VARCHAR), ''),
-    ',' ORDER BY seq, __row) AS pattern
+  SELECT trip_id, count(*) AS n, bit_xor(hash(pos, stop_id, dist)) AS pattern
   FROM __st GROUP BY trip_id
 )
 SELECT t.__row, t.trip_id, t.shape_id, TRY_CAST(r.route_type AS INTEGER)
 FROM trips t JOIN patterns p ON p.trip_id = t.trip_id
 LEFT JOIN routes r ON r.route_id = t.route_id
 WHERE t.shape_id IN (SELECT shape_id FROM __shapes) AND r.route_id IS NOT NULL
-QUALIFY row_number() OVER (PARTITION BY t.shape_id, p.pattern ORDER BY t.__row) = 1
+QUALIFY row_number() OVER (PARTITION BY t.shape_id, p.n, p.pattern ORDER BY t.__row)
+  = 1
 ORDER BY t.shape_id, t.__row
 """
 STOP_TIMES = """
