@@ -54,6 +54,11 @@ TOO_FAR_USER = rule(
 )
 
 
+# A segment near a stop: index, closest point, distance, distance to the
+# segment's start and to the previous segment.
+Near = tuple[int, float, float, float, float, float]
+
+
 @dataclass
 class Match:
     index: int  # segment (or vertex) of the shape
@@ -97,7 +102,7 @@ class Shape:
         self.min_y = np.minimum(self.y[:-1], self.y[1:])
         self.max_y = np.maximum(self.y[:-1], self.y[1:])
         self._memo: dict[tuple[float, float, float], list[Match]] = {}
-        self._pending: dict[int, list[tuple[int, float, float, float]]] = {}
+        self._pending: dict[int, list[Near]] = {}
 
     def project(self, lat: float, lon: float) -> tuple[float, float]:
         return lon * self.kx, lat * self.ky
@@ -106,7 +111,10 @@ class Shape:
         return self.n > 0 and self.user[-1] > 0
 
     def closest(
-        self, px: float, py: float, segments: NDArray[np.intp] | None = None
+        self,
+        px: float | NDArray[np.float64],
+        py: float | NDArray[np.float64],
+        segments: NDArray[np.intp] | None = None,
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """Closest point of each segment (or of ``segments``) to (px, py)."""
         ax, ay = self.x[:-1], self.y[:-1]
@@ -168,53 +176,58 @@ class Shape:
         cx, cy = ax + f * dx, ay + f * dy
         d = np.hypot(cx - qx, cy - qy)
         keep = d <= limit[rows]
-        for row, i, x, y, gap in zip(
-            rows[keep].tolist(),
-            segments[keep].tolist(),
+        rows, segments = rows[keep], segments[keep]
+        qx, qy = qx[keep], qy[keep]
+        # For the local minima: the distance to the end of the previous
+        # segment (where this one starts) and to the previous segment itself.
+        to_end = np.hypot(self.x[segments] - qx, self.y[segments] - qy)
+        before = np.maximum(segments - 1, 0)
+        bx, by = self.x[before], self.y[before]
+        bdx, bdy = self.dx[before], self.dy[before]
+        blength2 = bdx * bdx + bdy * bdy
+        with np.errstate(invalid="ignore", divide="ignore"):
+            g = np.where(
+                blength2 > 0, ((qx - bx) * bdx + (qy - by) * bdy) / blength2, 0
+            )
+        g = np.clip(g, 0.0, 1.0)
+        previous = np.hypot(bx + g * bdx - qx, by + g * bdy - qy)
+        for row, *within in zip(
+            rows.tolist(),
+            segments.tolist(),
             cx[keep].tolist(),
             cy[keep].tolist(),
             d[keep].tolist(),
+            to_end.tolist(),
+            previous.tolist(),
             strict=True,
         ):
-            self._pending.setdefault(row, []).append((i, x, y, gap))
+            i, x, y, gap, end, prev = within
+            self._pending.setdefault(row, []).append((int(i), x, y, gap, end, prev))
         for row, within in self._pending.items():
             key = todo[row]
-            self._memo[key] = self._local_minima(key[0], key[1], within)
+            self._memo[key] = self._local_minima(within)
         self._pending.clear()
 
-    def _local_minima(
-        self, px: float, py: float, within: list[tuple[int, float, float, float]]
-    ) -> list[Match]:
+    def _local_minima(self, within: list[Near]) -> list[Match]:
         """One match per stretch of the shape that comes near the stop and leaves."""
         matches: list[Match] = []
         best: tuple[int, float, float, float] | None = None
         last_within = -2
-        for i, x, y, gap in within:
+        for i, x, y, gap, to_end, previous in within:
             if best is not None and last_within != i - 1:
                 # The shape went beyond the threshold in between.
                 matches.append(self.match(*best))
                 best = None
-            if i > 0 and best is not None:
-                to_end = math.hypot(self.x[i] - px, self.y[i] - py)
-                previous = self._distance_to_segment(i - 1, px, py)
-                if to_end > previous and gap < to_end:
-                    matches.append(self.match(*best))
-                    best = None
+            if i > 0 and best is not None and to_end > previous and gap < to_end:
+                # The shape had turned away from the stop and comes back.
+                matches.append(self.match(*best))
+                best = None
             if best is None or gap < best[3]:
                 best = (i, x, y, gap)
             last_within = i
         if best is not None:
             matches.append(self.match(*best))
         return matches
-
-    def _distance_to_segment(self, i: int, px: float, py: float) -> float:
-        """Distance from (px, py) to segment ``i`` (scalar arithmetic)."""
-        ax, ay = float(self.x[i]), float(self.y[i])
-        dx, dy = float(self.dx[i]), float(self.dy[i])
-        length2 = dx * dx + dy * dy
-        f = ((px - ax) * dx + (py - ay) * dy) / length2 if length2 > 0 else 0.0
-        f = min(1.0, max(0.0, f))
-        return math.hypot(ax + f * dx - px, ay + f * dy - py)
 
     def _at(
         self,
