@@ -20,6 +20,17 @@ RULE_MODULES = (
     "feed_info",
     "transfers",
     "fares",
+    "service_window",
+    "consistency",
+    "shapes_distance",
+    "timeframes",
+    "transfer_checks",
+    "pathways",
+    "translations",
+    "flex",
+    "shape_matching",
+    "locations",
+    "characters",
 )
 
 

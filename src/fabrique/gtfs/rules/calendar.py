@@ -149,15 +149,17 @@ sql_rule(
 FUTURE_FEED = rule(
     "future_feed",
     INFO,
-    "The feed's service starts after the validation date.",
+    "feed_info.txt says the feed starts after the validation date.",
+    "The earliest feed_start_date is later than the validation date (services "
+    "that all start later are `future_calendar`).",
     topic=T,
 )
 sql_rule(
     FUTURE_FEED,
     """
     SELECT strftime({today}, '%Y%m%d') AS currentDate,
-      strftime(min(day), '%Y%m%d') AS feedStartDate
-    FROM __service_dates HAVING min(day) > {today}
+      strftime(min(gtfs_date(feed_start_date)), '%Y%m%d') AS feedStartDate
+    FROM feed_info HAVING min(gtfs_date(feed_start_date)) > {today}
     """,
 )
 

@@ -59,7 +59,6 @@ UNSAFE_MEMBER = rule(
     "Such names are a path-traversal attack on tools that extract archives; the "
     "member is ignored.",
     topic=T,
-    mobilitydata=False,
 )
 INVALID_ENCODING = rule(
     "invalid_encoding",
@@ -69,7 +68,6 @@ INVALID_ENCODING = rule(
     "or Latin-1 so that its content can still be checked; accented names may be "
     "wrong.",
     topic=T,
-    mobilitydata=False,
 )
 CSV_PARSING_FAILED = rule(
     "csv_parsing_failed",
@@ -88,7 +86,6 @@ VERY_LONG_ROW = rule(
     "other tools may refuse the file: MobilityData's validator fails on any "
     "value longer than 4,096 characters.",
     topic=T,
-    mobilitydata=False,
 )
 INVALID_ROW_LENGTH = rule(
     "invalid_row_length",

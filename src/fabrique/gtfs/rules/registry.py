@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from fabrique.gtfs.rules.origins import MOBILITYDATA, origin
 from fabrique.notices import SAMPLE_LIMIT, Notices, Severity
 
 if TYPE_CHECKING:
@@ -34,7 +35,12 @@ class Rule:
     description: str
     doc: str
     topic: str
-    mobilitydata: bool = True
+    origin: str = MOBILITYDATA
+
+    @property
+    def mobilitydata(self) -> bool:
+        """True when the code means the same as in MobilityData's validator."""
+        return self.origin == MOBILITYDATA
 
 
 @dataclass(frozen=True)
@@ -64,12 +70,15 @@ def rule(
     doc: str = "",
     *,
     topic: str,
-    mobilitydata: bool = True,
 ) -> Rule:
-    """Declare a notice code; codes are unique across the engine."""
+    """Declare a notice code; codes are unique across the engine.
+
+    Its origin (MobilityData, gtfs-guru, Fabrique) comes from the code itself
+    (see :mod:`fabrique.gtfs.rules.origins`).
+    """
     if code in RULES:
         raise ValueError(f"rule {code!r} is declared twice")
-    declared = Rule(code, severity, description, doc.strip(), topic, mobilitydata)
+    declared = Rule(code, severity, description, doc.strip(), topic, origin(code))
     RULES[code] = declared
     return declared
 

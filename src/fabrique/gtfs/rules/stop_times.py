@@ -68,7 +68,8 @@ MISSING_TRIP_EDGE = rule(
     "missing_trip_edge",
     ERROR,
     "The first or last stop of a trip has no arrival or departure time.",
-    "Times may be left out only at intermediate stops, where they are interpolated.",
+    "Times may be left out only at intermediate stops, where they are "
+    "interpolated, or where a pickup/drop-off window replaces them.",
     topic=T,
 )
 sql_rule(
@@ -79,6 +80,9 @@ sql_rule(
         ELSE 'departure_time' END AS specifiedField
     FROM __st
     WHERE (pos = 1 OR is_last) AND (no_arrival OR no_departure) AND NOT flexible
+      AND __row NOT IN (SELECT __row FROM stop_times
+        WHERE start_pickup_drop_off_window IS NOT NULL
+          OR end_pickup_drop_off_window IS NOT NULL)
     ORDER BY __row
     """,
 )

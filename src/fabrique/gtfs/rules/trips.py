@@ -65,24 +65,6 @@ sql_rule(
     """,
 )
 
-TRIP_DISTANCE_EXCEEDS_SHAPE = rule(
-    "trip_distance_exceeds_shape_distance",
-    ERROR,
-    "A trip's last shape_dist_traveled is beyond the end of its shape.",
-    topic=T,
-)
-sql_rule(
-    TRIP_DISTANCE_EXCEEDS_SHAPE,
-    """
-    SELECT t.trip_id AS tripId, t.shape_id AS shapeId,
-      t.max_dist AS maxTripDistanceTraveled, s.d AS maxShapeDistanceTraveled
-    FROM __trips t JOIN (
-      SELECT shape_id, max(TRY_CAST(shape_dist_traveled AS DOUBLE)) AS d
-      FROM shapes GROUP BY shape_id) s ON s.shape_id = t.shape_id
-    WHERE t.max_dist > s.d * 1.0 + 11.1 ORDER BY t.__row
-    """,
-)
-
 INCONSISTENT_BLOCK_ROUTE_TYPE = rule(
     "inconsistent_route_type_for_block_id",
     WARNING,

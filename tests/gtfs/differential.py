@@ -1,0 +1,79 @@
+"""Validate one feed with Fabrique and with gtfs-guru; compare (code, count).
+
+gtfs-guru implements MobilityData's rules; a difference is either listed in
+:data:`DELIBERATE` with the reference text that justifies Fabrique's
+verdict, or a defect. Defects known and under repair are listed in
+:data:`PENDING` so that the test names them (and expects them to fail)
+instead of hiding them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from fabrique.gtfs.validator import validate
+
+# Deliberate differences: code -> why Fabrique's verdict differs (spec line).
+DELIBERATE: dict[str, str] = {
+    "unused_agency": (
+        "gtfs-guru reports it only in its thorough mode, which its Python API "
+        "does not run. Reference, agency.txt: 'Transit agencies with service "
+        "represented in this dataset' (an agency without routes has none)."
+    ),
+    "unused_route": (
+        "gtfs-guru reports it only in its thorough mode, which its Python API "
+        "does not run. Reference, routes.txt: 'A route is a group of trips "
+        "that are displayed to riders as a single service' (none here)."
+    ),
+}
+
+# Known defects under repair: code -> the defect. Differences on these codes
+# make the test an expected failure (never a pass that hides them).
+PENDING: dict[str, str] = {
+    "trip_coverage_not_active_for_next7_days": (
+        "issue 11 defect 8: any one day without trip fires, not MobilityData's "
+        "majority-coverage window"
+    ),
+    "missing_recommended_field": (
+        "a recommended column absent from the header (feed_info.feed_version) "
+        "is missing_recommended_column in Fabrique, one missing_recommended_"
+        "field per row in MobilityData (its missing_recommended_column is "
+        "deprecated); with issue 11 defect 6"
+    ),
+    "missing_recommended_column": "see missing_recommended_field",
+    "expired_calendar": "issue 11 defect 2: dates-only services",
+    "fast_travel_between_consecutive_stops": (
+        "issue 11 defect 3: times rounded to minutes, no one-minute allowance"
+    ),
+    "route_long_name_contains_short_name": (
+        "issue 11 defect 4: the rest must start with a space, '-' or '('"
+    ),
+    "mixed_case_recommended_field": "issue 11 defect 5",
+    "foreign_key_violation": "issue 11 defect 1: parent file absent",
+    "unused_trip": "issue 11 defect 7: stop_times.txt present with no rows",
+    "unusable_trip": "issue 11 defect 7",
+    "stop_without_stop_time": "issue 11 defect 7",
+}
+
+
+def counts_by_code(path: Path, today: date) -> tuple[Counter[str], Counter[str]]:
+    """(Fabrique's, gtfs-guru's) number of notices per code for one feed."""
+    import gtfs_guru
+
+    ours = validate(path, today=today)
+    theirs = gtfs_guru.validate(str(path), date=today.isoformat())
+    return (
+        Counter({c: g.total for c, g in ours.notices.groups.items()}),
+        Counter(n.code for n in theirs.notices),
+    )
+
+
+def differences(ours: Counter[str], theirs: Counter[str]) -> dict[str, tuple[int, int]]:
+    """Codes whose counts differ, (ours, theirs), deliberate ones left out."""
+    return {
+        code: (ours[code], theirs[code])
+        for code in sorted(set(ours) | set(theirs))
+        if ours[code] != theirs[code] and code not in DELIBERATE
+    }
