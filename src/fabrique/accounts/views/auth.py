@@ -19,6 +19,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from fabrique.accounts import confirmation
 from fabrique.accounts.forms import SignupForm
 from fabrique.core.ratelimit import Rate, ratelimit
 from fabrique.core.ratelimit import _wait_text as wait_text
@@ -44,18 +45,34 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            _("Welcome, %(name)s! Your account is ready.") % {"name": user.username},
-        )
-        return redirect(_safe_next(request, str(reverse_lazy("accounts:settings"))))
+        # The account waits, inactive, for the link sent to its address.
+        user = form.save(commit=False)
+        user.is_active = False
+        user.save()
+        confirmation.send_confirmation(request, user, _safe_next(request, ""))
+        return redirect("accounts:signup_sent")
     return render(
         request,
         "accounts/signup.html",
         {"form": form, "next": _safe_next(request, "")},
     )
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_sent.html")
+
+
+def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """Follow the link of the sign-up e-mail: activate the account, sign in."""
+    user = confirmation.confirm(uidb64, token)
+    if user is None:
+        return render(request, "accounts/signup_confirm_failed.html", status=400)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request,
+        _("Welcome, %(name)s! Your account is ready.") % {"name": user.username},
+    )
+    return redirect(_safe_next(request, str(reverse_lazy("accounts:settings"))))
 
 
 def _lockout_keys(username: str) -> tuple[str, str]:
