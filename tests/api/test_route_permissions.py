@@ -118,6 +118,8 @@ MEMBER_WEB_WRITES = {
     "community:need_create",
     "community:need_carry",
     "community:challenge_join",
+    # Anyone signed in who tried a beta may say how it went.
+    "community:beta_feedback_add",
     "projects:project_create",
     "notifications:mark_all_read",
     "notifications:preferences",
