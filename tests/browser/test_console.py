@@ -59,3 +59,17 @@ def test_the_first_load_finds_the_favicon(page):
     response = page.request.get(page.base_url + "/favicon.ico")
     assert response.status == 200
     assert heard == []
+
+
+def test_pressing_enter_in_the_geocoder_aborts_no_request(page):
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
+    page.goto(page.base_url + reverse("places:geocoder"))
+    page.wait_for_load_state("networkidle")
+    box = page.locator("#geocoder-q")
+    box.press_sequentially("rue de la gare", delay=30)
+    box.press("Enter")
+    page.wait_for_timeout(600)  # past the typing pause
+    page.wait_for_load_state("networkidle")
+    expect(page).to_have_url(re.compile(r"[?&]q=rue"))
+    assert failed == []
