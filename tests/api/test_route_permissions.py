@@ -85,6 +85,7 @@ PUBLIC_WEB_WRITES = {
     "accounts:logout",
     "accounts:signup",
     "accounts:password_reset",
+    "accounts:signup_resend",
     "accounts:password_reset_confirm",
     # On-demand GTFS validation: anyone, rate-limited (tests/transport).
     "transport:validate",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("inscription/", auth.signup, name="signup"),
     path("inscription/envoyee/", auth.signup_sent, name="signup_sent"),
+    path("inscription/renvoyer/", auth.signup_resend, name="signup_resend"),
     path(
         "inscription/confirmer/<uidb64>/<token>/",
         auth.signup_confirm,

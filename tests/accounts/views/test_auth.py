@@ -217,3 +217,19 @@ def test_sign_up_and_login_refuse_a_post_without_the_csrf_token():
     token = client.cookies["csrftoken"].value
     data = {**signup_data(), "csrfmiddlewaretoken": token}
     assert client.post(reverse("accounts:signup"), data).status_code == 302
+
+
+def test_the_confirmation_link_can_be_sent_again_without_telling_who_exists(client):
+    client.post(reverse("accounts:signup"), signup_data())
+    url = reverse("accounts:signup_resend")
+    assert client.get(url).status_code == 200
+    unknown = client.post(url, {"email": "nobody@example.org"})
+    again = client.post(url, {"email": "Camille@Example.org"})
+    assert unknown.status_code == again.status_code == 302
+    assert unknown["Location"] == again["Location"]
+    assert [m.to for m in mail.outbox] == [["camille@example.org"]] * 2
+    client.get(confirmation_link(mail.outbox[-1]))
+    assert User.objects.get(username="camille").is_active
+    # An active account gets no new link.
+    client.post(url, {"email": "camille@example.org"})
+    assert len(mail.outbox) == 2
