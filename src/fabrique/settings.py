@@ -356,6 +356,20 @@ if not 15 <= FABRIQUE_CHALLENGE_CAP <= 20:
     raise ImproperlyConfigured(
         f"FABRIQUE_CHALLENGE_CAP={FABRIQUE_CHALLENGE_CAP}: expected 15 to 20"
     )
+# The least a community needs before it may be declared formed: field actors
+# ready to try things in real use, and makers (producers) to build them.
+FABRIQUE_CHALLENGE_MIN_FIELD = env_int("FABRIQUE_CHALLENGE_MIN_FIELD", 5)
+FABRIQUE_CHALLENGE_MIN_MAKERS = env_int("FABRIQUE_CHALLENGE_MIN_MAKERS", 1)
+if not (
+    FABRIQUE_CHALLENGE_MIN_FIELD >= 0
+    and FABRIQUE_CHALLENGE_MIN_MAKERS >= 0
+    and FABRIQUE_CHALLENGE_MIN_FIELD + FABRIQUE_CHALLENGE_MIN_MAKERS
+    <= FABRIQUE_CHALLENGE_CAP
+):
+    raise ImproperlyConfigured(
+        "FABRIQUE_CHALLENGE_MIN_FIELD and FABRIQUE_CHALLENGE_MIN_MAKERS: expected "
+        "numbers from 0 whose sum fits in FABRIQUE_CHALLENGE_CAP"
+    )
 
 # Open data dump (SPEC §3): one archive of everything public, rebuilt by a
 # periodic task into FABRIQUE_DUMP_DIR, under the instance's data licence.

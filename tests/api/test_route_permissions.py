@@ -85,6 +85,7 @@ PUBLIC_WEB_WRITES = {
     "accounts:logout",
     "accounts:signup",
     "accounts:password_reset",
+    "accounts:signup_resend",
     "accounts:password_reset_confirm",
     # On-demand GTFS validation: anyone, rate-limited (tests/transport).
     "transport:validate",
@@ -118,6 +119,8 @@ MEMBER_WEB_WRITES = {
     "community:need_create",
     "community:need_carry",
     "community:challenge_join",
+    # Anyone signed in who tried a beta may say how it went.
+    "community:beta_feedback_add",
     "projects:project_create",
     "notifications:mark_all_read",
     "notifications:preferences",

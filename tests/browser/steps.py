@@ -6,6 +6,9 @@ steps work in French (the default) and in English.
 
 from __future__ import annotations
 
+import re
+
+from django.core import mail
 from django.urls import reverse
 
 from tests.browser.factories import PASSWORD
@@ -37,6 +40,16 @@ def sign_up(page, username: str, *, accept_charter: bool = True) -> None:
     page.locator("#id_password2").fill(PASSWORD)
     page.locator("#id_accept_charter").set_checked(accept_charter)
     page.locator("form[action$='/inscription/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    if accept_charter:
+        confirm_email(page)
+
+
+def confirm_email(page) -> None:
+    """Follow the link of the last sign-up e-mail, as the new member would."""
+    found = re.search(r"https?://\S+/inscription/confirmer/\S+", mail.outbox[-1].body)
+    assert found, "no confirmation link in the sign-up e-mail"
+    page.goto(found.group(0))
     page.wait_for_load_state()
 
 

@@ -485,4 +485,4 @@ def test_signed_in_users_get_their_own_page_not_the_cached_one(client):
     client.get(commons.get_absolute_url())  # fills the anonymous cache
     page = _signed_in(holder).get(commons.get_absolute_url()).content.decode()
     assert reverse("catalog:commons_edit", args=[commons.slug]) in page
-    assert "Join the community" in page
+    assert "Take another role in the community" in page

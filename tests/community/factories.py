@@ -58,3 +58,16 @@ def facilitator_of(obj) -> object:
     if domain is None:
         domain = obj.need.domain
     return domain.members.filter(role="facilitator").first().user
+
+
+def fill_community(challenge, *, field: int | None = None, makers: int | None = None):
+    """Enough people join ``challenge`` for its community to be formed (the
+    instance's minimum by default); returns the makers who joined."""
+    field = services.minimum_field() if field is None else field
+    makers = services.minimum_makers() if makers is None else makers
+    for _ in range(field):
+        services.join_challenge(challenge, user=make_user(), role="field_actor")
+    joined = [make_user() for _ in range(makers)]
+    for maker in joined:
+        services.join_challenge(challenge, user=maker, role="producer")
+    return joined

@@ -3,7 +3,12 @@ import pytest
 from fabrique.community import services
 from tests.api.conftest import ApiClient, token_for
 from tests.catalog.factories import make_commons, make_user
-from tests.community.factories import facilitator_of, make_challenge, make_need
+from tests.community.factories import (
+    facilitator_of,
+    fill_community,
+    make_challenge,
+    make_need,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +74,7 @@ def test_an_illegal_transition_answers_409_naming_the_allowed_states():
     assert "community formed" in error["message"]
     offered = [t["target"] for t in client.get(url).json()]
     assert offered == ["formed", "closed"]
+    fill_community(challenge)
     assert client.post(url, {"to": "formed"}).json()["state"] == "formed"
 
 

@@ -101,7 +101,7 @@ def test_a_need_becomes_a_delivered_commons_and_the_nineteenth_person_waits(
     page.goto(page.base_url + need.get_absolute_url())
     page.screenshot(path=screenshot_dir / "need.png", full_page=True)
 
-    # Camille forms the community; a maker takes a freed seat as producer.
+    # A maker takes a freed seat as producer; Camille forms the community.
     def move(to: str) -> None:
         page.goto(page.base_url + challenge.get_absolute_url())
         with page.expect_navigation():
@@ -109,14 +109,14 @@ def test_a_need_becomes_a_delivered_commons_and_the_nineteenth_person_waits(
                 f"form[action='{transition}']:has(input[value={to}]) button"
             ).click()
 
-    page.context.clear_cookies()
-    log_in(page, "camille")
-    move("formed")
     services.leave_challenge(
         services.participation_of(seated[0], challenge), user=seated[0]
     )
     maker = make_user("noor", display_name="Noor")
     services.join_challenge(challenge, user=maker, role="producer")
+    page.context.clear_cookies()
+    log_in(page, "camille")
+    move("formed")
 
     # The maker posts a beta that creates a commons, and an experiment.
     other_page.context.clear_cookies()

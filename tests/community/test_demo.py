@@ -63,6 +63,15 @@ def test_the_demo_has_experiments_feedback_projects_ledger_and_funding(demo):
     assert set(Funding.objects.values_list("kind", flat=True)) == {"pledge", "grant"}
 
 
+def test_the_demo_shows_a_split_asked_for_and_feedback_on_a_beta(demo):
+    from fabrique.community.models import SplitRequest
+
+    asked = SplitRequest.objects.get(status="open")
+    assert not asked.need.challenges.exists()
+    assert asked.requested_by == asked.need.created_by
+    assert Feedback.objects.filter(beta__isnull=False, rating__isnull=False).exists()
+
+
 def test_the_demo_graph_and_counters_are_current(demo):
     values, last = aggregates.stored()
     assert (values, last) == aggregates.recount()

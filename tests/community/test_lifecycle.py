@@ -3,11 +3,11 @@ import itertools
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from fabrique.community import lifecycle, services
+from fabrique.community import experiments, lifecycle, services
 from fabrique.community.lifecycle import State, Who
 from fabrique.core import activity
 from tests.catalog.factories import make_commons, make_user
-from tests.community.factories import facilitator_of, make_challenge
+from tests.community.factories import facilitator_of, fill_community, make_challenge
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,12 @@ def test_a_facilitator_walks_a_challenge_to_delivery_and_every_step_is_recorded(
     commons = make_commons()
     for target in HAPPY_PATH:
         extra = {"commons": commons} if target == "delivered" else {}
+        if target == "formed":
+            fill_community(challenge)
+        if target == "beta":
+            experiments.post_beta(
+                challenge, user=facilitator, title="Bêta", commons=commons
+            )
         services.transition(challenge, user=facilitator, target=target, **extra)
         assert challenge.state == target
     challenge.refresh_from_db()
@@ -81,6 +87,7 @@ def test_the_holder_may_form_the_community_but_not_open_or_close_it():
     with pytest.raises(PermissionDenied):
         services.transition(challenge, user=holder, target="open")
     services.transition(challenge, user=facilitator_of(challenge), target="open")
+    fill_community(challenge)
     services.transition(challenge, user=holder, target="formed")
     with pytest.raises(PermissionDenied):
         services.transition(challenge, user=holder, target="closed", reason="No")

@@ -4,7 +4,12 @@ from django.test import Client
 from fabrique.community import services
 from fabrique.community.models import Need
 from tests.catalog.factories import make_user
-from tests.community.factories import facilitator_of, make_challenge, make_domain
+from tests.community.factories import (
+    facilitator_of,
+    fill_community,
+    make_challenge,
+    make_domain,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +77,7 @@ def test_transition_buttons_are_shown_to_facilitators_only_and_work():
     assert "Mark the community as formed" in page
     stranger_page = signed_in(make_user()).get(challenge.get_absolute_url())
     assert "Mark the community as formed" not in stranger_page.content.decode()
+    fill_community(challenge)
     facilitator.post(f"/defis/{challenge.slug}/etat/", {"target": "formed"})
     challenge.refresh_from_db()
     assert challenge.state == "formed"

@@ -12,7 +12,7 @@ from fabrique.core import moderation
 from fabrique.projects import graph, graph_edges, ledger, services
 from fabrique.projects.models import GraphEdge
 from tests.catalog.factories import make_actor, make_theme, make_user
-from tests.community.factories import challenge_data, make_need
+from tests.community.factories import challenge_data, fill_community, make_need
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,7 @@ def build_world():
     )
     community.transition(challenge, user=facilitator, target="open")
     community.join_challenge(challenge, user=holder, role="producer", actor=actor)
+    fill_community(challenge, makers=0)
     community.transition(challenge, user=facilitator, target="formed")
     theme = make_theme("Vélo", "velo")
     beta = experiments.post_beta(

@@ -240,3 +240,28 @@ def test_the_commons_page_of_a_dataset_links_to_its_transport_page(client):
     page = client.get(reverse("catalog:commons", args=[dataset.commons.slug]))
     assert page.status_code == 200
     assert reverse("transport:dataset", args=[dataset.commons.slug]) in page.text
+
+
+def test_the_edit_page_of_a_dataset_with_a_publisher_opens_and_saves(client):
+    user = make_user()
+    publisher = make_actor(user, name="Régie de Belvallon")
+    dataset = make_dataset(user, publisher=publisher)
+    client.force_login(user)
+    url = reverse("transport:dataset_edit", args=[dataset.commons.slug])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Régie de Belvallon" in page.content.decode()
+    response = client.post(
+        url,
+        {
+            "title": dataset.commons.title,
+            "summary": dataset.commons.summary,
+            "licence": "ODbL-1.0",
+            "publisher": publisher.pk,
+            "coverage": "Belvallon",
+        },
+    )
+    assert response.status_code == 302
+    dataset.refresh_from_db()
+    assert dataset.publisher_id == publisher.pk
+    assert dataset.coverage == "Belvallon"

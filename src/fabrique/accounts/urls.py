@@ -9,6 +9,13 @@ urlpatterns = [
     path("connexion/", auth.login_view, name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("inscription/", auth.signup, name="signup"),
+    path("inscription/envoyee/", auth.signup_sent, name="signup_sent"),
+    path("inscription/renvoyer/", auth.signup_resend, name="signup_resend"),
+    path(
+        "inscription/confirmer/<uidb64>/<token>/",
+        auth.signup_confirm,
+        name="signup_confirm",
+    ),
     path("mot-de-passe/oublie/", auth.password_reset, name="password_reset"),
     path(
         "mot-de-passe/oublie/envoye/",

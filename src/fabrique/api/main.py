@@ -23,6 +23,14 @@ from fabrique.projects import ecosystem_api
 from fabrique.transport import api as transport_api
 from fabrique.transport import validation_api
 
+
+class Docs(Swagger):
+    """Swagger UI inside the site's chrome: a way back, words in the visitor's
+    language (Swagger UI itself speaks only English)."""
+
+    template = "api/docs.html"
+
+
 api = NinjaAPI(
     title="Fabrique API",
     version="1",
@@ -38,7 +46,7 @@ api = NinjaAPI(
         "409 with the current revision number."
     ),
     urls_namespace="api",
-    docs=Swagger(settings={"persistAuthorization": False}),
+    docs=Docs(settings={"persistAuthorization": False}),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

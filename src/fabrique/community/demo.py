@@ -145,6 +145,8 @@ class _Loader:
             services.add_subdomain(need, user=facilitator, title=t, description=d)
             for t, d in spec["subdomains"]
         ]
+        if spec.get("split_request"):
+            services.ask_for_split(need, user=author, message=spec["split_request"])
         for item in spec["challenges"]:
             index = item["subdomain"]
             self.load_challenge(
@@ -220,6 +222,10 @@ class _Loader:
             commons=None if new else Commons.objects.get(title=beta_spec["commons"]),
             new_commons=new,
         )
+        for username, rating, body in beta_spec.get("feedback", []):
+            experiments.add_beta_feedback(
+                beta, user=self.users[username], body=body, rating=rating
+            )
         trial = spec.get("experiment")
         if not trial:
             return

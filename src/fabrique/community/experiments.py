@@ -1,4 +1,4 @@
-"""Beta versions and experiments of a micro-challenge, and field feedback.
+"""Beta versions and experiments of a micro-challenge, and feedback on both.
 
 Producers (and facilitators) post betas, each tied to a commons it creates or
 completes; they set up experiments where field actors try a beta in real use;
@@ -223,6 +223,39 @@ def add_feedback(
             verb="feedback_added",
             summary=experiment.title,
             data={"experiment": experiment.pk, "feedback": feedback.pk},
+        )
+    return feedback
+
+
+#: States in which a beta may receive feedback (from its posting on).
+FEEDBACK_ON_BETAS = ("formed", "beta", "experimenting", "delivered")
+
+
+def add_beta_feedback(
+    beta: BetaVersion, *, user: Any, body: str, rating: int | None = None
+) -> Feedback:
+    """Anyone signed in who tried a beta says how it went (its makers read it)."""
+    require_signed_in(user)
+    challenge = beta.challenge
+    if challenge.hidden:
+        raise PermissionDenied(_("This page is hidden by moderation."))
+    if challenge.state not in FEEDBACK_ON_BETAS:
+        raise CommunityError(
+            _("This challenge is %(state)s: its betas take no more feedback.")
+            % {"state": challenge.get_state_display()}
+        )
+    feedback = Feedback(
+        beta=beta, author=user, body=normalise_text(body or ""), rating=rating
+    )
+    feedback.full_clean()
+    with transaction.atomic():
+        feedback.save()
+        activity.record(
+            challenge,
+            user=user,
+            verb="beta_feedback_added",
+            summary=beta.title,
+            data={"beta": beta.pk, "feedback": feedback.pk},
         )
     return feedback
 

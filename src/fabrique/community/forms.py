@@ -147,3 +147,20 @@ class DomainForm(forms.Form):
         max_length=50_000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class SplitRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("What you would like to see split (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SplitDeclineForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Why not split it (shown to the carriers)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

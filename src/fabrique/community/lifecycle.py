@@ -84,6 +84,56 @@ FINAL = frozenset({State.DELIVERED, State.CLOSED})
 JOINABLE = frozenset({State.OPEN, State.FORMED, State.BETA, State.EXPERIMENTING})
 
 
+#: For each state: what happens next, and who acts (shown on the challenge's
+#: page so every participant knows the way on). ``%(minimum)s`` is the
+#: instance's minimum to form a community.
+NEXT_STEPS: dict[str, tuple[str, str]] = {
+    State.PROPOSED: (
+        _("A facilitator opens the challenge; then field actors and makers join."),
+        _("a facilitator of the domain"),
+    ),
+    State.OPEN: (
+        _(
+            "Field actors and makers join. Once at least %(minimum)s take part, "
+            "the community can be declared formed."
+        ),
+        _("the people who join; then the holder or a facilitator"),
+    ),
+    State.FORMED: (
+        _("A maker posts a beta version; then the beta can be put in production."),
+        _("the makers; then the holder or a facilitator"),
+    ),
+    State.BETA: (
+        _(
+            "Anyone signed in tries the beta and says how it went; makers set up "
+            "an experiment in real use with field actors, then experimenting starts."
+        ),
+        _("everyone who tries the beta; the makers; the holder or a facilitator"),
+    ),
+    State.EXPERIMENTING: (
+        _(
+            "Field actors try the beta in real use and leave feedback; once the "
+            "success criteria are met, a facilitator delivers it as a commons."
+        ),
+        _("the field actors; then a facilitator"),
+    ),
+    State.DELIVERED: (
+        _("The challenge is over: what it produced lives on as a commons."),
+        _("the commons' community"),
+    ),
+    State.CLOSED: (
+        _("The challenge is closed; the reason is given on this page."),
+        _("nobody: a new challenge may take the need up again"),
+    ),
+}
+
+
+def next_step(state: str, **values: str) -> tuple[str, str]:
+    """What happens next after ``state`` and who acts, as sentences."""
+    what, who = NEXT_STEPS[state]
+    return str(what) % values if "%(" in str(what) else str(what), str(who)
+
+
 def transitions_from(state: str) -> list[Transition]:
     """The transitions allowed from ``state``, in table order."""
     return [t for t in TRANSITIONS if t.source == state]

@@ -151,6 +151,56 @@ class NeedCarrier(models.Model):
         return f"{self.user_id} carries {self.need_id}"
 
 
+class SplitRequest(models.Model):
+    """A carrier of a need asks the domain's facilitators to split it into
+    micro-challenges; a facilitator answers by splitting it or declining."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("waiting for a facilitator")
+        DONE = "done", _("split")
+        DECLINED = "declined", _("declined")
+
+    need = models.ForeignKey(
+        Need, on_delete=models.CASCADE, related_name="split_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="split_requests",
+    )
+    message = models.TextField(_("what you would like to see split"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status, default=Status.OPEN
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="split_requests_answered",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    answered = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("request to split a need")
+        verbose_name_plural = _("requests to split a need")
+        constraints = [
+            # One open request per need: asking again adds nothing.
+            models.UniqueConstraint(
+                fields=["need"],
+                condition=models.Q(status="open"),
+                name="split_request_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"split of {self.need_id} ({self.status})"
+
+
 class SubDomain(models.Model):
     """A part of a need, as a facilitator splits it."""
 
@@ -393,10 +443,22 @@ class Experiment(models.Model):
 
 
 class Feedback(models.Model):
-    """What a field actor observed during an experiment."""
+    """What a person observed: during an experiment, or using a beta."""
 
     experiment = models.ForeignKey(
-        Experiment, on_delete=models.CASCADE, related_name="feedback"
+        Experiment,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+    )
+    beta = models.ForeignKey(
+        BetaVersion,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        verbose_name=_("beta version"),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -418,6 +480,16 @@ class Feedback(models.Model):
         ordering = ["created", "id"]
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
+        constraints = [
+            # Feedback is on an experiment or on a beta, never on nothing.
+            models.CheckConstraint(
+                condition=models.Q(experiment__isnull=False)
+                | models.Q(beta__isnull=False),
+                name="feedback_has_a_subject",
+            )
+        ]
 
     def __str__(self) -> str:
+        if self.experiment_id is None:
+            return f"feedback {self.pk} on beta {self.beta_id}"
         return f"feedback {self.pk} on {self.experiment_id}"

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fabrique.catalog.models import Actor, Commons
 from fabrique.catalog.services import can_manage_actor, normalise_text, unique_slug
@@ -26,6 +30,7 @@ from fabrique.community.models import (
     Need,
     NeedCarrier,
     Participation,
+    SplitRequest,
     SubDomain,
 )
 from fabrique.community.questions import normalise_question, validate_question
@@ -268,6 +273,93 @@ def add_subdomain(
     return subdomain
 
 
+# Asking for a split ----------------------------------------------------------
+
+
+def open_split_request(need: Need) -> SplitRequest | None:
+    return need.split_requests.filter(status=SplitRequest.Status.OPEN).first()
+
+
+def _asked_to_split(need: Need) -> list[int]:
+    """Who hears of a request to split ``need``: the domain's facilitators,
+    and the site's moderators when the domain has no facilitator left who
+    can act."""
+    facilitators = list(
+        need.domain.members.filter(
+            role=DomainMember.Role.FACILITATOR,
+            user__is_active=True,
+            user__deleted=False,
+        ).values_list("user_id", flat=True)
+    )
+    if facilitators:
+        return facilitators
+    return list(
+        get_user_model()
+        .objects.filter(
+            Q(role__in=("moderator", "admin")) | Q(is_superuser=True),
+            is_active=True,
+            deleted=False,
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def ask_for_split(need: Need, *, user: Any, message: str = "") -> SplitRequest:
+    """A carrier of ``need`` asks its domain's facilitators to split it into
+    micro-challenges; they are notified and answer by splitting or declining.
+    Asking while a request is open returns that request."""
+    require_signed_in(user)
+    _visible(need)
+    if not need.carriers.filter(user=user).exists():
+        raise PermissionDenied(
+            _("Only the people who carry this need may ask for it to be split.")
+        )
+    current = open_split_request(need)
+    if current is not None:
+        return current
+    try:
+        with transaction.atomic():
+            request = SplitRequest.objects.create(
+                need=need, requested_by=user, message=normalise_text(message or "")
+            )
+            activity.record(
+                need,
+                user=user,
+                verb="split_requested",
+                summary=need.title,
+                data={"split_request": request.pk, "asked": _asked_to_split(need)},
+            )
+    except IntegrityError:  # another carrier asked at the same moment
+        found = open_split_request(need)
+        assert found is not None
+        return found
+    return request
+
+
+def decline_split(request: SplitRequest, *, user: Any, answer: str) -> SplitRequest:
+    """A facilitator declines a request to split, saying why."""
+    if not is_facilitator(user, request.need.domain):
+        raise PermissionDenied(_("Only the facilitators of this domain may answer."))
+    if request.status != SplitRequest.Status.OPEN:
+        raise CommunityError(_("This request has already been answered."))
+    answer = normalise_text(answer or "")
+    if not answer:
+        raise ValidationError({"answer": _("Say why the need is not split.")})
+    request.status = SplitRequest.Status.DECLINED
+    request.answer = answer
+    request.answered_by = user
+    request.answered = timezone.now()
+    request.save(update_fields=["status", "answer", "answered_by", "answered"])
+    activity.record(
+        request.need,
+        user=user,
+        verb="split_declined",
+        summary=answer,
+        data={"split_request": request.pk},
+    )
+    return request
+
+
 # Challenges ----------------------------------------------------------------
 
 CHALLENGE_FIELDS = (
@@ -302,6 +394,9 @@ def create_challenge(
         challenge.slug = unique_slug(Challenge, challenge.title or "")
         challenge.full_clean()
         challenge.save()
+        need.split_requests.filter(status=SplitRequest.Status.OPEN).update(
+            status=SplitRequest.Status.DONE, answered_by=user, answered=timezone.now()
+        )
         activity.record(
             challenge,
             user=user,
@@ -463,6 +558,65 @@ def _allowed_text(state: str) -> str:
     )
 
 
+def minimum_field() -> int:
+    """Field actors needed to form a community (``FABRIQUE_CHALLENGE_MIN_FIELD``)."""
+    return int(getattr(settings, "FABRIQUE_CHALLENGE_MIN_FIELD", 5))
+
+
+def minimum_makers() -> int:
+    """Makers a community needs to be formed (``FABRIQUE_CHALLENGE_MIN_MAKERS``)."""
+    return int(getattr(settings, "FABRIQUE_CHALLENGE_MIN_MAKERS", 1))
+
+
+def minimum_text() -> str:
+    """The minimum to form a community, as words ("5 field actors and 1 maker")."""
+    field, makers = minimum_field(), minimum_makers()
+    return _("%(field)s and %(makers)s") % {
+        "field": ngettext("%(n)d field actor", "%(n)d field actors", field)
+        % {"n": field},
+        "makers": ngettext("%(n)d maker", "%(n)d makers", makers) % {"n": makers},
+    }
+
+
+def missing_to_form(challenge: Challenge) -> list[str]:
+    """What the community still lacks to be declared formed (empty: nothing)."""
+    active = challenge.participations.filter(status=Status.ACTIVE)
+    field = active.filter(role=Role.FIELD_ACTOR).count()
+    makers = active.filter(role=Role.PRODUCER).count()
+    missing = []
+    if field < minimum_field():
+        n = minimum_field() - field
+        missing.append(
+            ngettext("%(n)d more field actor", "%(n)d more field actors", n) % {"n": n}
+        )
+    if makers < minimum_makers():
+        n = minimum_makers() - makers
+        missing.append(ngettext("%(n)d more maker", "%(n)d more makers", n) % {"n": n})
+    return missing
+
+
+def _check_preconditions(challenge: Challenge, target: str) -> None:
+    """Refuse a move the challenge is not ready for, saying what is missing."""
+    if challenge.state == lifecycle.State.OPEN and target == lifecycle.State.FORMED:
+        missing = missing_to_form(challenge)
+        if missing:
+            raise CommunityError(
+                _(
+                    "The community is not formed yet: it needs at least %(minimum)s "
+                    "taking part; missing: %(missing)s."
+                )
+                % {"minimum": minimum_text(), "missing": ", ".join(missing)}
+            )
+    if (
+        challenge.state == lifecycle.State.FORMED
+        and target == lifecycle.State.BETA
+        and not challenge.betas.exists()
+    ):
+        raise CommunityError(
+            _("No beta to put in production: a maker posts a beta version first.")
+        )
+
+
 def allowed_transitions(challenge: Challenge, user: Any) -> list[Transition]:
     """The transitions ``user`` may make now (the page's buttons)."""
     roles = roles_of(user, challenge)
@@ -507,6 +661,7 @@ def transition(
                     "target": lifecycle.label(target),
                 }
             )
+        _check_preconditions(locked, move.target)
         reason = normalise_text(reason or "")
         if move.needs_reason and not reason:
             raise ValidationError({"reason": _("Say why the challenge is closed.")})

@@ -14,6 +14,16 @@ urlpatterns = [
     path("besoins/<slug:slug>/", views.need_detail, name="need"),
     path("besoins/<slug:slug>/porter/", views.need_carry, name="need_carry"),
     path(
+        "besoins/<slug:slug>/decoupage/",
+        views.split_request,
+        name="split_request",
+    ),
+    path(
+        "besoins/<slug:slug>/decoupage/<int:pk>/refus/",
+        views.split_decline,
+        name="split_decline",
+    ),
+    path(
         "besoins/<slug:slug>/sous-domaine/",
         views.subdomain_add,
         name="subdomain_add",
@@ -43,6 +53,11 @@ urlpatterns = [
         "defis/<slug:slug>/experiences/",
         views.experiment_add,
         name="experiment_add",
+    ),
+    path(
+        "defis/<slug:slug>/beta/<int:pk>/retour/",
+        views.beta_feedback_add,
+        name="beta_feedback_add",
     ),
     path(
         "defis/<slug:slug>/experiences/<int:pk>/retour/",

@@ -17,6 +17,9 @@ VERBS = {
     "experiment_created": _("set up an experiment"),
     "experiment_results": _("recorded the results of an experiment"),
     "feedback_added": _("left feedback on an experiment"),
+    "beta_feedback_added": _("left feedback on a beta version"),
+    "split_requested": _("asked for this need to be split"),
+    "split_declined": _("declined to split this need"),
 }
 
 

@@ -28,10 +28,19 @@ from fabrique.community.forms import (
     FeedbackForm,
     JoinForm,
     NeedForm,
+    SplitDeclineForm,
+    SplitRequestForm,
     SubDomainForm,
     TransitionForm,
 )
-from fabrique.community.models import Challenge, Domain, Experiment, Need
+from fabrique.community.models import (
+    BetaVersion,
+    Challenge,
+    Domain,
+    Experiment,
+    Need,
+    SplitRequest,
+)
 from fabrique.core import activity
 from fabrique.core.permissions import require_member
 
@@ -121,17 +130,27 @@ def need_detail(request: HttpRequest, slug: str) -> HttpResponse:
         n_active=Count("participations", filter=Q(participations__status="active"))
     )
     facilitator = services.is_facilitator(request.user, need.domain)
+    carries = (
+        request.user.is_authenticated
+        and need.carriers.filter(user=request.user).exists()
+    )
+    split_requests = need.split_requests.select_related("requested_by", "answered_by")
     return render(
         request,
         "community/need_detail.html",
         {
+            "open_request": services.open_split_request(need),
+            "last_answer": split_requests.filter(
+                status=SplitRequest.Status.DECLINED
+            ).first(),
+            "split_form": SplitRequestForm() if carries else None,
+            "decline_form": SplitDeclineForm() if facilitator else None,
             "need": need,
             "carriers": need.carriers.select_related("user", "actor"),
             "subdomains": need.subdomains.all(),
             "challenges": challenges,
             "is_facilitator": facilitator,
-            "carries": request.user.is_authenticated
-            and need.carriers.filter(user=request.user).exists(),
+            "carries": carries,
             "subdomain_form": SubDomainForm() if facilitator else None,
             "challenge_form": ChallengeForm(need=need) if facilitator else None,
             "activity": activity.for_object(need)[:10],
@@ -146,6 +165,43 @@ def need_carry(request: HttpRequest, slug: str) -> HttpResponse:
     services.carry_need(need, user=request.user)
     messages.success(request, _("You carry this need."))
     return redirect(need)
+
+
+@require_member
+@require_POST
+def split_request(request: HttpRequest, slug: str) -> HttpResponse:
+    """A carrier asks the facilitators to split the need."""
+    need = get_object_or_404(Need, slug=slug, hidden=False)
+    form = SplitRequestForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(need)
+    services.ask_for_split(need, user=request.user, **form.cleaned_data)
+    messages.success(
+        request,
+        _("Your request is sent: the facilitators of the domain are notified."),
+    )
+    return redirect(need)
+
+
+@require_member
+@require_POST
+def split_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A facilitator declines a request to split, saying why."""
+    row = get_object_or_404(SplitRequest, pk=pk, need__slug=slug, need__hidden=False)
+    form = SplitDeclineForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(row.need)
+    try:
+        services.decline_split(row, user=request.user, **form.cleaned_data)
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Your answer is sent to the carriers."))
+    return redirect(row.need)
 
 
 @require_member
@@ -195,6 +251,9 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     groups = services.community(challenge)
     taken = sum(len(rows) for rows in groups.values())
     exps = challenge.experiments.prefetch_related("feedback__author", "participants")
+    what_next, who_acts = lifecycle.next_step(
+        challenge.state, minimum=services.minimum_text()
+    )
     return render(
         request,
         "community/challenge_detail.html",
@@ -212,7 +271,15 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "join_form": JoinForm(),
             "joinable": challenge.state in lifecycle.JOINABLE,
             "transitions": services.allowed_transitions(challenge, request.user),
-            "betas": challenge.betas.select_related("commons"),
+            "betas": challenge.betas.select_related("commons").prefetch_related(
+                "feedback__author"
+            ),
+            "beta_feedback_open": challenge.state in experiments.FEEDBACK_ON_BETAS,
+            "what_next": what_next,
+            "who_acts": who_acts,
+            "missing": services.missing_to_form(challenge)
+            if challenge.state == lifecycle.State.OPEN
+            else [],
             "experiments": exps,
             "feedback_form": FeedbackForm(),
             "may_build": request.user.is_authenticated
@@ -310,6 +377,30 @@ def feedback_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you for your feedback."))
     return redirect(experiment.challenge)
+
+
+@require_member
+@require_POST
+def beta_feedback_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    beta = get_object_or_404(
+        BetaVersion.objects.select_related("challenge"),
+        pk=pk,
+        challenge__slug=slug,
+        challenge__hidden=False,
+    )
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(beta.challenge)
+    try:
+        experiments.add_beta_feedback(beta, user=request.user, **form.cleaned_data)
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Thank you for your feedback."))
+    return redirect(beta.challenge)
 
 
 def _form_errors(request: HttpRequest, form: Any) -> None:

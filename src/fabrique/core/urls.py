@@ -11,6 +11,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="core/charter.html"),
         name="charter",
     ),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("apercu/", views.markdown_preview, name="markdown_preview"),
     path("activite/", views.activity_stream, name="activity"),
     path("fil/", views.feed, name="feed"),

@@ -7,10 +7,11 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from fabrique.catalog.feeds import feed_for
 from fabrique.catalog.models import Commons, CommunityMembership, Need
@@ -22,6 +23,14 @@ PREVIEW_MAX_CHARS = MAX_MARKDOWN_CHARS
 
 
 HOME_CACHE_SECONDS = 300
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and crawlers ask for ``/favicon.ico``: send them to the icon."""
+    response = redirect(static("fabrique/favicon.svg"), permanent=True)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -41,6 +41,7 @@ class Reason(models.TextChoices):
     FOLLOWING = "following", _("you follow it")
     TAKING_PART = "taking_part", _("you take part in it")
     DISCUSSION = "discussion", _("you wrote in this discussion")
+    ASKED = "asked", _("you are asked to act")
 
 
 class Notification(models.Model):

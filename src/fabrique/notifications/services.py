@@ -95,6 +95,10 @@ def _project(pk: int) -> Iterable[int]:
 def recipients(entry: Activity) -> dict[int, str]:
     """User id → why they hear of ``entry`` (the actor and "none" left out)."""
     found: dict[int, str] = {}
+    # An entry may name the people it asks to act (a request to facilitators).
+    for user_id in (entry.data or {}).get("asked", []):
+        if isinstance(user_id, int):
+            found.setdefault(user_id, Reason.ASKED)
     discussion = (entry.data or {}).get("discussion")
     if isinstance(discussion, int):
         for user_id in Message.objects.filter(

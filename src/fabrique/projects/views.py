@@ -6,8 +6,10 @@ uses. A refusal of rights is a 403; a refusal of the rules a message.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -253,7 +255,12 @@ def using_without_contributing(request: HttpRequest) -> HttpResponse:
 
 def data_page(request: HttpRequest) -> HttpResponse:
     """The open data dump: what it holds, its date and size, its licence."""
-    return render(request, "data/index.html", {"dump": dump.latest()})
+    found = dump.latest()
+    every = int(getattr(settings, "FABRIQUE_DUMP_EVERY", 0) or 0)
+    next_build = (
+        found.created + timedelta(seconds=every) if found and every > 0 else None
+    )
+    return render(request, "data/index.html", {"dump": found, "next_build": next_build})
 
 
 def data_download(request: HttpRequest, name: str) -> HttpResponse:

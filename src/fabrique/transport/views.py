@@ -399,9 +399,11 @@ def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = DatasetForm(request.POST or None, initial=initial, user=request.user)
     if dataset.publisher_id:
         queryset = form.fields["publisher"].queryset  # type: ignore[attr-defined]
-        form.fields["publisher"].queryset = (  # type: ignore[attr-defined]
-            queryset | Actor.objects.filter(pk=dataset.publisher_id)
-        ).distinct()
+        # The member's organisations plus the current publisher (which they may
+        # have left): a distinct queryset cannot be OR-ed, so filter on its keys.
+        form.fields["publisher"].queryset = Actor.objects.filter(  # type: ignore[attr-defined]
+            Q(pk__in=queryset.values("pk")) | Q(pk=dataset.publisher_id)
+        ).order_by("name")
     if request.method == "POST" and form.is_valid():
         data = {
             k: v for k, v in form.commons_data().items() if getattr(commons, k) != v

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -34,13 +35,58 @@ def test_sign_up_page_links_to_the_charter_and_asks_to_accept_it(client):
     assert 'name="accept_charter"' in body
 
 
-def test_sign_up_with_the_charter_accepted_creates_the_account_and_logs_in(client):
+def confirmation_link(message) -> str:
+    found = re.search(r"https?://\S+/inscription/confirmer/\S+", message.body)
+    assert found, message.body
+    parts = urlsplit(found.group(0))
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def test_sign_up_creates_an_inactive_account_until_the_e_mail_link_is_followed(
+    client,
+):
     response = client.post(reverse("accounts:signup"), signup_data())
     assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:signup_sent")
     user = User.objects.get(username="camille")
     assert user.charter_accepted_at is not None
     assert user.role == User.Role.MEMBER
+    assert not user.is_active
+    # Not signed in, and the password alone does not sign in yet.
+    assert client.get(reverse("accounts:profile")).status_code == 302
+    assert not client.login(username="camille", password="Velo-cargo-2026!")
+
+    [message] = mail.outbox
+    assert message.to == ["camille@example.org"]
+    link = confirmation_link(message)
+    response = client.get(link)
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.is_active
     assert client.get(reverse("accounts:profile")).status_code == 200
+
+    # The link works once.
+    client.logout()
+    assert client.get(link).status_code == 400
+    assert client.login(username="camille", password="Velo-cargo-2026!")
+
+
+def test_a_wrong_confirmation_link_activates_nothing(client, settings):
+    settings.LANGUAGE_CODE = "en"
+    client.post(reverse("accounts:signup"), signup_data())
+    link = confirmation_link(mail.outbox[0])
+    response = client.get(
+        link.replace("/confirmer/", "/confirmer/x").rstrip("/") + "x/"
+    )
+    assert response.status_code == 400
+    assert "This link does not work" in response.content.decode()
+    assert not User.objects.get(username="camille").is_active
+
+
+def test_the_confirmation_link_keeps_a_safe_next_page(client):
+    client.post(reverse("accounts:signup"), signup_data(next="/communautes/"))
+    response = client.get(confirmation_link(mail.outbox[0]))
+    assert response["Location"] == "/communautes/"
 
 
 def test_sign_up_without_accepting_the_charter_is_refused_with_a_clear_error(
@@ -171,3 +217,19 @@ def test_sign_up_and_login_refuse_a_post_without_the_csrf_token():
     token = client.cookies["csrftoken"].value
     data = {**signup_data(), "csrfmiddlewaretoken": token}
     assert client.post(reverse("accounts:signup"), data).status_code == 302
+
+
+def test_the_confirmation_link_can_be_sent_again_without_telling_who_exists(client):
+    client.post(reverse("accounts:signup"), signup_data())
+    url = reverse("accounts:signup_resend")
+    assert client.get(url).status_code == 200
+    unknown = client.post(url, {"email": "nobody@example.org"})
+    again = client.post(url, {"email": "Camille@Example.org"})
+    assert unknown.status_code == again.status_code == 302
+    assert unknown["Location"] == again["Location"]
+    assert [m.to for m in mail.outbox] == [["camille@example.org"]] * 2
+    client.get(confirmation_link(mail.outbox[-1]))
+    assert User.objects.get(username="camille").is_active
+    # An active account gets no new link.
+    client.post(url, {"email": "camille@example.org"})
+    assert len(mail.outbox) == 2

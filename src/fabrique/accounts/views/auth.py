@@ -8,6 +8,7 @@ import time
 import unicodedata
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -18,8 +19,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from fabrique.accounts import confirmation
 from fabrique.accounts.forms import SignupForm
+from fabrique.accounts.models import User
 from fabrique.core.ratelimit import Rate, client_key, counters, ratelimit
 from fabrique.core.ratelimit import _wait_text as wait_text
 
@@ -40,18 +44,53 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            _("Welcome, %(name)s! Your account is ready.") % {"name": user.username},
-        )
-        return redirect(_safe_next(request, str(reverse_lazy("accounts:settings"))))
+        # The account waits, inactive, for the link sent to its address.
+        user = form.save(commit=False)
+        user.is_active = False
+        user.save()
+        confirmation.send_confirmation(request, user, _safe_next(request, ""))
+        return redirect("accounts:signup_sent")
     return render(
         request,
         "accounts/signup.html",
         {"form": form, "next": _safe_next(request, "")},
     )
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_sent.html")
+
+
+class ResendForm(forms.Form):
+    email = forms.EmailField(label=_lazy("E-mail address"))
+
+
+@ratelimit("signup", "RATELIMIT_SIGNUP")
+def signup_resend(request: HttpRequest) -> HttpResponse:
+    """Send the confirmation link again to an account still waiting for it.
+    The answer is the same whether such an account exists or not."""
+    form = ResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        waiting = User.objects.filter(
+            email__iexact=form.cleaned_data["email"], is_active=False, deleted=False
+        ).first()
+        if waiting is not None:
+            confirmation.send_confirmation(request, waiting)
+        return redirect("accounts:signup_sent")
+    return render(request, "accounts/signup_resend.html", {"form": form})
+
+
+def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """Follow the link of the sign-up e-mail: activate the account, sign in."""
+    user = confirmation.confirm(uidb64, token)
+    if user is None:
+        return render(request, "accounts/signup_confirm_failed.html", status=400)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request,
+        _("Welcome, %(name)s! Your account is ready.") % {"name": user.username},
+    )
+    return redirect(_safe_next(request, str(reverse_lazy("accounts:settings"))))
 
 
 # The first lock after LOGIN_LOCKOUT's failures lasts this long (or the

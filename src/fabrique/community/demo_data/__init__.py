@@ -213,6 +213,16 @@ NEEDS: list[dict[str, Any]] = [
                     "description": "Les plans de l'abri en bois local, adaptés "
                     "à une serrure à badge compatible avec celle des halls.",
                     "commons": "Abri vélo sécurisé en bois local",
+                    # Residents who tried the first abri say how it went.
+                    "feedback": [
+                        (
+                            "kevin",
+                            4,
+                            "Le badge marche bien ; la porte est lourde "
+                            "pour les enfants.",
+                        ),
+                        ("anais", 5, "Mon vélo ne dort plus dans le salon."),
+                    ],
                 },
             },
             {
@@ -336,6 +346,23 @@ NEEDS: list[dict[str, Any]] = [
                 "people": 7,
             },
         ],
+    },
+    {
+        # Not split yet: its author asked the facilitator to split it.
+        "domain": "velo",
+        "title": "Comment rendre les arrêts de bus accessibles à vélo ?",
+        "author": "mehdi",
+        "actor": None,
+        "carriers": ["fatou"],
+        "place": "Villeurbanne",
+        "description": "Aux arrêts de la ligne C3 il n'y a **aucun arceau** : "
+        "on ne peut pas venir à vélo puis prendre le bus.\n\n"
+        "| Arrêt | Arceaux |\n|---|---|\n| Gratte-Ciel | 0 |\n"
+        "| Cusset | 0 |",
+        "subdomains": [],
+        "challenges": [],
+        "split_request": "Un défi par arrêt de la ligne, pour commencer par "
+        "les trois plus fréquentés ?",
     },
     {
         "domain": "logistique",
