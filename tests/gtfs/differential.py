@@ -31,31 +31,7 @@ DELIBERATE: dict[str, str] = {
 
 # Known defects under repair: code -> the defect. Differences on these codes
 # make the test an expected failure (never a pass that hides them).
-PENDING: dict[str, str] = {
-    "trip_coverage_not_active_for_next7_days": (
-        "issue 11 defect 8: any one day without trip fires, not MobilityData's "
-        "majority-coverage window"
-    ),
-    "missing_recommended_field": (
-        "a recommended column absent from the header (feed_info.feed_version) "
-        "is missing_recommended_column in Fabrique, one missing_recommended_"
-        "field per row in MobilityData (its missing_recommended_column is "
-        "deprecated); with issue 11 defect 6"
-    ),
-    "missing_recommended_column": "see missing_recommended_field",
-    "expired_calendar": "issue 11 defect 2: dates-only services",
-    "fast_travel_between_consecutive_stops": (
-        "issue 11 defect 3: times rounded to minutes, no one-minute allowance"
-    ),
-    "route_long_name_contains_short_name": (
-        "issue 11 defect 4: the rest must start with a space, '-' or '('"
-    ),
-    "mixed_case_recommended_field": "issue 11 defect 5",
-    "foreign_key_violation": "issue 11 defect 1: parent file absent",
-    "unused_trip": "issue 11 defect 7: stop_times.txt present with no rows",
-    "unusable_trip": "issue 11 defect 7",
-    "stop_without_stop_time": "issue 11 defect 7",
-}
+PENDING: dict[str, str] = {}
 
 
 def counts_by_code(path: Path, today: date) -> tuple[Counter[str], Counter[str]]:

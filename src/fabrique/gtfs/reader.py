@@ -224,12 +224,6 @@ class Reader:
                 self.emit(
                     R.MISSING_REQUIRED_COLUMN, filename=name, fieldName=spec_field.name
                 )
-            elif spec_field.presence is Presence.RECOMMENDED:
-                self.emit(
-                    R.MISSING_RECOMMENDED_COLUMN,
-                    filename=name,
-                    fieldName=spec_field.name,
-                )
         return known
 
     # Loading ----------------------------------------------------------------

@@ -74,7 +74,9 @@ MISSING_RECOMMENDED_FIELD = rule(
     "A recommended value is empty.",
     "agency_id is recommended in agency.txt, routes.txt and "
     "fare_attributes.txt even when the feed has one agency, so that feeds can "
-    "be merged.",
+    "be merged; feed_start_date, feed_end_date and feed_version in "
+    "feed_info.txt. As MobilityData does, a recommended column absent from "
+    "the header is an empty value on every row.",
     topic=T,
 )
 sql_rule(
@@ -88,7 +90,17 @@ sql_rule(
       UNION ALL
       SELECT 'fare_attributes.txt', __row, 'agency_id' FROM fare_attributes
         WHERE agency_id IS NULL
-    ) WHERE (SELECT count(*) FROM agency) = 1 ORDER BY filename, csvRowNumber
+    ) WHERE (SELECT count(*) FROM agency) = 1
+    UNION ALL
+    SELECT 'feed_info.txt', __row, field FROM (
+      SELECT __row, 'feed_start_date' AS field FROM feed_info
+        WHERE feed_start_date IS NULL
+      UNION ALL
+      SELECT __row, 'feed_end_date' FROM feed_info WHERE feed_end_date IS NULL
+      UNION ALL
+      SELECT __row, 'feed_version' FROM feed_info WHERE feed_version IS NULL
+    )
+    ORDER BY filename, csvRowNumber, fieldName
     """,
 )
 

@@ -119,12 +119,6 @@ MISSING_REQUIRED_COLUMN = rule(
     "A column required by the reference is absent from a file.",
     topic=T,
 )
-MISSING_RECOMMENDED_COLUMN = rule(
-    "missing_recommended_column",
-    WARNING,
-    "A recommended column is absent from a file.",
-    topic=T,
-)
 UNKNOWN_COLUMN = rule(
     "unknown_column",
     INFO,
