@@ -189,3 +189,15 @@ def test_an_on_demand_validation_without_attempts_left_fails_with_a_reason():
     assert job.status == JobStatus.FAILED
     assert "worker stopped 3 times" in job.error
     assert job.finished is not None
+
+
+def test_a_run_left_before_heartbeats_existed_is_recovered_too():
+    version, _user = _version()
+    Version.objects.filter(pk=version.pk).update(
+        status=VersionStatus.INGESTING,
+        heartbeat=None,
+        created=timezone.now() - timedelta(hours=2),
+    )
+    assert recovery.recover().requeued == 1
+    version.refresh_from_db()
+    assert version.status == VersionStatus.READY

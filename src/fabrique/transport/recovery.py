@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -66,9 +67,11 @@ def recover() -> Recovered:
     done = Recovered()
     now = timezone.now()
     cutoff = now - lease()
-    for version in Version.objects.filter(
-        status__in=RUNNING_VERSION, heartbeat__lt=cutoff
-    ).only("pk", "attempts", "heartbeat", "status"):
+    # Runs left before heartbeats existed have none: their age is the version's.
+    silent = Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True, created__lt=cutoff)
+    for version in Version.objects.filter(silent, status__in=RUNNING_VERSION).only(
+        "pk", "attempts", "heartbeat", "status"
+    ):
         # Conditional on the heartbeat read: a run that came back to life, or
         # another recoverer, wins.
         still = Version.objects.filter(
@@ -92,9 +95,9 @@ def recover() -> Recovered:
             log.warning("version %s queued again: its worker died", version.pk)
             enqueue_processing(version)
             done.requeued += 1
-    for job in ValidationJob.objects.filter(
-        status=JobStatus.RUNNING, heartbeat__lt=cutoff
-    ).only("pk", "attempts", "heartbeat"):
+    for job in ValidationJob.objects.filter(silent, status=JobStatus.RUNNING).only(
+        "pk", "attempts", "heartbeat"
+    ):
         still_job = ValidationJob.objects.filter(
             pk=job.pk, status=JobStatus.RUNNING, heartbeat=job.heartbeat
         )
