@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import subprocess
 import sys
 from typing import Any
 
@@ -90,8 +91,18 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--reset", is_flag=True, help="Delete the demo database first.")
 @click.option("--no-serve", is_flag=True, help="Prepare the demo, do not serve.")
-def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
-    """Create the database, load the demo content and serve the portal."""
+@click.option(
+    "--no-worker",
+    is_flag=True,
+    help="Do not run background tasks here (run `fabrique worker` yourself).",
+)
+def demo(host: str, port: int, reset: bool, no_serve: bool, no_worker: bool) -> None:
+    """Create the database, load the demo content and serve the portal.
+
+    A background worker runs beside the server and stops with it, so
+    validations, dataset versions and dumps are processed with nothing else
+    to start.
+    """
     os.environ.setdefault("DEBUG", "1")
     # The demo serves with Django's own server on purpose: one process, no set-up.
     os.environ.setdefault("DJANGO_RUNSERVER_HIDE_WARNING", "true")
@@ -132,7 +143,32 @@ def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
     )
     if no_serve:
         return
-    call_command("runserver", f"{host}:{port}", use_reloader=False, verbosity=0)
+    # The server runs without Django's autoreloader, so this process (and the
+    # worker it starts) is never started twice.
+    needs_worker = settings.TASKS_BACKEND in WORKER_COMMANDS and not no_worker
+    background = start_worker_process() if needs_worker else None
+    try:
+        call_command("runserver", f"{host}:{port}", use_reloader=False, verbosity=0)
+    finally:
+        if background is not None:
+            stop_worker_process(background)
+
+
+def start_worker_process() -> subprocess.Popen[bytes]:
+    """Run ``fabrique worker`` beside this process, with the same settings."""
+    return subprocess.Popen([sys.executable, "-m", "fabrique", "worker"])
+
+
+def stop_worker_process(process: subprocess.Popen[bytes], wait: float = 10) -> None:
+    """Ask the worker to finish its task and stop; kill it if it does not."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @main.command()
@@ -166,6 +202,18 @@ def serve(bind: str, workers: int, migrate: bool) -> None:
     os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606
 
 
+#: How the worker of each queue backend is started (a management command and
+#: its options). RQ runs the tasks through django-tasks-rq's job class, and
+#: its scheduler for the runs set for later (periodic tasks).
+WORKER_COMMANDS: dict[str, tuple[str, dict[str, Any]]] = {
+    "rq": (
+        "rqworker",
+        {"job_class": "django_tasks_rq.Job", "with_scheduler": True},
+    ),
+    "database": ("db_worker", {"reload": False}),
+}
+
+
 @main.command()
 @click.option("--queue", default="default", show_default=True)
 def worker(queue: str) -> None:
@@ -175,12 +223,20 @@ def worker(queue: str) -> None:
     from django.core.management import call_command
 
     from fabrique.notifications.periodic import ensure_scheduled
+    from fabrique.transport.recovery import recover
 
+    if settings.TASKS_BACKEND not in WORKER_COMMANDS:
+        raise click.ClickException(
+            f"TASKS_BACKEND={settings.TASKS_BACKEND!r} runs tasks in the web "
+            "process: no worker to start."
+        )
     ensure_scheduled()
-    if settings.TASKS_BACKEND == "rq":
-        call_command("rqworker", queue)
+    recover()
+    command, options = WORKER_COMMANDS[settings.TASKS_BACKEND]
+    if command == "db_worker":
+        call_command(command, queue_name=queue, **options)
     else:
-        call_command("db_worker", queue_name=queue)
+        call_command(command, queue, **options)
 
 
 @main.command()
@@ -221,9 +277,20 @@ def createadmin(username: str, email: str, password: str) -> None:
     help="Write the archive here instead of the one the /donnees/ page serves.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
-def dump(output: str | None, as_json: bool) -> None:
+@click.option(
+    "--background",
+    is_flag=True,
+    help="Ask the worker to rebuild the archive /donnees/ serves, and return.",
+)
+def dump(output: str | None, as_json: bool, background: bool) -> None:
     """Export everything public as CSV and JSON-LD in one zip (open data)."""
     setup_django()
+    if background:
+        from fabrique.projects.dump import rebuild_dump
+
+        queued = rebuild_dump.enqueue()
+        click.echo(f"Rebuild of the open data archive queued (task {queued.id}).")
+        return
     import json
     from pathlib import Path
 

@@ -181,7 +181,13 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
 TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
-    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+            # A long feed check must not be cut by RQ's 3-minute default.
+            "DEFAULT_TIMEOUT": env_int("FABRIQUE_TASK_TIMEOUT", 3 * 3600),
+        }
+    }
 
 # Geocoder: the index folder built by `fabrique geocoder index …`, served by
 # fabrique.places under Addok's routes and /api/1/geocoder/.
@@ -380,4 +386,11 @@ FABRIQUE_DUMP_EVERY = env_int("FABRIQUE_DUMP_EVERY", 24 * 3600)
 FABRIQUE_PERIODIC_TASKS = {
     "fabrique.notifications.digests.send_due_digests": 3600,
     "fabrique.projects.dump.rebuild_dump": FABRIQUE_DUMP_EVERY,
+    "fabrique.transport.recovery.recover_stuck": env_int("FABRIQUE_RECOVER_EVERY", 60),
+    "fabrique.transport.ondemand.purge_expired_jobs": 3600,
 }
+# A check (feed version, on-demand validation) whose worker gave no heartbeat
+# for TRANSPORT_TASK_LEASE seconds is run again, TRANSPORT_TASK_ATTEMPTS runs
+# in all, then failed with the reason (fabrique.transport.recovery).
+TRANSPORT_TASK_LEASE = env_int("FABRIQUE_TRANSPORT_TASK_LEASE", 300)
+TRANSPORT_TASK_ATTEMPTS = env_int("FABRIQUE_TRANSPORT_TASK_ATTEMPTS", 3)

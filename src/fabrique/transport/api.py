@@ -387,7 +387,9 @@ def upload_version(
     """Upload a file as a new version; it is checked in the background.
 
     Poll ``GET /versions/{id}/`` until ``status`` is ``ready`` or ``failed``.
-    The same content as a kept version answers 409 with that version's id.
+    The same content as a kept version answers 409 with that version's id,
+    unless that version failed (or its check is stuck): it is then checked
+    again with this file, and returned.
     """
     resource = _resource(request, resource_id)
     try:
@@ -406,6 +408,23 @@ def upload_version(
 def get_version(request: HttpRequest, version_id: int) -> Any:
     """One version: status and progress, counts of notices, summary, diff."""
     return _version(request, version_id)
+
+
+@router.post(
+    "/versions/{version_id}/retry/", response={202: VersionOut, **ERRORS}, **WRITE
+)
+def retry_version(request: HttpRequest, version_id: int) -> Any:
+    """Check a version again: one that failed, or whose check is stuck.
+
+    A check is stuck when its worker gave no sign of life for the lease
+    (``TRANSPORT_TASK_LEASE``); other versions answer 409.
+    """
+    version = _version(request, version_id)
+    try:
+        version = services.retry_version(version, user=caller(request))
+    except services.TransportError as exc:
+        raise ApiError(409, str(exc), code="not_retryable") from None
+    return Status(202, version)
 
 
 @router.get(

@@ -10,6 +10,7 @@ follow. Files live on disk under ``settings.TRANSPORT_STORE`` (layout in
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fabrique.core.activity import VERBS
@@ -180,6 +182,11 @@ class Version(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     # Against the previous ready version of the same resource.
     diff = models.JSONField(null=True, blank=True)
+    # Last sign of life of the check (queued, or a worker's heartbeat while it
+    # runs) and how many runs were started: a run whose worker died is taken
+    # again, a bounded number of times (fabrique.transport.recovery).
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["resource", "-number"]
@@ -218,6 +225,11 @@ class Version(models.Model):
         return progress_text(self.progress_message)
 
     @property
+    def is_stale(self) -> bool:
+        """Pending with no sign of life for a lease: its check can be retried."""
+        return self.is_pending and is_stale(self.heartbeat or self.created)
+
+    @property
     def original_path(self) -> Path:
         return self.directory / storage.original_name(self.filename)
 
@@ -236,6 +248,7 @@ PROGRESS_TEXTS = {
     "Failed": _("Failed"),
     "Checking": _("Checking"),
     "Stored, not checked": _("Stored, not checked"),
+    "Waiting for a worker (new attempt)": _("Waiting for a worker (new attempt)"),
 }
 PROGRESS_PREFIXES = (
     ("reading ", _("Reading %(name)s")),
@@ -256,6 +269,21 @@ def progress_text(message: str) -> str:
                 name = name.replace("_", " ")
             return str(text) % {"name": name}
     return message
+
+
+def lease() -> timedelta:
+    """How long a running check may go without a heartbeat before it is
+    considered dead (``TRANSPORT_TASK_LEASE`` seconds)."""
+    return timedelta(seconds=int(settings.TRANSPORT_TASK_LEASE))
+
+
+def heartbeat_every() -> float:
+    """Seconds between two heartbeats of a run: several within a lease."""
+    return min(5.0, lease().total_seconds() / 4)
+
+
+def is_stale(last_sign: datetime | None) -> bool:
+    return last_sign is None or last_sign < timezone.now() - lease()
 
 
 class JobStatus(models.TextChoices):
@@ -285,6 +313,8 @@ class ValidationJob(models.Model):
     error = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     finished = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:

@@ -14,6 +14,7 @@ import json
 import logging
 import shutil
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,8 +36,14 @@ from fabrique.gtfs.rules import load_rules
 from fabrique.gtfs.rules.registry import CHECKS
 from fabrique.gtfs.validator import Validation, validate
 from fabrique.transport import services, storage
-from fabrique.transport.models import JobStatus, ResourceFormat, ValidationJob
+from fabrique.transport.models import (
+    JobStatus,
+    ResourceFormat,
+    ValidationJob,
+    heartbeat_every,
+)
 from fabrique.transport.services import TransportError
+from fabrique.transport.tasks import slow_down_for_tests
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +84,7 @@ def _expiry() -> datetime:
     return timezone.now() + timedelta(hours=int(settings.TRANSPORT_JOB_HOURS))
 
 
-def _enqueue(job: ValidationJob) -> None:
+def enqueue(job: ValidationJob) -> None:
     try:
         run_job.enqueue(str(job.pk))
     except Exception as exc:  # the queue backends' errors have no common base
@@ -111,7 +119,7 @@ def start_from_upload(file: Any) -> ValidationJob:
             shutil.move(received.path, directory / received.filename)
             with transaction.atomic():
                 job.save(force_insert=True)
-                transaction.on_commit(lambda: _enqueue(job))
+                transaction.on_commit(lambda: enqueue(job))
         except BaseException:
             shutil.rmtree(directory, ignore_errors=True)
             raise
@@ -138,7 +146,7 @@ def start_from_url(url: str) -> ValidationJob:
     )
     with transaction.atomic():
         job.save(force_insert=True)
-        transaction.on_commit(lambda: _enqueue(job))
+        transaction.on_commit(lambda: enqueue(job))
     return job
 
 
@@ -170,6 +178,7 @@ class _Progress:
         self.percent = 0
         self.message = ""
         self.written: tuple[int, str] | None = None
+        self.beaten = time.monotonic()
         self.lock = threading.Lock()
 
     def record(self, line: str) -> None:
@@ -195,20 +204,28 @@ class _Progress:
     def flush(self) -> None:
         with self.lock:
             state = (self.percent, self.message)
-        if state != self.written and state[1]:
+        due = time.monotonic() - self.beaten >= heartbeat_every()
+        if (state != self.written or due) and state[1]:
             self.update(*state)
 
     def update(self, percent: int, message: str) -> None:
+        """Write the progress; each write is also the run's heartbeat."""
         self.written = (percent, message)
+        self.beaten = time.monotonic()
         ValidationJob.objects.filter(pk=self.job.pk).update(
-            progress=percent, progress_message=message[:200]
+            progress=percent, progress_message=message[:200], heartbeat=timezone.now()
         )
 
 
 def _validate(path: Path, progress: _Progress) -> Validation:
     """Run the validator in a helper thread; write its progress from this one."""
+
+    def work() -> Validation:
+        slow_down_for_tests()
+        return validate(path, progress=progress.record)
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(validate, path, progress=progress.record)
+        future = pool.submit(work)
         while True:
             try:
                 result = future.result(timeout=PROGRESS_EVERY)
@@ -277,7 +294,11 @@ def process(job: ValidationJob) -> None:
 def run_job(job_id: str) -> str:
     """Background task: validate one on-demand job; return its final status."""
     claimed = ValidationJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, progress=1, progress_message=_("Starting")
+        status=JobStatus.RUNNING,
+        progress=1,
+        progress_message=_("Starting"),
+        heartbeat=timezone.now(),
+        attempts=F("attempts") + 1,
     )
     job = ValidationJob.objects.filter(pk=job_id).first()
     if job is None or not claimed:
@@ -308,3 +329,19 @@ def purge_expired(now: datetime | None = None, *, limit: int = PURGE_BATCH) -> i
         shutil.rmtree(storage.job_dir(pk), ignore_errors=True)
     ValidationJob.objects.filter(pk__in=expired).delete()
     return len(expired)
+
+
+@task()
+def purge_expired_jobs() -> int:
+    """Periodic task: delete every expired job and its folder; return how many."""
+    from fabrique.notifications.periodic import schedule_next
+
+    removed = 0
+    try:
+        while True:
+            batch = purge_expired()
+            removed += batch
+            if batch < PURGE_BATCH:
+                return removed
+    finally:
+        schedule_next(purge_expired_jobs)

@@ -409,14 +409,21 @@ def add_version_from_upload(
 
     With ``enqueue=False`` the caller runs the check itself. Raises
     :class:`DuplicateVersion` when a version has the same content,
-    :class:`TransportError` when the file is refused.
+    :class:`TransportError` when the file is refused. The same content as a
+    version that failed (or whose check is stuck) is not a duplicate: that
+    version takes the file again and is checked again.
     """
     require_manage(user, resource.dataset)
     received = receive_upload(file, max_bytes=max_bytes)
     try:
         check_file(received, resource.format)
         return _create_version(
-            resource, received, source=VersionSource.UPLOAD, user=user
+            resource,
+            received,
+            source=VersionSource.UPLOAD,
+            user=user,
+            enqueue=enqueue,
+            check_again=True,
         )
     finally:
         received.discard()
@@ -429,6 +436,7 @@ def _create_version(
     source: str,
     user: Any,
     enqueue: bool = True,
+    check_again: bool = False,
 ) -> Version:
     directory: Path | None = None
     try:
@@ -437,6 +445,12 @@ def _create_version(
             Resource.objects.select_for_update().filter(pk=resource.pk).first()
             same = resource.versions.filter(sha256=received.sha256).first()
             if same is not None:
+                if check_again and (
+                    same.status == VersionStatus.FAILED or same.is_stale
+                ):
+                    same.directory.mkdir(parents=True, exist_ok=True)
+                    shutil.move(received.path, same.original_path)
+                    return _queue_again(same, enqueue=enqueue)
                 raise DuplicateVersion(same)
             last = resource.versions.aggregate(n=models.Max("number"))["n"] or 0
             version = Version.objects.create(
@@ -490,16 +504,37 @@ def enqueue_processing(version: Version) -> None:
         )
 
 
+def can_retry(version: Version) -> bool:
+    """A failed version, or one whose check gave no sign of life for a lease."""
+    return version.status == VersionStatus.FAILED or version.is_stale
+
+
 def retry_version(version: Version, *, user: Any) -> Version:
-    """Queue a failed version's check again."""
+    """Queue the check of a failed or stuck version again."""
     require_manage(user, version.resource.dataset)
-    if version.status != VersionStatus.FAILED:
-        raise TransportError(_("Only a failed version can be checked again."))
+    if not can_retry(version):
+        raise TransportError(
+            _(
+                "Only a failed version, or one whose check has given no sign of "
+                "life for a while, can be checked again."
+            )
+        )
+    return _queue_again(version)
+
+
+def _queue_again(version: Version, *, enqueue: bool = True) -> Version:
+    """Reset ``version`` to queued (a fresh count of attempts) and queue it."""
     Version.objects.filter(pk=version.pk).update(
-        status=VersionStatus.QUEUED, progress=0, error="", progress_message=""
+        status=VersionStatus.QUEUED,
+        progress=0,
+        error="",
+        progress_message="Waiting for a worker",
+        heartbeat=timezone.now(),
+        attempts=0,
     )
     version.refresh_from_db()
-    transaction.on_commit(lambda: enqueue_processing(version))
+    if enqueue:
+        transaction.on_commit(lambda: enqueue_processing(version))
     return version
 
 

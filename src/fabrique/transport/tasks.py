@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -25,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -36,6 +39,7 @@ from fabrique.transport.models import (
     ResourceFormat,
     Version,
     VersionStatus,
+    heartbeat_every,
 )
 
 log = logging.getLogger(__name__)
@@ -55,7 +59,8 @@ class Progress:
     The engine reports from its own worker threads: :meth:`__call__` only notes
     the latest state under a lock; :meth:`flush` (called by :func:`_run` every
     ``PROGRESS_EVERY`` seconds from the task's thread) writes it. No database
-    connection is ever opened in another thread.
+    connection is ever opened in another thread. Each write is also the run's
+    heartbeat, written several times within a lease (``heartbeat_every``).
     """
 
     def __init__(self, version_id: int) -> None:
@@ -64,6 +69,7 @@ class Progress:
         self.value = 0
         self.message = ""
         self.written: tuple[int, str] | None = None
+        self.beaten = time.monotonic()
 
     def __call__(self, value: int, message: str) -> None:
         with self.lock:
@@ -73,11 +79,15 @@ class Progress:
     def flush(self) -> None:
         with self.lock:
             state = (self.value, self.message)
-        if state != self.written:
+        if state != self.written or self._beat_due():
             self.written = state
+            self.beaten = time.monotonic()
             Version.objects.filter(pk=self.version_id).update(
-                progress=state[0], progress_message=state[1]
+                progress=state[0], progress_message=state[1], heartbeat=timezone.now()
             )
+
+    def _beat_due(self) -> bool:
+        return time.monotonic() - self.beaten >= heartbeat_every()
 
     def status(self, status: str, value: int, message: str) -> None:
         Version.objects.filter(pk=self.version_id).update(status=status)
@@ -111,9 +121,30 @@ def _write_json(path: Path, data: Any) -> None:
     tmp.replace(path)
 
 
+def slow_down_for_tests() -> None:
+    """Sleep ``FABRIQUE_TEST_TASK_DELAY`` seconds inside a check (0 by default).
+
+    Lets the production tests stop a real worker in the middle of a run; the
+    heartbeat goes on meanwhile, as during a long validation.
+    """
+    delay = float(os.environ.get("FABRIQUE_TEST_TASK_DELAY") or 0)
+    if delay > 0:
+        time.sleep(delay)
+
+
 @task()
 def process_version(version_id: int) -> str:
-    """Check and store one version; returns its final status."""
+    """Check and store one version; returns its final status.
+
+    The run first claims the queued version (status, heartbeat, one more
+    attempt): a version already taken or finished is left as it is, so a
+    second copy of the task never checks it twice at once.
+    """
+    claimed = Version.objects.filter(pk=version_id, status=VersionStatus.QUEUED).update(
+        status=VersionStatus.VALIDATING,
+        heartbeat=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
     version = (
         Version.objects.select_related("resource__dataset__commons", "created_by")
         .filter(pk=version_id)
@@ -121,6 +152,8 @@ def process_version(version_id: int) -> str:
     )
     if version is None:
         return "missing"
+    if not claimed:
+        return str(version.status)
     progress = Progress(version.pk)
     try:
         if version.resource.format == ResourceFormat.GTFS:
@@ -175,7 +208,11 @@ def _process_gtfs(version: Version, progress: Progress) -> None:
                 value = progress.value
         progress(value, message)
 
-    result = _run(lambda: validate(source, progress=on_validate), progress)
+    def work() -> Any:
+        slow_down_for_tests()
+        return validate(source, progress=on_validate)
+
+    result = _run(work, progress)
     report = build_report(result)
     _write_json(directory / storage.REPORT_JSON, report)
     (directory / storage.REPORT_HTML).write_text(render_html(report), encoding="utf-8")

@@ -1,0 +1,133 @@
+"""Checks whose worker died are taken again, then failed with the reason.
+
+A run writes a heartbeat on its version (or on-demand job) at least every
+few seconds. :func:`recover` finds the runs with no heartbeat for
+``TRANSPORT_TASK_LEASE`` seconds — their worker was killed, lost its
+machine or its queue — and queues them again, until
+``TRANSPORT_TASK_ATTEMPTS`` runs have started; then the version or job is
+failed with a reason its page shows. :data:`recover_stuck` runs it as a
+periodic task under both queue backends, and ``fabrique worker`` once when
+it starts.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_tasks import task
+
+from fabrique.transport.models import (
+    JobStatus,
+    ValidationJob,
+    Version,
+    VersionStatus,
+    lease,
+)
+
+log = logging.getLogger(__name__)
+
+#: Stored progress message of a version queued again (translated when shown).
+REQUEUED = "Waiting for a worker (new attempt)"
+RUNNING_VERSION = (VersionStatus.VALIDATING, VersionStatus.INGESTING)
+
+
+@dataclass
+class Recovered:
+    requeued: int = 0
+    failed: int = 0
+
+
+def max_attempts() -> int:
+    return max(1, int(settings.TRANSPORT_TASK_ATTEMPTS))
+
+
+def gave_up_message(attempts: int) -> str:
+    return ngettext(
+        "The worker stopped while checking this file (it may be too large for "
+        "the server's memory or time limit). Check it again, or tell the "
+        "administrators if it keeps failing.",
+        "The worker stopped %(count)d times while checking this file (it may be "
+        "too large for the server's memory or time limit). Check it again, or "
+        "tell the administrators if it keeps failing.",
+        attempts,
+    ) % {"count": attempts}
+
+
+def recover() -> Recovered:
+    """Queue again, or fail, every run whose heartbeat is older than the lease."""
+    from fabrique.transport import ondemand
+    from fabrique.transport.services import enqueue_processing
+
+    done = Recovered()
+    now = timezone.now()
+    cutoff = now - lease()
+    # Runs left before heartbeats existed have none: their age is the version's.
+    silent = Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True, created__lt=cutoff)
+    for version in Version.objects.filter(silent, status__in=RUNNING_VERSION).only(
+        "pk", "attempts", "heartbeat", "status"
+    ):
+        # Conditional on the heartbeat read: a run that came back to life, or
+        # another recoverer, wins.
+        still = Version.objects.filter(
+            pk=version.pk, status=version.status, heartbeat=version.heartbeat
+        )
+        if version.attempts >= max_attempts():
+            if still.update(
+                status=VersionStatus.FAILED,
+                error=gave_up_message(version.attempts),
+                progress_message="Failed",
+                heartbeat=now,
+            ):
+                log.warning("version %s failed: its worker died", version.pk)
+                done.failed += 1
+        elif still.update(
+            status=VersionStatus.QUEUED,
+            progress=0,
+            progress_message=REQUEUED,
+            heartbeat=now,
+        ):
+            log.warning("version %s queued again: its worker died", version.pk)
+            enqueue_processing(version)
+            done.requeued += 1
+    for job in ValidationJob.objects.filter(silent, status=JobStatus.RUNNING).only(
+        "pk", "attempts", "heartbeat"
+    ):
+        still_job = ValidationJob.objects.filter(
+            pk=job.pk, status=JobStatus.RUNNING, heartbeat=job.heartbeat
+        )
+        if job.attempts >= max_attempts():
+            if still_job.update(
+                status=JobStatus.FAILED,
+                error=gave_up_message(job.attempts),
+                progress_message="",
+                finished=now,
+                heartbeat=now,
+            ):
+                done.failed += 1
+        elif still_job.update(
+            status=JobStatus.QUEUED,
+            progress=0,
+            progress_message=_("Waiting for a worker"),
+            heartbeat=now,
+        ):
+            ondemand.enqueue(job)
+            done.requeued += 1
+    return done
+
+
+@task()
+def recover_stuck() -> dict[str, int]:
+    """Periodic task: :func:`recover`, then come back."""
+    from fabrique.notifications.periodic import schedule_next
+
+    try:
+        found = recover()
+        return {"requeued": found.requeued, "failed": found.failed}
+    finally:
+        schedule_next(recover_stuck)
