@@ -343,4 +343,5 @@ FABRIQUE_DUMP_EVERY = env_int("FABRIQUE_DUMP_EVERY", 24 * 3600)
 FABRIQUE_PERIODIC_TASKS = {
     "fabrique.notifications.digests.send_due_digests": 3600,
     "fabrique.projects.dump.rebuild_dump": FABRIQUE_DUMP_EVERY,
+    "fabrique.transport.tasks.warn_expiring_datasets": 86_400,
 }
