@@ -112,3 +112,21 @@ def test_the_actors_map_is_a_leaflet_map_over_the_base_map(installed, client, db
     points = client.get(reverse("ecosystem:map_geojson"), {"layer": "actor"}).json()
     assert points["features"][0]["geometry"]["coordinates"] == [0.35, 47.3]
     assert points["features"][0]["properties"]["url"] == actor.get_absolute_url()
+
+
+def test_npm_installs_the_pinned_packages_beside_the_lock_file(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    if shutil.which("npm") is None:
+        pytest.skip("npm is not installed")
+    root = Path(__file__).resolve().parents[2]
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(root / name, tmp_path / name)
+    folder = tmp_path / "node_modules"
+    outcome = basemap.ensure_installed(folder)
+    if outcome.startswith("npm ci failed"):
+        pytest.skip(f"the npm registry could not be reached: {outcome}")
+    assert outcome == "installed now"
+    assert basemap.installed(folder)
+    assert basemap.ensure_installed(folder) == "installed"

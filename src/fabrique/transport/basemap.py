@@ -14,6 +14,7 @@ folder next to ``package.json``).
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 from pathlib import Path
@@ -57,14 +58,19 @@ def ensure_installed(folder: Path | None = None) -> str:
     npm = shutil.which("npm")
     if npm is None:
         return "npm is not installed: maps are drawn without a base map"
-    done = subprocess.run(
-        [npm, "ci", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    # One install at a time (parallel test workers, two commands at once).
+    with open(project / ".npm-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if installed(folder):
+            return "installed"
+        done = subprocess.run(
+            [npm, "ci", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
     if done.returncode != 0 or not installed(folder):
         return f"npm ci failed: {(done.stderr or done.stdout).strip()[-300:]}"
     return "installed now"
