@@ -130,7 +130,18 @@ def demo(host: str, port: int, reset: bool, no_serve: bool, no_worker: bool) -> 
     from fabrique.places.catalogue import rebuild as index_catalogue_places
 
     places = index_catalogue_places()
-    click.echo(f"Geocoder: {places} places of the catalogue indexed.")
+    from fabrique.places.demo import index_addresses
+    from fabrique.transport.geocoding import rebuild as index_transport_stops
+
+    addresses = index_addresses()
+    stops = index_transport_stops()
+    click.echo(
+        f"Geocoder: {places} places of the catalogue, {stops} stops and "
+        f"{addresses} addresses of the demo towns indexed."
+    )
+    from fabrique.transport.basemap import ensure_installed
+
+    click.echo(f"Offline base map: {ensure_installed()}.")
     from fabrique.projects.dump import build as build_dump
 
     click.echo(f"Open data: {build_dump().path.name} built for /donnees/.")

@@ -253,6 +253,16 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS: list[str | Path | tuple[str, str | Path]] = [PACKAGE_DIR / "static"]
 # Leaflet (maps) from its XStatic package, served as /static/leaflet/ (no CDN).
 STATICFILES_DIRS.append(("leaflet", xstatic_leaflet.BASE_DIR))
+# The offline base map (Natural Earth outlines from npm, installed by `npm ci`
+# beside package.json): served as /static/basemap/ by its own finder.
+FABRIQUE_ASSETS_DIR = Path(
+    env("FABRIQUE_ASSETS_DIR", str(PACKAGE_DIR.parent.parent / "node_modules"))
+)
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "fabrique.transport.basemap.BasemapFinder",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 WHITENOISE_USE_FINDERS = True
@@ -388,6 +398,7 @@ FABRIQUE_PERIODIC_TASKS = {
     "fabrique.projects.dump.rebuild_dump": FABRIQUE_DUMP_EVERY,
     "fabrique.transport.recovery.recover_stuck": env_int("FABRIQUE_RECOVER_EVERY", 60),
     "fabrique.transport.ondemand.purge_expired_jobs": 3600,
+    "fabrique.transport.tasks.warn_expiring_datasets": 86_400,
 }
 # A check (feed version, on-demand validation) whose worker gave no heartbeat
 # for TRANSPORT_TASK_LEASE seconds is run again, TRANSPORT_TASK_ATTEMPTS runs

@@ -126,6 +126,8 @@ MEMBER_WEB_WRITES = {
     "notifications:preferences",
     "community:for_me",
     "transport:dataset_create",
+    "transport:dataset_follow",
+    "transport:reuse_create",
 }
 
 # API operations any signed-in member may call (same rules as the pages).
@@ -145,6 +147,7 @@ MEMBER_API_WRITES = {
     ("POST", "/api/1/community/challenges/{slug}/participations/"),
     ("POST", "/api/1/commons/{slug}/contributions/"),
     ("POST", "/api/1/transport/datasets/"),
+    ("POST", "/api/1/transport/datasets/{slug}/reuses/"),
     ("POST", "/api/1/community/challenges/{slug}/contributions/"),
     ("POST", "/api/1/notifications/read/"),
     ("PUT", "/api/1/notifications/preferences/"),

@@ -98,7 +98,8 @@ def test_the_demo_ecosystem_as_graph_map_and_dashboards(page, screenshot_dir):
     page.screenshot(path=screenshot_dir / "dashboard.png", full_page=True)
 
     page.goto(page.base_url + reverse("ecosystem:map"))
-    expect(page.locator(".eco-map svg")).to_be_visible()
+    expect(page.locator(".eco-map .leaflet-container")).to_be_visible()
+    page.wait_for_selector(".eco-map [data-map-drawn]")
     page.screenshot(path=screenshot_dir / "ecosystem-map.png", full_page=True)
 
 

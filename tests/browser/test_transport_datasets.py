@@ -68,9 +68,8 @@ def test_visitor_finds_a_dataset_and_its_departures(page, demo, screenshot_dir):
     page.keyboard.press("Enter")
     rows = page.locator("#departures-results tbody tr")
     expect(rows.first).to_be_visible()
-    assert {"GARE_A", "GARE_B"} <= set(
-        page.locator("#departures-results code").all_inner_texts()
-    )
+    platforms = page.locator("#departures-results tbody td:nth-child(4)")
+    assert set(platforms.all_inner_texts()) <= {"quai A", "quai B"}
     page.locator("#departures").scroll_into_view_if_needed()
     shoot(page, screenshot_dir, "transport-dataset")
 

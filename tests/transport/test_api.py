@@ -280,7 +280,38 @@ def test_departures_of_an_unknown_stop_is_404(ready):
     assert response.status_code == 404
     assert "NOPE" in response.json()["error"]["message"]
     slug = ready.resource.dataset.slug
-    assert get(f"/datasets/{slug}/departures/").status_code == 422
+    missing = get(f"/datasets/{slug}/departures/")
+    assert missing.status_code == 422
+    assert missing.json()["error"]["details"][0]["field"] == "stop_id"
+
+
+def test_the_dataset_departures_take_the_pages_stop_parameter(ready):
+    """The dataset page says ``?stop=``; the API answers it as ``stop_id``."""
+    stop_id, day = a_stop_time(ready)
+    slug = ready.resource.dataset.slug
+    path = f"/datasets/{slug}/departures/"
+    by_stop = get(path, stop=stop_id, date=day.isoformat())
+    assert by_stop.status_code == 200, by_stop.content
+    by_id = get(path, stop_id=stop_id, date=day.isoformat())
+    assert by_stop.json()["data"] == by_id.json()["data"]
+
+
+def test_departures_come_in_pages_with_a_next_cursor(ready):
+    stop_id, day = a_stop_time(ready)
+    path = f"/versions/{ready.pk}/stops/{stop_id}/departures/"
+    everything = get(path, date=day.isoformat(), limit=1000).json()["data"]
+    assert len(everything) >= 3
+    assert get(path, date=day.isoformat(), limit=1000).json()["next"] is None
+    seen, params = [], {"date": day.isoformat(), "limit": 2}
+    while True:
+        body = get(path, **params).json()
+        seen += body["data"]
+        if body["next"] is None:
+            break
+        params.update(after=body["next"]["after"], skip=body["next"]["skip"])
+    assert [(r["trip_id"], r["stop_sequence"]) for r in seen] == [
+        (r["trip_id"], r["stop_sequence"]) for r in everything
+    ]
 
 
 def test_hidden_datasets_are_not_served(ready):

@@ -265,3 +265,43 @@ def test_the_edit_page_of_a_dataset_with_a_publisher_opens_and_saves(client):
     dataset.refresh_from_db()
     assert dataset.publisher_id == publisher.pk
     assert dataset.coverage == "Belvallon"
+
+
+def test_departures_on_the_page_show_platforms_a_time_choice_and_pages(client, english):
+    user = make_user()
+    dataset = make_dataset(user)
+    resource = make_resource(dataset, user)
+    version = upload(resource, user, feed_zip(version=1))
+    version.refresh_from_db()
+    assert version.status == VersionStatus.READY, version.error
+    day = version.valid_from
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    url = dataset.get_absolute_url()
+    page = client.get(url, {"stop": "GARE", "date": day.isoformat()})
+    html = page.content.decode()
+    rows = page.context["departures"]["rows"]
+    assert len(rows) == 30
+    assert {row["platform"] for row in rows} <= {"quai A", "quai B"}
+    assert "<code>GARE_" not in html
+    assert 'name="after"' in html
+    following = page.context["departures"]["next_url"]
+    assert following
+    assert page.context["departures"]["previous_url"] == ""
+    later = client.get(url + following.split("#")[0])
+    more = later.context["departures"]["rows"]
+    assert more
+    assert more[0]["departure_time"] >= rows[-1]["departure_time"]
+    assert later.context["departures"]["previous_url"]
+    back = client.get(url + later.context["departures"]["previous_url"].split("#")[0])
+    assert [r["trip_id"] for r in back.context["departures"]["rows"]] == [
+        r["trip_id"] for r in rows
+    ]
+    at_noon = client.get(
+        url, {"stop": "GARE", "date": day.isoformat(), "after": "12:00"}
+    )
+    assert at_noon.context["departures"]["rows"][0]["departure_time"] >= "12:00:00"
+    bad = client.get(url, {"stop": "GARE", "after": "26:00"})
+    assert "is not a time of the day" in bad.content.decode()
+    api = page.context["departures"]["api_url"]
+    assert client.get(api).status_code == 200

@@ -25,6 +25,41 @@ TYPE_LABELS = {
 LIMIT = 8
 RELATIVE_FLOOR = 0.7
 
+#: What a source holds, from its name (``fabrique geocoder index`` names them).
+SOURCE_LABELS = (
+    ("demo-adresses", _("addresses of the demo towns")),
+    ("ban", _("addresses (Base Adresse Nationale)")),
+    ("bano", _("addresses (BANO)")),
+    ("catalogue", _("places of the catalogue's actors")),
+    ("transport", _("stops of the transport datasets")),
+    ("gtfs", _("stops of GTFS feeds")),
+    ("places", _("places")),
+)
+
+
+def source_label(name: str) -> str:
+    for prefix, label in SOURCE_LABELS:
+        if name == prefix or name.startswith(f"{prefix}-"):
+            return str(label)
+    return name
+
+
+def loaded_sources() -> list[dict[str, Any]]:
+    """The index's sources, with what each holds ([] when there is no index)."""
+    try:
+        segments = get_index().segments
+    except (IndexUnavailable, GeocoderError):
+        return []
+    return [
+        {
+            "name": segment.source,
+            "label": source_label(segment.source),
+            "documents": int(segment.manifest.get("documents", 0)),
+            "housenumbers": int(segment.manifest.get("housenumbers", 0)),
+        }
+        for segment in segments
+    ]
+
 
 @require_GET
 def geocoder_page(request: HttpRequest) -> HttpResponse:
@@ -38,6 +73,11 @@ def geocoder_page(request: HttpRequest) -> HttpResponse:
         "results": [],
         "error": "",
     }
+    if not getattr(request, "htmx", False):
+        sources = loaded_sources()
+        context["sources"] = sources
+        context["has_addresses"] = any(s["housenumbers"] for s in sources)
+        context["demo_addresses"] = any(s["name"] == "demo-adresses" for s in sources)
     if q:
         try:
             results = get_index().search(q, limit=LIMIT, type=context["type"] or None)

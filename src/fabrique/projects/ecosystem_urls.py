@@ -7,6 +7,7 @@ app_name = "ecosystem"
 urlpatterns = [
     path("ecosysteme/", views.graph_page, name="graph"),
     path("ecosysteme/carte/", views.map_page, name="map"),
+    path("ecosysteme/carte.geojson", views.map_geojson, name="map_geojson"),
     path("tableau-de-bord/", views.dashboard_page, name="dashboard"),
     path(
         "tableau-de-bord/<slug:slug>.csv",

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -142,8 +142,8 @@ def _project(points: list[dict[str, Any]]) -> list[Point]:
     ]
 
 
-def map_page(request: HttpRequest) -> HttpResponse:
-    """Actors' places and experiments, drawn as SVG, with the list beside."""
+def _map_points() -> list[dict[str, Any]]:
+    """Actors' places and experiments (challenges without one: their place)."""
     points: list[dict[str, Any]] = []
     for place in Place.objects.filter(actor__hidden=False).select_related("actor"):
         points.append(
@@ -182,6 +182,34 @@ def map_page(request: HttpRequest) -> HttpResponse:
                 "layer": "experiment",
             }
         )
+    return points
+
+
+def map_geojson(request: HttpRequest) -> JsonResponse:
+    """The map's points as GeoJSON (``?layer=actor`` or ``experiment``)."""
+    layer = request.GET.get("layer", "")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+            "properties": {
+                "name": p["label"],
+                "detail": p["detail"],
+                "url": p["url"],
+                "layer": p["layer"],
+            },
+        }
+        for p in _map_points()
+        if not layer or p["layer"] == layer
+    ]
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["Content-Type"] = "application/geo+json"
+    return response
+
+
+def map_page(request: HttpRequest) -> HttpResponse:
+    """Actors' places and experiments on the base map, with the lists beside."""
+    points = _map_points()
     projected = _project(points)
     return render(
         request,
@@ -193,6 +221,26 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "labels": _place_labels(projected),
             "width": MAP_WIDTH,
             "height": MAP_HEIGHT,
+            "layers": [
+                {
+                    "url": reverse("ecosystem:map_geojson") + "?layer=actor",
+                    "kind": "points",
+                    "label": _("actors"),
+                    "detail_property": "detail",
+                    "color": "#b3541e",
+                    "radius": 6,
+                    "link_text": _("Open its page"),
+                },
+                {
+                    "url": reverse("ecosystem:map_geojson") + "?layer=experiment",
+                    "kind": "points",
+                    "label": _("experiments and micro-challenges"),
+                    "detail_property": "detail",
+                    "color": "#1f5fa8",
+                    "radius": 6,
+                    "link_text": _("Open its page"),
+                },
+            ],
         },
     )
 

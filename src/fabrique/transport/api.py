@@ -38,7 +38,7 @@ from fabrique.catalog.models import Actor, Commons
 from fabrique.core.permissions import can_moderate
 from fabrique.gtfs import query
 from fabrique.gtfs.store import MANIFEST
-from fabrique.transport import services, storage
+from fabrique.transport import departures, following, services, storage
 from fabrique.transport.models import (
     Dataset,
     Resource,
@@ -53,6 +53,8 @@ from fabrique.transport.schemas import (
     DeparturesOut,
     ResourceIn,
     ResourceOut,
+    ReuseIn,
+    ReuseOut,
     RouteDetailOut,
     RouteOut,
     StopDetailOut,
@@ -357,6 +359,31 @@ def create_resource(request: HttpRequest, slug: str, payload: ResourceIn) -> Any
     return Status(201, resource)
 
 
+@router.get("/datasets/{slug}/reuses/", response={200: list[ReuseOut], **READ_ERRORS})
+def list_reuses(request: HttpRequest, slug: str) -> Any:
+    """The reuses declared for a dataset, newest first."""
+    return following.reuses_of(_dataset(request, slug))
+
+
+@router.post("/datasets/{slug}/reuses/", response={201: ReuseOut, **ERRORS}, **WRITE)
+def create_reuse(request: HttpRequest, slug: str, payload: ReuseIn) -> Any:
+    """Declare a reuse of a dataset: title, address, kind, who made it."""
+    dataset = _dataset(request, slug)
+    try:
+        reuse = following.add_reuse(
+            dataset,
+            user=caller(request),
+            title=payload.title,
+            url=payload.url,
+            kind=payload.kind,
+            by=payload.by,
+        )
+    except ValidationError as exc:
+        field, errors = next(iter(exc.message_dict.items()))
+        raise field_error(field, "; ".join(errors)) from None
+    return Status(201, reuse)
+
+
 # Resources and versions ----------------------------------------------------
 
 
@@ -597,6 +624,12 @@ class DepartureParams(Schema):
     after: str | None = Field(
         None, max_length=8, description="HH:MM or HH:MM:SS: only departures from then."
     )
+    skip: int = Field(
+        0,
+        ge=0,
+        le=query.MAX_LIMIT,
+        description="Departures at exactly `after` already seen (from `next`).",
+    )
     limit: int = Field(20, ge=1, le=query.MAX_LIMIT)
     include_terminus: bool = Field(
         False, description="Also trips that end at the stop (arrivals only)."
@@ -621,22 +654,30 @@ def _departures(
             raise field_error("after", str(exc), status=400) from None
         if after >= query.DAY:
             raise field_error("after", "Give a time before 24:00.", status=400)
-    rows = _ask(
-        lambda: query.departures(
+    found = _ask(
+        lambda: departures.page(
             directory,
             stop_id,
             day,
-            after=after,
+            after=after or 0,
+            skip=params.skip,
             limit=params.limit,
             include_terminus=params.include_terminus,
         )
     )
+    following = None
+    if found.next is not None:
+        following = {
+            "after": departures.cursor_text(found.next[0]),
+            "skip": found.next[1],
+        }
     return {
         "version": version.pk,
         "stop_id": stop_id,
         "date": day,
         "after": None if after is None else query.format_time(after),
-        "data": rows,
+        "next": following,
+        "data": found.rows,
     }
 
 
@@ -649,7 +690,8 @@ to (k + 1) × 24:00 (``25:10`` on the 6th and ``49:10`` on the 5th are both
 or the 5th). A parent station includes its platforms. Trips
 that end at the stop, and stop times without pickup, are left out unless
 ``include_terminus``. Times are given as clock times and as ISO 8601
-instants in the agency's time zone.
+instants in the agency's time zone. ``next``, when more departures follow,
+holds the ``after`` and ``skip`` of the next page.
 """
 
 
@@ -685,7 +727,13 @@ def _latest_store(request: HttpRequest, slug: str) -> tuple[Version, Path]:
 
 
 class DatasetDepartureParams(DepartureParams):
-    stop_id: str = Field(..., min_length=1, max_length=200)
+    stop_id: str | None = Field(None, min_length=1, max_length=200)
+    stop: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="The same as `stop_id` (the dataset page's parameter).",
+    )
 
 
 @router.get(
@@ -700,8 +748,11 @@ def dataset_departures(
     request: HttpRequest, slug: str, params: Query[DatasetDepartureParams]
 ) -> Any:
     """Departures from a stop of the dataset's current GTFS."""
+    stop_id = params.stop_id or params.stop
+    if not stop_id:
+        raise field_error("stop_id", "Give the stop: stop_id (or stop).")
     version, directory = _latest_store(request, slug)
-    return _departures(directory, version, params.stop_id, params)
+    return _departures(directory, version, stop_id, params)
 
 
 @router.get("/datasets/{slug}/stops/", response={200: page_of(StopOut), **STORE_ERRORS})

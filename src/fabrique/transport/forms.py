@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from fabrique.catalog.models import Actor
-from fabrique.transport.models import ResourceFormat
+from fabrique.transport.models import ResourceFormat, ReuseKind
 
 ACCEPT = ".zip,.json,.pb,.bin,.xml,application/zip,application/json"
 
@@ -157,3 +157,20 @@ class DatasetFilterForm(forms.Form):
             ("", _("All publishers")),
             *(publishers or []),
         ]
+
+
+class ReuseForm(forms.Form):
+    title = forms.CharField(label=_("Title of the reuse"), max_length=200)
+    url = forms.URLField(
+        label=_("Its address"),
+        max_length=1000,
+        assume_scheme="https",
+        help_text=_("The application, map, article or service that uses the data."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReuseKind.choices)
+    by = forms.CharField(
+        label=_("Made by"),
+        max_length=200,
+        required=False,
+        help_text=_("A person, a company, a lab… (optional)."),
+    )

@@ -187,6 +187,8 @@ class Version(models.Model):
     # again, a bounded number of times (fabrique.transport.recovery).
     heartbeat = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Times the original file was downloaded from the site.
+    downloads = models.PositiveIntegerField(_("downloads"), default=0)
 
     class Meta:
         ordering = ["resource", "-number"]
@@ -284,6 +286,55 @@ def heartbeat_every() -> float:
 
 def is_stale(last_sign: datetime | None) -> bool:
     return last_sign is None or last_sign < timezone.now() - lease()
+
+
+class ReuseKind(models.TextChoices):
+    APPLICATION = "application", _("application")
+    MAP = "map", _("map or visualisation")
+    API = "api", _("API or service")
+    RESEARCH = "research", _("study or research")
+    ARTICLE = "article", _("article")
+    OTHER = "other", _("other")
+
+
+class Reuse(models.Model):
+    """A reuse of a dataset declared by someone: what, where, of which kind."""
+
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.CASCADE, related_name="reuses"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("address"), max_length=1000)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=ReuseKind, default=ReuseKind.APPLICATION
+    )
+    # Who made it (a person, a company, a lab), as the declarer wrote it.
+    by = models.CharField(_("made by"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="transport_reuses",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    hidden = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("reuse")
+        verbose_name_plural = _("reuses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "url"], name="transport_reuse_url"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.dataset.get_absolute_url()}#reuses"
 
 
 class JobStatus(models.TextChoices):

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import BaseModel
 
-from fabrique.transport.models import ResourceFormat, VersionStatus
+from fabrique.transport.models import ResourceFormat, ReuseKind, VersionStatus
 
 
 def _absolute(context: Any, path: str) -> str:
@@ -171,6 +171,7 @@ class VersionOut(Schema):
     queryable: bool = Field(
         description="Stops, routes, trips and departures can be asked of it."
     )
+    downloads: int = Field(description="Downloads of its file from the site.")
 
     @staticmethod
     def resolve_resource(obj: Any) -> int:
@@ -301,9 +302,35 @@ class DepartureOut(EngineOut):
     timezone: str
 
 
+class DeparturesCursor(BaseModel):
+    after: str
+    skip: int
+
+
 class DeparturesOut(EngineOut):
     version: int
     stop_id: str
     date: date
     after: str | None
+    next: DeparturesCursor | None
     data: list[DepartureOut]
+
+
+class ReuseOut(Schema):
+    """A reuse of a dataset, as declared by someone signed in."""
+
+    id: int
+    title: str
+    url: str
+    kind: str = Field(description=", ".join(ReuseKind.values))
+    by: str = Field(description="Who made it, as the declarer wrote it.")
+    created: datetime
+
+
+class ReuseIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    url: str = Field(..., max_length=1000, pattern=r"^https?://\S+$")
+    kind: Literal["application", "map", "api", "research", "article", "other"] = (
+        "application"
+    )
+    by: str = Field("", max_length=200)

@@ -458,6 +458,9 @@ def _after_ready(version: Version) -> None:
             "warnings": version.warnings,
         },
     )
+    from fabrique.transport.following import record_new_errors
+
+    record_new_errors(version)
 
 
 def refresh_dataset(dataset: Dataset) -> None:
@@ -509,3 +512,15 @@ def fetch_due_resources() -> int:
     from fabrique.transport.services import fetch_due
 
     return len(fetch_due())
+
+
+@task()
+def warn_expiring_datasets() -> int:
+    """Tell followers of data that ends in 30 or 7 days; come back tomorrow."""
+    from fabrique.notifications import periodic
+    from fabrique.transport.following import warn_expiring
+
+    try:
+        return warn_expiring()
+    finally:
+        periodic.schedule_next(warn_expiring_datasets)

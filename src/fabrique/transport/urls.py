@@ -14,6 +14,16 @@ urlpatterns = [
         "transport/jeux/<slug:slug>/modifier/", views.dataset_edit, name="dataset_edit"
     ),
     path(
+        "transport/jeux/<slug:slug>/suivre/",
+        views.dataset_follow,
+        name="dataset_follow",
+    ),
+    path(
+        "transport/jeux/<slug:slug>/reutilisations/",
+        views.reuse_create,
+        name="reuse_create",
+    ),
+    path(
         "transport/jeux/<slug:slug>/ressources/nouvelle/",
         views.resource_create,
         name="resource_create",

@@ -37,12 +37,14 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from fabrique.catalog.models import Actor
+from fabrique.core import discussions, follows
 from fabrique.core.permissions import can_moderate
-from fabrique.transport import services, storage
+from fabrique.transport import following, services, storage
 from fabrique.transport.forms import (
     DatasetFilterForm,
     DatasetForm,
     ResourceForm,
+    ReuseForm,
     VersionUploadForm,
 )
 from fabrique.transport.models import (
@@ -279,19 +281,30 @@ def _stop_choices(version: Version) -> list[tuple[str, str]]:
 
 
 def _departures(request: HttpRequest, version: Version) -> dict[str, Any]:
-    """The departures form and, when a stop is chosen, its departures."""
+    """The departures form and, when a stop is chosen, a page of its departures.
+
+    ``after`` (a time of the day) and ``skip`` (departures at that very time
+    already shown) place the page; the links to the next and previous pages
+    carry them.
+    """
     from fabrique.gtfs import query
     from fabrique.gtfs.errors import GTFSError
+    from fabrique.transport import departures
 
     today = timezone.localdate()
-    stop_id = request.GET.get("stop", "")[:200]
+    stop_id = (request.GET.get("stop") or request.GET.get("stop_id") or "")[:200]
     day_text = request.GET.get("date", "")[:10]
+    after_text = request.GET.get("after", "")[:8]
     context: dict[str, Any] = {
         "stops": _stop_choices(version),
         "stop_id": stop_id,
         "day": today,
+        "after": after_text[:5],
         "rows": None,
         "error": "",
+        "next_url": "",
+        "previous_url": "",
+        "api_url": "",
     }
     if day_text:
         try:
@@ -299,21 +312,73 @@ def _departures(request: HttpRequest, version: Version) -> dict[str, Any]:
         except ValueError:
             context["error"] = _("%(value)s is not a date.") % {"value": day_text}
             return context
+    after = 0
+    if after_text:
+        try:
+            after = query.parse_time(after_text)
+        except query.QueryError:
+            after = -1
+        if not 0 <= after < query.DAY:
+            context["error"] = _(
+                "%(value)s is not a time of the day (HH:MM, before 24:00)."
+            ) % {"value": after_text}
+            return context
+    try:
+        skip = max(int(request.GET.get("skip") or 0), 0)
+    except ValueError:
+        skip = 0
     if not stop_id:
         return context
     store_dir = version.directory / storage.STORE_DIR
     try:
-        context["rows"] = query.departures(
-            store_dir, stop_id, context["day"], limit=DEPARTURES_LIMIT
+        found = departures.page(
+            store_dir,
+            stop_id,
+            context["day"],
+            after=after,
+            skip=min(skip, query.MAX_LIMIT),
+            limit=DEPARTURES_LIMIT,
+            with_previous=True,
         )
     except query.NotFound:
         context["error"] = _("This feed has no stop %(id)s.") % {"id": stop_id}
+        return context
     except GTFSError as exc:
         context["error"] = str(exc)
+        return context
+    for row in found.rows:
+        row["platform"] = found.platforms.get(str(row["stop_id"]), "")
+    context["rows"] = found.rows
+    base = [("stop", stop_id), ("date", context["day"].isoformat())]
+
+    def link(position: tuple[int, int] | None) -> str:
+        if position is None:
+            return ""
+        when, skipped = position
+        params = [*base, ("after", departures.cursor_text(when))]
+        if skipped:
+            params.append(("skip", str(skipped)))
+        return f"?{urlencode(params)}#departures"
+
+    context["next_url"] = link(found.next)
+    context["previous_url"] = link(found.previous)
+    try:
+        context["api_url"] = (
+            reverse("api:dataset_departures", args=[version.resource.dataset.slug])
+            + "?"
+            + urlencode(
+                [("stop", stop_id), ("date", context["day"].isoformat())]
+                + ([("after", after_text)] if after_text else [])
+            )
+        )
+    except NoReverseMatch:
+        context["api_url"] = ""
     return context
 
 
-def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def dataset_detail(
+    request: HttpRequest, slug: str, reuse_form: ReuseForm | None = None
+) -> HttpResponse:
     dataset = _dataset_or_404(request, slug)
     resources = list(
         dataset.resources.prefetch_related(
@@ -326,7 +391,9 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
     )
     manage = services.can_manage(request.user, dataset)
+    downloads = following.downloads_by_resource(dataset)
     for resource in resources:
+        resource.downloads = downloads.get(resource.pk, 0)  # type: ignore[attr-defined]
         versions = list(resource.versions.all())
         resource.history = versions[:HISTORY_LIMIT]  # type: ignore[attr-defined]
         resource.more_versions = max(len(versions) - HISTORY_LIMIT, 0)  # type: ignore[attr-defined]
@@ -354,8 +421,84 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "network_version": network,
         "departures": _departures(request, network) if network else None,
         "max_upload_mb": settings.TRANSPORT_MAX_UPLOAD // 1024**2,
+        **_engagement(request, dataset, reuse_form),
     }
     return render(request, "transport/dataset_detail.html", context)
+
+
+def _report_url(obj: Any) -> str:
+    try:
+        return reverse("core:report", args=[obj._meta.label_lower, obj.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _engagement(
+    request: HttpRequest, dataset: Dataset, reuse_form: ReuseForm | None = None
+) -> dict[str, Any]:
+    """Follow, discussions, reuses, report link, frequency and coverage."""
+    commons = dataset.commons
+    reuses = following.reuses_of(dataset)
+    for reuse in reuses:
+        reuse.report_url = _report_url(reuse)  # type: ignore[attr-defined]
+    return {
+        "following": follows.is_following(request.user, commons),
+        "followers": follows.followers_count(commons),
+        "discussions": discussions.discussions_of(commons)[:5],
+        "reuses": reuses,
+        "reuse_form": (reuse_form or ReuseForm())
+        if request.user.is_authenticated
+        else None,
+        "dataset_report_url": _report_url(commons),
+        "frequency": following.dataset_frequency(dataset),
+        "coverage": following.temporal_coverage(dataset),
+    }
+
+
+@require_POST
+@login_required
+def dataset_follow(request: HttpRequest, slug: str) -> HttpResponse:
+    """Follow the dataset (its commons): new versions, errors, expiry."""
+    from fabrique.catalog import services as catalog_services
+
+    dataset = _dataset_or_404(request, slug)
+    if request.POST.get("action") == "unfollow":
+        catalog_services.unfollow(dataset.commons, user=request.user)
+        messages.success(
+            request, _("You no longer follow %(name)s.") % {"name": dataset.title}
+        )
+    else:
+        catalog_services.follow(dataset.commons, user=request.user)
+        messages.success(
+            request,
+            _(
+                "You follow %(name)s: you will hear of its new versions, new "
+                "errors and, 30 and 7 days before, of the end of its data."
+            )
+            % {"name": dataset.title},
+        )
+    return redirect(f"{dataset.get_absolute_url()}#follow")
+
+
+@require_POST
+@login_required
+def reuse_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Declare a reuse of the dataset."""
+    dataset = _dataset_or_404(request, slug)
+    form = ReuseForm(request.POST)
+    if form.is_valid():
+        try:
+            following.add_reuse(dataset, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Thank you: the reuse is listed."))
+            return redirect(f"{dataset.get_absolute_url()}#reuses")
+    request.method = "GET"
+    response = dataset_detail(request, slug, reuse_form=form)
+    response.status_code = 400
+    return response
 
 
 @login_required
@@ -652,4 +795,5 @@ def version_file(request: HttpRequest, pk: int) -> FileResponse:
     path = version.original_path
     if not path.is_file():
         raise Http404
+    following.count_download(version)
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

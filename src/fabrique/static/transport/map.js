@@ -1,5 +1,7 @@
-// Maps of GeoJSON layers drawn with Leaflet, on a plain background unless the
-// site sets a tile layer. Markup: see templates/transport/_map.html.
+// Maps of GeoJSON layers drawn with Leaflet, over the instance's own base map
+// (Natural Earth land and borders, read from TopoJSON) unless the site sets a
+// tile layer. Stops are dots when the whole network shows and grow with the
+// zoom, over the lines, so a dense network keeps its lines visible. Markup: see templates/transport/_map.html.
 (function () {
   "use strict";
 
@@ -56,6 +58,46 @@
     box.hidden = !text;
   }
 
+  // Stop radius by zoom: dots when the whole network shows, discs up close.
+  function stopRadius(zoom, base) {
+    if (zoom <= 9) return Math.max(1.5, base - 2.5);
+    if (zoom <= 11) return Math.max(2, base - 1.5);
+    if (zoom <= 13) return base;
+    return base + 2;
+  }
+
+  function drawBasemap(map, url) {
+    if (!url || typeof topojson === "undefined") return;
+    map.createPane("basemap");
+    map.getPane("basemap").classList.add("basemap-pane");
+    fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      })
+      .then(function (topology) {
+        var countries = topology.objects.countries;
+        L.geoJSON(topojson.feature(topology, countries), {
+          pane: "basemap",
+          interactive: false,
+          style: function () {
+            return { color: "#c9c2b0", weight: 0.5, fillColor: "#f4f1e8", fillOpacity: 1 };
+          },
+        }).addTo(map);
+        L.geoJSON(topojson.mesh(topology, countries, function (a, b) { return a !== b; }), {
+          pane: "basemap",
+          interactive: false,
+          style: function () {
+            return { color: "#9a9385", weight: 1, opacity: 0.9, fill: false };
+          },
+        }).addTo(map);
+        map.getContainer().dataset.basemapDrawn = "1";
+      })
+      .catch(function () {
+        map.getContainer().dataset.basemapDrawn = "0";
+      });
+  }
+
   function draw(element) {
     if (element.dataset.mapReady || typeof L === "undefined") return;
     element.dataset.mapReady = "1";
@@ -82,7 +124,20 @@
         attribution: element.dataset.attribution || "",
         maxZoom: 19,
       }).addTo(map);
+    } else if (element.dataset.basemap) {
+      element.classList.add("has-basemap");
+      drawBasemap(map, element.dataset.basemap);
     }
+    // Lines under small points: a busy network keeps its lines readable.
+    var pointLayers = [];
+    map.on("zoomend", function () {
+      var zoom = map.getZoom();
+      pointLayers.forEach(function (entry) {
+        entry.group.eachLayer(function (item) {
+          if (item.setRadius) item.setRadius(stopRadius(zoom, entry.base));
+        });
+      });
+    });
     map.setView([20, 0], 2);
     status(element, element.dataset.loading);
     var bounds = L.latLngBounds([]);
@@ -96,6 +151,12 @@
       if (bounds.isValid()) {
         map.fitBounds(bounds, { padding: [16, 16], maxZoom: 16 });
       }
+      var zoom = map.getZoom();
+      pointLayers.forEach(function (entry) {
+        entry.group.eachLayer(function (item) {
+          if (item.setRadius) item.setRadius(stopRadius(zoom, entry.base));
+        });
+      });
       element.dataset.mapDrawn = String(drawn);
       if (failed) status(element, element.dataset.failed);
       else if (!drawn) status(element, element.dataset.empty);
@@ -110,12 +171,13 @@
           return response.json();
         })
         .then(function (data) {
+          var base = layer.radius || 4;
           var geo = L.geoJSON(data, {
             pointToLayer: function (feature, latlng) {
               return L.circleMarker(latlng, {
-                radius: layer.radius || 4,
+                radius: stopRadius(map.getZoom(), base),
                 color: "#ffffff",
-                weight: 1,
+                weight: 0.5,
                 fillColor: colour(feature.properties && feature.properties[layer.color_property], tint),
                 fillOpacity: 0.9,
               });
@@ -133,6 +195,8 @@
               item.bindPopup(popup(feature.properties || {}, layer));
             },
           }).addTo(map);
+          if (layer.kind === "lines") geo.bringToBack();
+          else pointLayers.push({ group: geo, base: base });
           var layerBounds = geo.getBounds();
           if (layerBounds.isValid()) bounds.extend(layerBounds);
         })

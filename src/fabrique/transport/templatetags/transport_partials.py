@@ -20,7 +20,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from fabrique.transport import storage
+from fabrique.transport import basemap, storage
 from fabrique.transport.service_calendar import service_months
 
 register = template.Library()
@@ -29,16 +29,28 @@ register = template.Library()
 @register.simple_tag
 def map_assets() -> SafeString:
     """The Leaflet style and scripts, and the map's own (put in the head)."""
+    reader = SafeString("")
+    if _basemap_url():
+        reader = format_html('<script src="{}" defer></script>', static(basemap.READER))
     return format_html(
         '<link rel="stylesheet" href="{}">'
         '<link rel="stylesheet" href="{}">'
         '<script src="{}" defer></script>'
+        "{}"
         '<script src="{}" defer></script>',
         static("leaflet/leaflet.css"),
         static("transport/map.css"),
         static("leaflet/leaflet.js"),
+        reader,
         static("transport/map.js"),
     )
+
+
+def _basemap_url() -> str:
+    """The offline base map's address, unless tiles replace it or it is absent."""
+    if getattr(settings, "MAP_TILES", ""):
+        return ""
+    return static(basemap.TOPOLOGY) if basemap.available() else ""
 
 
 @register.simple_tag
@@ -59,6 +71,7 @@ def tiles() -> dict[str, str]:
     return {
         "url": getattr(settings, "MAP_TILES", ""),
         "attribution": getattr(settings, "MAP_TILES_ATTRIBUTION", ""),
+        "basemap": _basemap_url(),
     }
 
 
