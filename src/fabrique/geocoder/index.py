@@ -28,13 +28,22 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
 from .builder import SegmentBuilder, SegmentStats
 from .documents import Result
 from .errors import GeocoderError
-from .query import check_code, check_limit, check_point, check_type, parse_query
+from .query import (
+    MAX_WORDS,
+    Query,
+    check_code,
+    check_limit,
+    check_point,
+    check_type,
+    parse_query,
+)
 from .reverse import DEFAULT_RADIUS, DEFAULT_TYPES, reverse_segment
 from .search import Filters, search_segment, segment_bound
 from .segment import Segment
@@ -177,7 +186,7 @@ class Index:
         >>> index.search("rue de rivoli", type="street", limit=1)[0].name
         'Rue de Rivoli'
         """
-        query = parse_query(text)
+        query = self._split_glued(parse_query(text), autocomplete=autocomplete)
         limit = check_limit(limit)
         filters = Filters(
             type=check_type(type),
@@ -217,6 +226,42 @@ class Index:
                 if len(unique) == limit:
                     break
         return unique
+
+    def _known(self, word: str) -> bool:
+        return any(word in segment.word_ids for segment in self.segments)
+
+    def _split_glued(self, query: Query, *, autocomplete: bool) -> Query:
+        """Split words typed glued ("ruelepic", "saintmartin") against the vocabulary.
+
+        A word no source holds (nor completes, when it is being typed) becomes
+        the two known words it is made of, the most even cut first: a few
+        dictionary lookups a word, whatever the size of the index.
+        """
+        words: list[str] = []
+        changed = False
+        last = len(query.words) - 1
+        for i, word in enumerate(query.words):
+            parts = None
+            if len(word) >= 5 and word.isalpha() and not self._known(word):
+                typing = autocomplete and i == last
+                if not (typing and any(s.prefixed(word) for s in self.segments)):
+                    parts = self._cut(word)
+            if parts is None:
+                words.append(word)
+            else:
+                words += parts
+                changed = True
+        if not changed:
+            return query
+        return replace(query, words=tuple(words[:MAX_WORDS]))
+
+    def _cut(self, word: str) -> tuple[str, str] | None:
+        middle = len(word) / 2
+        for at in sorted(range(2, len(word) - 1), key=lambda i: abs(i - middle)):
+            head, tail = word[:at], word[at:]
+            if self._known(head) and self._known(tail):
+                return head, tail
+        return None
 
     def reverse(
         self,
