@@ -37,6 +37,16 @@ STREETS = [
     ("Place de Fontaine", "75007", "75107", "Paris", 2.310, 48.851, range(1, 60)),
     ("Avenue du 8 Mai 1945", "95200", "95585", "Sarcelles", 2.38, 48.99, range(1, 9)),
     ("Rue du 8 Mai 1945", "95200", "95585", "Sarcelles", 2.37, 48.98, range(1, 9)),
+    ("Rue du Général de Gaulle", "64000", "64445", "Pau", -0.37, 43.29, range(1, 5)),
+    (
+        "Rue du Général de Gaulle",
+        "33000",
+        "33063",
+        "Bordeaux",
+        -0.57,
+        44.84,
+        range(1, 99),
+    ),
 ]
 
 
@@ -132,6 +142,16 @@ def test_the_city_decides_between_homonymous_streets(
     shapes: Index, text: str, city: str
 ) -> None:
     assert shapes.search(text, limit=1)[0].city == city
+
+
+@pytest.mark.parametrize(
+    "text", ["12 rue du general de gaulle pau", "12 rue du general de gaulle 64000"]
+)
+def test_the_named_city_wins_over_the_house_number_elsewhere(
+    shapes: Index, text: str
+) -> None:
+    # Pau's street has no number 12, Bordeaux's has: the city asked for wins.
+    assert shapes.search(text, limit=1)[0].city == "Pau"
 
 
 def test_a_variant_spelling_finds_the_street_not_another_square(

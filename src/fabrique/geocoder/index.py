@@ -35,6 +35,7 @@ from typing import IO, Any
 from .builder import SegmentBuilder, SegmentStats
 from .documents import Result
 from .errors import GeocoderError
+from .normalize import edits1, tokenize
 from .query import (
     MAX_WORDS,
     Query,
@@ -233,18 +234,26 @@ class Index:
     def _split_glued(self, query: Query, *, autocomplete: bool) -> Query:
         """Split words typed glued ("ruelepic", "saintmartin") against the vocabulary.
 
-        A word no source holds (nor completes, when it is being typed) becomes
-        the two known words it is made of, the most even cut first: a few
-        dictionary lookups a word, whatever the size of the index.
+        A word no source holds (nor completes, when it is being typed, nor
+        holds with one edit: that is a typo) becomes the two known words it is
+        made of, the most even cut first: a few hundred dictionary lookups a
+        word, whatever the size of the index.
         """
         words: list[str] = []
         changed = False
         last = len(query.words) - 1
         for i, word in enumerate(query.words):
             parts = None
-            if len(word) >= 5 and word.isalpha() and not self._known(word):
+            # A loose word (maybe noise, query.py) is left whole.
+            if (
+                len(word) >= 5
+                and word.isalpha()
+                and word not in query.loose
+                and not self._known(word)
+            ):
                 typing = autocomplete and i == last
-                if not (typing and any(s.prefixed(word) for s in self.segments)):
+                completes = typing and any(s.prefixed(word) for s in self.segments)
+                if not completes and not any(self._known(v) for v in edits1(word)):
                     parts = self._cut(word)
             if parts is None:
                 words.append(word)
@@ -255,12 +264,13 @@ class Index:
             return query
         return replace(query, words=tuple(words[:MAX_WORDS]))
 
-    def _cut(self, word: str) -> tuple[str, str] | None:
+    def _cut(self, word: str) -> list[str] | None:
         middle = len(word) / 2
         for at in sorted(range(2, len(word) - 1), key=lambda i: abs(i - middle)):
-            head, tail = word[:at], word[at:]
-            if self._known(head) and self._known(tail):
-                return head, tail
+            # Each part as the index holds it: "trois" is "3", "st" "saint".
+            parts = tokenize(word[:at]) + tokenize(word[at:])
+            if len(parts) >= 2 and all(self._known(part) for part in parts):
+                return parts
         return None
 
     def reverse(

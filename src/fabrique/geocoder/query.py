@@ -14,6 +14,9 @@ from .documents import RESULT_TYPES
 from .errors import GeocoderError
 from .normalize import (
     SUFFIXES,
+    _drop_elisions,
+    _expand_abbreviations,
+    _numbers_in_words,
     fold,
     housenumber_key,
     is_suffix,
@@ -69,7 +72,7 @@ def parse_query(text: object) -> Query:
         if any(c.isdigit() for c in suffix):
             return _query(text, housenumber, [tokens[0], *rest], tokens[0])
         return _query(text, housenumber, rest, "")
-    found = _number_elsewhere(tokens, frozenset(typed))
+    found = _number_elsewhere(tokens, _typed_as_numbers(typed, tokens))
     if found is None:
         return _query(text, "", tokens, "")
     at, end, housenumber = found
@@ -99,8 +102,23 @@ def _query(
     )
 
 
+def _typed_as_numbers(typed: list[str], tokens: list[str]) -> list[bool]:
+    """Tell, for each token, whether it was typed as it stands (not "11e", "onze")."""
+    kept = iter(_drop_elisions(typed))
+    following = next(kept, None)
+    flags = []
+    for word in typed:
+        if word != following:
+            continue  # an elided article, dropped
+        following = next(kept, None)
+        for token in _numbers_in_words(_expand_abbreviations([word])):
+            flags.append(token == word)
+    # Aligned with ``tokens`` by construction; if not, trust no number.
+    return flags if len(flags) == len(tokens) else [False] * len(tokens)
+
+
 def _number_elsewhere(
-    tokens: list[str], typed: frozenset[str]
+    tokens: list[str], typed: list[bool]
 ) -> tuple[int, int, str] | None:
     """Find a house number that is not the first word.
 
@@ -112,7 +130,7 @@ def _number_elsewhere(
     before_street = None
     after_words = None
     for i, token in enumerate(tokens):
-        if i == 0 or token not in typed:
+        if i == 0 or not typed[i]:
             continue
         parts = split_housenumber(token)
         if parts is None:

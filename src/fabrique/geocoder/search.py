@@ -92,8 +92,10 @@ def _expand(
 
 def _needs_fuzzy(word: _Word, known: frozenset[str]) -> bool:
     # A word another source holds as typed is not a typo.
+    # A loose word (maybe noise) is not corrected into some street's name.
     return (
         not word.ids
+        and not word.loose
         and word.prefix is None
         and len(word.text) >= 4
         and word.text not in known
@@ -151,15 +153,18 @@ def _candidates(
     segment: Segment, words: list[_Word], filters: Filters
 ) -> list[int] | None:
     sets = []
+    loose = []
     for word in words:
-        if word.ids:
+        if word.ids and word.loose:
+            loose.append(_postings(segment, word.ids))
+        elif word.ids:
             postings = _postings(segment, word.ids)
-            sets.append((word.loose, word.fuzzy, len(word.ids) > 1, postings))
+            sets.append((word.fuzzy, len(word.ids) > 1, postings))
         elif word.prefix is not None and len(words) == 1:
             # A lone short prefix: its most frequent completions.
             expansion = sorted(segment.prefixed(word.prefix), key=segment.frequency)
             best = expansion[-LONE_PREFIX_EXPANSION:]
-            sets.append((False, False, True, _postings(segment, best)))
+            sets.append((False, True, _postings(segment, best)))
     required = []
     for name, value in (("t", filters.type), ("c", filters.citycode),
                         ("p", filters.postcode)):  # fmt: skip
@@ -168,11 +173,10 @@ def _candidates(
             if word_id is None:
                 return []
             required.append(segment.postings(word_id))
-    if not sets:
+    if not sets and not loose:
         return None
-    # Loose words last: they may narrow the candidates, never seed them.
-    sets.sort(key=lambda item: (item[0], item[1], item[2], len(item[3])))
-    ordered = [postings for *_flags, postings in sets]
+    sets.sort(key=lambda item: (item[0], item[1], len(item[2])))
+    ordered = [postings for *_flags, postings in sets] or sorted(loose, key=len)
     applied, found = _intersect(ordered)
     # A wrong seed (a rare word that is noise, as a lone letter typed last)
     # empties every intersection: retry without each of the rarest sets.
@@ -182,6 +186,10 @@ def _candidates(
         retried, candidate = _intersect(ordered[:skip] + ordered[skip + 1 :])
         if retried > applied:
             applied, found = retried, candidate
+    # Loose words (maybe noise) narrow the candidates, never seed them.
+    if sets:
+        for postings in sorted(loose, key=len):
+            found = found & postings or found
     for postings in required:
         found = found & postings
     if len(found) > MAX_CANDIDATES:
@@ -271,10 +279,10 @@ def search_segment(
     scored = [(doc, *_text_score(segment, doc, words)) for doc in candidates]
     # A city or postcode some candidate holds decides between homonymous
     # streets: the candidates that do not hold it there weigh less.
-    places = frozenset().union(*(held for _doc, _score, held in scored))
+    places = frozenset().union(*(held for _doc, _score, held, _named in scored))
     bounds = []
-    for doc, text_score, held in scored:
-        if places - held:
+    for doc, text_score, held, named in scored:
+        if places - held - named:
             text_score *= ELSEWHERE
         if text_score:
             # With or without proximity, the final score cannot exceed this.
@@ -308,16 +316,18 @@ def _name_tokens(segment: Segment, doc: int) -> list[str]:
 
 def _text_score(
     segment: Segment, doc: int, words: list[_Word]
-) -> tuple[float, frozenset[str]]:
+) -> tuple[float, frozenset[str], frozenset[str]]:
     """Score how well a document's words answer the query's (see the module doc).
 
-    Return the score and the query words matched by the city or postcode.
+    Return the score, the query words matched by the city or postcode, and
+    those matched as typed (not as a typo) by the name.
     """
     name_tokens = segment.text["ntok"][doc].split()
     city_tokens = segment.text["ctok"][doc].split()
     tokens = name_tokens + city_tokens
     matched: set[str] = set()
     places: set[str] = set()
+    named: set[str] = set()
     covered = 0.0
     total = 0.0
     for word in words:
@@ -336,14 +346,16 @@ def _text_score(
             total += len(word.text)
             if best_token in city_tokens:
                 places.add(word.text)
+            if not word.fuzzy and best_token in name_tokens:
+                named.add(word.text)
         else:
             total += LOOSE * len(word.text) if word.loose else len(word.text)
     if not covered:
-        return 0.0, frozenset()
+        return 0.0, frozenset(), frozenset()
     name_length = sum(len(t) for t in name_tokens) or 1
     name_covered = sum(len(t) for t in name_tokens if t in matched)
     score = 0.6 * covered / total + 0.4 * name_covered / name_length
-    return score, frozenset(places)
+    return score, frozenset(places), frozenset(named)
 
 
 def _final(
