@@ -37,16 +37,8 @@ STREETS = [
     ("Place de Fontaine", "75007", "75107", "Paris", 2.310, 48.851, range(1, 60)),
     ("Avenue du 8 Mai 1945", "95200", "95585", "Sarcelles", 2.38, 48.99, range(1, 9)),
     ("Rue du 8 Mai 1945", "95200", "95585", "Sarcelles", 2.37, 48.98, range(1, 9)),
-    ("Rue du Général de Gaulle", "64000", "64445", "Pau", -0.37, 43.29, range(1, 5)),
-    (
-        "Rue du Général de Gaulle",
-        "33000",
-        "33063",
-        "Bordeaux",
-        -0.57,
-        44.84,
-        range(1, 99),
-    ),
+    ("Rue Saint-Martin", "75004", "75104", "Paris", 2.351, 48.860, range(1, 5)),
+    ("Rue Saint-Martin des Arts", "59000", "59350", "Lille", 3.07, 50.63, range(1, 99)),
 ]
 
 
@@ -126,7 +118,8 @@ def test_glued_words_are_split_against_the_vocabulary(
 
 
 def test_a_lone_glued_word_being_typed_is_split(shapes: Index) -> None:
-    assert shapes.search("SaintMartin", limit=1)[0].street == "Rue Saint-Martin"
+    street = shapes.search("SaintMartin", limit=1)[0].street
+    assert street.startswith("Rue Saint-Martin")
 
 
 @pytest.mark.parametrize(
@@ -144,14 +137,10 @@ def test_the_city_decides_between_homonymous_streets(
     assert shapes.search(text, limit=1)[0].city == city
 
 
-@pytest.mark.parametrize(
-    "text", ["12 rue du general de gaulle pau", "12 rue du general de gaulle 64000"]
-)
-def test_the_named_city_wins_over_the_house_number_elsewhere(
-    shapes: Index, text: str
-) -> None:
-    # Pau's street has no number 12, Bordeaux's has: the city asked for wins.
-    assert shapes.search(text, limit=1)[0].city == "Pau"
+def test_a_mistyped_city_still_decides(shapes: Index) -> None:
+    # "aris" is one edit from Paris's name and from Lille's street's "arts";
+    # Paris's street has no number 12, Lille's has: the city asked for wins.
+    assert shapes.search("12 rue saint martin aris", limit=1)[0].city == "Paris"
 
 
 def test_a_variant_spelling_finds_the_street_not_another_square(

@@ -35,7 +35,7 @@ from typing import IO, Any
 from .builder import SegmentBuilder, SegmentStats
 from .documents import Result
 from .errors import GeocoderError
-from .normalize import edits1, tokenize
+from .normalize import tokenize
 from .query import (
     MAX_WORDS,
     Query,
@@ -46,7 +46,7 @@ from .query import (
     parse_query,
 )
 from .reverse import DEFAULT_RADIUS, DEFAULT_TYPES, reverse_segment
-from .search import Filters, search_segment, segment_bound
+from .search import Filters, one_edit_variants, search_segment, segment_bound
 from .segment import Segment
 from .sources import read_ban, read_bano, read_gtfs_stops, read_places
 
@@ -253,7 +253,9 @@ class Index:
             ):
                 typing = autocomplete and i == last
                 completes = typing and any(s.prefixed(word) for s in self.segments)
-                if not completes and not any(self._known(v) for v in edits1(word)):
+                if not completes and not any(
+                    self._known(v) for v in one_edit_variants(word)
+                ):
                     parts = self._cut(word)
             if parts is None:
                 words.append(word)

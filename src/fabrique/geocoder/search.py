@@ -105,7 +105,7 @@ def _needs_fuzzy(word: _Word, known: frozenset[str]) -> bool:
 def _add_fuzzy(segment: Segment, word: _Word) -> None:
     """Let a word missing from the vocabulary stand for its one-edit variants."""
     word_ids = segment.word_ids
-    for variant in _variants(word.text):
+    for variant in one_edit_variants(word.text):
         variant_id = word_ids.get(variant)
         if variant_id is not None:
             word.weights[variant] = FUZZY
@@ -114,7 +114,7 @@ def _add_fuzzy(segment: Segment, word: _Word) -> None:
 
 
 @lru_cache(maxsize=4096)
-def _variants(word: str) -> frozenset[str]:
+def one_edit_variants(word: str) -> frozenset[str]:
     # Shared by every segment a query visits.
     return frozenset(edits1(word))
 
