@@ -35,7 +35,7 @@ from typing import IO, Any
 from .builder import SegmentBuilder, SegmentStats
 from .documents import Result
 from .errors import GeocoderError
-from .normalize import tokenize
+from .normalize import ABBREVIATIONS, NUMBER_WORDS
 from .query import (
     MAX_WORDS,
     Query,
@@ -53,6 +53,11 @@ from .sources import read_ban, read_bano, read_gtfs_stops, read_places
 _SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 Reader = Callable[[SegmentBuilder, IO[bytes], str], int]
 READERS: dict[str, Reader] = {"ban": read_ban, "bano": read_bano, "places": read_places}
+
+
+def _as_indexed(word: str) -> list[str]:
+    """Return a folded word as the index holds it ("trois" → "3", "st" → "saint")."""
+    return ABBREVIATIONS.get(word, NUMBER_WORDS.get(word, word)).split()
 
 
 def check_source_name(name: str) -> str:
@@ -253,10 +258,10 @@ class Index:
             ):
                 typing = autocomplete and i == last
                 completes = typing and any(s.prefixed(word) for s in self.segments)
-                if not completes and not any(
-                    self._known(v) for v in one_edit_variants(word)
-                ):
-                    parts = self._cut(word)
+                # The cheap test first: most typos cannot be cut in two words.
+                parts = None if completes else self._cut(word)
+                if parts and any(self._known(v) for v in one_edit_variants(word)):
+                    parts = None
             if parts is None:
                 words.append(word)
             else:
@@ -270,7 +275,7 @@ class Index:
         middle = len(word) / 2
         for at in sorted(range(2, len(word) - 1), key=lambda i: abs(i - middle)):
             # Each part as the index holds it: "trois" is "3", "st" "saint".
-            parts = tokenize(word[:at]) + tokenize(word[at:])
+            parts = _as_indexed(word[:at]) + _as_indexed(word[at:])
             if len(parts) >= 2 and all(self._known(part) for part in parts):
                 return parts
         return None
