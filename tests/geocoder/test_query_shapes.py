@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fabrique.geocoder.index import Index, build_source
+from fabrique.geocoder.normalize import tokenize
 from fabrique.geocoder.query import parse_query
 
 HEADER = (
@@ -99,6 +100,17 @@ def test_a_number_after_the_street_is_its_house_number(
     assert top(shapes, text) == label
 
 
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("Avenue du 8 Mai 1945 3 Sarcelles", "3"), ("Rue du 8 Mai 1945 4", "4")],
+)
+def test_the_number_after_a_dated_street_is_its_house_number(
+    shapes: Index, text: str, number: str
+) -> None:
+    result = shapes.search(text, limit=1)[0]
+    assert (result.housenumber, result.city) == (number, "Sarcelles")
+
+
 def test_a_number_in_the_street_name_stays_a_word(shapes: Index) -> None:
     result = shapes.search("avenue du 8 mai 1945 sarcelles", limit=1)[0]
     assert (result.type, result.name) == ("street", "Avenue du 8 Mai 1945")
@@ -160,3 +172,15 @@ def test_the_number_before_a_street_is_found_after_any_noise(
     query = parse_query(" ".join([*noise, str(number), "rue", "lepic"]))
     assert query.housenumber == str(number)
     assert {"rue", "lepic"} <= set(query.words) - query.loose
+
+
+@given(st.text(alphabet="abcdeéèrst 0123456789'-,", max_size=60))
+def test_parsing_keeps_only_the_typed_words(text: str) -> None:
+    tokens = tokenize(text)
+    if not tokens:
+        return
+    query = parse_query(text)
+    assert query.loose <= set(query.words)
+    assert set(query.words) <= set(tokens)
+    if query.housenumber:
+        assert query.housenumber[:1].isdigit()

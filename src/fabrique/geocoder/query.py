@@ -26,6 +26,8 @@ from .normalize import (
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
+# Words before a number that belongs to the street's name ("Rue du 4 Septembre").
+NAME_BEFORE_NUMBER = frozenset({"du", "de", "des"})
 MAX_LIMIT = 100
 
 
@@ -123,12 +125,12 @@ def _number_elsewhere(
     """Find a house number that is not the first word.
 
     Return its position, the position after it (and its suffix), and its key:
-    the first number followed by a street ("chez Dupont 7 rue Oberkampf"),
-    else the last one following words ("Rue de Charonne 45 75011"). Only a
+    the first number followed by a street ("chez Dupont 7 rue Oberkampf")
+    unless it is a date in the name with a number after it ("Avenue du 11
+    Novembre 12"), else the last one ("Rue de Charonne 45 75011"). Only a
     number typed as such counts ("11e" or "onze" are not house numbers).
     """
-    before_street = None
-    after_words = None
+    found: list[tuple[int, int, str, bool]] = []
     for i, token in enumerate(tokens):
         if i == 0 or not typed[i]:
             continue
@@ -139,13 +141,20 @@ def _number_elsewhere(
         end = i + 1
         if not suffix and end < len(tokens) and tokens[end] in SUFFIXES:
             suffix, end = tokens[end], end + 1
-        key = housenumber_key(number, suffix)
-        if end < len(tokens) and tokens[end].isalpha():
-            if before_street is None and not is_suffix(tokens[end]):
-                before_street = (i, end, key)
-        elif tokens[i - 1].isalpha():
-            after_words = (i, end, key)
-    return before_street or after_words
+        street_follows = (
+            end < len(tokens) and tokens[end].isalpha() and not is_suffix(tokens[end])
+        )
+        found.append((i, end, housenumber_key(number, suffix), street_follows))
+    if not found:
+        return None
+    for i, end, key, street_follows in found:
+        # "Avenue du 11 Novembre 12": a number after "du" belongs to the name
+        # when another number follows.
+        dated = tokens[i - 1] in NAME_BEFORE_NUMBER and found[-1][0] > i
+        if street_follows and not dated:
+            return i, end, key
+    i, end, key, _street_follows = found[-1]
+    return i, end, key
 
 
 def check_type(value: str | None) -> str | None:
