@@ -38,6 +38,9 @@ STREETS = [
     ("Place de Fontaine", "75007", "75107", "Paris", 2.310, 48.851, range(1, 60)),
     ("Avenue du 8 Mai 1945", "95200", "95585", "Sarcelles", 2.38, 48.99, range(1, 9)),
     ("Rue du 8 Mai 1945", "95200", "95585", "Sarcelles", 2.37, 48.98, range(1, 9)),
+    ("Rue du Bac", "75007", "75107", "Paris", 2.325, 48.855, range(1, 20)),
+    ("Rue Cler", "75007", "75107", "Paris", 2.305, 48.856, range(1, 90)),
+    ("Rue Duban", "75016", "75116", "Paris", 2.275, 48.857, range(1, 20)),
     ("Rue Saint-Martin", "75004", "75104", "Paris", 2.351, 48.860, range(1, 5)),
     ("Rue Saint-Martin des Arts", "59000", "59350", "Lille", 3.07, 50.63, range(1, 99)),
 ]
@@ -121,6 +124,8 @@ def test_a_number_in_the_street_name_stays_a_word(shapes: Index) -> None:
     [
         ("5 RueLepic 75018", "5 Rue Lepic 75018 Paris"),
         ("4 Rue SaintMartin Lyon", "4 Rue Saint-Martin 69002 Lyon"),
+        # "dubac" is one edit from "duban", yet "du" + "bac" was meant.
+        ("11 Rue duBac 75007", "11 Rue du Bac 75007 Paris"),
     ],
 )
 def test_glued_words_are_split_against_the_vocabulary(

@@ -55,6 +55,12 @@ Reader = Callable[[SegmentBuilder, IO[bytes], str], int]
 READERS: dict[str, Reader] = {"ban": read_ban, "bano": read_bano, "places": read_places}
 
 
+# Words often typed glued to the next one: street types and articles.
+GLUED = frozenset(ABBREVIATIONS.values()) | {
+    "de", "du", "des", "la", "le", "les", "au", "aux", "saint", "sainte",
+}  # fmt: skip
+
+
 def _as_indexed(word: str) -> list[str]:
     """Return a folded word as the index holds it ("trois" → "3", "st" → "saint")."""
     return ABBREVIATIONS.get(word, NUMBER_WORDS.get(word, word)).split()
@@ -260,7 +266,14 @@ class Index:
                 completes = typing and any(s.prefixed(word) for s in self.segments)
                 # The cheap test first: most typos cannot be cut in two words.
                 parts = None if completes else self._cut(word)
-                if parts and any(self._known(v) for v in one_edit_variants(word)):
+                # A word one edit from a known one is a typo, unless it starts
+                # or ends with a street type or an article ("placede", "dubac").
+                if (
+                    parts
+                    and parts[0] not in GLUED
+                    and parts[-1] not in GLUED
+                    and any(self._known(v) for v in one_edit_variants(word))
+                ):
                     parts = None
             if parts is None:
                 words.append(word)
