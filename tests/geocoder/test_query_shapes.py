@@ -38,6 +38,17 @@ STREETS = [
     ("Place de Fontaine", "75007", "75107", "Paris", 2.310, 48.851, range(1, 60)),
     ("Avenue du 8 Mai 1945", "95200", "95585", "Sarcelles", 2.38, 48.99, range(1, 9)),
     ("Rue du 8 Mai 1945", "95200", "95585", "Sarcelles", 2.37, 48.98, range(1, 9)),
+    ("Rue Pinel", "75013", "75113", "Paris", 2.36, 48.835, range(1, 30)),
+    (
+        "Rue Patrice de la Tour du Pin",
+        "75020",
+        "75120",
+        "Paris",
+        2.40,
+        48.86,
+        range(1, 30),
+    ),
+    ("Rue Le Regrattier", "75004", "75104", "Paris", 2.354, 48.852, range(1, 9)),
     ("Rue du Bac", "75007", "75107", "Paris", 2.325, 48.855, range(1, 20)),
     ("Rue Cler", "75007", "75107", "Paris", 2.305, 48.856, range(1, 90)),
     ("Rue Duban", "75016", "75116", "Paris", 2.275, 48.857, range(1, 20)),
@@ -126,6 +137,8 @@ def test_a_number_in_the_street_name_stays_a_word(shapes: Index) -> None:
         ("4 Rue SaintMartin Lyon", "4 Rue Saint-Martin 69002 Lyon"),
         # "dubac" is one edit from "duban", yet "du" + "bac" was meant.
         ("11 Rue duBac 75007", "11 Rue du Bac 75007 Paris"),
+        # "pinle" is a typo of "Pinel", not "pin" + "le".
+        ("18 Rue Pinle", "18 Rue Pinel 75013 Paris"),
     ],
 )
 def test_glued_words_are_split_against_the_vocabulary(

@@ -266,12 +266,12 @@ class Index:
                 completes = typing and any(s.prefixed(word) for s in self.segments)
                 # The cheap test first: most typos cannot be cut in two words.
                 parts = None if completes else self._cut(word)
-                # A word one edit from a known one is a typo, unless it starts
-                # or ends with a street type or an article ("placede", "dubac").
+                # A word one edit from a known one is a typo ("pinle" is
+                # "pinel"), unless it starts with a street type or an article
+                # ("dubac" is "du bac", not "duban").
                 if (
                     parts
                     and parts[0] not in GLUED
-                    and parts[-1] not in GLUED
                     and any(self._known(v) for v in one_edit_variants(word))
                 ):
                     parts = None
