@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fabrique.geocoder.index import Index, build_source
-from fabrique.geocoder.normalize import tokenize
+from fabrique.geocoder.normalize import tokenize, typed_as_is
 from fabrique.geocoder.query import parse_query
 
 HEADER = (
@@ -202,3 +202,10 @@ def test_parsing_keeps_only_the_typed_words(text: str) -> None:
     assert set(query.words) <= set(tokens)
     if query.housenumber:
         assert query.housenumber[:1].isdigit()
+
+
+def test_only_numbers_typed_as_digits_are_marked_typed() -> None:
+    typed = ["paris", "onze", "11e", "r", "d", "artois", "4"]
+    tokens = tokenize(" ".join(typed))
+    assert tokens == ["paris", "11", "11", "rue", "artois", "4"]
+    assert typed_as_is(typed, tokens) == [True, False, False, False, True, True]

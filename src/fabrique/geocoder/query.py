@@ -14,14 +14,12 @@ from .documents import RESULT_TYPES
 from .errors import GeocoderError
 from .normalize import (
     SUFFIXES,
-    _drop_elisions,
-    _expand_abbreviations,
-    _numbers_in_words,
     fold,
     housenumber_key,
     is_suffix,
     split_housenumber,
     tokenize,
+    typed_as_is,
 )
 
 MAX_QUERY_LENGTH = 200
@@ -74,7 +72,7 @@ def parse_query(text: object) -> Query:
         if any(c.isdigit() for c in suffix):
             return _query(text, housenumber, [tokens[0], *rest], tokens[0])
         return _query(text, housenumber, rest, "")
-    found = _number_elsewhere(tokens, _typed_as_numbers(typed, tokens))
+    found = _number_elsewhere(tokens, typed_as_is(typed, tokens))
     if found is None:
         return _query(text, "", tokens, "")
     at, end, housenumber = found
@@ -102,21 +100,6 @@ def _query(
         loose=frozenset(loose) | others | ({number_token} if number_token else set()),
         number_token=number_token,
     )
-
-
-def _typed_as_numbers(typed: list[str], tokens: list[str]) -> list[bool]:
-    """Tell, for each token, whether it was typed as it stands (not "11e", "onze")."""
-    kept = iter(_drop_elisions(typed))
-    following = next(kept, None)
-    flags = []
-    for word in typed:
-        if word != following:
-            continue  # an elided article, dropped
-        following = next(kept, None)
-        for token in _numbers_in_words(_expand_abbreviations([word])):
-            flags.append(token == word)
-    # Aligned with ``tokens`` by construction; if not, trust no number.
-    return flags if len(flags) == len(tokens) else [False] * len(tokens)
 
 
 def _number_elsewhere(
