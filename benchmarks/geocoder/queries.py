@@ -15,6 +15,7 @@ import random
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,36 @@ CATEGORIES = (
     "street",
     "municipality",
     "reverse",
+    "reordered",
+    "noisy_prefix",
+    "glued",
+    "city_decides",
+    "poi_address",
+)
+# Words people type before an address: a building, a name, a direction.
+NOISE = (
+    "a",
+    "chez Dupont",
+    "chez M. Martin",
+    "bâtiment B",
+    "Bât. C",
+    "direction",
+    "Résidence Les Lilas",
+    "escalier 2",
+    "Mme Durand",
+    "livraison",
+)
+POI = (
+    "Musée des Arts",
+    "Pharmacie Centrale",
+    "Boulangerie du Marché",
+    "Hôtel de la Gare",
+    "Café des Sports",
+    "Cabinet médical",
+    "Lycée Jean Moulin",
+    "Garage Renault",
+    "Crèche Les Petits Loups",
+    "Mairie annexe",
 )
 CONTRACTIONS = {
     "Avenue": "av",
@@ -179,7 +210,69 @@ def build(shared: Path, seed: int = 2026) -> list[dict[str, Any]]:
             lat = a["lat"] + rng.uniform(-9e-5, 9e-5)
             lon = a["lon"] + rng.uniform(-9e-5, 9e-5)
             add("reverse", "", a, lat=round(lat, 6), lon=round(lon, 6))
+    # Their own generator, so the categories above keep their queries.
+    add_shapes(by_source, random.Random(seed + 1), add)
     return queries
+
+
+def arrondissement(postcode: str) -> str:
+    """Return "11e" for 75011, "1er" for 75001 (Paris, Lyon, Marseille)."""
+    number = int(postcode[-2:])
+    return "1er" if number == 1 else f"{number}e"
+
+
+def add_shapes(
+    by_source: dict[str, list[dict[str, Any]]],
+    rng: random.Random,
+    add: Callable[..., None],
+) -> None:
+    """Add the query shapes seen failing: reordered, noise first, glued words …"""
+    half = PER_CATEGORY // 2
+    for source, pool in sorted(by_source.items()):
+        sample = rng.sample(pool, half * 3)
+        chunks = [sample[i * half : (i + 1) * half] for i in range(3)]
+        for i, a in enumerate(chunks[0]):
+            if i % 2 == 0:
+                text = f"{a['street']} {a['number']} {a['postcode']}"
+            elif source == "ban":
+                place = f"{a['city']} {arrondissement(a['postcode'])}"
+                text = f"{place} {a['street']} {a['number']}"
+            else:
+                text = f"{a['city']} {a['street']} {a['number']}"
+            add("reordered", text, a)
+        for a in chunks[1]:
+            noise = rng.choice(NOISE)
+            text = f"{noise} {a['number']} {a['street']} {a['postcode']} {a['city']}"
+            add("noisy_prefix", text, a)
+        for a in chunks[2]:
+            add("poi_address", f"{rng.choice(POI)}, {a['number']} {a['street']} "
+                f"{a['postcode']} {a['city']}", a)  # fmt: skip
+        gluable = [a for a in pool if len(a["street"].split()) >= 2]
+        for a in rng.sample(gluable, half):
+            words = a["street"].split()
+            i = rng.randrange(len(words) - 1)
+            words[i : i + 2] = [words[i] + words[i + 1].capitalize()]
+            add("glued", f"{a['number']} {' '.join(words)} {a['postcode']}", a)
+    # A street name held in several towns: the city (sometimes mistyped)
+    # must decide. Drawn from both files together (Paris names recur in Aveyron).
+    towns: dict[str, set[str]] = defaultdict(set)
+    for pool in by_source.values():
+        for a in pool:
+            towns[fold_name(a["street"])].add(a["citycode"])
+    shared = sorted(
+        (a for pool in by_source.values() for a in pool
+         if len(towns[fold_name(a["street"])]) > 1),
+        key=lambda a: a["id"],
+    )  # fmt: skip
+    for i, a in enumerate(rng.sample(shared, PER_CATEGORY)):
+        city = a["city"]
+        if i % 3 == 0 and len(city) >= 5:
+            city = typo(city, rng) if i % 2 else city[1:]
+        add("city_decides", f"{a['number']} {a['street']} {city}", a)
+
+
+def fold_name(text: str) -> str:
+    return " ".join(strip_accents(text).lower().replace("-", " ").split())
 
 
 def write(queries: list[dict[str, Any]], path: Path) -> None:

@@ -41,6 +41,11 @@ NUMBER_CATEGORIES = {
     "abbreviation",
     "autocomplete",
     "reverse",
+    "reordered",
+    "noisy_prefix",
+    "glued",
+    "city_decides",
+    "poi_address",
 }
 
 
@@ -224,11 +229,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--skip-addok-build", action="store_true")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--fabrique-only",
+        action="store_true",
+        help="measure Fabrique alone (no Addok side, no comparison)",
+    )
     args = parser.parse_args()
     if args.child:
         serve_child(*args.child)
         return
-    if not args.addok_python:
+    if not args.addok_python and not args.fabrique_only:
         parser.error("give --addok-python or set ADDOK_PYTHON")
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -256,6 +266,9 @@ def main() -> None:
     with open(work / "fabrique_answers.jsonl", encoding="utf-8") as handle:
         fabrique_answers = [json.loads(line) for line in handle]
     fabrique = summarise(queries, fabrique_answers)
+    if args.fabrique_only:
+        print_fabrique(fabrique, len(queries), served["rss_mb"])
+        return
 
     env = {
         **os.environ,
@@ -312,6 +325,31 @@ def main() -> None:
     }
     (work / "report.json").write_text(json.dumps(report, indent=2))
     print_markdown(report)
+
+
+def print_fabrique(table: dict[str, Any], count: int, rss_mb: float) -> None:
+    load = os.getloadavg()
+    print(
+        f"Fabrique alone, {time.strftime('%Y-%m-%d %H:%M')}, {count} queries, "
+        f"load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}.\n"
+    )
+    print("| category | n | Fabrique top-1 | p50 / p95 ms |")
+    print("| --- | ---: | ---: | ---: |")
+    for category in query_set.CATEGORIES:
+        row = table[category]
+        print(
+            f"| {category} | {row['n']} | {row['accuracy']:.1%} "
+            f"| {row['p50_ms']:.2f} / {row['p95_ms']:.2f} |"
+        )
+    everything = table["all"]
+    right = sum(
+        table[c]["accuracy"] * table[c]["n"] for c in query_set.CATEGORIES
+    ) / sum(table[c]["n"] for c in query_set.CATEGORIES)
+    print(
+        f"| **all** | {everything['n']} | {right:.1%} "
+        f"| {everything['p50_ms']:.2f} / {everything['p95_ms']:.2f} |"
+    )
+    print(f"\n{everything['qps']:,.0f} queries/s in one process, {rss_mb:.0f} MB RSS")
 
 
 def print_markdown(report: dict[str, Any]) -> None:

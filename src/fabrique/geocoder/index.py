@@ -28,21 +28,42 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
 from .builder import SegmentBuilder, SegmentStats
 from .documents import Result
 from .errors import GeocoderError
-from .query import check_code, check_limit, check_point, check_type, parse_query
+from .normalize import ABBREVIATIONS, NUMBER_WORDS
+from .query import (
+    MAX_WORDS,
+    Query,
+    check_code,
+    check_limit,
+    check_point,
+    check_type,
+    parse_query,
+)
 from .reverse import DEFAULT_RADIUS, DEFAULT_TYPES, reverse_segment
-from .search import Filters, search_segment, segment_bound
+from .search import Filters, one_edit_variants, search_segment, segment_bound
 from .segment import Segment
 from .sources import read_ban, read_bano, read_gtfs_stops, read_places
 
 _SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 Reader = Callable[[SegmentBuilder, IO[bytes], str], int]
 READERS: dict[str, Reader] = {"ban": read_ban, "bano": read_bano, "places": read_places}
+
+
+# Words often typed glued to the next one: street types and articles.
+GLUED = frozenset(ABBREVIATIONS.values()) | {
+    "de", "du", "des", "la", "le", "les", "au", "aux", "saint", "sainte",
+}  # fmt: skip
+
+
+def _as_indexed(word: str) -> list[str]:
+    """Return a folded word as the index holds it ("trois" → "3", "st" → "saint")."""
+    return ABBREVIATIONS.get(word, NUMBER_WORDS.get(word, word)).split()
 
 
 def check_source_name(name: str) -> str:
@@ -177,7 +198,7 @@ class Index:
         >>> index.search("rue de rivoli", type="street", limit=1)[0].name
         'Rue de Rivoli'
         """
-        query = parse_query(text)
+        query = self._split_glued(parse_query(text), autocomplete=autocomplete)
         limit = check_limit(limit)
         filters = Filters(
             type=check_type(type),
@@ -217,6 +238,60 @@ class Index:
                 if len(unique) == limit:
                     break
         return unique
+
+    def _known(self, word: str) -> bool:
+        return any(word in segment.word_ids for segment in self.segments)
+
+    def _split_glued(self, query: Query, *, autocomplete: bool) -> Query:
+        """Split words typed glued ("ruelepic", "saintmartin") against the vocabulary.
+
+        A word no source holds (nor completes, when it is being typed, nor
+        holds with one edit: that is a typo) becomes the two known words it is
+        made of, the most even cut first: a few hundred dictionary lookups a
+        word, whatever the size of the index.
+        """
+        words: list[str] = []
+        changed = False
+        last = len(query.words) - 1
+        for i, word in enumerate(query.words):
+            parts = None
+            # A loose word (maybe noise, query.py) is left whole.
+            if (
+                len(word) >= 5
+                and word.isalpha()
+                and word not in query.loose
+                and not self._known(word)
+            ):
+                typing = autocomplete and i == last
+                completes = typing and any(s.prefixed(word) for s in self.segments)
+                # The cheap test first: most typos cannot be cut in two words.
+                parts = None if completes else self._cut(word)
+                # A word one edit from a known one is a typo ("pinle" is
+                # "pinel"), unless it starts with a street type or an article
+                # ("dubac" is "du bac", not "duban").
+                if (
+                    parts
+                    and parts[0] not in GLUED
+                    and any(self._known(v) for v in one_edit_variants(word))
+                ):
+                    parts = None
+            if parts is None:
+                words.append(word)
+            else:
+                words += parts
+                changed = True
+        if not changed:
+            return query
+        return replace(query, words=tuple(words[:MAX_WORDS]))
+
+    def _cut(self, word: str) -> list[str] | None:
+        middle = len(word) / 2
+        for at in sorted(range(2, len(word) - 1), key=lambda i: abs(i - middle)):
+            # Each part as the index holds it: "trois" is "3", "st" "saint".
+            parts = _as_indexed(word[:at]) + _as_indexed(word[at:])
+            if len(parts) >= 2 and all(self._known(part) for part in parts):
+                return parts
+        return None
 
     def reverse(
         self,

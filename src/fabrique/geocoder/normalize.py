@@ -173,6 +173,27 @@ def tokenize(text: str) -> list[str]:
     return words
 
 
+def typed_as_is(typed: list[str], tokens: list[str]) -> list[bool]:
+    """Tell, for each of ``tokens`` (the tokens of the folded words ``typed``),
+    whether it stands as typed: "11" does, the "11" of "11e" or "onze" not.
+
+    >>> typed_as_is(["paris", "11e", "r", "d", "artois", "4"],
+    ...             ["paris", "11", "rue", "artois", "4"])
+    [True, False, False, True, True]
+    """
+    kept = iter(_drop_elisions(typed))
+    following = next(kept, None)
+    flags = []
+    for word in typed:
+        if word != following:
+            continue  # an elided article, dropped
+        following = next(kept, None)
+        for token in _numbers_in_words(_expand_abbreviations([word])):
+            flags.append(token == word)
+    # Aligned with ``tokens`` by construction; if not, trust no number.
+    return flags if len(flags) == len(tokens) else [False] * len(tokens)
+
+
 def housenumber_key(number: str, suffix: str = "") -> str:
     """Return the lookup key of a house number: digits plus one suffix letter.
 

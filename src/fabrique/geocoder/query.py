@@ -12,10 +12,20 @@ from dataclasses import dataclass
 
 from .documents import RESULT_TYPES
 from .errors import GeocoderError
-from .normalize import fold, housenumber_key, is_suffix, split_housenumber, tokenize
+from .normalize import (
+    SUFFIXES,
+    fold,
+    housenumber_key,
+    is_suffix,
+    split_housenumber,
+    tokenize,
+    typed_as_is,
+)
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
+# Words before a number that belongs to the street's name ("Rue du 4 Septembre").
+NAME_BEFORE_NUMBER = frozenset({"du", "de", "des"})
 MAX_LIMIT = 100
 
 
@@ -26,6 +36,13 @@ class Query:
     text: str
     housenumber: str
     words: tuple[str, ...]
+    # Words that may be noise: a building name or "chez Dupont" before the
+    # number, another number. They count when a document holds them, little
+    # when it does not, and never narrow the candidates to nothing.
+    loose: frozenset[str] = frozenset()
+    # The house number as typed, also kept among the words when it may belong
+    # to the name instead ("8P2 Rue …", "Rue du 8 Mai 1945"); search decides.
+    number_token: str = ""
 
 
 def parse_query(text: object) -> Query:
@@ -42,8 +59,8 @@ def parse_query(text: object) -> Query:
         raise GeocoderError("the query is empty (no letter or digit)")
     housenumber = ""
     # Only digits typed as digits make a house number ("quatre septembre" does not).
-    first = fold(text).split()[0]
-    parts = split_housenumber(tokens[0]) if first[:1].isdigit() else None
+    typed = fold(text).split()
+    parts = split_housenumber(tokens[0]) if typed[0][:1].isdigit() else None
     if parts is not None and len(tokens) > 1:
         number, suffix = parts
         rest = tokens[1:]
@@ -52,8 +69,75 @@ def parse_query(text: object) -> Query:
         housenumber = housenumber_key(number, suffix)
         # Paris names some paths after a number ("8P2 Rue …"): such a token is
         # kept as a word too, and search decides which it was (see search.py).
-        tokens = [tokens[0], *rest] if any(c.isdigit() for c in suffix) else rest
-    return Query(text=text, housenumber=housenumber, words=tuple(tokens[:MAX_WORDS]))
+        if any(c.isdigit() for c in suffix):
+            return _query(text, housenumber, [tokens[0], *rest], tokens[0])
+        return _query(text, housenumber, rest, "")
+    found = _number_elsewhere(tokens, typed_as_is(typed, tokens))
+    if found is None:
+        return _query(text, "", tokens, "")
+    at, end, housenumber = found
+    before, after = tokens[:at], tokens[end:]
+    words = [*before, tokens[at], *after]
+    # Before a number followed by its street, words are noise or a city.
+    loose = before if after and after[0].isalpha() else []
+    return _query(text, housenumber, words, tokens[at], loose)
+
+
+def _query(
+    text: str,
+    housenumber: str,
+    words: list[str],
+    number_token: str,
+    loose: list[str] | tuple[str, ...] = (),
+) -> Query:
+    words = words[:MAX_WORDS]
+    # A number that is not the house number ("Paris 11e") may be noise too.
+    others = {w for w in words if w.isdigit() and len(w) <= 4}
+    return Query(
+        text=text,
+        housenumber=housenumber,
+        words=tuple(words),
+        loose=frozenset(loose) | others | ({number_token} if number_token else set()),
+        number_token=number_token,
+    )
+
+
+def _number_elsewhere(
+    tokens: list[str], typed: list[bool]
+) -> tuple[int, int, str] | None:
+    """Find a house number that is not the first word.
+
+    Return its position, the position after it (and its suffix), and its key:
+    the first number followed by a street ("chez Dupont 7 rue Oberkampf")
+    unless it is a date in the name with a number after it ("Avenue du 11
+    Novembre 12"), else the last one ("Rue de Charonne 45 75011"). Only a
+    number typed as such counts ("11e" or "onze" are not house numbers).
+    """
+    found: list[tuple[int, int, str, bool]] = []
+    for i, token in enumerate(tokens):
+        if i == 0 or not typed[i]:
+            continue
+        parts = split_housenumber(token)
+        if parts is None:
+            continue
+        number, suffix = parts
+        end = i + 1
+        if not suffix and end < len(tokens) and tokens[end] in SUFFIXES:
+            suffix, end = tokens[end], end + 1
+        street_follows = (
+            end < len(tokens) and tokens[end].isalpha() and not is_suffix(tokens[end])
+        )
+        found.append((i, end, housenumber_key(number, suffix), street_follows))
+    if not found:
+        return None
+    for i, end, key, street_follows in found:
+        # "Avenue du 11 Novembre 12": a number after "du" belongs to the name
+        # when another number follows.
+        dated = tokens[i - 1] in NAME_BEFORE_NUMBER and found[-1][0] > i
+        if street_follows and not dated:
+            return i, end, key
+    i, end, key, _street_follows = found[-1]
+    return i, end, key
 
 
 def check_type(value: str | None) -> str | None:

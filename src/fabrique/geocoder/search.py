@@ -45,6 +45,8 @@ MAX_CANDIDATES = 100
 MAX_PREFIX_EXPANSION = 300
 LONE_PREFIX_EXPANSION = 40
 EXACT, PREFIX, FUZZY = 1.0, 0.9, 0.8
+LOOSE = 0.25  # the share of an unmatched loose word's letters still asked for
+ELSEWHERE = 0.85  # a candidate not in the city or postcode another one is in
 
 
 @dataclass(slots=True)
@@ -61,9 +63,12 @@ class _Word:
     ids: list[int]
     fuzzy: bool
     prefix: str | None  # a prefix too common to expand, matched while scoring
+    loose: bool = False  # maybe noise (query.py): counts fully only when held
 
 
-def _expand(segment: Segment, word: str, *, last: bool, autocomplete: bool) -> _Word:
+def _expand(
+    segment: Segment, word: str, *, last: bool, autocomplete: bool, loose: bool
+) -> _Word:
     weights: dict[str, float] = {}
     ids: list[int] = []
     word_ids = segment.word_ids
@@ -82,13 +87,15 @@ def _expand(segment: Segment, word: str, *, last: bool, autocomplete: bool) -> _
                 if token not in weights:
                     weights[token] = _prefix_weight(word, token)
                     ids.append(word_id)
-    return _Word(word, weights, ids, False, prefix)
+    return _Word(word, weights, ids, False, prefix, loose)
 
 
 def _needs_fuzzy(word: _Word, known: frozenset[str]) -> bool:
     # A word another source holds as typed is not a typo.
+    # A loose word (maybe noise) is not corrected into some street's name.
     return (
         not word.ids
+        and not word.loose
         and word.prefix is None
         and len(word.text) >= 4
         and word.text not in known
@@ -98,7 +105,7 @@ def _needs_fuzzy(word: _Word, known: frozenset[str]) -> bool:
 def _add_fuzzy(segment: Segment, word: _Word) -> None:
     """Let a word missing from the vocabulary stand for its one-edit variants."""
     word_ids = segment.word_ids
-    for variant in _variants(word.text):
+    for variant in one_edit_variants(word.text):
         variant_id = word_ids.get(variant)
         if variant_id is not None:
             word.weights[variant] = FUZZY
@@ -107,21 +114,26 @@ def _add_fuzzy(segment: Segment, word: _Word) -> None:
 
 
 @lru_cache(maxsize=4096)
-def _variants(word: str) -> frozenset[str]:
+def one_edit_variants(word: str) -> frozenset[str]:
     # Shared by every segment a query visits.
     return frozenset(edits1(word))
 
 
 def _best_possible(words: list[_Word], known: frozenset[str]) -> float:
     """Return the best text score any document of the segment could reach."""
-    total = sum(len(w.text) for w in words)
+    total = 0
     reachable = 0.0
     for word in words:
         if word.ids or word.prefix is not None:
             reachable += len(word.text)
+            total += len(word.text)
         elif _needs_fuzzy(word, known):
             reachable += FUZZY * len(word.text)
-    return 0.6 * reachable / total + 0.4
+            total += len(word.text)
+        elif not word.loose:
+            total += len(word.text)
+    # An unmatched loose word counts a little (LOOSE): leaving it out bounds.
+    return 0.6 * reachable / (total or 1) + 0.4
 
 
 def _prefix_weight(prefix: str, token: str) -> float:
@@ -141,9 +153,13 @@ def _candidates(
     segment: Segment, words: list[_Word], filters: Filters
 ) -> list[int] | None:
     sets = []
+    loose = []
     for word in words:
-        if word.ids:
-            sets.append((word.fuzzy, len(word.ids) > 1, _postings(segment, word.ids)))
+        if word.ids and word.loose:
+            loose.append(_postings(segment, word.ids))
+        elif word.ids:
+            postings = _postings(segment, word.ids)
+            sets.append((word.fuzzy, len(word.ids) > 1, postings))
         elif word.prefix is not None and len(words) == 1:
             # A lone short prefix: its most frequent completions.
             expansion = sorted(segment.prefixed(word.prefix), key=segment.frequency)
@@ -157,10 +173,10 @@ def _candidates(
             if word_id is None:
                 return []
             required.append(segment.postings(word_id))
-    if not sets:
+    if not sets and not loose:
         return None
     sets.sort(key=lambda item: (item[0], item[1], len(item[2])))
-    ordered = [postings for *_flags, postings in sets]
+    ordered = [postings for *_flags, postings in sets] or sorted(loose, key=len)
     applied, found = _intersect(ordered)
     # A wrong seed (a rare word that is noise, as a lone letter typed last)
     # empties every intersection: retry without each of the rarest sets.
@@ -170,6 +186,10 @@ def _candidates(
         retried, candidate = _intersect(ordered[:skip] + ordered[skip + 1 :])
         if retried > applied:
             applied, found = retried, candidate
+    # Loose words (maybe noise) narrow the candidates, never seed them.
+    if sets:
+        for postings in sorted(loose, key=len):
+            found = found & postings or found
     for postings in required:
         found = found & postings
     if len(found) > MAX_CANDIDATES:
@@ -199,16 +219,25 @@ def _query_texts(query: Query) -> tuple[list[str], str]:
     return list(query.words), query.housenumber
 
 
+def _words(
+    segment: Segment, query: Query, texts: list[str], autocomplete: bool
+) -> list[_Word]:
+    last = len(texts) - 1
+    return [
+        _expand(
+            segment, text, last=i == last, autocomplete=autocomplete,
+            loose=text in query.loose and len(texts) > 1,
+        )
+        for i, text in enumerate(texts)
+    ]  # fmt: skip
+
+
 def segment_bound(
     segment: Segment, query: Query, *, autocomplete: bool, known: frozenset[str]
 ) -> float:
     """Return the best score a segment could give (to visit the best first)."""
     texts, _number = _query_texts(query)
-    last = len(texts) - 1
-    words = [
-        _expand(segment, text, last=i == last, autocomplete=autocomplete)
-        for i, text in enumerate(texts)
-    ]
+    words = _words(segment, query, texts, autocomplete)
     best_factor = 0.9 + 0.1 * float(segment.doc_imp[0]) if segment.size else 0.0
     return _best_possible(words, known) * best_factor
 
@@ -230,11 +259,7 @@ def search_segment(
     ``known`` are query words some segment holds exactly (not typos).
     """
     texts, housenumber = _query_texts(query)
-    last = len(texts) - 1
-    words = [
-        _expand(segment, text, last=i == last, autocomplete=autocomplete)
-        for i, text in enumerate(texts)
-    ]
+    words = _words(segment, query, texts, autocomplete)
     # Scores never exceed the text score: skip a segment that cannot beat the
     # answers other segments already gave (one source per department stays
     # cheap), before paying for typo variants.
@@ -251,9 +276,14 @@ def search_segment(
     # First the text score of every candidate (cheap), with the best final
     # score it could reach; then the house numbers and positions of the most
     # promising only, stopping when no remaining one can enter the top.
+    scored = [(doc, *_text_score(segment, doc, words)) for doc in candidates]
+    # A city or postcode some candidate holds decides between homonymous
+    # streets: the candidates that do not hold it there weigh less.
+    places = frozenset().union(*(held for _doc, _score, held, _named in scored))
     bounds = []
-    for doc in candidates:
-        text_score = _text_score(segment, doc, words)
+    for doc, text_score, held, named in scored:
+        if places - held - named:
+            text_score *= ELSEWHERE
         if text_score:
             # With or without proximity, the final score cannot exceed this.
             bound = text_score * (0.9 + 0.1 * float(segment.doc_imp[doc]))
@@ -261,17 +291,15 @@ def search_segment(
     bounds.sort(reverse=True)
     # A number with a digit in its suffix was also kept as a word (query.py);
     # typed once, it may be the name of a path rather than its house number.
-    named_path = (
-        any(c.isdigit() for c in housenumber.lstrip("0123456789"))
-        and texts.count(housenumber) == 1
-    )
+    number_token = query.number_token
+    named_path = bool(number_token) and texts.count(number_token) == 1
     best: list[tuple[float, Result]] = []
     kept = -1.0  # the worst score kept here, once ``limit`` are kept
     for bound, text_score, doc in bounds:
         if bound < floor or (len(best) >= limit and bound < kept):
             break
         number = housenumber
-        if named_path and number in _name_tokens(segment, doc):
+        if named_path and number_token in _name_tokens(segment, doc):
             number = ""  # the "number" is the first word of the name ("8P2 Rue …")
         found = _final(segment, doc, text_score, number, filters.type, center)
         if found is not None and (len(best) < limit or found[0] > kept):
@@ -286,15 +314,23 @@ def _name_tokens(segment: Segment, doc: int) -> list[str]:
     return segment.text["ntok"][doc].split()
 
 
-def _text_score(segment: Segment, doc: int, words: list[_Word]) -> float:
-    """Score how well a document's words answer the query's (see the module doc)."""
+def _text_score(
+    segment: Segment, doc: int, words: list[_Word]
+) -> tuple[float, frozenset[str], frozenset[str]]:
+    """Score how well a document's words answer the query's (see the module doc).
+
+    Return the score, the query words matched by the city or postcode, and
+    those matched as typed (not as a typo) by the name.
+    """
     name_tokens = segment.text["ntok"][doc].split()
-    tokens = name_tokens + segment.text["ctok"][doc].split()
+    city_tokens = segment.text["ctok"][doc].split()
+    tokens = name_tokens + city_tokens
     matched: set[str] = set()
+    places: set[str] = set()
+    named: set[str] = set()
     covered = 0.0
-    total = 0
+    total = 0.0
     for word in words:
-        total += len(word.text)
         best = 0.0
         best_token = None
         weights = word.weights
@@ -307,11 +343,19 @@ def _text_score(segment: Segment, doc: int, words: list[_Word]) -> float:
         if best_token is not None:
             matched.add(best_token)
             covered += best * len(word.text)
+            total += len(word.text)
+            if best_token in city_tokens:
+                places.add(word.text)
+            if not word.fuzzy and best_token in name_tokens:
+                named.add(word.text)
+        else:
+            total += LOOSE * len(word.text) if word.loose else len(word.text)
     if not covered:
-        return 0.0
+        return 0.0, frozenset(), frozenset()
     name_length = sum(len(t) for t in name_tokens) or 1
     name_covered = sum(len(t) for t in name_tokens if t in matched)
-    return 0.6 * covered / total + 0.4 * name_covered / name_length
+    score = 0.6 * covered / total + 0.4 * name_covered / name_length
+    return score, frozenset(places), frozenset(named)
 
 
 def _final(
