@@ -7,13 +7,18 @@ Two steps, each against one database (``--database``, a ``DATABASE_URL``):
 
 ``prepare`` migrates the database and fills it with 100,000 commons and
 20,000 actors (with ``generate.py`` of this folder), then builds the search
-index.
+index; with ``--maintenance`` it then runs what a settled database has had
+(``VACUUM ANALYZE`` on PostgreSQL, ``ANALYZE`` on SQLite); without, the
+database is left as the bulk load left it.
 ``run`` starts ``fabrique serve --workers 2`` (gunicorn) with this folder's
 settings, which add a bare Django view, and measures with wrk, in the same
-run: the bare view (the ceiling of the stack), search (23 queries, repeated,
-so mostly from the result cache; then cold: every request a new one), the
-list page with facets and commons pages. It prints p50/p95 latency, requests/s and the
-ratios to the bare view, and writes them as JSON with ``--json``.
+run: search (23 queries, repeated, so mostly from the result cache; then
+cold: every request a new one), the list page with facets and commons pages,
+with the bare view (the ceiling of the stack) measured before and after each
+of them: each page's ratio is taken against the mean of the two, which
+follows the machine's load as the run goes. It prints p50/p95 latency,
+requests/s and the ratios to the bare view, and writes them as JSON with
+``--json``.
 """
 
 from __future__ import annotations
@@ -76,7 +81,10 @@ def prepare(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     reindex()
     print(f"search index built in {time.perf_counter() - started:.0f} s")
-    analyse()
+    if args.maintenance:
+        maintain()
+    else:
+        print("no maintenance: statistics as the bulk load left them")
 
 
 def generate(*, commons: int, actors: int, seed: int) -> None:
@@ -101,12 +109,16 @@ def reindex() -> None:
     rebuild(progress=progress)
 
 
-def analyse() -> None:
-    """Refresh the planner's statistics after a bulk load."""
+def maintain() -> None:
+    """What a settled database has had after a bulk load: the planner's
+    statistics and, on PostgreSQL, a visibility map (``VACUUM ANALYZE``)."""
     from django.db import connection
 
+    statement = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
+    started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute(statement)
+    print(f"{statement} in {time.perf_counter() - started:.0f} s")
 
 
 # ------------------------------------------------------------------------- run
@@ -130,9 +142,12 @@ def run(args: argparse.Namespace) -> None:
     with _server(args, port) as server_log:
         wait_ready(base + "/bench/bare/", server_log)
         scenarios = _scenarios(lambda path: status(base + path), slugs, rng)
-        results = {}
+        results: dict[str, dict] = {}
+        bare_runs: list[dict] = []
+        bare_paths = scenarios.pop(BARE)
+        bare_runs.append(_measure(base, BARE, bare_paths, args))
         for name, paths in scenarios.items():
-            if args.only and name not in args.only and name != "bare view":
+            if args.only and name not in args.only:
                 continue
             if name == VISITED:
                 # Every commons page once more, as a busy site's pages are:
@@ -143,7 +158,17 @@ def run(args: argparse.Namespace) -> None:
                     status(base + path)
                 print(f"  primed {len(paths)} pages in "
                       f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
-            results[name] = _measure(base, name, paths, args)
+            result = _measure(base, name, paths, args)
+            # The ceiling again just after: the page's ratio is taken
+            # against the mean of the bare view just before and just after.
+            bare_runs.append(_measure(base, BARE, bare_paths, args))
+            before, after = bare_runs[-2]["rps"], bare_runs[-1]["rps"]
+            result["bare_rps_before"] = before
+            result["bare_rps_after"] = after
+            result["ratio_to_bare"] = (
+                result["rps"] / ((before + after) / 2) if before + after else None
+            )
+            results[name] = result
     report = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "database": vendor,
@@ -154,6 +179,7 @@ def run(args: argparse.Namespace) -> None:
         "load_average_before": load_before,
         "load_average_after": os.getloadavg()[0],
         "cache": "redis" if args.redis else "local memory",
+        "bare_view": bare_runs,
         "results": results,
     }
     _print(report)
@@ -161,6 +187,8 @@ def run(args: argparse.Namespace) -> None:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
 
 
+# The ceiling of the stack, measured before and after every other page.
+BARE = "bare view"
 # The commons pages again, each visited once more just before.
 VISITED = "commons page, visited before"
 # Searches never made before in the run (no warm-up: it would make them).
@@ -218,15 +246,13 @@ def _scenarios(
         facets.append(f"{list_url}?{query}")
     commons = [reverse("catalog:commons", args=[slug]) for slug in slugs]
     scenarios = {
-        "bare view": ["/bench/bare/"],
+        BARE: ["/bench/bare/"],
         "search": search,
         COLD: cold,
         "list with facets": facets,
         "commons page": commons,
         VISITED: commons,
         "home page": ["/"],
-        # The ceiling again at the end: how much the machine's load moved.
-        "bare view, again": ["/bench/bare/"],
     }
     for name, paths in scenarios.items():
         bad = [p for p in paths[:20] if status(p) != 200]
@@ -264,11 +290,7 @@ def cost(args: argparse.Namespace) -> None:
     commons = scenarios["commons page"][: args.requests]
     scenarios["commons page"] = commons
     scenarios = {
-        **{
-            k: v
-            for k, v in scenarios.items()
-            if k not in ("home page", VISITED, "bare view, again")
-        },
+        **{k: v for k, v in scenarios.items() if k not in ("home page", VISITED)},
         "commons page, again (cached)": commons,
         "home page": scenarios["home page"],
     }
@@ -318,7 +340,6 @@ def _ms(value: float | None) -> str:
 
 def _print(report: dict) -> None:
     results = report["results"]
-    bare = results["bare view"]["rps"]
     print(
         f"\n{report['date']} · {report['database']} · {report['commons']} commons · "
         f"{report['workers']} workers · wrk {report['connections']} connections, "
@@ -326,13 +347,25 @@ def _print(report: dict) -> None:
         f"{report['load_average_before']:.1f} before, "
         f"{report['load_average_after']:.1f} after · cache {report['cache']}"
     )
-    print("| page | req/s | p50 ms | p95 ms | p99 ms | errors | req/s ÷ bare |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| page | req/s | p50 ms | p95 ms | p99 ms | errors | bare req/s before "
+        "| bare req/s after | req/s ÷ mean bare |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
+        ratio = r["ratio_to_bare"]
         print(
             f"| {name} | {r['rps']:.1f} | {_ms(r['p50_ms'])} | {_ms(r['p95_ms'])} | "
-            f"{_ms(r['p99_ms'])} | {r['errors']} | {r['rps'] / bare:.1%} |"
+            f"{_ms(r['p99_ms'])} | {r['errors']} | {r['bare_rps_before']:.1f} | "
+            f"{r['bare_rps_after']:.1f} | "
+            f"{'—' if ratio is None else f'{ratio:.1%}'} |"
         )
+    bare = [b["rps"] for b in report["bare_view"]]
+    print(
+        f"bare view, {len(bare)} times in the run: "
+        + ", ".join(f"{rps:.0f}" for rps in bare)
+        + " req/s"
+    )
 
 
 @contextlib.contextmanager
@@ -363,6 +396,13 @@ def main() -> None:
     prep.add_argument("--commons", type=int, default=100_000)
     prep.add_argument("--actors", type=int, default=20_000)
     prep.add_argument(
+        "--maintenance",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="after the load, VACUUM ANALYZE (PostgreSQL) or ANALYZE (SQLite), "
+        "as a settled database has had; off by default: a fresh instance's state",
+    )
+    prep.add_argument(
         "--force",
         action="store_true",
         help="generate even if already filled (adds rows)",
@@ -377,8 +417,8 @@ def main() -> None:
         "--only",
         action="append",
         metavar="PAGE",
-        help='measure this page only, with the bare view (e.g. "search, cold"); '
-        "may be repeated",
+        help="measure this page only, with the bare view before and after "
+        '(e.g. "search, cold"); may be repeated',
     )
     bench.add_argument("--json", help="write the figures to this file")
     bench.add_argument(
