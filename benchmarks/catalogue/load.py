@@ -339,7 +339,12 @@ def _ms(value: float | None) -> str:
 
 
 def _print(report: dict) -> None:
+    """The run's table. Each page's ratio is taken against the mean of the
+    bare view just before and just after it; a report whose bare view was
+    measured once, as a page of its own (``results["bare view"]``, as the
+    ecosystem benchmark still does), has its ratios taken against that."""
     results = report["results"]
+    single = results.get(BARE, {}).get("rps")
     print(
         f"\n{report['date']} · {report['database']} · {report['commons']} commons · "
         f"{report['workers']} workers · wrk {report['connections']} connections, "
@@ -353,19 +358,25 @@ def _print(report: dict) -> None:
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
-        ratio = r["ratio_to_bare"]
+        if "ratio_to_bare" in r:
+            ratio = r["ratio_to_bare"]
+            before, after = r["bare_rps_before"], r["bare_rps_after"]
+            around = f"{before:.1f} | {after:.1f}"
+        else:
+            ratio = r["rps"] / single if single else None
+            around = "— | —"
         print(
             f"| {name} | {r['rps']:.1f} | {_ms(r['p50_ms'])} | {_ms(r['p95_ms'])} | "
-            f"{_ms(r['p99_ms'])} | {r['errors']} | {r['bare_rps_before']:.1f} | "
-            f"{r['bare_rps_after']:.1f} | "
+            f"{_ms(r['p99_ms'])} | {r['errors']} | {around} | "
             f"{'—' if ratio is None else f'{ratio:.1%}'} |"
         )
-    bare = [b["rps"] for b in report["bare_view"]]
-    print(
-        f"bare view, {len(bare)} times in the run: "
-        + ", ".join(f"{rps:.0f}" for rps in bare)
-        + " req/s"
-    )
+    bare = [b["rps"] for b in report.get("bare_view", [])]
+    if bare:
+        print(
+            f"bare view, {len(bare)} times in the run: "
+            + ", ".join(f"{rps:.0f}" for rps in bare)
+            + " req/s"
+        )
 
 
 @contextlib.contextmanager
