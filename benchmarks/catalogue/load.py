@@ -13,7 +13,8 @@ database is left as the bulk load left it.
 ``run`` starts ``fabrique serve --workers 2`` (gunicorn) with this folder's
 settings, which add a bare Django view, and measures with wrk, in the same
 run: search (23 queries, repeated, so mostly from the result cache; then
-cold: every request a new one), the list page with facets and commons pages,
+cold: every request a new one, drawn from the catalogue's own words), the
+list page with facets and commons pages,
 with the bare view (the ceiling of the stack) measured before and after each
 of them: each page's ratio is taken against the mean of the two, which
 follows the machine's load as the run goes. It prints p50/p95 latency,
@@ -32,6 +33,7 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -218,17 +220,7 @@ def _scenarios(
     if status(search[0]) != 200:
         print(f"{api_url} does not answer yet: search measured on the list page")
         search = [f"{list_url}?q={q}" for q in queries]
-    # Every request once only: the result cache never answers, as for the
-    # first visitor to type these words since the index last changed.
-    # More than a run can request, so that wrk never comes back to one.
-    cold = [
-        f"{api_url}?q={q}&page_size={size}&sort={sort}&page={page}"
-        for q in queries
-        for size in range(10, 61)
-        for sort in ("relevance", "updated", "title")
-        for page in (1, 2)
-    ]
-    rng.shuffle(cold)
+    cold = _cold_searches(api_url, rng)
     themes = list(Theme.objects.values_list("slug", flat=True)) or [""]
     facets = []
     for _ in range(200):
@@ -260,6 +252,38 @@ def _scenarios(
             raise SystemExit(f"{name}: {bad[0]} does not answer 200; fix it first")
     scenarios[COLD] = cold[20:]  # not those the probe has just cached
     return scenarios
+
+
+def _cold_searches(api_url: str, rng: random.Random, count: int = 3000) -> list[str]:
+    """Distinct API searches drawn from the catalogue's own words.
+
+    Drawn as ``search_latency.py`` draws its requests (broad, medium and rare
+    words of the catalogue, one to three, facets or not, every sort, pages 1
+    to 5), commons only, one value per facet as the API takes. Each is
+    requested once only: the result cache never answers, as for the first
+    visitor to type these words since the index last changed; more than a
+    run can request, so that wrk never comes back to one.
+    """
+    import search_latency  # this folder is on sys.path
+
+    words = search_latency.catalogue_words(rng)
+    drawn = search_latency.draw_requests(
+        rng, words, search_latency.facet_values(), count
+    )
+    urls = []
+    for query, options, _ in drawn:
+        if options.get("types") != ["commons"]:
+            continue
+        params = {"q": query, "sort": options["sort"], "page": options["page"]}
+        for name, values in options.get("filters", {}).items():
+            if name == "needs":
+                params["has_open_needs"] = "true"
+            else:
+                params[name] = values[0]
+        urls.append(f"{api_url}?{urllib.parse.urlencode(params)}")
+    urls = list(dict.fromkeys(urls))
+    rng.shuffle(urls)
+    return urls
 
 
 def cost(args: argparse.Namespace) -> None:
