@@ -18,8 +18,10 @@ made of other requests, drawn the same way but never measured, and only
 loads the code and opens the connection.
 
 The words come from the catalogue itself (titles and descriptions of up to
-3,000 commons), in three bands of document frequency: **broad** (in at least
-5 % of the documents read), **rare** (in one only) and **medium** (the rest).
+10,000 commons; words of four letters or more, but for the commonest
+function words), in three bands of document frequency: **broad** (in at
+least 5 % of the documents read), **rare** (in one only) and **medium** (the
+rest).
 A request has one to three words (each from a band drawn at random; the last
 one sometimes typed halfway, as one types), or none (the list page); facet
 filters or not, every sort, pages 1 to 5, commons mostly, actors and every
@@ -49,8 +51,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 BANDS = ("broad", "medium", "rare")
-SAMPLE = 3000
-WORD = re.compile(r"[^\W\d_]{3,}")
+SAMPLE = 10_000
+# Words of four letters or more, but for the commonest function words: one
+# searches for "vélo" or "preuve", seldom for "pour".
+WORD = re.compile(r"[^\W\d_]{4,}")
+FUNCTION_WORDS = frozenset({
+    "pour", "dans", "avec", "sans", "sont", "sous", "chaque", "avant", "entre",
+    "leur", "leurs", "nous", "vous", "elle", "elles", "mais", "plus", "très",
+    "cette", "ceux", "celle", "être", "avoir", "fait", "comme", "aussi", "that",
+    "this", "with", "from", "have", "they", "were", "will", "your", "what", "when",
+    "which", "their", "there", "been", "would", "about", "into", "more", "than",
+})  # fmt: skip
 
 Request = tuple[str, dict[str, Any], dict[str, str]]  # query, options, labels
 
@@ -72,7 +83,7 @@ def catalogue_words(rng: random.Random) -> dict[str, list[str]]:
     for title, text in Commons.objects.filter(pk__in=sample).values_list(
         "title", "description"
     ):
-        seen.update(set(WORD.findall(f"{title} {text}".lower())))
+        seen.update(set(WORD.findall(f"{title} {text}".lower())) - FUNCTION_WORDS)
     documents = max(1, len(sample))
     bands: dict[str, list[str]] = {band: [] for band in BANDS}
     for word, count in sorted(seen.items()):
