@@ -288,13 +288,14 @@ def show(title: str, figures: dict) -> None:
     for name, row in figures["rows"].items():
         print(f"{name:<22} {row['n']:>5} {row['p50_ms']:>8} {row['p95_ms']:>8} "
               f"{row['p99_ms']:>8} {row['max_ms']:>8}")  # fmt: skip
-    print("\nthe ten slowest, each statement's plan (slowest statement first):")
+    print("\nthe ten slowest, with their three slowest queries and plans:")
     for item in figures["slowest"]:
         print(f"\n{item['ms']:.1f} ms  q={item['query']!r} {item['options']} "
               f"→ {item['total']} hits; made again: {item['again_ms']:.1f} ms, "
               f"{len(item['statements'])} statements, "
               f"{item['again_sql_ms']:.1f} ms of SQL")  # fmt: skip
-        for statement in item["statements"][:3]:
+        # The three slowest queries (SET statements and the like have no plan).
+        for statement in [st for st in item["statements"] if st["plan"]][:3]:
             print(f"  {statement['ms']:.1f} ms  {statement['sql'][:160]}")
             for line in statement["plan"]:
                 print(f"      {line}")
