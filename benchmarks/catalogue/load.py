@@ -250,7 +250,10 @@ def _scenarios(
         bad = [p for p in paths[:20] if status(p) != 200]
         if bad:
             raise SystemExit(f"{name}: {bad[0]} does not answer 200; fix it first")
-    scenarios[COLD] = cold[20:]  # not those the probe has just cached
+    # Not those the probe has just cached: the cold searches, and the first
+    # visits of commons pages (the page cache would answer those 20).
+    scenarios[COLD] = cold[20:]
+    scenarios["commons page"] = commons[20:] or commons
     return scenarios
 
 
