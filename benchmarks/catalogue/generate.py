@@ -1,15 +1,21 @@
 """Generate a large, credible French catalogue: commons, actors, communities.
 
     python benchmarks/catalogue/generate.py --database URL \
-        [--commons 100000] [--actors 20000] [--seed 1] [--no-index]
+        [--commons 100000] [--actors 20000] [--seed 1] [--no-index] [--maintenance]
 
 Bulk inserts (no signals, no per-object revision service) of actors with a
 place, commons with themes, tags, pillars, a community of actors, an open
 need for about one in two, a first revision and its activity; then builds the
 search index (``rebuild_search_index``). Texts are assembled from French
 phrase parts (titles, summaries, Markdown descriptions with varied verb
-forms: "partager", "partagé", "partagées"…), deterministic for a seed.
-``generate()`` is also what ``load.py prepare`` calls.
+forms: "partager", "partagé", "partagées"…) mixed with words drawn from a
+real French and English vocabulary at their frequency in the languages (the
+``wordfreq`` package: a Zipf law, so that broad, medium and rare words all
+occur, as in a real catalogue), deterministic for a seed. ``generate()`` is
+also what ``load.py prepare`` calls.
+
+``wordfreq`` belongs to the benchmark environment, not to the product:
+``pip install wordfreq``.
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 BATCH = 2000
+# Words of each language taken from wordfreq's list (most frequent first):
+# enough for a long tail of words met once or twice in 100,000 commons.
+VOCABULARY_SIZE = 25_000
 
 THEMES = [
     ("velo", "Vélo", "Cycling"),
@@ -305,6 +314,39 @@ SKILLS = [
 ]
 
 
+class Vocabulary:
+    """French and English words drawn at their frequency in the languages.
+
+    wordfreq's frequencies follow a Zipf law: a few words are everywhere,
+    most are rare. Words shorter than four letters (mostly function words)
+    and words with digits or punctuation are left out.
+    """
+
+    def __init__(self, size: int = VOCABULARY_SIZE) -> None:
+        try:
+            import wordfreq
+        except ImportError:
+            raise SystemExit(
+                "The catalogue generator needs the wordfreq package for its "
+                "vocabulary (benchmark environment only): pip install wordfreq"
+            ) from None
+        weights: dict[str, float] = {}
+        for language in ("fr", "en"):
+            for word in wordfreq.top_n_list(language, size):
+                if len(word) >= 4 and word.isalpha():
+                    frequency = wordfreq.word_frequency(word, language)
+                    weights[word] = weights.get(word, 0.0) + frequency
+        self.words = sorted(weights)
+        cumulative, total = [], 0.0
+        for word in self.words:
+            total += weights[word]
+            cumulative.append(total)
+        self.cumulative = cumulative
+
+    def draw(self, rng: random.Random, count: int) -> list[str]:
+        return rng.choices(self.words, cum_weights=self.cumulative, k=count)
+
+
 def batched(items: Iterable, size: int = BATCH) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
@@ -328,13 +370,19 @@ def sentence(rng: random.Random, subject: str = "") -> str:
     )
 
 
-def description(rng: random.Random, subject: str) -> str:
+def description(
+    rng: random.Random, subject: str, vocabulary: Vocabulary | None = None
+) -> str:
     paragraphs = [" ".join(sentence(rng, subject) for _ in range(3)) for _ in range(3)]
     bullets = "\n".join(f"- {item}" for item in rng.sample(BULLETS, 3))
-    return (
+    text = (
         f"{paragraphs[0]}\n\n## Ce que l'on trouve\n\n{bullets}\n\n"
         f"{paragraphs[1]}\n\n{paragraphs[2]}"
     )
+    if vocabulary is not None:
+        words = vocabulary.draw(rng, rng.randint(8, 24))
+        text += f"\n\n## Notes\n\n{' '.join(words).capitalize()}."
+    return text
 
 
 def generate(*, commons: int, actors: int, seed: int = 1) -> None:
@@ -343,6 +391,7 @@ def generate(*, commons: int, actors: int, seed: int = 1) -> None:
 
     from fabrique.catalog.models import Theme
 
+    vocabulary = Vocabulary()
     rng = random.Random(seed)
     with transaction.atomic():
         themes = {
@@ -351,8 +400,8 @@ def generate(*, commons: int, actors: int, seed: int = 1) -> None:
             )[0]
             for slug, name, name_en in THEMES
         }
-        actor_ids = _actors(rng, actors)
-        _commons(rng, commons, themes, actor_ids)
+        actor_ids = _actors(rng, actors, vocabulary)
+        _commons(rng, commons, themes, actor_ids, vocabulary)
 
 
 def _actor_name(rng: random.Random, kind: str) -> str:
@@ -362,7 +411,7 @@ def _actor_name(rng: random.Random, kind: str) -> str:
     return f"{rng.choice(ORGANISATIONS[kind])} {city}"
 
 
-def _actors(rng: random.Random, count: int) -> list[int]:
+def _actors(rng: random.Random, count: int, vocabulary: Vocabulary) -> list[int]:
     from django.utils.text import slugify
 
     from fabrique.catalog.models import Actor, ActorType, Place
@@ -383,7 +432,12 @@ def _actors(rng: random.Random, count: int) -> list[int]:
                     is_organisation=kind != "person",
                     type=kind,
                     summary=sentence(rng, focus)[:300],
-                    description=" ".join(sentence(rng, focus) for _ in range(4)),
+                    description=" ".join(
+                        [
+                            *(sentence(rng, focus) for _ in range(4)),
+                            *vocabulary.draw(rng, rng.randint(4, 12)),
+                        ]
+                    ),
                     website=f"https://acteur-{number}.example.org/",
                     skills=rng.sample(SKILLS, 3),
                     revision=1,
@@ -405,7 +459,9 @@ def _actors(rng: random.Random, count: int) -> list[int]:
     return list(Actor.objects.values_list("pk", flat=True))
 
 
-def _commons(rng, count: int, themes: dict, actor_ids: list[int]) -> None:
+def _commons(
+    rng, count: int, themes: dict, actor_ids: list[int], vocabulary: Vocabulary
+) -> None:
     from django.contrib.contenttypes.models import ContentType
     from django.utils.text import slugify
 
@@ -425,13 +481,15 @@ def _commons(rng, count: int, themes: dict, actor_ids: list[int]) -> None:
             title = f"{rng.choice(THINGS[kind])} {rng.choice(LINKS)} {subject}"
             if rng.random() < 0.6:
                 title += f" à {city}"
+            if rng.random() < 0.5:
+                title += f" ({' '.join(vocabulary.draw(rng, rng.randint(1, 2)))})"
             chosen.append(subject_themes.split())
             rows.append(
                 Commons(
                     title=title,
                     slug=f"{slugify(title)}-{number}"[:220],
                     summary=f"{sentence(rng, subject)} {sentence(rng, subject)}"[:300],
-                    description=description(rng, subject),
+                    description=description(rng, subject, vocabulary),
                     kind=kind,
                     tags=rng.sample(TAGS, rng.randint(1, 4)),
                     licence=rng.choice(LICENCES[kind]),
@@ -500,6 +558,13 @@ def main() -> None:
     parser.add_argument("--actors", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-index", action="store_true", help="skip the index build")
+    parser.add_argument(
+        "--maintenance",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="then VACUUM ANALYZE (PostgreSQL) or ANALYZE (SQLite); off by default, "
+        "as on a fresh instance",
+    )
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabrique.settings")
@@ -521,6 +586,7 @@ def main() -> None:
         started = time.perf_counter()
         call_command("rebuild_search_index", verbosity=1)
         print(f"index built in {time.perf_counter() - started:.0f} s")
+    if args.maintenance:
         from django.db import connection
 
         # Fresh statistics, and on PostgreSQL a visibility map, so that counts

@@ -7,13 +7,19 @@ Two steps, each against one database (``--database``, a ``DATABASE_URL``):
 
 ``prepare`` migrates the database and fills it with 100,000 commons and
 20,000 actors (with ``generate.py`` of this folder), then builds the search
-index.
+index; with ``--maintenance`` it then runs what a settled database has had
+(``VACUUM ANALYZE`` on PostgreSQL, ``ANALYZE`` on SQLite); without, the
+database is left as the bulk load left it.
 ``run`` starts ``fabrique serve --workers 2`` (gunicorn) with this folder's
 settings, which add a bare Django view, and measures with wrk, in the same
-run: the bare view (the ceiling of the stack), search (23 queries, repeated,
-so mostly from the result cache; then cold: every request a new one), the
-list page with facets and commons pages. It prints p50/p95 latency, requests/s and the
-ratios to the bare view, and writes them as JSON with ``--json``.
+run: search (23 queries, repeated, so mostly from the result cache; then
+cold: every request a new one, drawn from the catalogue's own words), the
+list page with facets and commons pages,
+with the bare view (the ceiling of the stack) measured before and after each
+of them: each page's ratio is taken against the mean of the two, which
+follows the machine's load as the run goes. It prints p50/p95 latency,
+requests/s and the ratios to the bare view, and writes them as JSON with
+``--json``.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -76,7 +83,10 @@ def prepare(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     reindex()
     print(f"search index built in {time.perf_counter() - started:.0f} s")
-    analyse()
+    if args.maintenance:
+        maintain()
+    else:
+        print("no maintenance: statistics as the bulk load left them")
 
 
 def generate(*, commons: int, actors: int, seed: int) -> None:
@@ -101,12 +111,16 @@ def reindex() -> None:
     rebuild(progress=progress)
 
 
-def analyse() -> None:
-    """Refresh the planner's statistics after a bulk load."""
+def maintain() -> None:
+    """What a settled database has had after a bulk load: the planner's
+    statistics and, on PostgreSQL, a visibility map (``VACUUM ANALYZE``)."""
     from django.db import connection
 
+    statement = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
+    started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute(statement)
+    print(f"{statement} in {time.perf_counter() - started:.0f} s")
 
 
 # ------------------------------------------------------------------------- run
@@ -130,9 +144,12 @@ def run(args: argparse.Namespace) -> None:
     with _server(args, port) as server_log:
         wait_ready(base + "/bench/bare/", server_log)
         scenarios = _scenarios(lambda path: status(base + path), slugs, rng)
-        results = {}
+        results: dict[str, dict] = {}
+        bare_runs: list[dict] = []
+        bare_paths = scenarios.pop(BARE)
+        bare_runs.append(_measure(base, BARE, bare_paths, args))
         for name, paths in scenarios.items():
-            if args.only and name not in args.only and name != "bare view":
+            if args.only and name not in args.only:
                 continue
             if name == VISITED:
                 # Every commons page once more, as a busy site's pages are:
@@ -143,7 +160,17 @@ def run(args: argparse.Namespace) -> None:
                     status(base + path)
                 print(f"  primed {len(paths)} pages in "
                       f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
-            results[name] = _measure(base, name, paths, args)
+            result = _measure(base, name, paths, args)
+            # The ceiling again just after: the page's ratio is taken
+            # against the mean of the bare view just before and just after.
+            bare_runs.append(_measure(base, BARE, bare_paths, args))
+            before, after = bare_runs[-2]["rps"], bare_runs[-1]["rps"]
+            result["bare_rps_before"] = before
+            result["bare_rps_after"] = after
+            result["ratio_to_bare"] = (
+                result["rps"] / ((before + after) / 2) if before + after else None
+            )
+            results[name] = result
     report = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "database": vendor,
@@ -154,6 +181,7 @@ def run(args: argparse.Namespace) -> None:
         "load_average_before": load_before,
         "load_average_after": os.getloadavg()[0],
         "cache": "redis" if args.redis else "local memory",
+        "bare_view": bare_runs,
         "results": results,
     }
     _print(report)
@@ -161,6 +189,8 @@ def run(args: argparse.Namespace) -> None:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
 
 
+# The ceiling of the stack, measured before and after every other page.
+BARE = "bare view"
 # The commons pages again, each visited once more just before.
 VISITED = "commons page, visited before"
 # Searches never made before in the run (no warm-up: it would make them).
@@ -190,17 +220,7 @@ def _scenarios(
     if status(search[0]) != 200:
         print(f"{api_url} does not answer yet: search measured on the list page")
         search = [f"{list_url}?q={q}" for q in queries]
-    # Every request once only: the result cache never answers, as for the
-    # first visitor to type these words since the index last changed.
-    # More than a run can request, so that wrk never comes back to one.
-    cold = [
-        f"{api_url}?q={q}&page_size={size}&sort={sort}&page={page}"
-        for q in queries
-        for size in range(10, 61)
-        for sort in ("relevance", "updated", "title")
-        for page in (1, 2)
-    ]
-    rng.shuffle(cold)
+    cold = _cold_searches(api_url, rng)
     themes = list(Theme.objects.values_list("slug", flat=True)) or [""]
     facets = []
     for _ in range(200):
@@ -218,22 +238,55 @@ def _scenarios(
         facets.append(f"{list_url}?{query}")
     commons = [reverse("catalog:commons", args=[slug]) for slug in slugs]
     scenarios = {
-        "bare view": ["/bench/bare/"],
+        BARE: ["/bench/bare/"],
         "search": search,
         COLD: cold,
         "list with facets": facets,
         "commons page": commons,
         VISITED: commons,
         "home page": ["/"],
-        # The ceiling again at the end: how much the machine's load moved.
-        "bare view, again": ["/bench/bare/"],
     }
     for name, paths in scenarios.items():
         bad = [p for p in paths[:20] if status(p) != 200]
         if bad:
             raise SystemExit(f"{name}: {bad[0]} does not answer 200; fix it first")
-    scenarios[COLD] = cold[20:]  # not those the probe has just cached
+    # Not those the probe has just cached: the cold searches, and the first
+    # visits of commons pages (the page cache would answer those 20).
+    scenarios[COLD] = cold[20:]
+    scenarios["commons page"] = commons[20:] or commons
     return scenarios
+
+
+def _cold_searches(api_url: str, rng: random.Random, count: int = 3000) -> list[str]:
+    """Distinct API searches drawn from the catalogue's own words.
+
+    Drawn as ``search_latency.py`` draws its requests (broad, medium and rare
+    words of the catalogue, one to three, facets or not, every sort, pages 1
+    to 5), commons only, one value per facet as the API takes. Each is
+    requested once only: the result cache never answers, as for the first
+    visitor to type these words since the index last changed; more than a
+    run can request, so that wrk never comes back to one.
+    """
+    import search_latency  # this folder is on sys.path
+
+    words = search_latency.catalogue_words(rng)
+    drawn = search_latency.draw_requests(
+        rng, words, search_latency.facet_values(), count
+    )
+    urls = []
+    for query, options, _ in drawn:
+        if options.get("types") != ["commons"]:
+            continue
+        params = {"q": query, "sort": options["sort"], "page": options["page"]}
+        for name, values in options.get("filters", {}).items():
+            if name == "needs":
+                params["has_open_needs"] = "true"
+            else:
+                params[name] = values[0]
+        urls.append(f"{api_url}?{urllib.parse.urlencode(params)}")
+    urls = list(dict.fromkeys(urls))
+    rng.shuffle(urls)
+    return urls
 
 
 def cost(args: argparse.Namespace) -> None:
@@ -264,11 +317,7 @@ def cost(args: argparse.Namespace) -> None:
     commons = scenarios["commons page"][: args.requests]
     scenarios["commons page"] = commons
     scenarios = {
-        **{
-            k: v
-            for k, v in scenarios.items()
-            if k not in ("home page", VISITED, "bare view, again")
-        },
+        **{k: v for k, v in scenarios.items() if k not in ("home page", VISITED)},
         "commons page, again (cached)": commons,
         "home page": scenarios["home page"],
     }
@@ -317,8 +366,12 @@ def _ms(value: float | None) -> str:
 
 
 def _print(report: dict) -> None:
+    """The run's table. Each page's ratio is taken against the mean of the
+    bare view just before and just after it; a report whose bare view was
+    measured once, as a page of its own (``results["bare view"]``, as the
+    ecosystem benchmark still does), has its ratios taken against that."""
     results = report["results"]
-    bare = results["bare view"]["rps"]
+    single = results.get(BARE, {}).get("rps")
     print(
         f"\n{report['date']} · {report['database']} · {report['commons']} commons · "
         f"{report['workers']} workers · wrk {report['connections']} connections, "
@@ -326,12 +379,30 @@ def _print(report: dict) -> None:
         f"{report['load_average_before']:.1f} before, "
         f"{report['load_average_after']:.1f} after · cache {report['cache']}"
     )
-    print("| page | req/s | p50 ms | p95 ms | p99 ms | errors | req/s ÷ bare |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| page | req/s | p50 ms | p95 ms | p99 ms | errors | bare req/s before "
+        "| bare req/s after | req/s ÷ mean bare |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
+        if "ratio_to_bare" in r:
+            ratio = r["ratio_to_bare"]
+            before, after = r["bare_rps_before"], r["bare_rps_after"]
+            around = f"{before:.1f} | {after:.1f}"
+        else:
+            ratio = r["rps"] / single if single else None
+            around = "— | —"
         print(
             f"| {name} | {r['rps']:.1f} | {_ms(r['p50_ms'])} | {_ms(r['p95_ms'])} | "
-            f"{_ms(r['p99_ms'])} | {r['errors']} | {r['rps'] / bare:.1%} |"
+            f"{_ms(r['p99_ms'])} | {r['errors']} | {around} | "
+            f"{'—' if ratio is None else f'{ratio:.1%}'} |"
+        )
+    bare = [b["rps"] for b in report.get("bare_view", [])]
+    if bare:
+        print(
+            f"bare view, {len(bare)} times in the run: "
+            + ", ".join(f"{rps:.0f}" for rps in bare)
+            + " req/s"
         )
 
 
@@ -363,6 +434,13 @@ def main() -> None:
     prep.add_argument("--commons", type=int, default=100_000)
     prep.add_argument("--actors", type=int, default=20_000)
     prep.add_argument(
+        "--maintenance",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="after the load, VACUUM ANALYZE (PostgreSQL) or ANALYZE (SQLite), "
+        "as a settled database has had; off by default: a fresh instance's state",
+    )
+    prep.add_argument(
         "--force",
         action="store_true",
         help="generate even if already filled (adds rows)",
@@ -377,8 +455,8 @@ def main() -> None:
         "--only",
         action="append",
         metavar="PAGE",
-        help='measure this page only, with the bare view (e.g. "search, cold"); '
-        "may be repeated",
+        help="measure this page only, with the bare view before and after "
+        '(e.g. "search, cold"); may be repeated',
     )
     bench.add_argument("--json", help="write the figures to this file")
     bench.add_argument(
