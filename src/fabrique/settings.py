@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fabrique.core.middleware.InstanceLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "fabrique.core.middleware.UploadLimitMiddleware",
+    "fabrique.core.middleware.MalformedInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "fabrique.core.middleware.CsrfCookieMiddleware",
