@@ -235,6 +235,8 @@ STATICFILES_DIRS: list[str | Path | tuple[str, str | Path]] = [PACKAGE_DIR / "st
 STATICFILES_DIRS.append(("leaflet", xstatic_leaflet.BASE_DIR))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
+# The site serves /media/ itself (fabrique.core.media); 0 when a proxy does.
+SERVE_MEDIA = env_bool("FABRIQUE_SERVE_MEDIA", True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
