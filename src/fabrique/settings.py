@@ -267,6 +267,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The site is reached over HTTPS (on when SECURE_SSL_REDIRECT is): browsers
+# are then told to keep to HTTPS (HSTS, one year unless SECURE_HSTS_SECONDS
+# says otherwise). Behind a proxy that terminates TLS, set
+# FABRIQUE_PROXY_SSL_HEADER=1 so that its X-Forwarded-Proto is believed.
+TLS = env_bool("FABRIQUE_TLS", SECURE_SSL_REDIRECT)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if TLS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+if env_bool("FABRIQUE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CONTENT_SECURITY_POLICY = env(
     "CONTENT_SECURITY_POLICY",
     "default-src 'self'; img-src 'self' data:; style-src 'self'; "

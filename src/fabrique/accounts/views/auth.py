@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from fabrique.accounts.forms import SignupForm
+from fabrique.accounts.services import address_in_use, warn_address_owners
 from fabrique.core.ratelimit import Rate, ratelimit
 from fabrique.core.ratelimit import _wait_text as wait_text
 
@@ -44,7 +45,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        holders = address_in_use(form.cleaned_data["email"])
         user = form.save()
+        if holders:
+            warn_address_owners(holders, username=user.username)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
