@@ -34,8 +34,7 @@ def test_an_uploaded_image_is_served_inline_with_safe_headers(client):
         alt="Station",
     )
     response = client.get(image.image.url)
-    content = b"".join(response.streaming_content)
-    response.close()
+    content = b"".join(response.streaming_content)  # closes the file at the end
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -51,7 +50,7 @@ def test_a_file_that_is_not_an_image_is_a_download(client, settings):
     (settings.MEDIA_ROOT / "commons").mkdir(parents=True)
     (settings.MEDIA_ROOT / "commons" / "page.html").write_text("<script>x</script>")
     response = client.get("/media/commons/page.html")
-    response.close()
+    assert b"".join(response.streaming_content) == b"<script>x</script>"
     assert response.status_code == 200
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"] == "attachment"
