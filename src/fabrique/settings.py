@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fabrique.core.middleware.InstanceLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "fabrique.core.middleware.UploadLimitMiddleware",
+    "fabrique.core.middleware.MalformedInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "fabrique.core.middleware.CsrfCookieMiddleware",
@@ -265,6 +267,8 @@ STATICFILES_FINDERS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
+# The site serves /media/ itself (fabrique.core.media); 0 when a proxy does.
+SERVE_MEDIA = env_bool("FABRIQUE_SERVE_MEDIA", True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -302,6 +306,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The site is reached over HTTPS (on when SECURE_SSL_REDIRECT is): browsers
+# are then told to keep to HTTPS (HSTS, one year unless SECURE_HSTS_SECONDS
+# says otherwise). Behind a proxy that terminates TLS, set
+# FABRIQUE_PROXY_SSL_HEADER=1 so that its X-Forwarded-Proto is believed.
+TLS = env_bool("FABRIQUE_TLS", SECURE_SSL_REDIRECT)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if TLS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+if env_bool("FABRIQUE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CONTENT_SECURITY_POLICY = env(
     "CONTENT_SECURITY_POLICY",
     "default-src 'self'; img-src 'self' data:; style-src 'self'; "

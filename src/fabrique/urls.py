@@ -1,7 +1,9 @@
-from django.conf import settings
-from django.conf.urls.static import static
-from django.urls import include, path
+import re
 
+from django.conf import settings
+from django.urls import include, path, re_path
+
+from fabrique.core import media
 from fabrique.core import views as core_views
 
 urlpatterns = [
@@ -19,8 +21,16 @@ urlpatterns = [
     path("", include("fabrique.notifications.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # Uploaded images, in production too (FABRIQUE_SERVE_MEDIA=0 when a
+    # reverse proxy serves them).
+    urlpatterns.append(
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.strip('/'))}/(?P<path>.+)$",
+            media.media,
+            name="media",
+        )
+    )
 
 # A failure on full storage is a 503 that says so, not a bare 500.
 handler500 = "fabrique.core.storage.server_error"

@@ -36,12 +36,9 @@ class SignupForm(UserCreationForm):
         fields = ("username", "email")
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account already uses this e-mail address."), code="duplicate"
-            )
-        return email
+        # An address already in use is accepted like any other: refusing it
+        # would tell anyone who has an account. The view warns its holders.
+        return self.cleaned_data["email"].strip()
 
     def clean_username(self) -> str:
         username = super().clean_username()
@@ -130,13 +127,9 @@ class PrivateProfileForm(forms.ModelForm):
         self.fields["email"].required = True
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        others = User.objects.exclude(pk=self.instance.pk)
-        if others.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account already uses this e-mail address."), code="duplicate"
-            )
-        return email
+        # As at sign-up: an address in use is not refused (that would tell
+        # who has an account); the view warns the holders by e-mail.
+        return self.cleaned_data["email"].strip()
 
 
 class TokenForm(forms.Form):

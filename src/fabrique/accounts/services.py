@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
 from django.db import models, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fabrique.accounts.models import User
@@ -279,3 +282,35 @@ def remove_organisation_member(member: ActorMember, *, by: User) -> None:
         raise AccountError(_("An organisation keeps at least one administrator."))
     _audit(member.actor, by, f"member-removed:{member.user_id}")
     member.delete()
+
+
+def address_in_use(email: str, *, exclude: User | None = None) -> list[User]:
+    """The active accounts (other than ``exclude``) that use ``email``."""
+    users = User.objects.filter(email__iexact=email.strip(), is_active=True)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return list(users.exclude(email=""))
+
+
+def warn_address_owners(owners: list[User], *, username: str) -> None:
+    """Tell the holders of an address that another account now gives it.
+
+    Pages answer the same whether an address is in use or not (nobody learns
+    who has an account from the sign-up or profile form); the people who
+    hold the address hear of it by e-mail instead.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("%(site)s: your e-mail address was given for another account") % {
+            "site": settings.SITE_NAME
+        }
+        for owner in owners:
+            body = render_to_string(
+                "accounts/address_in_use.txt",
+                {
+                    "person": owner,
+                    "username": username,
+                    "site_name": settings.SITE_NAME,
+                    "site_url": settings.SITE_URL,
+                },
+            )
+            send_mail(subject, body, None, [owner.email], fail_silently=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils.text import slugify
@@ -35,7 +36,7 @@ from fabrique.core import activity, discussions, follows, permissions
 from fabrique.core.markdown import validate_markdown
 from fabrique.core.models import Discussion, Message, Revision
 from fabrique.core.revisions import Change, revisions_of, save_revision
-from fabrique.core.uploads import check_image
+from fabrique.core.uploads import reencode_image
 
 Membership = CommunityMembership
 RESERVED_SLUGS = {"nouveau", "new", "preview", "apercu"}
@@ -361,7 +362,7 @@ def revert(
 def add_image(
     commons: Commons, *, user: Any, file: UploadedFile, alt: str
 ) -> CommonsImage:
-    """Check (type by content, size, dimensions) and attach an image.
+    """Check (type by content, size, dimensions), re-encode and attach an image.
 
     Raises ``fabrique.core.uploads.ImageRejected`` with the reason.
     """
@@ -369,11 +370,11 @@ def add_image(
     alt = (alt or "").strip()
     if not alt:
         raise CatalogError(_("Describe the image in a text alternative."))
-    checked = check_image(file)
-    file.name = f"{commons.slug}.{checked.extension}"
+    # What is stored is decoded from the pixels: never the bytes as sent.
+    content, checked = reencode_image(file)
     image = CommonsImage(
         commons=commons,
-        image=file,
+        image=ContentFile(content, name=f"{commons.slug}.{checked.extension}"),
         alt=alt[:200],
         width=checked.width,
         height=checked.height,

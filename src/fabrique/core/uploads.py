@@ -1,4 +1,5 @@
-"""Checks on uploaded images: type by content, size in bytes, dimensions.
+"""Checks on uploaded images: type by content, size in bytes, dimensions;
+then a new file decoded from the pixels, which is what gets stored.
 
 The declared content type and the file name are not trusted: Pillow reads the
 header to find the real format, the pixel count is checked before any
@@ -7,13 +8,14 @@ decoding (no decompression bomb), then the whole file is verified.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 #: Pillow format name → (content type, file extension).
 ALLOWED_FORMATS = {
@@ -111,3 +113,57 @@ def check_image(
         file.seek(0)
     content_type, extension = ALLOWED_FORMATS[fmt]
     return CheckedImage(fmt, content_type, extension, width, height)
+
+
+#: What a stored image is saved as: its format, or PNG for the others (GIF).
+STORED_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WEBP", "GIF": "PNG"}
+
+
+def reencode_image(
+    file: IO[bytes] | Any, *, name: str = ""
+) -> tuple[bytes, CheckedImage]:
+    """Check ``file`` (see :func:`check_image`) and decode it into a new file.
+
+    Only the pixels survive: bytes appended after the image (an HTML page, a
+    script, an archive), metadata (EXIF with its GPS position, text chunks,
+    ICC profiles aside) and extra frames are dropped. PNG, JPEG and WebP
+    keep their format; a GIF becomes a PNG of its first frame. The
+    orientation EXIF asked for is applied to the pixels before EXIF goes.
+    Raises :class:`ImageRejected`.
+    """
+    checked = check_image(file, name=name)
+    label = name or getattr(file, "name", "") or _("the file")
+    target = STORED_FORMATS[checked.format]
+    out = io.BytesIO()
+    file.seek(0)
+    try:
+        with Image.open(file) as source:
+            # check_image compared the pixels with FABRIQUE_MAX_IMAGE_PIXELS
+            # already; formats allowed here decode to exactly that size.
+            source.load()
+            image = ImageOps.exif_transpose(source) or source
+            icc = source.info.get("icc_profile")
+            if target == "JPEG":
+                if image.mode not in {"RGB", "L", "CMYK"}:
+                    image = image.convert("RGB")
+                image.save(out, "JPEG", quality=90, icc_profile=icc)
+            elif target == "WEBP":
+                if image.mode not in {"RGB", "RGBA"}:
+                    image = image.convert("RGBA")
+                lossless = bool(source.info.get("lossless"))
+                image.save(out, "WEBP", quality=90, lossless=lossless, icc_profile=icc)
+            else:
+                if image.mode not in {"1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"}:
+                    image = image.convert("RGBA")
+                image.save(out, "PNG", icc_profile=icc)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ImageRejected(
+            _("%(name)s is a damaged or truncated image.") % {"name": label},
+            code="damaged",
+        ) from exc
+    finally:
+        file.seek(0)
+    content_type, extension = ALLOWED_FORMATS[target]
+    width, height = image.size
+    stored = CheckedImage(target, content_type, extension, width, height)
+    return out.getvalue(), stored

@@ -541,22 +541,82 @@ def _queue_again(version: Version, *, enqueue: bool = True) -> Version:
 # Fetching addresses ---------------------------------------------------------
 
 
-def _check_host(host: str, port: int) -> None:
+def resolve(host: str, port: int, **kwargs: Any) -> list[Any]:
+    """Resolve ``host`` (``socket.getaddrinfo``), the one time it is."""
+    return socket.getaddrinfo(host, port, **kwargs)
+
+
+def address_allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """May the fetcher connect to ``address``? Only public unicast ones."""
     if settings.TRANSPORT_FETCH_ALLOW_PRIVATE:
-        return
+        return True
+    return address.is_global and not address.is_multicast
+
+
+def checked_addresses(host: str, port: int) -> list[str]:
+    """Resolve ``host`` once and return its addresses, all of them allowed.
+
+    The fetcher then connects to one of these very addresses: a DNS answer
+    that changes between the check and the connection (DNS rebinding) cannot
+    lead it to a private host.
+    """
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = resolve(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(
             _("The host %(host)s cannot be found.") % {"host": host}
         ) from exc
+    addresses = []
     for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global or address.is_multicast:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if not address_allowed(address):
             raise FetchError(
                 _("The address points to a private or local host (%(host)s); refused.")
                 % {"host": host}
             )
+        if str(address) not in addresses:
+            addresses.append(str(address))
+    if not addresses:
+        raise FetchError(_("The host %(host)s cannot be found.") % {"host": host})
+    return addresses
+
+
+def _pinned_transport() -> Any:
+    """An httpx transport whose every connection goes to a checked address.
+
+    The name in the URL still gives the ``Host`` header and the TLS server
+    name (SNI and certificate check); only the TCP connection is made to the
+    address :func:`checked_addresses` returned.
+    """
+    import httpcore
+    import httpx
+
+    class CheckedBackend(httpcore.SyncBackend):
+        def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Any = None,
+        ) -> httpcore.NetworkStream:
+            error: Exception | None = None
+            for address in checked_addresses(host, port):
+                try:
+                    return super().connect_tcp(
+                        address, port, timeout, local_address, socket_options
+                    )
+                except httpcore.ConnectError as exc:
+                    error = exc
+            assert error is not None
+            raise error
+
+    transport = httpx.HTTPTransport(trust_env=False)
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        network_backend=CheckedBackend(),
+    )
+    return transport
 
 
 def _filename_from(url: str, disposition: str | None) -> str:
@@ -589,7 +649,10 @@ def download(url: str, *, max_bytes: int | None = None) -> Received:
     current = url
     try:
         with httpx.Client(
-            follow_redirects=False, headers={"User-Agent": USER_AGENT}, trust_env=False
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT},
+            trust_env=False,
+            transport=_pinned_transport(),
         ) as client:
             for _hop in range(max_redirects + 1):
                 try:
@@ -599,9 +662,6 @@ def download(url: str, *, max_bytes: int | None = None) -> Received:
                         _("Only http and https addresses can be fetched: %(url)s")
                         % {"url": current[:300]}
                     ) from exc
-                parts = urlsplit(current)
-                port = parts.port or (443 if parts.scheme == "https" else 80)
-                _check_host(parts.hostname or "", port)
                 timeout = httpx.Timeout(min(60.0, left()), connect=min(connect, left()))
                 with client.stream("GET", current, timeout=timeout) as response:
                     if response.is_redirect:

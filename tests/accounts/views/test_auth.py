@@ -101,13 +101,35 @@ def test_sign_up_without_accepting_the_charter_is_refused_with_a_clear_error(
     assert "Please accept the code of conduct" in response.content.decode()
 
 
-def test_sign_up_refuses_an_e_mail_already_in_use_whatever_its_case(client):
-    make_user("dominique", email="camille@example.org")
-    response = client.post(
-        reverse("accounts:signup"), signup_data(email="Camille@Example.org")
+def test_sign_up_answers_the_same_whether_the_e_mail_is_in_use(client):
+    """Nobody learns who has an account: the holder of the address is told."""
+    fresh = client.post(
+        reverse("accounts:signup"),
+        signup_data(username="alix", email="alix@example.org"),
+        follow=True,
     )
-    assert response.status_code == 200
-    assert not User.objects.filter(username="camille").exists()
+    client.logout()
+    owner = make_user("dominique", email="camille@example.org")
+    mail.outbox.clear()
+    taken = client.post(
+        reverse("accounts:signup"),
+        signup_data(email="Camille@Example.org"),
+        follow=True,
+    )
+    assert taken.status_code == fresh.status_code == 200
+    assert taken.redirect_chain == fresh.redirect_chain
+    assert [str(m) for m in taken.context["messages"]] == [
+        str(m).replace("alix", "camille") for m in fresh.context["messages"]
+    ]
+    assert User.objects.filter(username="camille").exists()
+    assert [m.to for m in mail.outbox] == [[owner.email]]
+    assert "camille" in mail.outbox[0].body
+    assert reverse("accounts:password_reset") in mail.outbox[0].body
+
+
+def test_sign_up_with_a_new_e_mail_sends_no_warning(client):
+    client.post(reverse("accounts:signup"), signup_data())
+    assert mail.outbox == []
 
 
 def test_sign_up_refuses_usernames_reserved_for_deleted_accounts(client):

@@ -90,16 +90,32 @@ def test_settings_page_edits_public_and_private_fields(client, camille):
     assert camille.phone == "0600000000"
 
 
-def test_settings_refuse_an_e_mail_used_by_another_account(client, camille):
-    make_user("other", email="taken@example.org")
+def test_settings_answer_the_same_for_an_e_mail_used_by_another_account(
+    client, camille
+):
+    from django.core import mail
+
+    other = make_user("other", email="taken@example.org")
     client.force_login(camille)
-    response = client.post(
-        reverse("accounts:settings"),
-        {"private-email": "TAKEN@example.org", "public-display_name": "x"},
+    url = reverse("accounts:settings")
+    fresh = client.post(
+        url, {"private-email": "new@example.org", "public-display_name": "x"}
     )
-    assert response.status_code == 200
+    mail.outbox.clear()
+    taken = client.post(
+        url, {"private-email": "TAKEN@example.org", "public-display_name": "x"}
+    )
+    assert (taken.status_code, taken["Location"]) == (
+        fresh.status_code,
+        fresh["Location"],
+    )
     camille.refresh_from_db()
-    assert camille.email == "camille@example.org"
+    assert camille.email == "TAKEN@example.org"
+    assert [m.to for m in mail.outbox] == [[other.email]]
+    # Saving again with the same address warns nobody twice.
+    mail.outbox.clear()
+    client.post(url, {"private-email": "TAKEN@example.org", "public-display_name": "y"})
+    assert mail.outbox == []
 
 
 def test_export_downloads_my_data_as_json_without_secrets(client, camille):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from fabrique.accounts import confirmation
 from fabrique.accounts.forms import SignupForm
 from fabrique.accounts.models import User
+from fabrique.accounts.services import address_in_use, warn_address_owners
 from fabrique.core.ratelimit import Rate, client_key, counters, ratelimit
 from fabrique.core.ratelimit import _wait_text as wait_text
 
@@ -44,10 +45,14 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # The account waits, inactive, for the link sent to its address.
+        # The account waits, inactive, for the link sent to its address; the
+        # holders of an address already in use are told, and nobody else.
+        holders = address_in_use(form.cleaned_data["email"])
         user = form.save(commit=False)
         user.is_active = False
         user.save()
+        if holders:
+            warn_address_owners(holders, username=user.username)
         confirmation.send_confirmation(request, user, _safe_next(request, ""))
         return redirect("accounts:signup_sent")
     return render(

@@ -25,10 +25,12 @@ from fabrique.accounts.forms import (
 from fabrique.accounts.models import User
 from fabrique.accounts.services import (
     AccountError,
+    address_in_use,
     can_manage_members,
     delete_account,
     export_user_data,
     set_role,
+    warn_address_owners,
 )
 from fabrique.catalog.models import Actor, Commons, CommunityMembership
 from fabrique.core.models import Revision
@@ -113,8 +115,17 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     public = PublicProfileForm(data, instance=user, prefix="public")
     private = PrivateProfileForm(data, instance=user, prefix="private")
     if data is not None and public.is_valid() and private.is_valid():
+        before = User.objects.filter(pk=user.pk).values_list("email", flat=True)[0]
+        email = private.cleaned_data["email"]
+        holders = (
+            []
+            if email.lower() == before.lower()
+            else address_in_use(email, exclude=user)
+        )
         public.save()
         private.save()
+        if holders:
+            warn_address_owners(holders, username=user.username)
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     return render(
