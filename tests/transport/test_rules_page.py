@@ -63,7 +63,7 @@ def test_a_search_that_matches_nothing_says_so(client):
 def test_unknown_filters_are_ignored_not_an_error(client):
     response = client.get(
         reverse("transport:rules"),
-        {"severity": "<b>", "topic": "nope", "q": "x" * 5000},
+        {"severity": "<b>", "topic": "nope", "q": "x" * 2000},
     )
     assert response.status_code == 200
     assert "<b>" not in response.content.decode().split("rules-list")[1][:200]

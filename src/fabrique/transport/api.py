@@ -748,10 +748,11 @@ def dataset_departures(
     request: HttpRequest, slug: str, params: Query[DatasetDepartureParams]
 ) -> Any:
     """Departures from a stop of the dataset's current GTFS."""
+    # The dataset first: a missing one is a 404 whatever the parameters.
+    version, directory = _latest_store(request, slug)
     stop_id = params.stop_id or params.stop
     if not stop_id:
         raise field_error("stop_id", "Give the stop: stop_id (or stop).")
-    version, directory = _latest_store(request, slug)
     return _departures(directory, version, stop_id, params)
 
 
