@@ -5,6 +5,7 @@ import pytest
 from fabrique.accounts.models import User
 from fabrique.core import moderation
 from tests.browser.factories import PASSWORD, make_user
+from tests.browser.steps import confirm_email
 from tests.catalog.factories import make_commons
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +21,11 @@ def test_sign_up_accepting_the_charter_then_see_my_profile(page, screenshot_dir)
     page.locator("#id_accept_charter").check()
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
-    assert User.objects.get(username="camille").charter_accepted_at is not None
+    account = User.objects.get(username="camille")
+    assert account.charter_accepted_at is not None
+    # The account waits for the link sent to its address, then signs in.
+    assert not account.is_active
+    confirm_email(page)
     page.locator("#id_public-display_name").fill("Camille Cargo")
     page.locator("#id_public-city").fill("Villeurbanne")
     page.locator("#id_public-skills").fill("mécanique, GTFS, logistique urbaine")
