@@ -103,13 +103,16 @@ class Crawl:
 
     @staticmethod
     def _body(response) -> bytes:
-        """The whole body; a streamed file is read to its end, then closed."""
+        """The whole body; a streamed file is read to its end.
+
+        The test client closes a streamed response at the end of its content,
+        as a WSGI server would; closing it again here would send
+        ``request_finished`` with the connection handler listening, which
+        closes a PostgreSQL connection held in a transaction.
+        """
         if not response.streaming:
             return response.content
-        try:
-            return b"".join(response.streaming_content)
-        finally:
-            response.close()
+        return b"".join(response.streaming_content)
 
     def _enqueue(self, queue: deque[tuple[str, str]], href: str, page: str) -> None:
         href = urldefrag(urljoin(page, href.strip())).url
