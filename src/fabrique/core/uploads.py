@@ -105,14 +105,18 @@ def check_image(
             code="not_image",
         ) from exc
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ImageRejected(
-            _("%(name)s is a damaged or truncated image.") % {"name": label},
-            code="damaged",
-        ) from exc
+        raise _damaged(label) from exc
     finally:
         file.seek(0)
     content_type, extension = ALLOWED_FORMATS[fmt]
     return CheckedImage(fmt, content_type, extension, width, height)
+
+
+def _damaged(label: str) -> ImageRejected:
+    return ImageRejected(
+        _("%(name)s is a damaged or truncated image.") % {"name": label},
+        code="damaged",
+    )
 
 
 #: What a stored image is saved as: its format, or PNG for the others (GIF).
@@ -157,10 +161,7 @@ def reencode_image(
                     image = image.convert("RGBA")
                 image.save(out, "PNG", icc_profile=icc)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ImageRejected(
-            _("%(name)s is a damaged or truncated image.") % {"name": label},
-            code="damaged",
-        ) from exc
+        raise _damaged(label) from exc
     finally:
         file.seek(0)
     content_type, extension = ALLOWED_FORMATS[target]
