@@ -28,6 +28,19 @@ def test_data() -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Passwords are hashed with MD5 in tests: the production hasher costs
+    0.3 s a password by design, which made user-heavy tests and the demo
+    fixtures pay seconds each. Servers started as processes keep the real one."""
+    from django.test import override_settings
+
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _transport_store(tmp_path_factory):
     """Transport files of every test (demo loads included) go to a temporary
     folder of this test process, never to the instance's store."""

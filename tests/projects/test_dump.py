@@ -40,6 +40,7 @@ SECRETS = (
     "Contribution-En-Attente",
     "jeton-xyz",
     "pbkdf2_sha256",
+    "md5$",
 )
 
 
