@@ -143,3 +143,24 @@ def test_progress_is_reported_and_can_stop_the_run(index):
 
     with pytest.raises(Stop):
         search_csv(index, io.StringIO(text), io.StringIO(), progress=stop)
+
+
+def test_several_processes_write_what_one_writes_in_the_same_order(index):
+    queries = ["12 rue de rivoli", "rue de rivoli", "", "zzz qqq", "3 ter rue"]
+    text = "n;q\n" + "".join(f"{i};{queries[i % 5]}\n" for i in range(2_345))
+    points = "n,lat,lon\n" + "".join(
+        f"{i},{44.3 + i % 7 / 100},{2.57 + i % 3 / 100}\n" for i in range(1_234)
+    )
+    for geocode, source in ((search_csv, text), (reverse_csv, points)):
+        one, two = io.StringIO(), io.StringIO()
+        assert geocode(index, io.StringIO(source), one) == geocode(
+            index, io.StringIO(source), two, jobs=2
+        )
+        assert two.getvalue() == one.getvalue()
+        assert len(two.getvalue().splitlines()) == source.count("\n")
+
+
+def test_a_malformed_row_far_in_the_file_fails_the_run_with_its_line(index):
+    text = "q\n" + "rue de rivoli\n" * 1_500 + "x" * 200_000 + "\n" + "rue\n" * 10
+    with pytest.raises(GeocoderError, match="line 1502: field larger"):
+        search_csv(index, io.StringIO(text), io.StringIO(), jobs=2)

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import csv
 import itertools
+import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
@@ -112,6 +114,54 @@ def _rows(
         raise GeocoderError(f"{name}: wrong encoding ({exc.reason})") from None
 
 
+#: Rows sent to a forked process at a time, and chunks in flight per process.
+CHUNK_ROWS = 500
+CHUNKS_AHEAD = 2
+
+Geocode = Callable[[list[str]], list[str]]
+#: The row function of the running batch, inherited by forked processes.
+_geocode: Geocode | None = None
+
+
+def _geocode_chunk(chunk: list[list[str]]) -> list[list[str]]:
+    assert _geocode is not None
+    return [_geocode(row) for row in chunk]
+
+
+def _write(writer: Any, geocode: Geocode, rows: Iterator[list[str]], jobs: int) -> int:
+    """Write ``geocode(row)`` for each row, in order; return the row count.
+
+    With ``jobs`` > 1 the rows go in chunks to forked processes, which share
+    the memory-mapped index with this one; rows are read, and errors in the
+    file raised, here, and at most ``jobs × CHUNKS_AHEAD`` chunks are held.
+    """
+    global _geocode
+    count = 0
+    first = list(itertools.islice(rows, CHUNK_ROWS))
+    if jobs <= 1 or len(first) < CHUNK_ROWS:
+        for row in itertools.chain(first, rows):
+            writer.writerow(geocode(row))
+            count += 1
+        return count
+    _geocode = geocode
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            pending: deque[Any] = deque()
+            chunks = itertools.chain(
+                [first], iter(lambda: list(itertools.islice(rows, CHUNK_ROWS)), [])
+            )
+            for chunk in chunks:
+                pending.append(pool.apply_async(_geocode_chunk, (chunk,)))
+                count += len(chunk)
+                while len(pending) >= jobs * CHUNKS_AHEAD:
+                    writer.writerows(pending.popleft().get())
+            while pending:
+                writer.writerows(pending.popleft().get())
+    finally:
+        _geocode = None
+    return count
+
+
 def search_csv(
     index: Index,
     source: TextIO,
@@ -125,6 +175,7 @@ def search_csv(
     min_score: float = MIN_SCORE,
     name: str = "CSV",
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> int:
     """Geocode each row of ``source`` into ``target``; return the row count.
 
@@ -132,6 +183,7 @@ def search_csv(
     ``filters`` maps a filter (type, postcode, citycode) to the column
     holding its value on each row. ``progress`` is called with the number
     of rows read every :data:`PROGRESS_ROWS` rows; it may raise to stop.
+    ``jobs`` > 1 geocodes in that many forked processes (see :func:`_write`).
     """
     header, reader, delimiter = _reader(source, delimiter, name)
     columns = list(columns or header)
@@ -148,9 +200,9 @@ def search_csv(
     extra = [f"result_{key}" for key in EXTRA_FIELDS]
     writer = csv.writer(target, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([*header, *SEARCH_HEADERS, *extra, "result_status"])
-    count = 0
-    for row in _rows(reader, len(header), name, progress):
-        count += 1
+    blank = [""] * (len(SEARCH_HEADERS) + len(extra))
+
+    def geocode(row: list[str]) -> list[str]:
         query = " ".join(row[at[c]] for c in columns).strip()
         options: dict[str, Any] = {
             key: row[at[column]] or None for key, column in filters.items()
@@ -164,21 +216,18 @@ def search_csv(
         try:
             results = index.search(query, limit=2, autocomplete=False, **options)
         except GeocoderError as exc:
-            writer.writerow([*row, *[""] * (len(SEARCH_HEADERS) + len(extra)),
-                             f"error: {exc}"])  # fmt: skip
-            continue
+            return [*row, *blank, f"error: {exc}"]
         best = results[0] if results and results[0].score > min_score else None
         if best is None:
-            writer.writerow([*row, *[""] * (len(SEARCH_HEADERS) + len(extra)),
-                             "not-found"])  # fmt: skip
-            continue
+            return [*row, *blank, "not-found"]
         following = results[1].score if len(results) > 1 else 0
         values = [
             *(best.lat, best.lon, defuse(best.label), round(best.score, 2)),
             *(round(following, 2), best.type, *defuse_all((best.id, best.housenumber))),
         ]
-        writer.writerow([*row, *values, *_extras(best), "ok"])
-    return count
+        return [*row, *values, *_extras(best), "ok"]
+
+    return _write(writer, geocode, _rows(reader, len(header), name, progress), jobs)
 
 
 def reverse_csv(
@@ -190,6 +239,7 @@ def reverse_csv(
     filters: dict[str, str] | None = None,
     name: str = "CSV",
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> int:
     """Reverse-geocode each row (columns ``lat``/``latitude`` and ``lon``/…).
 
@@ -209,29 +259,25 @@ def reverse_csv(
     extra = [f"result_{key}" for key in EXTRA_FIELDS]
     writer = csv.writer(target, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([*header, *REVERSE_HEADERS, *extra, "result_status"])
-    count = 0
     blank = [""] * (len(REVERSE_HEADERS) + len(extra))
     no_point = "error: no latitude/longitude columns (lat, lon)"
-    for row in _rows(reader, len(header), name, progress):
-        count += 1
+
+    def geocode(row: list[str]) -> list[str]:
         if lat_column is None or lon_column is None:
-            writer.writerow([*row, *blank, no_point])
-            continue
+            return [*row, *blank, no_point]
         try:
             lat, lon = float(row[at[lat_column]]), float(row[at[lon_column]])
             kind = row[at[filters["type"]]] if "type" in filters else None
             results = index.reverse(lat, lon, type=kind or None)
         except ValueError:
-            writer.writerow([*row, *blank, "error: latitude/longitude not numbers"])
-            continue
+            return [*row, *blank, "error: latitude/longitude not numbers"]
         except GeocoderError as exc:
-            writer.writerow([*row, *blank, f"error: {exc}"])
-            continue
+            return [*row, *blank, f"error: {exc}"]
         if not results:
-            writer.writerow([*row, *blank, "not-found"])
-            continue
+            return [*row, *blank, "not-found"]
         best = results[0]
         values = [best.lat, best.lon, defuse(best.label), best.distance,
                   best.type, *defuse_all((best.id, best.housenumber))]  # fmt: skip
-        writer.writerow([*row, *values, *_extras(best), "ok"])
-    return count
+        return [*row, *values, *_extras(best), "ok"]
+
+    return _write(writer, geocode, _rows(reader, len(header), name, progress), jobs)

@@ -308,11 +308,15 @@ def reverse(ctx: click.Context, lat: float, lon: float, kind: str | None,
 @click.option("--citycode-column", help="Column holding a city code filter.")
 @click.option("--reverse", "is_reverse", is_flag=True,
               help="Reverse-geocode the lat/lon columns instead.")  # fmt: skip
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              default=lambda: os.cpu_count() or 1,
+              show_default="the number of processors",
+              help="Processes geocoding at once (rows keep their order).")  # fmt: skip
 @click.pass_context
 def csv_command(ctx: click.Context, source: Path, target: Path,
                 columns: tuple[str, ...], delimiter: str | None, encoding: str,
                 postcode_column: str | None, citycode_column: str | None,
-                is_reverse: bool) -> None:  # fmt: skip
+                is_reverse: bool, jobs: int) -> None:  # fmt: skip
     """Geocode a CSV file row by row into another (streamed)."""
     filters = {
         key: column
@@ -332,11 +336,12 @@ def csv_command(ctx: click.Context, source: Path, target: Path,
             ):
                 if is_reverse:
                     count = reverse_csv(opened, src, dst, delimiter=delimiter,
-                                        name=source.name)  # fmt: skip
+                                        name=source.name, jobs=jobs)  # fmt: skip
                 else:
                     count = search_csv(
                         opened, src, dst, columns=list(columns) or None,
                         delimiter=delimiter, filters=filters, name=source.name,
+                        jobs=jobs,
                     )  # fmt: skip
         except (GeocoderError, LookupError) as exc:
             target.unlink(missing_ok=True)
