@@ -27,6 +27,13 @@ DELIBERATE: dict[str, str] = {
         "does not run. Reference, routes.txt: 'A route is a group of trips "
         "that are displayed to riders as a single service' (none here)."
     ),
+    "leading_or_trailing_whitespaces": (
+        "gtfs-guru trims every value before its checks and never reports it "
+        "(seen on annarbor.zip: stop_code 'STOP 2 '). MobilityData's validator "
+        "reports each value read with leading or trailing whitespace, then "
+        "trims it (RowParser.asString); the reference: 'Remove any extra "
+        "spaces between fields or field names'."
+    ),
 }
 
 # Known defects under repair: code -> the defect. Differences on these codes
