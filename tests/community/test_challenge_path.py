@@ -191,3 +191,21 @@ def test_every_state_page_says_what_happens_next_and_who_acts(state, english):
     page = Client().get(challenge.get_absolute_url()).content.decode()
     assert "What happens next" in page
     assert "Who acts:" in page
+
+
+def test_a_need_already_split_offers_no_split_and_does_not_say_not_split(english):
+    need = make_need()
+    author = need.created_by
+    challenge = make_challenge(need)
+
+    page = signed_in(author).get(need.get_absolute_url()).content.decode()
+
+    assert challenge.title in page
+    assert "Ask for a split" not in page
+    assert f"/besoins/{need.slug}/decoupage/" not in page
+    assert "Not split yet." not in page
+    assert "split into micro-challenges" in page
+    # Asking anyway, by a hand-made request, is refused: nothing is recorded.
+    response = signed_in(author).post(f"/besoins/{need.slug}/decoupage/")
+    assert response.status_code == 302
+    assert not SplitRequest.objects.filter(need=need).exists()
