@@ -209,3 +209,19 @@ def test_a_need_already_split_offers_no_split_and_does_not_say_not_split(english
     response = signed_in(author).post(f"/besoins/{need.slug}/decoupage/")
     assert response.status_code == 302
     assert not SplitRequest.objects.filter(need=need).exists()
+
+
+def test_a_challenge_move_reads_in_the_readers_language():
+    from django.utils import translation
+
+    challenge = make_challenge(state="proposed")
+    with translation.override("fr"):  # whoever moved it read the site in French
+        services.transition(challenge, user=facilitator_of(challenge), target="open")
+    client = Client()
+    client.cookies["django_language"] = "en"
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "proposed → open" in page
+    assert "proposé → ouvert" not in page
+    client.cookies["django_language"] = "fr"
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "proposé → ouvert" in page
