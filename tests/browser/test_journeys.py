@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
 
 from fabrique.community import experiments, services
@@ -333,10 +333,11 @@ def test_a_producer_publishes_a_feed_and_a_follower_hears_it_expires(
     other_page.goto(other_page.base_url + "/")
     other_page.locator(f"header a[href='{reverse('notifications:list')}']").click()
     item = other_page.locator(".notif-list .notif").first
-    expect(item).to_contain_text("Lignes de l'Ouest")
-    expect(item.locator(".notif-summary")).to_contain_text(
-        (today + timedelta(days=5)).isoformat()
-    )
+    # The dataset is the subject; the end date is written out in French.
+    expect(item.locator(".notif-what strong a")).to_have_text("Lignes de l'Ouest")
+    with translation.override("fr"):
+        end = formats.date_format(today + timedelta(days=5), "DATE_FORMAT")
+    expect(item.locator(".notif-summary")).to_contain_text(f"le {end}, dans 5 jours")
     steps.shoot_both_languages(
         other_page, screenshot_dir, "journey-follower-notifications"
     )
