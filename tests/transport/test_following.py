@@ -272,3 +272,13 @@ def test_an_expiry_warning_reads_in_the_readers_language_with_the_data_as_subjec
     # The dataset's own activity list says the same, in the reader's language.
     page = reader.get(dataset.commons.get_absolute_url()).content.decode()
     assert "Les données s’arrêtent le 12 décembre 2026" in page
+
+
+def test_the_report_says_when_the_version_came_without_a_doubled_full_stop(world):
+    _owner, _dataset, _resource, first = world
+    client = Client()
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("transport:report", args=[first.pk])).content.decode()
+    line = page.split('<p class="muted">Version 1, received on ', 1)[1].split("</p>")[0]
+    assert not line.endswith(".."), line
+    assert line.endswith(("a.m.", "p.m.", "noon", "midnight")), line
