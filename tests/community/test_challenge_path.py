@@ -225,3 +225,22 @@ def test_a_challenge_move_reads_in_the_readers_language():
     client.cookies["django_language"] = "fr"
     page = client.get(challenge.get_absolute_url()).content.decode()
     assert "proposé → ouvert" in page
+
+
+def test_the_feed_of_a_member_follows_the_challenges_they_joined():
+    from fabrique.catalog.feeds import feed_for
+
+    challenge = make_challenge()
+    other = make_challenge(
+        make_need(title="Comment prêter des remorques ?"), title="Ailleurs"
+    )
+    me = make_user()
+    services.join_challenge(challenge, user=me, role="field_actor")
+    fill_community(challenge, field=0, makers=1)
+    fill_community(other, field=1, makers=0)
+
+    mine = [(entry.verb, entry.target) for entry in feed_for(me)]
+    assert ("challenge_joined", challenge) in mine  # the maker joined after me
+    assert all(target != other for _verb, target in mine)
+    page = signed_in(me).get("/fil/").content.decode()
+    assert challenge.get_absolute_url() in page
