@@ -242,6 +242,17 @@ def test_a_new_contributor_signs_up_joins_a_challenge_and_gives_feedback_on_its_
     entry = page.locator(".activity li").filter(has_text="noor").first
     expect(entry).to_contain_text("Plan d'abri en bois")
     steps.shoot_both_languages(page, screenshot_dir, "journey-contributor-beta")
+    # The makers hear of it; the profile page lists no challenge taken part in
+    # (it shows commons memberships and revisions only), but the newcomer's
+    # feed now follows the challenge they joined.
+    maker = challenge.participations.get(role="producer").user
+    assert Notification.objects.filter(
+        user=maker, activity__verb="beta_feedback_added"
+    ).exists()
+    page.locator(f"header a[href='{reverse('core:feed')}']").click()
+    expect(
+        page.locator(f".activity a.target[href='{challenge.get_absolute_url()}']").first
+    ).to_be_visible()
     assert csp == []
 
 
