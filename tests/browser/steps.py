@@ -7,9 +7,11 @@ steps work in French (the default) and in English.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from django.core import mail
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.browser.factories import PASSWORD
 
@@ -79,3 +81,52 @@ def submit_edit(page, *, summary: str, comment: str):
 def switch_language(page, code: str) -> None:
     page.locator(f"form.lang-switch button[value='{code}']").click()
     page.wait_for_function(f"document.documentElement.lang === '{code}'")
+
+
+def csp_violations(page) -> list[str]:
+    """Content Security Policy violations logged by ``page``, as they come."""
+    heard: list[str] = []
+    page.on(
+        "console",
+        lambda m: heard.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return heard
+
+
+def console_errors(page) -> list[str]:
+    """Console errors and uncaught exceptions of ``page``, as they come."""
+    heard: list[str] = []
+    page.on(
+        "console",
+        lambda m: heard.append(f"{m.type}: {m.text}") if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: heard.append(f"exception: {error}"))
+    return heard
+
+
+def record_requests(page) -> list[str]:
+    """Every address ``page`` asks for, as it goes."""
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    return seen
+
+
+def only_local(urls: list[str], base: str) -> list[str]:
+    """The requests that went anywhere but the live server."""
+    return [u for u in urls if not u.startswith((base, "data:"))]
+
+
+def shoot_both_languages(page, folder: Path, name: str) -> None:
+    """Screenshots of the page in French and in English: ``name-{fr,en}.png``;
+    the page is left in French."""
+    for language in ("fr", "en"):
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": page.base_url}]
+        )
+        page.reload()
+        page.wait_for_load_state("networkidle")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        page.screenshot(path=str(folder / f"{name}-{language}.png"), full_page=True)
+    page.context.add_cookies(
+        [{"name": "django_language", "value": "fr", "url": page.base_url}]
+    )

@@ -22,6 +22,7 @@ from fabrique.community.models import SplitRequest
 from fabrique.notifications.models import Notification
 from tests.browser import steps
 from tests.browser.factories import make_user
+from tests.browser.steps import csp_violations, shoot_both_languages
 from tests.catalog.factories import make_commons
 from tests.community.factories import challenge_data, fill_community
 
@@ -33,29 +34,6 @@ def shots(tmp_path) -> Path:
     folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def csp_violations(page) -> list[str]:
-    heard: list[str] = []
-    page.on(
-        "console",
-        lambda m: heard.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    return heard
-
-
-def shoot_both_languages(page, folder: Path, name: str) -> None:
-    for language in ("fr", "en"):
-        page.context.add_cookies(
-            [{"name": "django_language", "value": language, "url": page.base_url}]
-        )
-        page.reload()
-        page.wait_for_load_state("networkidle")
-        expect(page.locator("html")).to_have_attribute("lang", language)
-        page.screenshot(path=str(folder / f"{name}-{language}.png"), full_page=True)
-    page.context.add_cookies(
-        [{"name": "django_language", "value": "fr", "url": page.base_url}]
-    )
 
 
 def test_the_author_asks_for_a_split_and_a_member_gives_feedback_on_the_beta(

@@ -18,7 +18,7 @@ from fabrique.catalog.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 from fabrique.transport import basemap
 from fabrique.transport.demo import DEMO_TITLE
 from fabrique.transport.models import Dataset, Reuse
-from tests.browser.steps import switch_language
+from tests.browser.steps import only_local, record_requests, switch_language
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,17 +37,6 @@ def demo(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     assert load_demo()
     return Dataset.objects.get(commons__title=DEMO_TITLE)
-
-
-def record_requests(page) -> list[str]:
-    seen: list[str] = []
-    page.on("request", lambda request: seen.append(request.url))
-    return seen
-
-
-def only_local(urls: list[str], base: str) -> list[str]:
-    """The requests that went anywhere but the live server."""
-    return [u for u in urls if not u.startswith((base, "data:"))]
 
 
 def shoot(page, directory, name: str, target=None) -> None:

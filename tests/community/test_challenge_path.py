@@ -191,3 +191,56 @@ def test_every_state_page_says_what_happens_next_and_who_acts(state, english):
     page = Client().get(challenge.get_absolute_url()).content.decode()
     assert "What happens next" in page
     assert "Who acts:" in page
+
+
+def test_a_need_already_split_offers_no_split_and_does_not_say_not_split(english):
+    need = make_need()
+    author = need.created_by
+    challenge = make_challenge(need)
+
+    page = signed_in(author).get(need.get_absolute_url()).content.decode()
+
+    assert challenge.title in page
+    assert "Ask for a split" not in page
+    assert f"/besoins/{need.slug}/decoupage/" not in page
+    assert "Not split yet." not in page
+    assert "split into micro-challenges" in page
+    # Asking anyway, by a hand-made request, is refused: nothing is recorded.
+    response = signed_in(author).post(f"/besoins/{need.slug}/decoupage/")
+    assert response.status_code == 302
+    assert not SplitRequest.objects.filter(need=need).exists()
+
+
+def test_a_challenge_move_reads_in_the_readers_language():
+    from django.utils import translation
+
+    challenge = make_challenge(state="proposed")
+    with translation.override("fr"):  # whoever moved it read the site in French
+        services.transition(challenge, user=facilitator_of(challenge), target="open")
+    client = Client()
+    client.cookies["django_language"] = "en"
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "proposed → open" in page
+    assert "proposé → ouvert" not in page
+    client.cookies["django_language"] = "fr"
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "proposé → ouvert" in page
+
+
+def test_the_feed_of_a_member_follows_the_challenges_they_joined():
+    from fabrique.catalog.feeds import feed_for
+
+    challenge = make_challenge()
+    other = make_challenge(
+        make_need(title="Comment prêter des remorques ?"), title="Ailleurs"
+    )
+    me = make_user()
+    services.join_challenge(challenge, user=me, role="field_actor")
+    fill_community(challenge, field=0, makers=1)
+    fill_community(other, field=1, makers=0)
+
+    mine = [(entry.verb, entry.target) for entry in feed_for(me)]
+    assert ("challenge_joined", challenge) in mine  # the maker joined after me
+    assert all(target != other for _verb, target in mine)
+    page = signed_in(me).get("/fil/").content.decode()
+    assert challenge.get_absolute_url() in page

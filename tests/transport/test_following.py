@@ -239,3 +239,46 @@ def test_update_frequency_reads_the_median_gap(gaps, label, english):
     for gap in gaps[1:] if gaps == [0] else gaps:
         dates.append(dates[-1] + dt.timedelta(days=gap))
     assert following.update_frequency(list(reversed(dates))).label == label
+
+
+def test_an_expiry_warning_reads_in_the_readers_language_with_the_data_as_subject(
+    world,
+):
+    from django.utils import translation
+
+    _owner, dataset, _resource, _first = world
+    fan = make_user()
+    signed_in(fan).post(reverse("transport:dataset_follow", args=[dataset.slug]))
+    today = dt.date(2026, 12, 7)
+    Dataset.objects.filter(pk=dataset.pk).update(valid_until=dt.date(2026, 12, 12))
+    with translation.override("fr"):  # the worker's language
+        assert following.warn_expiring(today) == 1
+
+    reader = signed_in(fan)
+    reader.cookies["django_language"] = "en"
+    page = reader.get(reverse("notifications:list")).content.decode()
+    assert "The data ends on Dec. 12, 2026, in 5 days." in page
+    assert "Les données" not in page
+    assert "2026-12-12" not in page
+    assert "Someone" not in page
+    assert (
+        f"{dataset.commons.title}</a></strong> is about to see its data expire" in page
+    )
+
+    reader.cookies["django_language"] = "fr"
+    page = reader.get(reverse("notifications:list")).content.decode()
+    assert "Les données s’arrêtent le 12 décembre 2026, dans 5 jours." in page
+    assert "Quelqu’un" not in page
+    # The dataset's own activity list says the same, in the reader's language.
+    page = reader.get(dataset.commons.get_absolute_url()).content.decode()
+    assert "Les données s’arrêtent le 12 décembre 2026" in page
+
+
+def test_the_report_says_when_the_version_came_without_a_doubled_full_stop(world):
+    _owner, _dataset, _resource, first = world
+    client = Client()
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("transport:report", args=[first.pk])).content.decode()
+    line = page.split('<p class="muted">Version 1, received on ', 1)[1].split("</p>")[0]
+    assert not line.endswith(".."), line
+    assert line.endswith(("a.m.", "p.m.", "noon", "midnight")), line

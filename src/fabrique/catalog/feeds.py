@@ -1,15 +1,20 @@
-"""A person's feed: what happened on what they follow and the commons they
-are part of (holders see join requests there)."""
+"""A person's feed: what happened on what they follow, the commons they
+are part of (holders see join requests there) and whatever else other apps
+say they take part in (the challenges they joined)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from fabrique.catalog.models import Commons, CommunityMembership
 from fabrique.core.models import Activity, Follow
+
+#: Other apps add what a person takes part in: user → (model, primary keys).
+TAKES_PART_IN: list[Callable[[Any], tuple[type[Model], Iterable[int]]]] = []
 
 
 def feed_for(user: Any) -> QuerySet[Activity]:
@@ -25,6 +30,10 @@ def feed_for(user: Any) -> QuerySet[Activity]:
         user=user, status=CommunityMembership.Status.ACTIVE
     ).values_list("commons_id", flat=True)
     followed.setdefault(commons_type.pk, []).extend(member_of)
+    for part_of in TAKES_PART_IN:
+        model, ids = part_of(user)
+        content_type = ContentType.objects.get_for_model(model)
+        followed.setdefault(content_type.pk, []).extend(ids)
     for content_type_id, ids in followed.items():
         wanted |= Q(content_type_id=content_type_id, object_id__in=ids)
     return (

@@ -6,7 +6,15 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def theme_label(name: str, name_en: str) -> str:
+    """A theme's name in the current language, from its two names."""
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
 
 
 class Theme(models.Model):
@@ -23,6 +31,12 @@ class Theme(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:theme", args=[self.slug])
+
+    @property
+    def label(self) -> str:
+        """The theme's name in the current language (its English name on the
+        English site when it has one)."""
+        return theme_label(self.name, self.name_en)
 
 
 class Kind(models.TextChoices):

@@ -307,7 +307,8 @@ def _asked_to_split(need: Need) -> list[int]:
 def ask_for_split(need: Need, *, user: Any, message: str = "") -> SplitRequest:
     """A carrier of ``need`` asks its domain's facilitators to split it into
     micro-challenges; they are notified and answer by splitting or declining.
-    Asking while a request is open returns that request."""
+    Asking while a request is open returns that request; a need already split
+    into a micro-challenge is not asked for again (CommunityError)."""
     require_signed_in(user)
     _visible(need)
     if not need.carriers.filter(user=user).exists():
@@ -317,6 +318,8 @@ def ask_for_split(need: Need, *, user: Any, message: str = "") -> SplitRequest:
     current = open_split_request(need)
     if current is not None:
         return current
+    if need.challenges.filter(hidden=False).exists():
+        raise CommunityError(_("This need is already split into micro-challenges."))
     try:
         with transaction.atomic():
             request = SplitRequest.objects.create(

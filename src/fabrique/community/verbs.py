@@ -1,5 +1,7 @@
 """How the community's activity verbs read in an activity stream."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 VERBS = {
@@ -23,9 +25,17 @@ VERBS = {
 }
 
 
+def _transition_summary(entry: Any) -> str:
+    """A challenge's move from one state to the next, in the reader's language."""
+    from fabrique.community.lifecycle import label
+
+    return f"{label(entry.data['from'])} → {label(entry.data['to'])}"
+
+
 def register() -> None:
     """Add these wordings to the site's activity stream."""
     from fabrique.core import activity
 
     for verb, wording in VERBS.items():
         activity.VERBS.setdefault(verb, wording)
+    activity.SUMMARIES.setdefault("challenge_transition", _transition_summary)

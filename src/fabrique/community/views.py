@@ -143,7 +143,10 @@ def need_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "last_answer": split_requests.filter(
                 status=SplitRequest.Status.DECLINED
             ).first(),
-            "split_form": SplitRequestForm() if carries else None,
+            # A need already split is not offered a split again.
+            "split_form": SplitRequestForm()
+            if carries and not challenges.exists()
+            else None,
             "decline_form": SplitDeclineForm() if facilitator else None,
             "need": need,
             "carriers": need.carriers.select_related("user", "actor"),
@@ -176,11 +179,15 @@ def split_request(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         _form_errors(request, form)
         return redirect(need)
-    services.ask_for_split(need, user=request.user, **form.cleaned_data)
-    messages.success(
-        request,
-        _("Your request is sent: the facilitators of the domain are notified."),
-    )
+    try:
+        services.ask_for_split(need, user=request.user, **form.cleaned_data)
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Your request is sent: the facilitators of the domain are notified."),
+        )
     return redirect(need)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -109,6 +110,32 @@ VERBS = {
 }
 
 
+#: Verbs the instance records by itself, with no person acting (an expiry
+#: warning): their object is the subject of the sentence, not "Someone".
+BY_THE_INSTANCE: set[str] = set()
+
+#: verb → writes an entry's summary from its data when it is read, so that it
+#: is in the reader's language, not in the one of whoever recorded it.
+SUMMARIES: dict[str, Callable[[Activity], str]] = {}
+
+
 def describe(entry: Activity) -> str:
     """The human wording of ``entry``'s verb (the verb itself if unknown)."""
     return str(VERBS.get(entry.verb, entry.verb))
+
+
+def by_the_instance(entry: Activity) -> bool:
+    """Whether ``entry`` was recorded by the instance itself, no person acting."""
+    return entry.actor_id is None and entry.verb in BY_THE_INSTANCE
+
+
+def summary_of(entry: Activity) -> str:
+    """``entry``'s summary in the current language when its verb can write it
+    from its data; the summary stored with it otherwise."""
+    write = SUMMARIES.get(entry.verb)
+    if write is not None:
+        try:
+            return write(entry)
+        except (KeyError, TypeError, ValueError):  # data of an older shape
+            pass
+    return entry.summary

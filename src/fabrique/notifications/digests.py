@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from fabrique.core.activity import describe
+from fabrique.core.activity import by_the_instance, describe, summary_of
 from fabrique.notifications import periodic
 from fabrique.notifications.models import Frequency, Notification, Preference
 from fabrique.notifications.services import subject_of
@@ -33,12 +33,16 @@ def _items(rows: list[Notification]) -> list[dict[str, str]]:
     for row in rows:
         title, url = subject_of(row.activity)
         actor = row.activity.actor
+        # What the instance itself recorded has its object as the subject.
+        by_instance = by_the_instance(row.activity) and bool(title)
         items.append(
             {
-                "who": actor.public_name if actor else _("Someone"),
+                "who": title
+                if by_instance
+                else (actor.public_name if actor else _("Someone")),
                 "what": describe(row.activity),
-                "title": title,
-                "summary": row.activity.summary,
+                "title": "" if by_instance else title,
+                "summary": summary_of(row.activity),
                 "url": f"{settings.SITE_URL}{url}" if url else "",
             }
         )

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fabrique.core.activity import describe
+from fabrique.core.activity import by_the_instance, describe, summary_of
 from fabrique.core.permissions import require_member
 from fabrique.notifications import services
 from fabrique.notifications.forms import PreferenceForm
@@ -30,6 +30,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             {
                 "row": row,
                 "verb": describe(row.activity),
+                "summary": summary_of(row.activity),
+                "by_instance": by_the_instance(row.activity),
                 "title": title,
                 "url": url,
             }

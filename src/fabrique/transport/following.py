@@ -23,12 +23,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from fabrique.core import activity
-from fabrique.core.activity import VERBS
+from fabrique.core.activity import BY_THE_INSTANCE, SUMMARIES, VERBS
 from fabrique.transport.models import (
     Dataset,
     ResourceFormat,
@@ -43,6 +43,7 @@ VERBS.setdefault(
     "transport_expires_soon", gettext_lazy("is about to see its data expire")
 )
 VERBS.setdefault("transport_reuse_declared", gettext_lazy("declared a reuse"))
+BY_THE_INSTANCE.update({"transport_new_errors", "transport_expires_soon"})
 
 #: Days before the end of validity at which followers are warned.
 EXPIRY_WARNINGS = (30, 7)
@@ -119,16 +120,28 @@ def warn_expiring(today: dt.date | None = None) -> int:
             dataset.commons,
             user=None,
             verb="transport_expires_soon",
-            summary=ngettext(
-                "The data ends on %(end)s, in %(n)s day.",
-                "The data ends on %(end)s, in %(n)s days.",
-                left,
-            )
-            % {"end": end, "n": left},
+            summary=_expiry_summary(dataset.valid_until, left),
             data={"valid_until": end, "threshold": threshold, "days_left": left},
         )
         written += 1
     return written
+
+
+def _expiry_summary(end: dt.date, left: int) -> str:
+    return ngettext(
+        "The data ends on %(end)s, in %(n)s day.",
+        "The data ends on %(end)s, in %(n)s days.",
+        left,
+    ) % {"end": formats.date_format(end, "DATE_FORMAT"), "n": left}
+
+
+def _expiry_summary_of(entry: Any) -> str:
+    """An expiry warning as its reader reads it: their language, their dates."""
+    end = dt.date.fromisoformat(entry.data["valid_until"])
+    return _expiry_summary(end, int(entry.data["days_left"]))
+
+
+SUMMARIES["transport_expires_soon"] = _expiry_summary_of
 
 
 # Reuses ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from fabrique.core.activity import describe
+from fabrique.core.activity import by_the_instance, describe, summary_of
 from fabrique.core.models import Activity
 
 register = template.Library()
@@ -16,6 +16,18 @@ register = template.Library()
 def activity_verb(entry: Activity) -> str:
     """How an activity entry's verb reads ("edited this page")."""
     return describe(entry)
+
+
+@register.filter
+def activity_summary(entry: Activity) -> str:
+    """An activity entry's summary, in the reader's language when it can be."""
+    return summary_of(entry)
+
+
+@register.filter
+def activity_by_instance(entry: Activity) -> bool:
+    """Whether the instance itself, no person, recorded the entry."""
+    return by_the_instance(entry)
 
 
 @register.filter

@@ -23,6 +23,7 @@ from fabrique.catalog.models import (
     Need,
     Place,
     Theme,
+    theme_label,
 )
 from fabrique.core.search.registry import (
     Dependency,
@@ -53,7 +54,12 @@ def _choice_labels(choices: Any) -> Any:
 
 
 def _theme_labels(values: Sequence[str]) -> dict[str, str]:
-    names = dict(Theme.objects.filter(slug__in=values).values_list("slug", "name"))
+    names = {
+        slug: theme_label(name, name_en)
+        for slug, name, name_en in Theme.objects.filter(slug__in=values).values_list(
+            "slug", "name", "name_en"
+        )
+    }
     return {value: names.get(value, value) for value in values}
 
 
