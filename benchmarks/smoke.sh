@@ -24,10 +24,12 @@ step() { printf '\n--- benchmark smoke: %s ---\n' "$*"; }
 # environment only, never a dependency of the product).
 "$PY" -c "import wordfreq" 2>/dev/null || "$PY" -m pip install -q wordfreq
 
-step "catalogue: prepare, cost, cold search latency"
+step "catalogue: prepare, cost, first visits, cold search latency"
 CAT="sqlite:///$WORK/catalogue.sqlite3"
 "$PY" benchmarks/catalogue/load.py prepare --database "$CAT" --commons 60 --actors 20
 "$PY" benchmarks/catalogue/load.py cost --database "$CAT" --requests 2
+"$PY" benchmarks/catalogue/first_visit.py --database "$CAT" --pages 5 --warmup 2 \
+    --profile 3 --top 3 --json "$WORK/first_visit.json"
 "$PY" benchmarks/catalogue/search_latency.py --database "$CAT" --queries 40 \
     --warmup 5 --maintenance both --json "$WORK/search.json"
 step "catalogue: the production server under wrk"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -300,3 +302,24 @@ def test_moderation_and_report_forms_refuse_a_post_without_the_csrf_token(
     commons.refresh_from_db()
     assert not commons.hidden
     assert not Report.objects.exists()
+
+
+def test_the_commons_page_counts_only_visible_messages_newest_discussion_first(
+    client, moderator, commons
+):
+    author = make_user()
+    older = catalog.start_discussion(commons, user=author, title="Freins", body="Un")
+    catalog.post_message(older, user=author, body="Deux")
+    bad = catalog.post_message(older, user=author, body="Injurieux")
+    moderation.hide(bad, moderator=moderator, reason="Insulte, charte §1.")
+    newer = catalog.start_discussion(commons, user=author, title="Selle", body="Un")
+    hidden = catalog.start_discussion(commons, user=author, title="Pub", body="Achetez")
+    moderation.hide(hidden, moderator=moderator, reason="Publicité.")
+    type(newer).objects.filter(pk=older.pk).update(updated=older.created)
+    with translation.override("en"):
+        page = client.get(commons.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    section = page.content.decode().split('id="discussions"')[1].split("</section>")[0]
+    assert "Pub" not in section
+    assert section.index("Selle") < section.index("Freins")
+    assert re.search(r"Selle</a>\s*<span class=\"muted\">1 message ", section)
+    assert re.search(r"Freins</a>\s*<span class=\"muted\">2 messages ", section)

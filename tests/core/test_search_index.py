@@ -159,6 +159,24 @@ def test_bulk_writes_are_caught_up_by_a_rebuild():
     assert SearchDocument.objects.count() == 30
 
 
+def test_a_rebuild_leaves_the_planner_statistics_of_the_index_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL gathers them (SQLite does well without)")
+    Commons.objects.bulk_create(
+        [Commons(title=f"Commun {n}", slug=f"s{n}", summary="s", kind="data")
+         for n in range(25)]
+    )  # fmt: skip
+    rebuild(["commons"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = 'core_searchentry'"
+        )
+        (rows,) = cursor.fetchone()
+    assert rows == SearchDocument.objects.count() == 25
+
+
 def test_reindexing_a_missing_object_removes_its_document():
     item = make_commons()
     # A raw delete sends no signal: the document outlives its object.

@@ -555,6 +555,15 @@ def community_by_role(commons: Commons) -> dict[str, list[CommunityMembership]]:
         commons.memberships.filter(status=Membership.Status.ACTIVE)
         .exclude(actor__hidden=True)
         .select_related("user", "actor")
+        # What a list of members shows: not the accounts' and actors' rows.
+        .only(
+            *(field.name for field in CommunityMembership._meta.concrete_fields),
+            "user__username",
+            "user__display_name",
+            "user__deleted",
+            "actor__name",
+            "actor__slug",
+        )
     )
     for membership in active:
         groups[membership.role].append(membership)

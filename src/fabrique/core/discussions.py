@@ -48,6 +48,34 @@ def discussions_of(target: models.Model) -> models.QuerySet[Discussion]:
     )
 
 
+def latest_of(target: models.Model, count: int) -> list[Discussion]:
+    """The ``count`` most recently active visible discussions on ``target``,
+    each with its ``message_count``, as ``discussions_of`` gives them.
+
+    In two steps: the discussions, then their messages counted only when
+    there are some. Most pages have no discussion: one plain query then,
+    not a join and a grouping over nothing.
+    """
+    found = list(
+        Discussion.objects.filter(
+            content_type=ContentType.objects.get_for_model(target),
+            object_id=target.pk,
+            hidden=False,
+        ).order_by("-updated", "-pk")[:count]
+    )
+    if found:
+        counts = dict(
+            Message.objects.filter(discussion__in=found, hidden=False)
+            .order_by()
+            .values_list("discussion")
+            .annotate(n=models.Count("pk"))
+            .values_list("discussion", "n")
+        )
+        for discussion in found:
+            discussion.message_count = counts.get(discussion.pk, 0)  # type: ignore[attr-defined]
+    return found
+
+
 def start_discussion(
     target: models.Model, *, user: Any, title: str, body: str
 ) -> Discussion:

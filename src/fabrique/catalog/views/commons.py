@@ -110,6 +110,7 @@ def _commons_parts(request: HttpRequest, commons: Commons) -> tuple[str, str]:
         else []
     )
     holder = services.is_holder(user, commons)
+    editable = services.can_edit(user, commons)
     needs = list(commons.needs.all())
     context = {
         "commons": commons,
@@ -117,8 +118,8 @@ def _commons_parts(request: HttpRequest, commons: Commons) -> tuple[str, str]:
         "roles": CommunityMembership.Role.choices,
         "open_needs": [n for n in needs if n.status in ("open", "in_progress")],
         "other_needs": [n for n in needs if n.status not in ("open", "in_progress")],
-        "discussions": discussions.discussions_of(commons)[:5],
-        "activity": activity.for_object(commons)[:10],
+        "discussions": discussions.latest_of(commons, 5),
+        "activity": activity.shown(activity.for_object(commons))[:10],
         "following": follows.is_following(user, commons),
         "followers": follows.followers_count(commons),
         "is_holder": holder,
@@ -128,9 +129,10 @@ def _commons_parts(request: HttpRequest, commons: Commons) -> tuple[str, str]:
         ).count()
         if holder
         else 0,
-        "join_form": JoinForm(user=user),
-        "need_form": NeedForm(),
-        "can_edit": services.can_edit(user, commons),
+        # The forms are shown to signed-in visitors only: none built for others.
+        "join_form": JoinForm(user=user) if user.is_authenticated else None,
+        "need_form": NeedForm() if editable else None,
+        "can_edit": editable,
         "report_url": report_url(commons),
     }
     body = render_to_string("catalog/_commons_body.html", context, request)

@@ -70,7 +70,8 @@ def rebuild(
     """Rebuild the index of some types (all by default) from the database.
 
     ``progress(type_name, done, total)`` is called after each batch. Returns
-    the number of documents per type.
+    the number of documents per type. The planner's statistics of the index
+    are gathered at the end (PostgreSQL).
     """
     names = list(type_names) if type_names else sorted(types())
     counts: dict[str, int] = {}
@@ -101,6 +102,9 @@ def rebuild(
                 progress(name, done, total)
             _bump_generation()
         counts[name] = written
+    # A rebuild rewrites the tables wholesale: statistics for the planner now,
+    # so the first searches after it are planned on the index as it is.
+    backend.analyse()
     return counts
 
 

@@ -73,6 +73,13 @@ class SearchBackend:
         """Forget the full text of every document of one type."""
         raise NotImplementedError
 
+    def analyse(self) -> None:
+        """Gather the planner's statistics of the index after a bulk write.
+
+        Nothing by default: SQLite's planner does well without them (and
+        nothing else would ever gather them, so a fresh instance runs
+        without)."""
+
     def match(self, query: Query) -> Match:
         """The SQL restricting documents to those matching a non-empty query."""
         raise NotImplementedError

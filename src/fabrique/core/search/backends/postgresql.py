@@ -148,6 +148,17 @@ class PostgreSQLBackend(SearchBackend):
     def delete_type(self, type_name: str) -> None:
         return None
 
+    def analyse(self) -> None:
+        # Without statistics the planner takes a common facet key for a rare
+        # one (the GIN default) and drives a word search by it, reading tens
+        # of thousands of rows: seconds. Autovacuum gathers them only some
+        # minutes after the load, and never where it is switched off.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE core_searchentry, core_searchdocument, core_searchfacet, "
+                "core_searchfacettotal"
+            )
+
     def match(self, query: Query) -> Match:
         # Normalise the query once: the planner then sees a constant tsquery
         # and estimates how many documents match from the index statistics.
