@@ -6,6 +6,8 @@ with DATABASE_URL=postgres://…
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.urls import reverse
 from hypothesis import given
@@ -115,3 +117,36 @@ def test_the_closest_word_is_never_more_than_two_edits_away(word, data):
         near = next(iter(counts))
         if distance(word, near) == 1:
             assert found is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_catalogue_reads_its_vocabulary_without_holding_the_search(
+    monkeypatch,
+):
+    """Above SYNC_DOCUMENTS, the vocabulary is read by a thread of its own:
+    the first empty search answers at once, without a correction, and the
+    next one, once the vocabulary is there, is corrected."""
+    from fabrique.core.search import suggest
+
+    monkeypatch.setattr(suggest, "SYNC_DOCUMENTS", 1)
+    commons("Trottinettes en libre-service", summary="Une flotte de trottinettes.")
+    commons("Comptage des vélos")
+    started = threading.Event()
+    release = threading.Event()
+    real_build = suggest.build
+
+    def slow_build() -> suggest.Vocabulary:
+        started.set()
+        assert release.wait(30), "the test never released the build"
+        return real_build()
+
+    monkeypatch.setattr(suggest, "build", slow_build)
+    first = search("trotinette ")
+    assert first.total == 0
+    assert not first.corrected
+    assert started.wait(30)  # the build runs while the search has answered
+    release.set()
+    assert suggest.wait_for_vocabulary(30) is not None
+    second = search("trotinette ")
+    assert second.corrected
+    assert titles(second) == ["Trottinettes en libre-service"]

@@ -207,11 +207,13 @@ def search(
     result = _search(
         parsed, type_names, facets, applied, sort, page, page_size, count_facets
     )
+    cacheable = True
     if not result.total and parsed:
-        result = _corrected(
+        result, cacheable = _corrected(
             result, parsed, type_names, facets, applied, sort, page_size, count_facets
         )
-    cache.set(key, result, RESULT_CACHE_SECONDS)
+    if cacheable:
+        cache.set(key, result, RESULT_CACHE_SECONDS)
     return result
 
 
@@ -224,21 +226,24 @@ def _corrected(
     sort: str,
     page_size: int,
     count_facets: bool,
-) -> SearchResult:
+) -> tuple[SearchResult, bool]:
     """An empty result: the hits of the closest spelling, if it finds any.
 
     Otherwise the empty result, still naming the suggestion when there is one.
+    The flag says whether the answer may be cached: not while the vocabulary
+    is still being read.
     """
     suggestion = suggest(parsed)
     if not suggestion:
-        return result
+        return result, suggestion is not None
     fixed = parse_query(suggestion + ("" if parsed.prefix else " "))
     again = _search(
         fixed, type_names, facets, applied, sort, 1, page_size, count_facets
     )
     if not again.total:
-        return replace(result, suggestion=suggestion)
-    return replace(again, suggestion=suggestion, corrected=True, asked=parsed.text)
+        return replace(result, suggestion=suggestion), True
+    corrected = replace(again, suggestion=suggestion, corrected=True, asked=parsed.text)
+    return corrected, True
 
 
 def _cache_key(*parts: object) -> str:

@@ -2,7 +2,11 @@
 
 The vocabulary is every word of the indexed titles and summaries, and each
 word's stems, with how often they occur, built in the process on the first
-empty search and kept until the index changes (at most once a minute). A word
+empty search and kept until the index changes (at most once a minute). A
+catalogue of more than :data:`SYNC_DOCUMENTS` documents is read in a thread
+of its own: no request waits for it (reading 100,000 documents takes many
+seconds), and searches go on with the previous vocabulary, or without a
+suggestion, until it is ready. A word
 is looked up by its deletions (the SymSpell idea): two words one edit apart
 share a deletion of at most one letter each, so finding candidates is a few
 dictionary reads, not a scan. Stems make that reach further: "trotinette"
@@ -27,6 +31,8 @@ MIN_WORD = 4
 MAX_DISTANCE = 2
 REBUILD_EVERY = 60.0  # seconds, at most, between two builds
 MAX_DOCUMENTS = 200_000
+#: Catalogues up to this size build their vocabulary in the request itself.
+SYNC_DOCUMENTS = 5_000
 
 
 @dataclass
@@ -101,23 +107,64 @@ def closest(word: str, vocabulary: Vocabulary) -> str | None:
 
 _lock = threading.Lock()
 _current: Vocabulary | None = None
+_building: threading.Thread | None = None
 
 
-def vocabulary() -> Vocabulary:
-    """This process's vocabulary, rebuilt when the index has changed."""
+def _stale(current: Vocabulary | None, now: float) -> bool:
+    return current is None or (
+        current.generation != generation() and now - current.built > REBUILD_EVERY
+    )
+
+
+def _build_now(now: float) -> Vocabulary:
     global _current
+    current = build()
+    current.generation, current.built = generation(), now
+    _current = current
+    return current
+
+
+def _build_in_background(now: float) -> None:
+    global _building
+    from django.db import connection
+
+    try:
+        _build_now(now)
+    finally:
+        connection.close()
+        with _lock:
+            _building = None
+
+
+def vocabulary() -> Vocabulary | None:
+    """This process's vocabulary, rebuilt when the index has changed.
+
+    ``None`` while a large catalogue's first vocabulary is being read.
+    """
+    global _building
     with _lock:
-        current = _current
         now = time.monotonic()
-        stale = current is None or (
-            current.generation != generation() and now - current.built > REBUILD_EVERY
+        current = _current
+        if not _stale(current, now) or _building is not None:
+            return current
+        if not SearchDocument.objects.all()[SYNC_DOCUMENTS:].exists():
+            return _build_now(now)
+        _building = threading.Thread(
+            target=_build_in_background,
+            args=(now,),
+            name="search-vocabulary",
+            daemon=True,
         )
-        if stale:
-            current = build()
-            current.generation, current.built = generation(), now
-            _current = current
-        assert current is not None
+        _building.start()
         return current
+
+
+def wait_for_vocabulary(timeout: float | None = None) -> Vocabulary | None:
+    """Wait for a vocabulary being read in the background (benchmarks, tests)."""
+    building = _building
+    if building is not None:
+        building.join(timeout)
+    return _current
 
 
 def reset() -> None:
@@ -127,14 +174,17 @@ def reset() -> None:
         _current = None
 
 
-def suggest(query: Query) -> str:
+def suggest(query: Query) -> str | None:
     """The query with its unknown words replaced by the closest known ones.
 
-    Empty when every word is known or none has a close neighbour.
+    Empty when every word is known or none has a close neighbour; ``None``
+    while the vocabulary is still being read.
     """
     if not query:
         return ""
     known = vocabulary()
+    if known is None:
+        return None
     changed = False
     terms = []
     for term in query.terms:
