@@ -182,6 +182,9 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
     )
 TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 if TASKS_BACKEND == "rq":
+    # Tasks queued while Redis is down are kept in the database, and queued
+    # by the worker once Redis answers again (fabrique.core.queue).
+    TASKS["deferred"] = _TASK_BACKENDS["database"]
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {
         "default": {

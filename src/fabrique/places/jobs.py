@@ -32,7 +32,7 @@ from django.conf import settings
 from django.utils.datastructures import MultiValueDict
 from django_tasks import task
 
-from fabrique.core import concurrency
+from fabrique.core import concurrency, queue
 
 log = logging.getLogger(__name__)
 
@@ -179,11 +179,10 @@ def create(
     except BaseException:
         shutil.rmtree(job.directory, ignore_errors=True)
         raise
-    try:
-        run_batch_job.enqueue(job.id)
-    except Exception as exc:  # the queue backends' errors have no common base
-        log.exception("cannot queue batch geocoding job %s", job.id)
-        _finish(job, FAILED, f"The job could not be queued: {str(exc)[:300]}")
+    # A queue that is down keeps the job, queued once it answers; with
+    # nowhere to keep it, the job fails at once with the reason.
+    if not queue.enqueue(run_batch_job, job.id) and not queue.can_defer():
+        _finish(job, FAILED, "The job could not be queued; please send it again.")
     return job
 
 

@@ -236,6 +236,8 @@ class Version(models.Model):
         return self.directory / storage.original_name(self.filename)
 
 
+#: Stored progress message of a check the task queue did not take (yet).
+WAITING_FOR_QUEUE = "Waiting for the task queue"
 #: Progress messages as stored (English), and how they read on a page.
 PROGRESS_TEXTS = {
     "Waiting for a worker": _("Waiting for a worker"),
@@ -251,6 +253,10 @@ PROGRESS_TEXTS = {
     "Checking": _("Checking"),
     "Stored, not checked": _("Stored, not checked"),
     "Waiting for a worker (new attempt)": _("Waiting for a worker (new attempt)"),
+    WAITING_FOR_QUEUE: _(
+        "Waiting for the task queue, which does not answer: the check starts "
+        "as soon as it is back"
+    ),
 }
 PROGRESS_PREFIXES = (
     ("reading ", _("Reading %(name)s")),

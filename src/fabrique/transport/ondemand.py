@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from fabrique.core import queue
 from fabrique.gtfs.errors import GTFSError
 from fabrique.gtfs.html import render_html
 from fabrique.gtfs.report import build_report
@@ -85,15 +86,18 @@ def _expiry() -> datetime:
 
 
 def enqueue(job: ValidationJob) -> None:
-    try:
-        run_job.enqueue(str(job.pk))
-    except Exception as exc:  # the queue backends' errors have no common base
-        log.exception("cannot queue validation job %s", job.pk)
-        ValidationJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED,
-            error=_("The validation could not be queued: %(reason)s")
-            % {"reason": str(exc)[:300]},
-            finished=timezone.now(),
+    """Queue the validation of ``job``; never raise.
+
+    A queue that is down leaves the job queued, its page saying so: it is
+    queued once the queue answers (fabrique.core.queue), or by the recovery
+    sweep, which fails it with a reason after its last attempt.
+    """
+    if not queue.enqueue(run_job, str(job.pk)):
+        ValidationJob.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+            progress_message=_(
+                "Waiting for the task queue, which does not answer: the "
+                "validation starts as soon as it is back"
+            )
         )
 
 
