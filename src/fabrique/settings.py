@@ -421,3 +421,6 @@ FABRIQUE_PERIODIC_TASKS = {
 # in all, then failed with the reason (fabrique.transport.recovery).
 TRANSPORT_TASK_LEASE = env_int("FABRIQUE_TRANSPORT_TASK_LEASE", 300)
 TRANSPORT_TASK_ATTEMPTS = env_int("FABRIQUE_TRANSPORT_TASK_ATTEMPTS", 3)
+# On-demand validations one client (address) may have queued or running at
+# once; beyond, the page and the API answer 429. Off with RATELIMIT_ENABLED=0.
+TRANSPORT_VALIDATIONS_PER_CLIENT = env_int("TRANSPORT_VALIDATIONS_PER_CLIENT", 3)

@@ -373,6 +373,9 @@ class ValidationJob(models.Model):
     heartbeat = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     expires_at = models.DateTimeField(db_index=True)
+    # Who sent it, as a digest of the client's address (never the address):
+    # a client has at most TRANSPORT_VALIDATIONS_PER_CLIENT jobs unfinished.
+    client = models.CharField(max_length=32, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created"]

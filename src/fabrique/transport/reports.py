@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET
 
 from fabrique.core.concurrency import limit_concurrency
 from fabrique.core.permissions import can_view
-from fabrique.core.ratelimit import ratelimit
+from fabrique.core.ratelimit import client_ip, ratelimit
 from fabrique.gtfs.catalogue import MOBILITYDATA_RULES, rules_by_topic
 from fabrique.gtfs.rules.registry import RULES, Rule
 from fabrique.gtfs.rules.texts import RuleText, rule_text
@@ -457,11 +457,16 @@ def _validate_protected(request: HttpRequest) -> HttpResponse:
     form = ValidateForm(request.POST, request.FILES)
     if not form.is_valid():
         return _validate_page(request, form, status=422)
+    client = ondemand.client_key(client_ip(request))
     try:
         if form.cleaned_data.get("file"):
-            job = ondemand.start_from_upload(form.cleaned_data["file"])
+            job = ondemand.start_from_upload(form.cleaned_data["file"], client=client)
         else:
-            job = ondemand.start_from_url(form.cleaned_data["url"])
+            job = ondemand.start_from_url(form.cleaned_data["url"], client=client)
+    except ondemand.TooManyJobs as exc:
+        response = _validate_page(request, ValidateForm(), status=429, refusal=str(exc))
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     except TransportError as exc:
         form.add_error(None, str(exc))
         return _validate_page(request, form, status=422)
