@@ -41,6 +41,12 @@ PROGRESS_EVERY = 0.5  # seconds between two writes of job.json
 #: A running job whose state was not written for this long lost its worker.
 STALE_AFTER = 600
 STALE_REASON = "The worker stopped while geocoding this file; please send it again."
+#: Times a queued job no worker took is queued again before it fails.
+QUEUE_ATTEMPTS = 3
+NEVER_TAKEN_REASON = (
+    "No worker took this file in time (the task queue may be down); please "
+    "send it again later."
+)
 JOB_SCOPE = "geocoder-job"
 
 
@@ -69,6 +75,7 @@ class Job:
     finished: str = ""
     out_encoding: str = "utf-8"
     lease: list[str] = field(default_factory=list)
+    attempts: int = 0  # times queued again because no worker took it
 
     @property
     def directory(self) -> Path:
@@ -190,6 +197,38 @@ def _finish(job: Job, status: str, error: str = "") -> None:
     job.status, job.error, job.finished = status, error, _now().isoformat()
     job.save()
     concurrency.release(concurrency.Lease(*job.lease) if job.lease else None)
+
+
+def requeue_untaken() -> tuple[int, int]:
+    """Queue again the jobs queued for ``STALE_AFTER`` that wait nowhere.
+
+    A queue restarted empty loses its queued jobs: each is queued again,
+    ``QUEUE_ATTEMPTS`` times at most, then failed with the reason. Returns
+    how many were queued again and how many failed. Run by the worker's
+    recovery sweep.
+    """
+    folder = jobs_folder()
+    waiting = queue.waiting_args(run_batch_job)
+    if waiting is None or not folder.is_dir():  # a queue that cannot be read
+        return 0, 0
+    in_queue = {str(args[0]) for args in waiting if args}
+    requeued = failed = 0
+    for directory in folder.iterdir():
+        job = load(directory.name)
+        if job is None or job.status != QUEUED or job.id in in_queue:
+            continue
+        if _silent_for(job) <= STALE_AFTER:
+            continue
+        if job.attempts >= QUEUE_ATTEMPTS:
+            _finish(job, FAILED, NEVER_TAKEN_REASON)
+            failed += 1
+            continue
+        job.attempts += 1
+        job.save()
+        log.warning("batch geocoding job %s queued again: no worker took it", job.id)
+        queue.enqueue(run_batch_job, job.id)
+        requeued += 1
+    return requeued, failed
 
 
 def purge_expired(now: datetime | None = None) -> int:

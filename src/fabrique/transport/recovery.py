@@ -11,9 +11,10 @@ It also queues the tasks kept while the queue was down
 (:func:`fabrique.core.queue.release_deferred`), and queues again a version
 or job queued for a lease that no worker took and that no longer waits in
 the queue (a queue restarted empty): each time is an attempt, and after
-the last one it fails with a reason too. :data:`recover_stuck` runs it as
-a periodic task under both queue backends, and ``fabrique worker`` once
-when it starts.
+the last one it fails with a reason too. Batch geocoding jobs are swept the
+same way (:func:`fabrique.places.jobs.requeue_untaken`).
+:data:`recover_stuck` runs it as a periodic task under both queue backends,
+and ``fabrique worker`` once when it starts.
 """
 
 from __future__ import annotations
@@ -142,6 +143,11 @@ def recover() -> Recovered:
             ondemand.enqueue(job)
             done.requeued += 1
     _requeue_untaken(done, silent)
+    from fabrique.places.jobs import requeue_untaken
+
+    requeued, failed = requeue_untaken()
+    done.requeued += requeued
+    done.failed += failed
     return done
 
 
