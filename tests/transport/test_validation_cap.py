@@ -116,3 +116,58 @@ def test_the_client_is_kept_as_a_digest_never_as_its_address(client):
     job = ValidationJob.objects.get()
     assert job.client == ondemand.client_key(ME)
     assert ME not in job.client
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_cannot_both_take_the_last_place(settings):
+    """The count is taken under a lock of the client: a second request waits
+    for the first to commit, then sees its job."""
+    import threading
+    import time
+    from datetime import timedelta
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time by itself")
+    settings.TRANSPORT_VALIDATIONS_PER_CLIENT = 1
+    key = ondemand.client_key(ME)
+    counted, release = threading.Event(), threading.Event()
+    outcome: dict[str, str] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                ondemand.check_client(key)
+                ValidationJob.objects.create(
+                    client=key,
+                    source_url="https://example.org/a.zip",
+                    expires_at=timezone.now() + timedelta(hours=1),
+                )
+                counted.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        counted.wait(10)
+        try:
+            ondemand.start_from_url("https://example.org/b.zip", client=key)
+            outcome["second"] = "started"
+        except ondemand.TooManyJobs:
+            outcome["second"] = "refused"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    counted.wait(10)
+    time.sleep(0.5)
+    assert threads[1].is_alive()  # waiting for the first one's lock
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert outcome == {"second": "refused"}
+    assert ValidationJob.objects.filter(client=key).count() == 1

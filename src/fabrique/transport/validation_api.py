@@ -189,6 +189,7 @@ def _create_validation(request: HttpRequest) -> Status:
     content_type = request.content_type or ""
     client = ondemand.client_key(client_ip(request))
     try:
+        ondemand.check_client(client)  # before the body is read
         if content_type.startswith("multipart/"):
             upload = request.FILES.get("file")
             if upload is None:
