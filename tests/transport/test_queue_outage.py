@@ -285,3 +285,51 @@ def test_other_tasks_queued_during_an_outage_are_kept_then_queued(redis_queue):
         "fabrique.projects.dump.rebuild_dump",
         "fabrique.transport.geocoding.rebuild_transport_stops",
     ]
+
+
+def test_a_hung_redis_costs_a_request_seconds_not_its_worker(client, settings):
+    """Redis accepts the connection and never answers (hung, or a machine
+    gone mid-way): the upload answers within two seconds, its check kept."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from fabrique.settings import redis_queue_url
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", _free_port()))
+    silent.listen(64)  # connections complete in the kernel; nothing answers
+    port = silent.getsockname()[1]
+    settings.RQ_QUEUES = {
+        "default": {"URL": redis_queue_url(f"redis://127.0.0.1:{port}/0")}
+    }
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+        queue.DEFERRED: {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
+    _user, resource, auth = _owner()
+    answer: dict[str, object] = {}
+
+    def send() -> None:
+        started = time.monotonic()
+        response = client.post(
+            f"/api/1/transport/resources/{resource.pk}/versions/",
+            {"file": SimpleUploadedFile("feed.zip", feed_zip(version=1))},
+            headers=auth,
+        )
+        answer["status"] = response.status_code
+        answer["seconds"] = time.monotonic() - started
+        connection.close()  # this thread's own
+
+    try:
+        request = threading.Thread(target=send, daemon=True)
+        request.start()
+        request.join(25)  # gunicorn's worker timeout is 30 s
+        assert not request.is_alive(), "the request hung on Redis"
+    finally:
+        silent.close()
+    assert answer["status"] == 201
+    assert kept() == 1
+    # redis-py's own defaults cost 5 s here; the queue's timeouts, under 2 s.
+    assert answer["seconds"] < 3
