@@ -208,16 +208,21 @@ def requeue_untaken() -> tuple[int, int]:
     recovery sweep.
     """
     folder = jobs_folder()
-    waiting = queue.waiting_args(run_batch_job)
-    if waiting is None or not folder.is_dir():  # a queue that cannot be read
+    if not folder.is_dir():
+        return 0, 0
+    silent = [
+        job
+        for job in (load(directory.name) for directory in folder.iterdir())
+        if job is not None and job.status == QUEUED and _silent_for(job) > STALE_AFTER
+    ]
+    # The queue is read only when something may be missing from it.
+    waiting = queue.waiting_args(run_batch_job) if silent else []
+    if waiting is None:  # a queue that cannot be read: nobody can tell
         return 0, 0
     in_queue = {str(args[0]) for args in waiting if args}
     requeued = failed = 0
-    for directory in folder.iterdir():
-        job = load(directory.name)
-        if job is None or job.status != QUEUED or job.id in in_queue:
-            continue
-        if _silent_for(job) <= STALE_AFTER:
+    for job in silent:
+        if job.id in in_queue:
             continue
         if job.attempts >= QUEUE_ATTEMPTS:
             _finish(job, FAILED, NEVER_TAKEN_REASON)

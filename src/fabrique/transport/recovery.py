@@ -158,14 +158,18 @@ def _requeue_untaken(done: Recovered, silent: Q) -> None:
     from fabrique.transport.tasks import process_version
 
     now = timezone.now()
-    waiting = queue.waiting_args(process_version)
+    versions = list(
+        Version.objects.filter(silent, status=VersionStatus.QUEUED).only(
+            "pk", "attempts", "heartbeat", "status"
+        )
+    )
+    # The queue is read only when something may be missing from it.
+    waiting = queue.waiting_args(process_version) if versions else []
     if waiting is not None:  # a queue that cannot be read: nobody can tell
         in_queue = {args[0] for args in waiting if args}
-        for version in (
-            Version.objects.filter(silent, status=VersionStatus.QUEUED)
-            .exclude(pk__in=in_queue)
-            .only("pk", "attempts", "heartbeat", "status")
-        ):
+        for version in versions:
+            if version.pk in in_queue:
+                continue
             still = Version.objects.filter(
                 pk=version.pk, status=VersionStatus.QUEUED, heartbeat=version.heartbeat
             )
@@ -184,13 +188,16 @@ def _requeue_untaken(done: Recovered, silent: Q) -> None:
                 log.warning("version %s queued again: no worker took it", version.pk)
                 enqueue_processing(version)
                 done.requeued += 1
-    waiting = queue.waiting_args(ondemand.run_job)
+    jobs = list(
+        ValidationJob.objects.filter(silent, status=JobStatus.QUEUED).only(
+            "pk", "attempts", "heartbeat"
+        )
+    )
+    waiting = queue.waiting_args(ondemand.run_job) if jobs else []
     if waiting is None:
         return
     in_queue = {str(args[0]) for args in waiting if args}
-    for job in ValidationJob.objects.filter(silent, status=JobStatus.QUEUED).only(
-        "pk", "attempts", "heartbeat"
-    ):
+    for job in jobs:
         if str(job.pk) in in_queue:
             continue
         still_job = ValidationJob.objects.filter(
