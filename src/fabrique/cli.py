@@ -215,11 +215,18 @@ def serve(bind: str, workers: int, migrate: bool) -> None:
 
 #: How the worker of each queue backend is started (a management command and
 #: its options). RQ runs the tasks through django-tasks-rq's job class, and
-#: its scheduler for the runs set for later (periodic tasks).
+#: its scheduler for the runs set for later (periodic tasks); its worker class
+#: restarts them and queues the tasks kept during an outage, every minute
+#: (it waits for jobs 60 s at a time: RQ's dequeue is its time to live - 15).
 WORKER_COMMANDS: dict[str, tuple[str, dict[str, Any]]] = {
     "rq": (
         "rqworker",
-        {"job_class": "django_tasks_rq.Job", "with_scheduler": True},
+        {
+            "job_class": "django_tasks_rq.Job",
+            "worker_class": "fabrique.core.rqworker.Worker",
+            "worker_ttl": 75,
+            "with_scheduler": True,
+        },
     ),
     "database": ("db_worker", {"reload": False}),
 }
@@ -297,10 +304,16 @@ def dump(output: str | None, as_json: bool, background: bool) -> None:
     """Export everything public as CSV and JSON-LD in one zip (open data)."""
     setup_django()
     if background:
+        from fabrique.core import queue
         from fabrique.projects.dump import rebuild_dump
 
-        queued = rebuild_dump.enqueue()
-        click.echo(f"Rebuild of the open data archive queued (task {queued.id}).")
+        if queue.enqueue(rebuild_dump):
+            click.echo("Rebuild of the open data archive queued.")
+        else:
+            click.echo(
+                "The task queue does not answer: the rebuild is kept and queued "
+                "by the worker once it does."
+            )
         return
     import json
     from pathlib import Path

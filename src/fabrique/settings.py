@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import dj_database_url
 import xstatic.pkg.leaflet as xstatic_leaflet
@@ -27,6 +28,21 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def redis_queue_url(url: str) -> str:
+    """The task queue's Redis address, with short timeouts unless it sets its own.
+
+    A Redis that is down, unreachable or hung then costs a request that
+    queues a task a few seconds (redis-py tries four times), never its web
+    worker: the task is kept in the database instead (fabrique.core.queue).
+    RQ's worker lengthens the read timeout of its own waits.
+    """
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query.setdefault("socket_connect_timeout", "0.5")
+    query.setdefault("socket_timeout", "1.5")
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def env_int(name: str, default: int) -> int:
@@ -184,10 +200,13 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
     )
 TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 if TASKS_BACKEND == "rq":
+    # Tasks queued while Redis is down are kept in the database, and queued
+    # by the worker once Redis answers again (fabrique.core.queue).
+    TASKS["deferred"] = _TASK_BACKENDS["database"]
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {
         "default": {
-            "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+            "URL": redis_queue_url(REDIS_URL or "redis://127.0.0.1:6379/0"),
             # A long feed check must not be cut by RQ's 3-minute default.
             "DEFAULT_TIMEOUT": env_int("FABRIQUE_TASK_TIMEOUT", 3 * 3600),
         }
@@ -420,3 +439,6 @@ FABRIQUE_PERIODIC_TASKS = {
 # in all, then failed with the reason (fabrique.transport.recovery).
 TRANSPORT_TASK_LEASE = env_int("FABRIQUE_TRANSPORT_TASK_LEASE", 300)
 TRANSPORT_TASK_ATTEMPTS = env_int("FABRIQUE_TRANSPORT_TASK_ATTEMPTS", 3)
+# On-demand validations one client (address) may have queued or running at
+# once; beyond, the page and the API answer 429. Off with RATELIMIT_ENABLED=0.
+TRANSPORT_VALIDATIONS_PER_CLIENT = env_int("TRANSPORT_VALIDATIONS_PER_CLIENT", 3)

@@ -190,3 +190,44 @@ def test_a_job_whose_worker_died_ends_failed_with_a_reason(client, settings):
     assert "worker stopped" in seen["error"]
     # Its slot is free again: the client can send the file anew.
     assert upload(client, ROWS).status_code == 202
+
+
+def _silent(job: jobs.Job) -> None:
+    import os
+    import time
+
+    old = time.time() - jobs.STALE_AFTER - 5
+    os.utime(job.directory / "job.json", (old, old))
+
+
+def test_a_queued_job_no_worker_takes_is_queued_again_then_fails(client, settings):
+    settings.TASKS = NEVER_RUN  # queued, then lost: it waits in no queue
+    body = upload(client, ROWS).json()
+    job = jobs.load(body["id"])
+    assert jobs.requeue_untaken() == (0, 0)  # not silent for long yet
+    for attempt in range(1, jobs.QUEUE_ATTEMPTS + 1):
+        _silent(job)
+        assert jobs.requeue_untaken() == (1, 0)
+        assert jobs.load(body["id"]).attempts == attempt
+    _silent(job)
+    assert jobs.requeue_untaken() == (0, 1)
+    seen = client.get(body["url"]).json()
+    assert seen["status"] == "failed"
+    assert "No worker took this file in time" in seen["error"]
+
+
+def test_a_queued_job_still_waiting_in_the_queue_is_left_alone(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    body = upload(client, ROWS).json()
+    _silent(jobs.load(body["id"]))
+    assert jobs.requeue_untaken() == (0, 0)
+    assert jobs.load(body["id"]).status == jobs.QUEUED
+
+
+def test_a_lost_job_queued_again_runs_to_the_end(client, settings):
+    settings.TASKS = NEVER_RUN
+    body = upload(client, ROWS).json()
+    _silent(jobs.load(body["id"]))
+    settings.TASKS = IMMEDIATE  # a worker is back
+    assert jobs.requeue_untaken() == (1, 0)
+    assert client.get(body["url"]).json()["status"] == "done"

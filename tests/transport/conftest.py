@@ -23,6 +23,7 @@ def _english(request):
 def _transport_store(settings, tmp_path):
     settings.TRANSPORT_STORE = tmp_path / "transport"
     settings.GEOCODER_INDEX = tmp_path / "geocoder"
+    settings.GEOCODER_JOBS = tmp_path / "geocoder-jobs"  # swept by recovery
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     }

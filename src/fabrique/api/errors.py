@@ -131,9 +131,13 @@ def install_handlers(api: NinjaAPI) -> None:
     """Render every exception raised under ``api`` in the error envelope."""
 
     def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        return error_response(
+        response = error_response(
             exc.status, exc.message, code=exc.code, details=exc.details
         )
+        wait = exc.details.get("retry_after") if isinstance(exc.details, dict) else None
+        if exc.status == 429 and isinstance(wait, int):
+            response["Retry-After"] = str(max(1, wait))
+        return response
 
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         if _is_malformed_body(exc.errors):

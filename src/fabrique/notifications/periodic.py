@@ -19,6 +19,8 @@ from django.db.models.signals import post_migrate
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from fabrique.core import queue
+
 logger = logging.getLogger(__name__)
 
 #: Seconds after which a periodic run still marked running is taken for dead.
@@ -78,7 +80,7 @@ def schedule_next(task: Any) -> None:
     try:
         if not _waiting(task.module_path):
             later = timezone.now() + timedelta(seconds=seconds)
-            task.using(run_after=later).enqueue()
+            queue.enqueue(task.using(run_after=later))
     except Exception:  # a queue that is down must not fail the run itself
         logger.exception("could not schedule the next run of %s", task.module_path)
 
@@ -95,7 +97,7 @@ def ensure_scheduled() -> int:
     for path in periodic():
         try:
             if not _waiting(path, ("READY", "RUNNING")):
-                import_string(path).enqueue()
+                queue.enqueue(import_string(path))
                 started += 1
         except Exception:
             logger.exception("could not start %s", path)

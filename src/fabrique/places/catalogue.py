@@ -26,6 +26,7 @@ from django.db.models.signals import post_delete, post_save
 from django_tasks import task
 
 from fabrique.catalog.models import Actor, Place
+from fabrique.core import queue
 
 from .sources import rebuild_source, schedule_once
 
@@ -74,7 +75,7 @@ def rebuild_catalogue_places() -> int:
 
 
 def _enqueue() -> None:
-    rebuild_catalogue_places.enqueue()
+    queue.enqueue(rebuild_catalogue_places)
 
 
 def schedule_rebuild(using: str | None = None) -> None:

@@ -32,7 +32,7 @@ from django.conf import settings
 from django.utils.datastructures import MultiValueDict
 from django_tasks import task
 
-from fabrique.core import concurrency
+from fabrique.core import concurrency, queue
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,12 @@ PROGRESS_EVERY = 0.5  # seconds between two writes of job.json
 #: A running job whose state was not written for this long lost its worker.
 STALE_AFTER = 600
 STALE_REASON = "The worker stopped while geocoding this file; please send it again."
+#: Times a queued job no worker took is queued again before it fails.
+QUEUE_ATTEMPTS = 3
+NEVER_TAKEN_REASON = (
+    "No worker took this file in time (the task queue may be down); please "
+    "send it again later."
+)
 JOB_SCOPE = "geocoder-job"
 
 
@@ -69,6 +75,7 @@ class Job:
     finished: str = ""
     out_encoding: str = "utf-8"
     lease: list[str] = field(default_factory=list)
+    attempts: int = 0  # times queued again because no worker took it
 
     @property
     def directory(self) -> Path:
@@ -179,11 +186,10 @@ def create(
     except BaseException:
         shutil.rmtree(job.directory, ignore_errors=True)
         raise
-    try:
-        run_batch_job.enqueue(job.id)
-    except Exception as exc:  # the queue backends' errors have no common base
-        log.exception("cannot queue batch geocoding job %s", job.id)
-        _finish(job, FAILED, f"The job could not be queued: {str(exc)[:300]}")
+    # A queue that is down keeps the job, queued once it answers; with
+    # nowhere to keep it, the job fails at once with the reason.
+    if not queue.enqueue(run_batch_job, job.id) and not queue.can_defer():
+        _finish(job, FAILED, "The job could not be queued; please send it again.")
     return job
 
 
@@ -191,6 +197,43 @@ def _finish(job: Job, status: str, error: str = "") -> None:
     job.status, job.error, job.finished = status, error, _now().isoformat()
     job.save()
     concurrency.release(concurrency.Lease(*job.lease) if job.lease else None)
+
+
+def requeue_untaken() -> tuple[int, int]:
+    """Queue again the jobs queued for ``STALE_AFTER`` that wait nowhere.
+
+    A queue restarted empty loses its queued jobs: each is queued again,
+    ``QUEUE_ATTEMPTS`` times at most, then failed with the reason. Returns
+    how many were queued again and how many failed. Run by the worker's
+    recovery sweep.
+    """
+    folder = jobs_folder()
+    if not folder.is_dir():
+        return 0, 0
+    silent = [
+        job
+        for job in (load(directory.name) for directory in folder.iterdir())
+        if job is not None and job.status == QUEUED and _silent_for(job) > STALE_AFTER
+    ]
+    # The queue is read only when something may be missing from it.
+    waiting = queue.waiting_args(run_batch_job) if silent else []
+    if waiting is None:  # a queue that cannot be read: nobody can tell
+        return 0, 0
+    in_queue = {str(args[0]) for args in waiting if args}
+    requeued = failed = 0
+    for job in silent:
+        if job.id in in_queue:
+            continue
+        if job.attempts >= QUEUE_ATTEMPTS:
+            _finish(job, FAILED, NEVER_TAKEN_REASON)
+            failed += 1
+            continue
+        job.attempts += 1
+        job.save()
+        log.warning("batch geocoding job %s queued again: no worker took it", job.id)
+        queue.enqueue(run_batch_job, job.id)
+        requeued += 1
+    return requeued, failed
 
 
 def purge_expired(now: datetime | None = None) -> int:

@@ -28,6 +28,7 @@ from django.db.models.signals import post_delete, post_save
 from django_tasks import task
 
 from fabrique.catalog.models import Commons
+from fabrique.core import queue
 from fabrique.core.models import Activity
 from fabrique.gtfs import query
 from fabrique.gtfs.store import MANIFEST
@@ -105,10 +106,8 @@ def rebuild_transport_stops() -> int:
 
 
 def _enqueue() -> None:
-    try:
-        rebuild_transport_stops.enqueue()
-    except Exception:  # the change is committed; a queue that is down is logged
-        log.exception("could not queue the rebuild of the transport stops")
+    # The change is committed; a queue that is down keeps the rebuild.
+    queue.enqueue(rebuild_transport_stops)
 
 
 def schedule_rebuild(using: str | None = None) -> None:

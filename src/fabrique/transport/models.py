@@ -236,6 +236,8 @@ class Version(models.Model):
         return self.directory / storage.original_name(self.filename)
 
 
+#: Stored progress message of a check the task queue did not take (yet).
+WAITING_FOR_QUEUE = "Waiting for the task queue"
 #: Progress messages as stored (English), and how they read on a page.
 PROGRESS_TEXTS = {
     "Waiting for a worker": _("Waiting for a worker"),
@@ -251,6 +253,10 @@ PROGRESS_TEXTS = {
     "Checking": _("Checking"),
     "Stored, not checked": _("Stored, not checked"),
     "Waiting for a worker (new attempt)": _("Waiting for a worker (new attempt)"),
+    WAITING_FOR_QUEUE: _(
+        "Waiting for the task queue, which does not answer: the check starts "
+        "as soon as it is back"
+    ),
 }
 PROGRESS_PREFIXES = (
     ("reading ", _("Reading %(name)s")),
@@ -367,6 +373,9 @@ class ValidationJob(models.Model):
     heartbeat = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     expires_at = models.DateTimeField(db_index=True)
+    # Who sent it, as a digest of the client's address (never the address):
+    # a client has at most TRANSPORT_VALIDATIONS_PER_CLIENT jobs unfinished.
+    client = models.CharField(max_length=32, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created"]

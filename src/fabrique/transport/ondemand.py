@@ -6,10 +6,16 @@ once; the background task :func:`run_job` fetches the address if there is
 one (with the resource fetcher's timeouts, redirect and size caps), runs the
 validator with progress, and writes ``report.json`` and ``report.html`` in
 the job's folder. Jobs are removed after ``TRANSPORT_JOB_HOURS``.
+
+A client (an address, kept as a digest) has at most
+``TRANSPORT_VALIDATIONS_PER_CLIENT`` jobs queued or running at once
+(:class:`TooManyJobs`, a 429 on the page and the API); the recovery sweep
+ends every job, so a client is never blocked for good.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import shutil
@@ -22,13 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
+from fabrique.core import queue
 from fabrique.gtfs.errors import GTFSError
 from fabrique.gtfs.html import render_html
 from fabrique.gtfs.report import build_report
@@ -59,6 +67,62 @@ class JobError(TransportError):
     """A validation request that cannot be taken; the message says why."""
 
 
+class TooManyJobs(JobError):
+    """The client already has as many unfinished jobs as it may."""
+
+    #: Seconds after which a client is told to try again (jobs are short).
+    retry_after = 30
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(
+            ngettext(
+                "You already have %(n)d validation waiting or running, the most "
+                "one client may have at once: wait until it ends, then send "
+                "another.",
+                "You already have %(n)d validations waiting or running, the most "
+                "one client may have at once: wait until one ends, then send "
+                "another.",
+                limit,
+            )
+            % {"n": limit}
+        )
+
+
+def client_key(address: str) -> str:
+    """What a job keeps of its client: a digest of the address."""
+    return hashlib.sha256(f"validation-client:{address}".encode()).hexdigest()[:32]
+
+
+def jobs_per_client() -> int:
+    """Unfinished jobs one client may have (0: no limit; off with the rate limits)."""
+    if not settings.RATELIMIT_ENABLED:
+        return 0
+    return max(0, int(settings.TRANSPORT_VALIDATIONS_PER_CLIENT))
+
+
+def check_client(client: str) -> None:
+    """Raise :class:`TooManyJobs` when ``client`` has no job left to start.
+
+    Inside a transaction, the count is taken under a lock of the client
+    (PostgreSQL; SQLite writes one transaction at a time), so two requests
+    at once cannot both take the last place.
+    """
+    limit = jobs_per_client()
+    if not client or limit < 1:
+        return
+    if connection.in_atomic_block and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(client[:15], 16)])
+    unfinished = ValidationJob.objects.filter(
+        client=client,
+        status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+        expires_at__gt=timezone.now(),
+    ).count()
+    if unfinished >= limit:
+        raise TooManyJobs(limit)
+
+
 def max_upload() -> int:
     return int(settings.TRANSPORT_MAX_UPLOAD)
 
@@ -85,25 +149,30 @@ def _expiry() -> datetime:
 
 
 def enqueue(job: ValidationJob) -> None:
-    try:
-        run_job.enqueue(str(job.pk))
-    except Exception as exc:  # the queue backends' errors have no common base
-        log.exception("cannot queue validation job %s", job.pk)
-        ValidationJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED,
-            error=_("The validation could not be queued: %(reason)s")
-            % {"reason": str(exc)[:300]},
-            finished=timezone.now(),
+    """Queue the validation of ``job``; never raise.
+
+    A queue that is down leaves the job queued, its page saying so: it is
+    queued once the queue answers (fabrique.core.queue), or by the recovery
+    sweep, which fails it with a reason after its last attempt.
+    """
+    if not queue.enqueue(run_job, str(job.pk)):
+        ValidationJob.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+            progress_message=_(
+                "Waiting for the task queue, which does not answer: the "
+                "validation starts as soon as it is back"
+            )
         )
 
 
-def start_from_upload(file: Any) -> ValidationJob:
+def start_from_upload(file: Any, *, client: str = "") -> ValidationJob:
     """Keep an uploaded file in a new job and queue its validation.
 
     Raises :class:`TransportError` (too large, empty, not a zip, unsafe or
-    bomb-like archive) before anything is kept.
+    bomb-like archive; :class:`TooManyJobs` for ``client``, a
+    :func:`client_key`) before anything is kept.
     """
     purge_expired()
+    check_client(client)  # before reading the file; again below, under lock
     received = services.receive_upload(file, max_bytes=max_upload())
     try:
         services.check_file(received, ResourceFormat.GTFS)
@@ -112,12 +181,14 @@ def start_from_upload(file: Any) -> ValidationJob:
             size=received.size,
             expires_at=_expiry(),
             progress_message=_("Waiting for a worker"),
+            client=client,
         )
         directory = job.directory
         directory.mkdir(parents=True, exist_ok=True)
         try:
             shutil.move(received.path, directory / received.filename)
             with transaction.atomic():
+                check_client(client)
                 job.save(force_insert=True)
                 transaction.on_commit(lambda: enqueue(job))
         except BaseException:
@@ -128,8 +199,11 @@ def start_from_upload(file: Any) -> ValidationJob:
     return job
 
 
-def start_from_url(url: str) -> ValidationJob:
-    """Queue the fetch and validation of ``url``; refuse what is not http(s)."""
+def start_from_url(url: str, *, client: str = "") -> ValidationJob:
+    """Queue the fetch and validation of ``url``; refuse what is not http(s).
+
+    Raises :class:`TooManyJobs` when ``client`` has no job left to start.
+    """
     from django.core.exceptions import ValidationError
 
     try:
@@ -143,8 +217,10 @@ def start_from_url(url: str) -> ValidationJob:
         source_url=url,
         expires_at=_expiry(),
         progress_message=_("Waiting for a worker"),
+        client=client,
     )
     with transaction.atomic():
+        check_client(client)
         job.save(force_insert=True)
         transaction.on_commit(lambda: enqueue(job))
     return job

@@ -5,9 +5,16 @@ few seconds. :func:`recover` finds the runs with no heartbeat for
 ``TRANSPORT_TASK_LEASE`` seconds — their worker was killed, lost its
 machine or its queue — and queues them again, until
 ``TRANSPORT_TASK_ATTEMPTS`` runs have started; then the version or job is
-failed with a reason its page shows. :data:`recover_stuck` runs it as a
-periodic task under both queue backends, and ``fabrique worker`` once when
-it starts.
+failed with a reason its page shows.
+
+It also queues the tasks kept while the queue was down
+(:func:`fabrique.core.queue.release_deferred`), and queues again a version
+or job queued for a lease that no worker took and that no longer waits in
+the queue (a queue restarted empty): each time is an attempt, and after
+the last one it fails with a reason too. Batch geocoding jobs are swept the
+same way (:func:`fabrique.places.jobs.requeue_untaken`).
+:data:`recover_stuck` runs it as a periodic task under both queue backends,
+and ``fabrique worker`` once when it starts.
 """
 
 from __future__ import annotations
@@ -16,12 +23,13 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
+from fabrique.core import queue
 from fabrique.transport.models import (
     JobStatus,
     ValidationJob,
@@ -41,6 +49,7 @@ RUNNING_VERSION = (VersionStatus.VALIDATING, VersionStatus.INGESTING)
 class Recovered:
     requeued: int = 0
     failed: int = 0
+    released: int = 0
 
 
 def max_attempts() -> int:
@@ -59,12 +68,27 @@ def gave_up_message(attempts: int) -> str:
     ) % {"count": attempts}
 
 
+def never_taken_message(attempts: int) -> str:
+    return ngettext(
+        "No worker took this file in time: the task queue may be down. Try "
+        "again later, or tell the administrators if it keeps failing.",
+        "No worker took this file in time, after %(count)d attempts: the task "
+        "queue may be down. Try again later, or tell the administrators if it "
+        "keeps failing.",
+        attempts,
+    ) % {"count": attempts}
+
+
 def recover() -> Recovered:
-    """Queue again, or fail, every run whose heartbeat is older than the lease."""
+    """Queue again, or fail, every run whose heartbeat is older than the lease.
+
+    Also queue the tasks kept while the queue was down, and the queued
+    versions and jobs that no worker took (see the module's text).
+    """
     from fabrique.transport import ondemand
     from fabrique.transport.services import enqueue_processing
 
-    done = Recovered()
+    done = Recovered(released=queue.release_deferred())
     now = timezone.now()
     cutoff = now - lease()
     # Runs left before heartbeats existed have none: their age is the version's.
@@ -118,7 +142,83 @@ def recover() -> Recovered:
         ):
             ondemand.enqueue(job)
             done.requeued += 1
+    _requeue_untaken(done, silent)
+    from fabrique.places.jobs import requeue_untaken
+
+    requeued, failed = requeue_untaken()
+    done.requeued += requeued
+    done.failed += failed
     return done
+
+
+def _requeue_untaken(done: Recovered, silent: Q) -> None:
+    """Queue again the versions and jobs queued for a lease that wait nowhere."""
+    from fabrique.transport import ondemand
+    from fabrique.transport.services import enqueue_processing
+    from fabrique.transport.tasks import process_version
+
+    now = timezone.now()
+    versions = list(
+        Version.objects.filter(silent, status=VersionStatus.QUEUED).only(
+            "pk", "attempts", "heartbeat", "status"
+        )
+    )
+    # The queue is read only when something may be missing from it.
+    waiting = queue.waiting_args(process_version) if versions else []
+    if waiting is not None:  # a queue that cannot be read: nobody can tell
+        in_queue = {args[0] for args in waiting if args}
+        for version in versions:
+            if version.pk in in_queue:
+                continue
+            still = Version.objects.filter(
+                pk=version.pk, status=VersionStatus.QUEUED, heartbeat=version.heartbeat
+            )
+            if version.attempts >= max_attempts():
+                if still.update(
+                    status=VersionStatus.FAILED,
+                    error=never_taken_message(version.attempts),
+                    progress_message="Failed",
+                    heartbeat=now,
+                ):
+                    log.warning("version %s failed: no worker took it", version.pk)
+                    done.failed += 1
+            elif still.update(
+                attempts=F("attempts") + 1, progress_message=REQUEUED, heartbeat=now
+            ):
+                log.warning("version %s queued again: no worker took it", version.pk)
+                enqueue_processing(version)
+                done.requeued += 1
+    jobs = list(
+        ValidationJob.objects.filter(silent, status=JobStatus.QUEUED).only(
+            "pk", "attempts", "heartbeat"
+        )
+    )
+    waiting = queue.waiting_args(ondemand.run_job) if jobs else []
+    if waiting is None:
+        return
+    in_queue = {str(args[0]) for args in waiting if args}
+    for job in jobs:
+        if str(job.pk) in in_queue:
+            continue
+        still_job = ValidationJob.objects.filter(
+            pk=job.pk, status=JobStatus.QUEUED, heartbeat=job.heartbeat
+        )
+        if job.attempts >= max_attempts():
+            if still_job.update(
+                status=JobStatus.FAILED,
+                error=never_taken_message(job.attempts),
+                progress_message="",
+                finished=now,
+                heartbeat=now,
+            ):
+                done.failed += 1
+        elif still_job.update(
+            attempts=F("attempts") + 1,
+            progress_message=_("Waiting for a worker"),
+            heartbeat=now,
+        ):
+            ondemand.enqueue(job)
+            done.requeued += 1
 
 
 @task()
@@ -128,6 +228,10 @@ def recover_stuck() -> dict[str, int]:
 
     try:
         found = recover()
-        return {"requeued": found.requeued, "failed": found.failed}
+        return {
+            "requeued": found.requeued,
+            "failed": found.failed,
+            "released": found.released,
+        }
     finally:
         schedule_next(recover_stuck)

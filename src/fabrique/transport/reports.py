@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET
 
 from fabrique.core.concurrency import limit_concurrency
 from fabrique.core.permissions import can_view
-from fabrique.core.ratelimit import ratelimit
+from fabrique.core.ratelimit import client_ip, ratelimit
 from fabrique.gtfs.catalogue import MOBILITYDATA_RULES, rules_by_topic
 from fabrique.gtfs.rules.registry import RULES, Rule
 from fabrique.gtfs.rules.texts import RuleText, rule_text
@@ -435,6 +435,12 @@ def _validate_page(
     )
 
 
+def _too_many_jobs(request: HttpRequest, exc: ondemand.TooManyJobs) -> HttpResponse:
+    response = _validate_page(request, ValidateForm(), status=429, refusal=str(exc))
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 @csrf_exempt
 @limit_concurrency(ondemand.RATE_SCOPE)
 def validate(request: HttpRequest) -> HttpResponse:
@@ -454,14 +460,21 @@ def _validate_protected(request: HttpRequest) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "POST"])
     if request.method != "POST":
         return _validate_page(request, ValidateForm())
+    client = ondemand.client_key(client_ip(request))
+    try:
+        ondemand.check_client(client)  # before the file is stored and checked
+    except ondemand.TooManyJobs as exc:
+        return _too_many_jobs(request, exc)
     form = ValidateForm(request.POST, request.FILES)
     if not form.is_valid():
         return _validate_page(request, form, status=422)
     try:
         if form.cleaned_data.get("file"):
-            job = ondemand.start_from_upload(form.cleaned_data["file"])
+            job = ondemand.start_from_upload(form.cleaned_data["file"], client=client)
         else:
-            job = ondemand.start_from_url(form.cleaned_data["url"])
+            job = ondemand.start_from_url(form.cleaned_data["url"], client=client)
+    except ondemand.TooManyJobs as exc:
+        return _too_many_jobs(request, exc)
     except TransportError as exc:
         form.add_error(None, str(exc))
         return _validate_page(request, form, status=422)

@@ -46,11 +46,12 @@ from django.utils.translation import gettext as _
 
 from fabrique.catalog import services as catalog
 from fabrique.catalog.models import Actor, Kind, Theme
-from fabrique.core import activity
+from fabrique.core import activity, queue
 from fabrique.core.permissions import can_edit, is_active_user
 from fabrique.core.revisions import Change
 from fabrique.transport import storage
 from fabrique.transport.models import (
+    WAITING_FOR_QUEUE,
     Dataset,
     Resource,
     ResourceFormat,
@@ -490,17 +491,17 @@ def _create_version(
 
 
 def enqueue_processing(version: Version) -> None:
-    """Queue the check of ``version``; a queue that is down fails it visibly."""
+    """Queue the check of ``version``; never raise.
+
+    A queue that is down leaves the version queued, its page saying so: the
+    check is queued once the queue answers (fabrique.core.queue), or by the
+    recovery sweep, which fails it with a reason after its last attempt.
+    """
     from fabrique.transport.tasks import process_version
 
-    try:
-        process_version.enqueue(version.pk)
-    except Exception as exc:  # the queue backend's errors have no common base
-        log.exception("cannot queue transport version %s", version.pk)
-        Version.objects.filter(pk=version.pk).update(
-            status=VersionStatus.FAILED,
-            error=_("The check could not be queued: %(reason)s")
-            % {"reason": str(exc)[:300]},
+    if not queue.enqueue(process_version, version.pk):
+        Version.objects.filter(pk=version.pk, status=VersionStatus.QUEUED).update(
+            progress_message=WAITING_FOR_QUEUE
         )
 
 

@@ -163,8 +163,10 @@ def _url_from_json(request: HttpRequest) -> str:
         "Send a GTFS zip as the multipart field `file`, or JSON "
         '`{"url": "https://…"}`. Answers 202 with the job id; poll '
         "`GET /api/1/transport/validations/{id}/`. No account needed; limited "
-        "per client (`RATELIMIT_TRANSPORT_VALIDATE`, and "
-        "`CONCURRENCY_HEAVY_PER_CLIENT` uploads at once)."
+        "per client (`RATELIMIT_TRANSPORT_VALIDATE`, "
+        "`CONCURRENCY_HEAVY_PER_CLIENT` uploads at once, and "
+        "`TRANSPORT_VALIDATIONS_PER_CLIENT` validations waiting or running: "
+        "429 `too_many_validations` beyond)."
     ),
     openapi_extra={"requestBody": REQUEST_BODY},
 )
@@ -185,7 +187,9 @@ def create_validation(request: HttpRequest) -> Status:
 
 def _create_validation(request: HttpRequest) -> Status:
     content_type = request.content_type or ""
+    client = ondemand.client_key(client_ip(request))
     try:
+        ondemand.check_client(client)  # before the body is read
         if content_type.startswith("multipart/"):
             upload = request.FILES.get("file")
             if upload is None:
@@ -200,9 +204,16 @@ def _create_validation(request: HttpRequest) -> Status:
                         }
                     ],
                 )
-            job = ondemand.start_from_upload(upload)
+            job = ondemand.start_from_upload(upload, client=client)
         else:
-            job = ondemand.start_from_url(_url_from_json(request))
+            job = ondemand.start_from_url(_url_from_json(request), client=client)
+    except ondemand.TooManyJobs as exc:
+        raise ApiError(
+            429,
+            str(exc),
+            code="too_many_validations",
+            details={"limit": exc.limit, "retry_after": exc.retry_after},
+        ) from exc
     except TransportError as exc:
         raise ApiError(422, str(exc), code="invalid_feed") from exc
     return Status(

@@ -37,7 +37,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from fabrique.catalog.models import Actor
-from fabrique.core import discussions, follows
+from fabrique.core import discussions, follows, queue
 from fabrique.core.permissions import can_moderate
 from fabrique.transport import following, services, storage
 from fabrique.transport.forms import (
@@ -576,16 +576,8 @@ def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def _enqueue_fetch(resource: Resource) -> None:
     from fabrique.transport.tasks import fetch_resource_task
 
-    def send() -> None:
-        try:
-            fetch_resource_task.enqueue(resource.pk)
-        except Exception as exc:  # the queue backend's errors have no common base
-            Resource.objects.filter(pk=resource.pk).update(
-                last_fetch_error=_("The fetch could not be queued: %(reason)s")
-                % {"reason": str(exc)[:300]}
-            )
-
-    transaction.on_commit(send)
+    # A queue that is down keeps the fetch until it answers.
+    transaction.on_commit(lambda: queue.enqueue(fetch_resource_task, resource.pk))
 
 
 @csrf_exempt
