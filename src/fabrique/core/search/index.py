@@ -35,7 +35,9 @@ def reindex(type_name: str, pks: Iterable[int]) -> int:
     if not wanted:
         return 0
     built: list[tuple[int, Document]] = []
-    with transaction.atomic():
+    # No savepoint of its own inside the writer's transaction: a failure here
+    # fails the write, which rolls back whole.
+    with transaction.atomic(savepoint=False):
         for obj in indexable.objects().filter(pk__in=wanted):
             document = indexable.build(obj)
             if document is not None:
@@ -81,7 +83,7 @@ def remove(type_name: str, pks: Iterable[int]) -> None:
     )  # fmt: skip
     if not ids:
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         _subtract_totals(type_name, ids)
         get_backend().delete(ids)
         SearchFacet.objects.filter(document_id__in=ids).delete()
