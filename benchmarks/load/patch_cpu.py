@@ -24,6 +24,7 @@ import json
 import os
 import pstats
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
@@ -188,6 +189,7 @@ def main() -> None:
         if args.json:
             Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
         connections.close_all()
+        shutil.rmtree(os.environ["FABRIQUE_DATA_DIR"], ignore_errors=True)
 
 
 if __name__ == "__main__":
