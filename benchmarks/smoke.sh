@@ -8,8 +8,11 @@
 # Needs wrk (the HTTP scenarios), wordfreq (the catalogue generator's
 # vocabulary: installed here into the project's environment when missing) and,
 # for the GTFS comparison, gtfs-guru in the project's environment (the test
-# extras). PostgreSQL is not needed: every script runs on a throw-away SQLite
-# file.
+# extras). Every script runs on a throw-away SQLite file, but the load and
+# fault benchmark, which runs production's processes on PostgreSQL: it runs
+# when BENCH_DATABASE_URL names a PostgreSQL server (a database is created on
+# it and dropped) and redis-server is installed; it takes ports of
+# BENCH_LOAD_PORTS (first-last).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -55,6 +58,18 @@ if [ -f "$FEED" ]; then
       --runs 1 --out "$WORK/compare"
 else
   echo "skipped the GTFS benchmarks: $FEED not found (the shared data folder)"
+fi
+
+if [ -n "${BENCH_DATABASE_URL:-}" ] && command -v redis-server >/dev/null; then
+  step "load: fabrique serve and fabrique worker under wrk, one cheap fault"
+  "$PY" benchmarks/load/run.py --database "$BENCH_DATABASE_URL" \
+      --ports "${BENCH_LOAD_PORTS:-18960-18989}" --commons 40 --seconds 3 \
+      --connections 4 --writers 2 --write-seconds 2 --faults gunicorn --fault-at 1 \
+      --json "$WORK/load-faults.json"
+  "$PY" benchmarks/load/patch_cpu.py --database "$BENCH_DATABASE_URL" --commons 20 \
+      --requests 5 --warmup 1 --profile 2 --json "$WORK/patch-cpu.json"
+else
+  echo "skipped the load benchmark: no BENCH_DATABASE_URL (PostgreSQL) or redis-server"
 fi
 
 echo

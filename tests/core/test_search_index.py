@@ -57,6 +57,30 @@ def test_an_edited_title_replaces_the_old_words():
     assert SearchDocument.objects.filter(type="commons").count() == 1
 
 
+def test_an_edit_that_keeps_the_facets_rewrites_the_document_in_place():
+    item = make_commons(summary="Des vélos à partager.")
+    document = SearchDocument.objects.get(type="commons", object_id=item.pk)
+    facets = list(SearchFacet.objects.values_list("pk", "name", "value"))
+    totals = stored_totals()
+    item.summary = "Des trottinettes à prêter."
+    item.title = "Trottinettes partagées"
+    item.save()
+    kept = SearchDocument.objects.get(type="commons", object_id=item.pk)
+    assert kept.pk == document.pk
+    assert (kept.title, kept.summary) == (item.title, item.summary)
+    assert kept.sort_title == "trottinettes partagees"
+    assert list(SearchFacet.objects.values_list("pk", "name", "value")) == facets
+    assert stored_totals() == totals == counted_totals()
+    assert found("trottinette") == ["Trottinettes partagées"]
+    assert found("preter") == ["Trottinettes partagées"]
+    assert found("velo") == []
+    item.kind = "service"  # a facet changes: the document is replaced
+    item.save()
+    assert SearchDocument.objects.get(type="commons", object_id=item.pk).pk != kept.pk
+    assert stored_totals() == counted_totals()
+    assert stored_totals()[("commons", "kind", "service")] == 1
+
+
 def test_a_deleted_commons_leaves_the_index():
     item = make_commons()
     item.delete()

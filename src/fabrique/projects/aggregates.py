@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Model
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -74,15 +74,31 @@ def signature(obj: Model) -> Signature:
 def _add(slot: Slot, amount: Any) -> None:
     metric, ref, key = slot
     rows = EcosystemCount.objects.filter(metric=metric, ref=ref, key=key)
-    if not rows.update(value=F("value") + amount):
-        try:
-            with transaction.atomic():
-                EcosystemCount.objects.create(
-                    metric=metric, ref=ref, key=key, value=amount
-                )
-        except IntegrityError:  # another writer created it first
-            rows.update(value=F("value") + amount)
-    rows.filter(value=0).delete()
+    # One statement for the common case: the counter exists; the new value
+    # says whether it fell to zero (then it goes).
+    with connection.cursor() as cursor:
+        cursor.execute(ADD_SQL, [amount, metric, ref, key])
+        found = cursor.fetchone()
+    if found is not None:
+        if Decimal(str(found[0])) == 0:
+            rows.delete()
+        return
+    try:
+        with transaction.atomic():
+            EcosystemCount.objects.create(metric=metric, ref=ref, key=key, value=amount)
+    except IntegrityError:  # another writer created it first
+        rows.update(value=F("value") + amount)
+        rows.filter(value=0).delete()
+
+
+_COLUMNS = {
+    name: connection.ops.quote_name(name) for name in ("value", "metric", "ref", "key")
+}
+ADD_SQL = (
+    f"UPDATE {connection.ops.quote_name(EcosystemCount._meta.db_table)} "  # noqa: S608
+    "SET {value} = {value} + %s WHERE {metric} = %s AND {ref} = %s AND {key} = %s "
+    "RETURNING {value}"
+).format(**_COLUMNS)
 
 
 def _refresh_last(commons_id: int, user_id: int) -> None:
@@ -111,7 +127,9 @@ def apply(before: Signature, after: Signature) -> None:
     """Move the counters from ``before`` to ``after`` of one write."""
     if before == after:
         return
-    with transaction.atomic():
+    # No savepoint of its own inside the writer's transaction: a failure here
+    # fails the write, which rolls back whole.
+    with transaction.atomic(savepoint=False):
         _add((VERSION, 0, ""), 1)
         for slot in before.keys() | after.keys():
             delta = after.get(slot, 0) - before.get(slot, 0)

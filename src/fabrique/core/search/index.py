@@ -1,8 +1,10 @@
 """Writing the index: reindex or remove objects, rebuild whole types.
 
-Documents are replaced, never patched: reindexing an object deletes its
-document and inserts the new one, in the caller's transaction, so the index
-is exactly as current as the data it was built from.
+Reindexing an object rewrites its document in the caller's transaction, so
+the index is exactly as current as the data it was built from. A document
+whose facets did not change (most edits: a summary, a description) is
+updated in place with its full-text entry; its facet rows and the facet
+totals stay as they are. Otherwise it is deleted and inserted again.
 """
 
 from __future__ import annotations
@@ -33,15 +35,43 @@ def reindex(type_name: str, pks: Iterable[int]) -> int:
     if not wanted:
         return 0
     built: list[tuple[int, Document]] = []
-    with transaction.atomic():
+    # No savepoint of its own inside the writer's transaction: a failure here
+    # fails the write, which rolls back whole.
+    with transaction.atomic(savepoint=False):
         for obj in indexable.objects().filter(pk__in=wanted):
             document = indexable.build(obj)
             if document is not None:
                 built.append((obj.pk, document))
-        remove(type_name, wanted)
-        _insert(type_name, built)
+        current = {
+            object_id: (pk, keys)
+            for pk, object_id, keys in SearchDocument.objects.filter(
+                type=type_name, object_id__in=wanted
+            ).values_list("pk", "object_id", "facet_keys")
+        }
+        same_facets = {
+            pk: current[pk][0]
+            for pk, doc in built
+            if pk in current and current[pk][1] == facet_keys(doc)
+        }
+        _update([(same_facets[pk], doc) for pk, doc in built if pk in same_facets])
+        remove(type_name, [pk for pk in wanted if pk not in same_facets])
+        _insert(type_name, [(pk, doc) for pk, doc in built if pk not in same_facets])
         _bump_generation()
     return len(built)
+
+
+def _update(documents: Sequence[tuple[int, Document]]) -> None:
+    """Rewrite documents (by row id) whose facets are unchanged."""
+    for row_id, doc in documents:
+        SearchDocument.objects.filter(pk=row_id).update(
+            title=doc.title[:TITLE_CHARS],
+            sort_title=fold(doc.title)[:TITLE_CHARS],
+            summary=doc.summary[:SUMMARY_CHARS],
+            url=doc.url,
+            updated=doc.updated,
+        )
+    if documents:
+        get_backend().rewrite(documents)
 
 
 def remove(type_name: str, pks: Iterable[int]) -> None:
@@ -53,7 +83,7 @@ def remove(type_name: str, pks: Iterable[int]) -> None:
     )  # fmt: skip
     if not ids:
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         _subtract_totals(type_name, ids)
         get_backend().delete(ids)
         SearchFacet.objects.filter(document_id__in=ids).delete()

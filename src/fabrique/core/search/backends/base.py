@@ -69,6 +69,11 @@ class SearchBackend:
         """Forget the full text of the documents with these row ids."""
         raise NotImplementedError
 
+    def rewrite(self, documents: Sequence[tuple[int, Document]]) -> None:
+        """Replace the full text of documents kept (their rows were updated)."""
+        self.delete([pk for pk, _ in documents])
+        self.write(documents)
+
     def delete_type(self, type_name: str) -> None:
         """Forget the full text of every document of one type."""
         raise NotImplementedError

@@ -145,6 +145,15 @@ class PostgreSQLBackend(SearchBackend):
     def delete(self, ids: Sequence[int]) -> None:
         return None  # entries go with their document (on_delete=CASCADE)
 
+    def rewrite(self, documents: Sequence[tuple[int, Document]]) -> None:
+        # The documents stay: their entries are deleted here, then written.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM core_searchentry WHERE id = ANY(%s)",
+                [[pk for pk, _ in documents]],
+            )
+        self.write(documents)
+
     def delete_type(self, type_name: str) -> None:
         return None
 
