@@ -10,8 +10,11 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -248,13 +251,59 @@ def worker(queue: str) -> None:
             f"TASKS_BACKEND={settings.TASKS_BACKEND!r} runs tasks in the web "
             "process: no worker to start."
         )
-    ensure_scheduled()
-    recover()
     command, options = WORKER_COMMANDS[settings.TASKS_BACKEND]
     if command == "db_worker":
+        ensure_scheduled()
+        recover()
         call_command(command, queue_name=queue, **options)
-    else:
+        return
+
+    def run() -> None:
+        ensure_scheduled()
+        recover()
         call_command(command, queue, **options)
+
+    _run_rq_worker(run)
+
+
+#: Seconds ``fabrique worker`` waits before starting RQ's loop again, doubled
+#: after each quick failure up to the second figure.
+RQ_RESTART_WAIT = (1.0, 30.0)
+
+
+def _run_rq_worker(run: Callable[[], object]) -> None:
+    """Run RQ's worker loop, and run it again whenever it ends unasked.
+
+    RQ's loop quits on a Redis error met outside waiting for a job, and
+    ``rqworker`` exits when Redis cannot be reached at start: both would leave
+    the site without a worker until someone restarts it. Stopping on request
+    (SIGTERM, Ctrl-C, RQ's shutdown command) ends it as before.
+    """
+    from redis.exceptions import RedisError
+
+    from fabrique.core import rqworker
+
+    wait = RQ_RESTART_WAIT[0]
+    while True:
+        started = time.monotonic()
+        try:
+            run()
+        except (RedisError, SystemExit) as exc:
+            if rqworker.stopped_on_request():
+                raise
+            reason = f"{type(exc).__name__}: {exc}"
+        else:
+            if rqworker.stopped_on_request():
+                return
+            reason = "the worker loop ended unasked (Redis unreachable?)"
+        if time.monotonic() - started > 2 * RQ_RESTART_WAIT[1]:
+            wait = RQ_RESTART_WAIT[0]
+        click.echo(f"{reason}; starting the worker again in {wait:.0f} s", err=True)
+        # RQ's signal handlers belong to the worker that ended.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        time.sleep(wait)
+        wait = min(wait * 2, RQ_RESTART_WAIT[1])
 
 
 @main.command()
