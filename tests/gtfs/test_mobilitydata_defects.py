@@ -515,3 +515,19 @@ def test_a_board_on_the_spring_forward_day_is_in_the_order_of_instants(
         ("EARLY", "2026-03-28T23:40:00+01:00"),
         ("LATE", "2026-03-29T00:30:00+01:00"),
     ]
+
+
+# Found by the long differential run -----------------------------------------
+
+
+def test_feed_info_values_are_checked_when_agency_txt_is_absent(make_feed):
+    feed_info = (
+        "feed_publisher_name,feed_publisher_url,feed_lang,feed_start_date,"
+        "feed_end_date\nFabrique,https://fabrique.example.org,fr,20260211,20260313\n"
+    )
+    samples = found(
+        make_feed(agency=None, feed_info=feed_info), "missing_recommended_field"
+    )
+    assert [(s["filename"], s["fieldName"]) for s in samples] == [
+        ("feed_info.txt", "feed_version")
+    ]

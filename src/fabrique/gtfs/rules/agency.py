@@ -91,8 +91,17 @@ sql_rule(
       SELECT 'fare_attributes.txt', __row, 'agency_id' FROM fare_attributes
         WHERE agency_id IS NULL
     ) WHERE (SELECT count(*) FROM agency) = 1
-    UNION ALL
-    SELECT 'feed_info.txt', __row, field FROM (
+    ORDER BY filename, csvRowNumber
+    """,
+    name="missing_recommended_field (agency_id)",
+)
+# A query of its own: feed_info's values are checked even when agency.txt,
+# which drives the query above, is absent or empty.
+sql_rule(
+    MISSING_RECOMMENDED_FIELD,
+    """
+    SELECT 'feed_info.txt' AS filename, __row AS csvRowNumber, field AS fieldName
+    FROM (
       SELECT __row, 'feed_start_date' AS field FROM feed_info
         WHERE feed_start_date IS NULL
       UNION ALL
@@ -100,8 +109,9 @@ sql_rule(
       UNION ALL
       SELECT __row, 'feed_version' FROM feed_info WHERE feed_version IS NULL
     )
-    ORDER BY filename, csvRowNumber, fieldName
+    ORDER BY csvRowNumber, fieldName
     """,
+    name="missing_recommended_field (feed_info)",
 )
 
 UNUSED_AGENCY = rule(
