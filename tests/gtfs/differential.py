@@ -28,11 +28,11 @@ DELIBERATE: dict[str, str] = {
         "that are displayed to riders as a single service' (none here)."
     ),
     "leading_or_trailing_whitespaces": (
-        "gtfs-guru trims every value before its checks and never reports it "
-        "(seen on annarbor.zip: stop_code 'STOP 2 '). MobilityData's validator "
-        "reports each value read with leading or trailing whitespace, then "
-        "trims it (RowParser.asString); the reference: 'Remove any extra "
-        "spaces between fields or field names'."
+        "MobilityData's CSV parser trims unquoted values before its rules see "
+        "them, so it reports only quoted ones (annarbor.zip: stop_code "
+        "'STOP 2 ' unquoted, 0; quoted, gtfs-guru reports it). The reference "
+        "makes no difference: 'Remove any extra spaces between fields or field "
+        "names. Many parsers consider the spaces to be part of the value'."
     ),
 }
 
