@@ -160,7 +160,8 @@ def test_several_processes_write_what_one_writes_in_the_same_order(index):
         assert len(two.getvalue().splitlines()) == source.count("\n")
 
 
-def test_a_malformed_row_far_in_the_file_fails_the_run_with_its_line(index):
-    text = "q\n" + "rue de rivoli\n" * 1_500 + "x" * 200_000 + "\n" + "rue\n" * 10
-    with pytest.raises(GeocoderError, match="line 1502: field larger"):
-        search_csv(index, io.StringIO(text), io.StringIO(), jobs=2)
+def test_a_wrongly_encoded_row_far_in_the_file_fails_the_run(index):
+    text = b"q\n" + b"rue de rivoli\n" * 1_500 + b"caf\xe9\n" + b"rue\n" * 10
+    source = io.TextIOWrapper(io.BytesIO(text), encoding="utf-8", newline="")
+    with pytest.raises(GeocoderError, match="wrong encoding"):
+        search_csv(index, source, io.StringIO(), jobs=2)

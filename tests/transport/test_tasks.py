@@ -19,6 +19,7 @@ from fabrique.core.models import Activity
 from fabrique.transport import services, storage, tasks
 from fabrique.transport.demo import feed_zip
 from fabrique.transport.models import (
+    WAITING_FOR_QUEUE,
     Dataset,
     Resource,
     Version,
@@ -172,21 +173,26 @@ def test_engine_refusal_fails_the_new_version_and_keeps_the_old(monkeypatch):
     assert dataset.has_errors is False
 
 
-def test_a_queue_that_is_down_fails_the_version_visibly(monkeypatch):
+def test_a_queue_that_is_down_leaves_the_version_waiting_visibly(monkeypatch):
+    """The upload is stored and says it waits for the queue; once the queue
+    answers, the check queued again (by the worker's sweep) ends ready. The
+    sweep itself is tested in test_queue_outage.py and test_recovery.py."""
     user = make_user()
     resource = make_resource(make_dataset(user), user)
 
     class Down:
+        module_path = "fabrique.transport.tasks.process_version"
+
         def enqueue(self, *args, **kwargs):
             raise ConnectionError("queue unreachable")
 
     monkeypatch.setattr(tasks, "process_version", Down())
     version = upload(resource, user, feed_zip(version=1))
     version.refresh_from_db()
-    assert version.status == VersionStatus.FAILED
-    assert "queue unreachable" in version.error
+    assert version.status == VersionStatus.QUEUED
+    assert version.progress_message == WAITING_FOR_QUEUE
     monkeypatch.undo()
-    services.retry_version(version, user=user)
+    services.enqueue_processing(version)
     version.refresh_from_db()
     assert version.status == VersionStatus.READY
 
