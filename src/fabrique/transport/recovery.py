@@ -20,10 +20,12 @@ and ``fabrique worker`` once when it starts.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -101,47 +103,51 @@ def recover() -> Recovered:
         still = Version.objects.filter(
             pk=version.pk, status=version.status, heartbeat=version.heartbeat
         )
-        if version.attempts >= max_attempts():
-            if still.update(
-                status=VersionStatus.FAILED,
-                error=gave_up_message(version.attempts),
-                progress_message="Failed",
-                heartbeat=now,
-            ):
-                log.warning("version %s failed: its worker died", version.pk)
-                done.failed += 1
-        elif still.update(
-            status=VersionStatus.QUEUED,
-            progress=0,
-            progress_message=REQUEUED,
-            heartbeat=now,
-        ):
-            log.warning("version %s queued again: its worker died", version.pk)
-            enqueue_processing(version)
-            done.requeued += 1
+        _fail_or_queue_again(
+            done,
+            still,
+            version.attempts,
+            failed={
+                "status": VersionStatus.FAILED,
+                "error": gave_up_message(version.attempts),
+                "progress_message": "Failed",
+                "heartbeat": now,
+            },
+            queued={
+                "status": VersionStatus.QUEUED,
+                "progress": 0,
+                "progress_message": REQUEUED,
+                "heartbeat": now,
+            },
+            queue_again=lambda version=version: enqueue_processing(version),
+            why=f"version {version.pk}: its worker died",
+        )
     for job in ValidationJob.objects.filter(silent, status=JobStatus.RUNNING).only(
         "pk", "attempts", "heartbeat"
     ):
         still_job = ValidationJob.objects.filter(
             pk=job.pk, status=JobStatus.RUNNING, heartbeat=job.heartbeat
         )
-        if job.attempts >= max_attempts():
-            if still_job.update(
-                status=JobStatus.FAILED,
-                error=gave_up_message(job.attempts),
-                progress_message="",
-                finished=now,
-                heartbeat=now,
-            ):
-                done.failed += 1
-        elif still_job.update(
-            status=JobStatus.QUEUED,
-            progress=0,
-            progress_message=_("Waiting for a worker"),
-            heartbeat=now,
-        ):
-            ondemand.enqueue(job)
-            done.requeued += 1
+        _fail_or_queue_again(
+            done,
+            still_job,
+            job.attempts,
+            failed={
+                "status": JobStatus.FAILED,
+                "error": gave_up_message(job.attempts),
+                "progress_message": "",
+                "finished": now,
+                "heartbeat": now,
+            },
+            queued={
+                "status": JobStatus.QUEUED,
+                "progress": 0,
+                "progress_message": _("Waiting for a worker"),
+                "heartbeat": now,
+            },
+            queue_again=lambda job=job: ondemand.enqueue(job),
+            why=f"validation {job.pk}: its worker died",
+        )
     _requeue_untaken(done, silent)
     from fabrique.places.jobs import requeue_untaken
 
@@ -173,21 +179,24 @@ def _requeue_untaken(done: Recovered, silent: Q) -> None:
             still = Version.objects.filter(
                 pk=version.pk, status=VersionStatus.QUEUED, heartbeat=version.heartbeat
             )
-            if version.attempts >= max_attempts():
-                if still.update(
-                    status=VersionStatus.FAILED,
-                    error=never_taken_message(version.attempts),
-                    progress_message="Failed",
-                    heartbeat=now,
-                ):
-                    log.warning("version %s failed: no worker took it", version.pk)
-                    done.failed += 1
-            elif still.update(
-                attempts=F("attempts") + 1, progress_message=REQUEUED, heartbeat=now
-            ):
-                log.warning("version %s queued again: no worker took it", version.pk)
-                enqueue_processing(version)
-                done.requeued += 1
+            _fail_or_queue_again(
+                done,
+                still,
+                version.attempts,
+                failed={
+                    "status": VersionStatus.FAILED,
+                    "error": never_taken_message(version.attempts),
+                    "progress_message": "Failed",
+                    "heartbeat": now,
+                },
+                queued={
+                    "attempts": F("attempts") + 1,
+                    "progress_message": REQUEUED,
+                    "heartbeat": now,
+                },
+                queue_again=lambda version=version: enqueue_processing(version),
+                why=f"version {version.pk}: no worker took it",
+            )
     jobs = list(
         ValidationJob.objects.filter(silent, status=JobStatus.QUEUED).only(
             "pk", "attempts", "heartbeat"
@@ -203,22 +212,50 @@ def _requeue_untaken(done: Recovered, silent: Q) -> None:
         still_job = ValidationJob.objects.filter(
             pk=job.pk, status=JobStatus.QUEUED, heartbeat=job.heartbeat
         )
-        if job.attempts >= max_attempts():
-            if still_job.update(
-                status=JobStatus.FAILED,
-                error=never_taken_message(job.attempts),
-                progress_message="",
-                finished=now,
-                heartbeat=now,
-            ):
-                done.failed += 1
-        elif still_job.update(
-            attempts=F("attempts") + 1,
-            progress_message=_("Waiting for a worker"),
-            heartbeat=now,
-        ):
-            ondemand.enqueue(job)
-            done.requeued += 1
+        _fail_or_queue_again(
+            done,
+            still_job,
+            job.attempts,
+            failed={
+                "status": JobStatus.FAILED,
+                "error": never_taken_message(job.attempts),
+                "progress_message": "",
+                "finished": now,
+                "heartbeat": now,
+            },
+            queued={
+                "attempts": F("attempts") + 1,
+                "progress_message": _("Waiting for a worker"),
+                "heartbeat": now,
+            },
+            queue_again=lambda job=job: ondemand.enqueue(job),
+            why=f"validation {job.pk}: no worker took it",
+        )
+
+
+def _fail_or_queue_again(
+    done: Recovered,
+    still: QuerySet[Any],
+    attempts: int,
+    *,
+    failed: dict[str, Any],
+    queued: dict[str, Any],
+    queue_again: Callable[[], object],
+    why: str,
+) -> None:
+    """Fail a run after its last attempt, or put it back in the queue.
+
+    ``still`` selects the run as it was read (status, heartbeat): a run that
+    came back to life, or another recoverer, wins and nothing is done here.
+    """
+    if attempts >= max_attempts():
+        if still.update(**failed):
+            log.warning("%s; failed after %d attempts", why, attempts)
+            done.failed += 1
+    elif still.update(**queued):
+        log.warning("%s; queued again", why)
+        queue_again()
+        done.requeued += 1
 
 
 @task()
