@@ -9,12 +9,8 @@ uploaded once Redis is back, within a bound.
 
 from __future__ import annotations
 
-import contextlib
 import shutil
-import signal
-import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,42 +18,22 @@ import pytest
 from tests.production.conftest import running, wait_for
 from tests.production.test_worker_kill import BOUND, FAST_RECOVERY, _finished, _upload
 from tests.production.topology import free_port
+from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.production
-
-
-@contextlib.contextmanager
-def redis_server(port: int) -> Iterator[subprocess.Popen[bytes]]:
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        yield process
-    finally:
-        process.kill()
-        process.wait()
-
-
-def _answers(port: int) -> bool:
-    done = subprocess.run(
-        ["redis-cli", "-p", str(port), "ping"], capture_output=True, check=False
-    )
-    return done.stdout.strip() == b"PONG"
 
 
 def test_the_worker_outlives_a_redis_crash_and_checks_what_comes_next(
     tmp_path: Path,
 ) -> None:
-    port = free_port()
-    with redis_server(port) as first:
-        wait_for("Redis to answer", lambda: _answers(port), within=20)
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(tmp_path, free_port())
+    server.start()
+    try:
         with running(
-            tmp_path, "rq", worker=False, redis=f"redis://127.0.0.1:{port}/0",
-            **FAST_RECOVERY,
-        ) as instance:  # fmt: skip
+            tmp_path, "rq", worker=False, redis=server.url, **FAST_RECOVERY
+        ) as instance:
             token = instance.token("outage")
             instance.start_worker()
             wait_for(
@@ -65,17 +41,16 @@ def test_the_worker_outlives_a_redis_crash_and_checks_what_comes_next(
                 lambda: "Listening on" in instance.log("worker"),
                 within=60,
             )
-            first.send_signal(signal.SIGKILL)
-            first.wait()
+            server.kill()
             time.sleep(8)  # heartbeats, maintenance and the scheduler meet the crash
-            with redis_server(port):
-                wait_for("Redis to answer again", lambda: _answers(port), within=20)
-                version_id = _upload(instance, token)
-                body = wait_for(
-                    "the version uploaded after the crash to be checked",
-                    lambda: _finished(instance, token, version_id),
-                    within=BOUND,
-                )
-                assert body["status"] == "ready", (body, instance.log("worker"))
-                worker = instance.processes["worker"]
-                assert worker.poll() is None, instance.log("worker")
+            server.start()  # empty: nothing was saved
+            version_id = _upload(instance, token)
+            body = wait_for(
+                "the version uploaded after the crash to be checked",
+                lambda: _finished(instance, token, version_id),
+                within=BOUND,
+            )
+            assert body["status"] == "ready", (body, instance.log("worker"))
+            assert instance.processes["worker"].poll() is None, instance.log("worker")
+    finally:
+        server.kill()

@@ -33,7 +33,7 @@ from fabrique.transport.models import (
     Version,
     VersionStatus,
 )
-from tests.core.test_cache import RedisServer
+from tests.redis_server import RedisServer, free_port
 from tests.transport.factories import make_dataset, make_resource, make_user
 
 pytestmark = [
@@ -44,22 +44,11 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    for port in range(18350, 18400):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port in 18350-18399 for a test Redis")
-
-
 @pytest.fixture
 def redis_queue(settings, tmp_path):
     """The production task queue (RQ, tasks kept in the database while it is
     down) on the test's own Redis."""
-    server = RedisServer(tmp_path, _free_port())
+    server = RedisServer(tmp_path, free_port(range(18350, 18400)))
     server.start()
     settings.RQ_QUEUES = {"default": {"URL": server.url, "DEFAULT_TIMEOUT": 600}}
     settings.TASKS = {
@@ -298,7 +287,7 @@ def test_a_hung_redis_costs_a_request_seconds_not_its_worker(client, settings):
     from fabrique.settings import redis_queue_url
 
     silent = socket.socket()
-    silent.bind(("127.0.0.1", _free_port()))
+    silent.bind(("127.0.0.1", free_port(range(18350, 18400))))
     silent.listen(64)  # connections complete in the kernel; nothing answers
     port = silent.getsockname()[1]
     settings.RQ_QUEUES = {
