@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import signal
 
 import pytest
 
@@ -165,3 +166,16 @@ def test_a_wrongly_encoded_row_far_in_the_file_fails_the_run(index):
     source = io.TextIOWrapper(io.BytesIO(text), encoding="utf-8", newline="")
     with pytest.raises(GeocoderError, match="wrong encoding"):
         search_csv(index, source, io.StringIO(), jobs=2)
+
+
+def test_a_failed_run_stops_its_processes_whatever_handlers_the_parent_has(index):
+    # An RQ worker run in process leaves its SIGTERM handler installed; the
+    # forked processes must still end when the pool stops them on an error.
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        text = b"q\n" + b"rue de rivoli\n" * 3_000 + b"caf\xe9\n"
+        source = io.TextIOWrapper(io.BytesIO(text), encoding="utf-8", newline="")
+        with pytest.raises(GeocoderError, match="wrong encoding"):
+            search_csv(index, source, io.StringIO(), jobs=2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import itertools
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
@@ -123,6 +124,13 @@ Geocode = Callable[[list[str]], list[str]]
 _geocode: Geocode | None = None
 
 
+def _child_started() -> None:
+    """A forked process ends on SIGTERM (the pool's way to stop it) and leaves
+    Ctrl-C to its parent, whatever handlers the parent had installed."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _geocode_chunk(chunk: list[list[str]]) -> list[list[str]]:
     assert _geocode is not None
     return [_geocode(row) for row in chunk]
@@ -145,7 +153,7 @@ def _write(writer: Any, geocode: Geocode, rows: Iterator[list[str]], jobs: int) 
         return count
     _geocode = geocode
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, _child_started) as pool:
             pending: deque[Any] = deque()
             chunks = itertools.chain(
                 [first], iter(lambda: list(itertools.islice(rows, CHUNK_ROWS)), [])
