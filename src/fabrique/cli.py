@@ -25,6 +25,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "geocoder": "fabrique.geocoder.cli:geocoder",
     "gbfs": "fabrique.gbfs.cli:gbfs",
     "netex": "fabrique.netex.cli:netex",
+    "standards": "fabrique.standards.cli:standards",
 }
 
 
