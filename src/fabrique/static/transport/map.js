@@ -1,5 +1,6 @@
 // Maps of GeoJSON layers drawn with Leaflet, over the instance's own base map
-// (Natural Earth land and borders, read from TopoJSON) unless the site sets a
+// (Natural Earth land, country borders and the borders of the subdivisions of
+// the countries the site names, read from TopoJSON) unless the site sets a
 // tile layer. Stops are dots when the whole network shows and grow with the
 // zoom, over the lines, so a dense network keeps its lines visible. Markup: see templates/transport/_map.html.
 (function () {
@@ -66,15 +67,44 @@
     return base + 2;
   }
 
-  function drawBasemap(map, url) {
+  function fetchJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    });
+  }
+
+  // Borders between the subdivisions of a country (one TopoJSON object per
+  // file), drawn thinner and lighter than the borders between countries.
+  function drawRegions(map, urls) {
+    var container = map.getContainer();
+    var drawn = 0;
+    return Promise.all(urls.map(function (url) {
+      return fetchJSON(url)
+        .then(function (topology) {
+          Object.keys(topology.objects).forEach(function (key) {
+            var object = topology.objects[key];
+            L.geoJSON(topojson.mesh(topology, object, function (a, b) { return a !== b; }), {
+              pane: "basemap",
+              interactive: false,
+              style: function () {
+                return { color: "#b5ad9c", weight: 0.6, opacity: 0.9, dashArray: "3 3", fill: false };
+              },
+            }).addTo(map);
+            drawn += 1;
+          });
+        })
+        .catch(function () { return null; });
+    })).then(function () {
+      container.dataset.regionsDrawn = String(drawn);
+    });
+  }
+
+  function drawBasemap(map, url, regions) {
     if (!url || typeof topojson === "undefined") return;
     map.createPane("basemap");
     map.getPane("basemap").classList.add("basemap-pane");
-    fetch(url, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error(String(response.status));
-        return response.json();
-      })
+    fetchJSON(url)
       .then(function (topology) {
         var countries = topology.objects.countries;
         L.geoJSON(topojson.feature(topology, countries), {
@@ -84,14 +114,16 @@
             return { color: "#c9c2b0", weight: 0.5, fillColor: "#f4f1e8", fillOpacity: 1 };
           },
         }).addTo(map);
-        L.geoJSON(topojson.mesh(topology, countries, function (a, b) { return a !== b; }), {
-          pane: "basemap",
-          interactive: false,
-          style: function () {
-            return { color: "#9a9385", weight: 1, opacity: 0.9, fill: false };
-          },
-        }).addTo(map);
-        map.getContainer().dataset.basemapDrawn = "1";
+        return drawRegions(map, regions).then(function () {
+          L.geoJSON(topojson.mesh(topology, countries, function (a, b) { return a !== b; }), {
+            pane: "basemap",
+            interactive: false,
+            style: function () {
+              return { color: "#9a9385", weight: 1, opacity: 0.9, fill: false };
+            },
+          }).addTo(map);
+          map.getContainer().dataset.basemapDrawn = "1";
+        });
       })
       .catch(function () {
         map.getContainer().dataset.basemapDrawn = "0";
@@ -126,7 +158,8 @@
       }).addTo(map);
     } else if (element.dataset.basemap) {
       element.classList.add("has-basemap");
-      drawBasemap(map, element.dataset.basemap);
+      var regions = (element.dataset.regions || "").split(" ").filter(Boolean);
+      drawBasemap(map, element.dataset.basemap, regions);
     }
     // Lines under small points: a busy network keeps its lines readable.
     var pointLayers = [];

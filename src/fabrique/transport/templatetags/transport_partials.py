@@ -68,10 +68,15 @@ def as_json(value: Any) -> str:
 
 
 def tiles() -> dict[str, str]:
+    url = _basemap_url()
     return {
         "url": getattr(settings, "MAP_TILES", ""),
         "attribution": getattr(settings, "MAP_TILES_ATTRIBUTION", ""),
-        "basemap": _basemap_url(),
+        "basemap": url,
+        # Space-separated addresses of the subdivision outlines.
+        "regions": " ".join(static(name) for name in basemap.region_files())
+        if url
+        else "",
     }
 
 
