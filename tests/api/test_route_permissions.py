@@ -145,6 +145,8 @@ MEMBER_API_WRITES = {
     ("POST", "/api/1/community/needs/"),
     ("POST", "/api/1/community/needs/{slug}/carriers/"),
     ("POST", "/api/1/community/challenges/{slug}/participations/"),
+    # Anyone signed in who tried a beta may say how it went.
+    ("POST", "/api/1/community/betas/{beta_id}/feedback/"),
     ("POST", "/api/1/commons/{slug}/contributions/"),
     ("POST", "/api/1/transport/datasets/"),
     ("POST", "/api/1/transport/datasets/{slug}/reuses/"),

@@ -129,3 +129,97 @@ def test_lists_use_the_pagination_envelope_and_filters():
     assert page["total"] == 1
     assert page["data"][0]["state"] == "open"
     assert set(page) >= {"data", "page", "page_size", "next_page", "previous_page"}
+
+
+def test_a_carrier_asks_for_a_split_and_a_facilitator_declines_through_the_api():
+    need = make_need()
+    carrier = client_for(need.created_by)
+    url = f"{BASE}/needs/{need.slug}/split-requests/"
+    refused = client_for(make_user()).post(url, {"message": "Découpez."})
+    assert refused.status_code == 403
+    asked = carrier.post(url, {"message": "Un défi par quartier ?"})
+    assert asked.status_code == 201, asked.content
+    body = asked.json()
+    assert (body["need"], body["status"], body["message"]) == (
+        need.slug,
+        "open",
+        "Un défi par quartier ?",
+    )
+    assert body["requested_by"]["username"] == need.created_by.username
+    # Asking again while it is open answers the same request.
+    again = carrier.post(url, {})
+    assert (again.status_code, again.json()["id"]) == (200, body["id"])
+
+    decline = f"{BASE}/split-requests/{body['id']}/decline/"
+    assert carrier.post(decline, {"answer": "Non."}).status_code == 403
+    facilitator = client_for(facilitator_of(need))
+    assert facilitator.post(decline, {"answer": ""}).status_code == 422
+    declined = facilitator.post(decline, {"answer": "Trop tôt : précisez le lieu."})
+    assert declined.status_code == 200, declined.content
+    assert declined.json()["status"] == "declined"
+    assert declined.json()["answered_by"] is not None
+    twice = facilitator.post(decline, {"answer": "Toujours non."})
+    assert (twice.status_code, twice.json()["error"]["code"]) == (
+        409,
+        "community_state",
+    )
+    listed = ApiClient().get(url).json()
+    assert [(r["status"], r["answer"]) for r in listed] == [
+        ("declined", "Trop tôt : précisez le lieu.")
+    ]
+
+
+def test_a_need_already_split_is_not_asked_for_again_through_the_api():
+    challenge = make_challenge()
+    need = challenge.need
+    response = client_for(need.created_by).post(
+        f"{BASE}/needs/{need.slug}/split-requests/", {}
+    )
+    assert response.status_code == 409
+    assert "already split" in response.json()["error"]["message"]
+
+
+def test_anyone_signed_in_gives_feedback_on_a_beta_through_the_api():
+    challenge = make_challenge(state="formed")
+    producer = make_user()
+    client_for(producer).post(
+        f"{BASE}/challenges/{challenge.slug}/participations/", {"role": "producer"}
+    )
+    beta = client_for(producer).post(
+        f"{BASE}/challenges/{challenge.slug}/betas/",
+        {"title": "v0.1", "commons": make_commons(user=producer).slug},
+    )
+    url = f"{BASE}/betas/{beta.json()['id']}/feedback/"
+    assert ApiClient().post(url, {"body": "Anonyme"}).status_code in (401, 403)
+    assert client_for(make_user()).post(url, {"body": ""}).status_code == 422
+    tester = make_user()
+    given = client_for(tester).post(url, {"body": "Les freins grincent.", "rating": 3})
+    assert given.status_code == 201, given.content
+    assert given.json()["author"]["username"] == tester.username
+    shown = ApiClient().get(url).json()
+    assert [(f["body"], f["rating"]) for f in shown] == [("Les freins grincent.", 3)]
+    assert ApiClient().get(f"{BASE}/betas/999999/feedback/").status_code == 404
+
+
+def test_a_closed_challenge_takes_no_more_feedback_on_its_betas_through_the_api():
+    challenge = make_challenge(state="formed")
+    producer = make_user()
+    client_for(producer).post(
+        f"{BASE}/challenges/{challenge.slug}/participations/", {"role": "producer"}
+    )
+    beta = (
+        client_for(producer)
+        .post(
+            f"{BASE}/challenges/{challenge.slug}/betas/",
+            {"title": "v0.1", "commons": make_commons(user=producer).slug},
+        )
+        .json()
+    )
+    type(challenge).objects.filter(pk=challenge.pk).update(
+        state="closed", closed_reason="Fini."
+    )
+    refused = client_for(make_user()).post(
+        f"{BASE}/betas/{beta['id']}/feedback/", {"body": "Trop tard ?"}
+    )
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "community_state"

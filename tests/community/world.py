@@ -24,6 +24,7 @@ from fabrique.community.models import (
     Need,
     NeedCarrier,
     Participation,
+    SplitRequest,
     SubDomain,
 )
 from tests.projects import world as projects_world
@@ -39,6 +40,8 @@ def build(*, pk: int, slug: str, owner: Any, moderator: Any, commons: Any) -> No
         pk=pk, slug=slug, domain=domain, title="Sample need?", created_by=owner
     )
     NeedCarrier.objects.create(need=need, user=owner)
+    # Open: the carrier may ask again (the same request) and a facilitator answer.
+    SplitRequest.objects.create(pk=pk, need=need, requested_by=owner, message="Split")
     SubDomain.objects.create(pk=pk, need=need, title="Sample part")
     challenge = Challenge.objects.create(
         pk=pk, slug=slug, need=need, title="Sample challenge", goal="Goal",

@@ -27,10 +27,12 @@ from fabrique.catalog.models import Actor, Commons
 from fabrique.community import experiments, services
 from fabrique.community.lifecycle import State
 from fabrique.community.models import (
+    BetaVersion,
     Challenge,
     Domain,
     Experiment,
     Need,
+    SplitRequest,
     SubDomain,
 )
 from fabrique.community.schemas import (
@@ -49,6 +51,9 @@ from fabrique.community.schemas import (
     ParticipationOut,
     QuestionIn,
     QuestionOut,
+    SplitAnswerIn,
+    SplitRequestIn,
+    SplitRequestOut,
     SubDomainIn,
     SubDomainOut,
     TransitionIn,
@@ -227,6 +232,60 @@ def add_subdomain(request: HttpRequest, slug: str, payload: SubDomainIn) -> Any:
     return Status(201, subdomain)
 
 
+def split_requests(user: Any) -> QuerySet[SplitRequest]:
+    queryset = SplitRequest.objects.select_related(
+        "need", "requested_by", "answered_by"
+    )
+    if is_moderator(user):
+        return queryset
+    return queryset.filter(need__hidden=False, need__domain__hidden=False)
+
+
+@router.get(
+    f"{PREFIX}/needs/{{slug}}/split-requests/",
+    response={200: list[SplitRequestOut], **READ_ERRORS},
+)
+def list_split_requests(request: HttpRequest, slug: str) -> Any:
+    """Requests to split a need into micro-challenges, newest first, with
+    the facilitators' answers."""
+    user = reader(request)
+    need = get_or_404(needs(user), "need", slug=slug)
+    return list(split_requests(user).filter(need=need))
+
+
+@router.post(
+    f"{PREFIX}/needs/{{slug}}/split-requests/",
+    response={200: SplitRequestOut, 201: SplitRequestOut, **ERRORS},
+    **WRITE,
+)
+def ask_for_split(request: HttpRequest, slug: str, payload: SplitRequestIn) -> Any:
+    """Ask the domain's facilitators to split a need (its carriers).
+
+    While a request is open, asking again answers that request (200)."""
+    user = caller(request)
+    need = get_or_404(needs(user), "need", slug=slug)
+    already = services.open_split_request(need)
+    with refusals():
+        asked = services.ask_for_split(need, user=user, message=payload.message)
+    found = split_requests(user).get(pk=asked.pk)
+    return found if already is not None else Status(201, found)
+
+
+@router.post(
+    f"{PREFIX}/split-requests/{{int:request_id}}/decline/",
+    response={200: SplitRequestOut, **ERRORS},
+    **WRITE,
+)
+def decline_split(request: HttpRequest, request_id: int, payload: SplitAnswerIn) -> Any:
+    """Decline a request to split, saying why (the domain's facilitators).
+    A facilitator accepts one by adding sub-domains or micro-challenges."""
+    user = caller(request)
+    asked = get_or_404(split_requests(user), "split request", pk=request_id)
+    with refusals():
+        services.decline_split(asked, user=user, answer=payload.answer)
+    return split_requests(user).get(pk=asked.pk)
+
+
 # Challenges ----------------------------------------------------------------
 
 
@@ -397,6 +456,43 @@ def post_beta(request: HttpRequest, slug: str, payload: BetaIn) -> Any:
             commons=commons,
         )
     return Status(201, beta)
+
+
+def _beta(user: Any, beta_id: int) -> BetaVersion:
+    queryset = BetaVersion.objects.select_related("challenge")
+    if not is_moderator(user):
+        queryset = queryset.filter(
+            challenge__hidden=False, challenge__need__hidden=False
+        )
+    found: BetaVersion = get_or_404(queryset, "beta version", pk=beta_id)
+    return found
+
+
+@router.get(
+    f"{PREFIX}/betas/{{int:beta_id}}/feedback/",
+    response={200: list[FeedbackOut], **READ_ERRORS},
+)
+def list_beta_feedback(request: HttpRequest, beta_id: int) -> Any:
+    """What the people who tried a beta said of it, oldest first."""
+    beta = _beta(reader(request), beta_id)
+    return list(beta.feedback.select_related("author"))
+
+
+@router.post(
+    f"{PREFIX}/betas/{{int:beta_id}}/feedback/",
+    response={201: FeedbackOut, **ERRORS},
+    **WRITE,
+)
+def add_beta_feedback(request: HttpRequest, beta_id: int, payload: FeedbackIn) -> Any:
+    """Say how a beta went (anyone signed in who tried it; its makers read it).
+    Refused (409) once the challenge no longer takes feedback."""
+    user = caller(request)
+    beta = _beta(user, beta_id)
+    with refusals():
+        feedback = experiments.add_beta_feedback(
+            beta, user=user, body=payload.body, rating=payload.rating
+        )
+    return Status(201, feedback)
 
 
 def experiment_queryset(user: Any) -> QuerySet[Experiment]:

@@ -239,6 +239,30 @@ class ExperimentPatch(Schema):
     results: str = Field(max_length=MAX_MARKDOWN_CHARS)
 
 
+class SplitRequestIn(Schema):
+    message: str = Field("", max_length=MAX_MARKDOWN_CHARS)
+
+
+class SplitAnswerIn(Schema):
+    answer: str = Field(min_length=1, max_length=MAX_MARKDOWN_CHARS)
+
+
+class SplitRequestOut(Schema):
+    id: int
+    need: str = Field(description="Slug of the need.")
+    status: str = Field(description="open, done (split) or declined.")
+    message: str
+    requested_by: UserOut | None
+    answer: str
+    answered_by: UserOut | None
+    created: datetime.datetime
+    answered: datetime.datetime | None
+
+    @staticmethod
+    def resolve_need(obj: Any) -> str:
+        return obj.need.slug
+
+
 class FeedbackIn(Schema):
     body: str = Field(min_length=1, max_length=MAX_MARKDOWN_CHARS)
     rating: int | None = Field(None, ge=1, le=5)

@@ -211,3 +211,45 @@ def test_own_profile_lists_my_recent_contributions(client, camille):
     make_commons(user=camille, title="Cargo libre")
     client.force_login(camille)
     assert "Cargo libre" in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_profiles_list_my_micro_challenges_and_my_feedback(client, camille, settings):
+    from fabrique.community import experiments, services
+    from fabrique.community.models import BetaVersion, Challenge
+    from tests.catalog.factories import make_commons
+    from tests.community.factories import make_challenge
+
+    settings.LANGUAGE_CODE = "en"
+    taking_part = make_challenge(state="formed", title="Dix vélos cargo en prêt")
+    services.join_challenge(taking_part, user=camille, role="field_actor")
+    hidden = make_challenge(title="Défi masqué")
+    services.join_challenge(hidden, user=camille, role="field_actor")
+    Challenge.objects.filter(pk=hidden.pk).update(hidden=True)
+    beta = BetaVersion.objects.create(
+        challenge=taking_part, title="Réservation v0.2", commons=make_commons()
+    )
+    experiments.add_beta_feedback(
+        beta, user=camille, body="Le cadenas se bloque sous la pluie.", rating=2
+    )
+
+    public = client.get(reverse("accounts:public_profile", args=["camille"]))
+    body = public.content.decode()
+    assert "Dix vélos cargo en prêt" in body
+    assert "field actor" in body
+    assert "Défi masqué" not in body
+    assert "Réservation v0.2" in body
+    assert "Le cadenas se bloque sous la pluie." in body
+    assert "2/5" in body
+
+    client.force_login(camille)
+    own = client.get(reverse("accounts:profile")).content.decode()
+    assert "My micro-challenges" in own
+    assert "My feedback" in own
+    assert "Réservation v0.2" in own
+
+
+def test_a_profile_without_challenges_says_nothing_of_them(client, camille, settings):
+    settings.LANGUAGE_CODE = "en"
+    body = client.get(reverse("accounts:public_profile", args=["camille"])).content
+    assert b"Micro-challenges" not in body
+    assert b"Feedback given" not in body

@@ -33,6 +33,7 @@ from fabrique.accounts.services import (
     warn_address_owners,
 )
 from fabrique.catalog.models import Actor, Commons, CommunityMembership
+from fabrique.community.models import Feedback, Participation
 from fabrique.core.models import Revision
 from fabrique.core.permissions import is_admin, require_admin
 
@@ -59,6 +60,30 @@ def _contributions(person: User) -> list[tuple[Revision, object]]:
     return found[:RECENT_CONTRIBUTIONS]
 
 
+def _challenges(person: User) -> list[Participation]:
+    """The micro-challenges the person takes part in or waits for."""
+    return list(
+        person.participations.filter(
+            status__in=(Participation.Status.ACTIVE, Participation.Status.WAITING),
+            challenge__hidden=False,
+            challenge__need__hidden=False,
+        )
+        .select_related("challenge")
+        .order_by("-created", "-pk")
+    )
+
+
+def _feedback(person: User) -> list[Feedback]:
+    """The person's latest feedback on experiments and betas still shown."""
+    return list(
+        person.experiment_feedback.filter(hidden=False)
+        .exclude(experiment__challenge__hidden=True)
+        .exclude(beta__challenge__hidden=True)
+        .select_related("experiment__challenge", "beta__challenge")
+        .order_by("-created", "-pk")[:RECENT_CONTRIBUTIONS]
+    )
+
+
 def _public_context(person: User) -> dict[str, object]:
     memberships = (
         person.memberships.filter(
@@ -78,6 +103,8 @@ def _public_context(person: User) -> dict[str, object]:
         "memberships": memberships,
         "organisations": organisations,
         "contributions": _contributions(person),
+        "participations": _challenges(person),
+        "feedback": _feedback(person),
         "person_page": person_page,
     }
 
