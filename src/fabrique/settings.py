@@ -232,6 +232,12 @@ GEOCODER_JOBS = Path(env("FABRIQUE_GEOCODER_JOBS", str(DATA_DIR / "geocoder-jobs
 # Transport data: feed versions and on-demand validations on disk (layout in
 # fabrique.transport.storage), the largest upload or download, URL fetching.
 TRANSPORT_STORE = Path(env("FABRIQUE_TRANSPORT_STORE", str(DATA_DIR / "transport")))
+# The contribution ledger's automatic entries: a person's edits of one commons
+# within this many minutes grow one entry; at most this many automatic
+# entries per person in 24 hours.
+LEDGER_MERGE_MINUTES = env_int("FABRIQUE_LEDGER_MERGE_MINUTES", 60)
+LEDGER_DAILY_AUTOMATIC = env_int("FABRIQUE_LEDGER_DAILY_AUTOMATIC", 50)
+
 TRANSPORT_MAX_UPLOAD = env_int("FABRIQUE_TRANSPORT_MAX_UPLOAD", 500 * 1024 * 1024)
 TRANSPORT_FETCH_CONNECT_TIMEOUT = env_int(
     "FABRIQUE_TRANSPORT_FETCH_CONNECT_TIMEOUT", 10

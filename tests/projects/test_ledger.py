@@ -131,3 +131,76 @@ def test_experiment_feedback_is_recorded_automatically_as_testing():
         challenge,
         True,
     )
+
+
+def _edit(commons, user, **data):
+    commons.refresh_from_db()
+    return catalog.update_commons(
+        commons, user=user, data=data, base_revision=commons.revision
+    )
+
+
+def _edits(editor, commons):
+    return Contribution.objects.filter(
+        contributor=editor, commons=commons, source="edited"
+    )
+
+
+def test_saves_that_change_no_word_record_no_contribution(holder, commons):
+    editor = make_user()
+    for _ in range(7):  # the same content saved again and again
+        _edit(commons, editor, summary=commons.summary)
+    _edit(commons, editor, description=commons.description + "\n\n")
+    spaced = commons.summary.replace(" ", "  ", 1)
+    _edit(commons, editor, summary=spaced)
+    assert not _edits(editor, commons).exists()
+    assert ledger.by_kind(commons)["documentation"] == 1  # the creation only
+
+
+def test_an_edit_is_linked_to_its_revision_and_sized_in_words(holder, commons):
+    editor = make_user()
+    change = _edit(commons, editor, summary="Un flux GBFS complet et à jour.")
+    entry = _edits(editor, commons).get()
+    assert entry.revision_id == change.revision.pk
+    assert (entry.words_added, entry.words_removed) == (
+        change.words_added,
+        change.words_removed,
+    )
+    assert entry.words_added >= 6
+
+
+def test_edits_within_the_window_grow_one_entry_and_later_ones_start_another(
+    holder, commons, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.LEDGER_MERGE_MINUTES = 60
+    editor = make_user()
+    before = len(commons.summary.split())
+    _edit(commons, editor, summary="Première version du résumé.")
+    second = _edit(commons, editor, summary="Deuxième version du résumé.")
+    entry = _edits(editor, commons).get()
+    assert entry.revision_id == second.revision.pk
+    # 4 words written over the old summary, then one word replaced.
+    assert (entry.words_added, entry.words_removed) == (4 + 1, before + 1)
+    Contribution.objects.filter(pk=entry.pk).update(
+        created=timezone.now() - timedelta(minutes=61)
+    )
+    _edit(commons, editor, summary="Troisième version du résumé.")
+    assert _edits(editor, commons).count() == 2
+    # Someone else's edit is their own entry.
+    other = make_user()
+    _edit(commons, other, summary="Une autre plume.")
+    assert _edits(other, commons).count() == 1
+
+
+def test_automatic_entries_are_capped_per_person_and_day(holder, settings):
+    settings.LEDGER_DAILY_AUTOMATIC = 3
+    settings.LEDGER_MERGE_MINUTES = 0
+    editor = make_user()
+    for n in range(5):
+        commons = make_commons(user=holder, title=f"Commun {n}")
+        _edit(commons, editor, summary=f"Résumé numéro {n} réécrit.")
+    assert Contribution.objects.filter(contributor=editor, automatic=True).count() == 3

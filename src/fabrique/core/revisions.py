@@ -12,6 +12,7 @@ and ``REVISION_M2M`` (many-to-many fields, stored as sorted slugs/ids).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,10 +37,41 @@ class EditConflict(Exception):
 
 @dataclass(frozen=True)
 class Change:
-    """What one save did: the new revision and the fields it changed."""
+    """What one save did: the new revision, the fields it changed, and how
+    many words it added and removed."""
 
     revision: Revision
     changed: list[str]
+    words_added: int = 0
+    words_removed: int = 0
+
+
+def _words(value: Any) -> Counter[str]:
+    """The words of a stored value, as a multiset (spaces do not count)."""
+    if value is None:
+        return Counter()
+    if isinstance(value, list | tuple):
+        text = " ".join(str(item) for item in value)
+    else:
+        text = str(value)
+    return Counter(text.split())
+
+
+def words_changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[int, int]:
+    """Words added and removed from ``before`` to ``after`` (two snapshots).
+
+    Counted as multisets per field: a change of spacing or line breaks only
+    counts nothing, a word replaced counts one added and one removed, and a
+    paragraph moved within a field counts nothing either.
+    """
+    added = removed = 0
+    for name in before.keys() | after.keys():
+        old, new = _words(before.get(name)), _words(after.get(name))
+        if old == new:
+            continue
+        added += sum((new - old).values())
+        removed += sum((old - new).values())
+    return added, removed
 
 
 def _m2m_value(obj: models.Model, name: str) -> list[Any]:
@@ -121,12 +153,20 @@ def save_revision(
             reverted_from=reverted_from,
         )
         changed = [k for k in content if previous.get(k) != content[k]]
+        added, removed = words_changed(previous, content)
         Activity.objects.create(
             content_type=content_type,
             object_id=obj.pk,
             actor=user,
             verb=verb or ("created" if creating else "edited"),
             summary=comment[:300],
-            data={"revision": revision.number, "changed": changed},
+            data={
+                "revision": revision.number,
+                "revision_id": revision.pk,
+                "changed": changed,
+                "words": [added, removed],
+            },
         )
-    return Change(revision=revision, changed=changed)
+    return Change(
+        revision=revision, changed=changed, words_added=added, words_removed=removed
+    )

@@ -6,12 +6,21 @@ of the commons (or a facilitator or holder of the challenge) confirms it —
 never the contributor themselves. Some entries are written automatically and
 confirmed by construction, from the activity stream: commons edits
 (documentation) and experiment feedback (testing).
+
+An edit counts only when it changes words: a save that changes nothing, or
+only spacing, writes no entry. Each entry of an edit points at its revision
+and says how many words were added and removed; a person's edits of one
+commons within ``LEDGER_MERGE_MINUTES`` of their last entry grow that entry
+instead of adding another, and nobody gets more than ``LEDGER_DAILY_AUTOMATIC``
+automatic entries in 24 hours (the edits themselves are always saved).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -159,6 +168,53 @@ AUTOMATIC = {
 }
 
 
+#: Sources whose entries stand for revisions and are sized by words.
+REVISED = {"created", "edited"}
+
+
+def _revision_size(instance: Activity) -> tuple[int, int, int | None]:
+    """Words added, removed, and the revision's id, from a revision's activity."""
+    data = instance.data or {}
+    words = data.get("words") or [0, 0]
+    return int(words[0]), int(words[1]), data.get("revision_id")
+
+
+def _merged_into_last(instance: Activity, source: str, added: int, removed: int,
+                      revision_id: int | None) -> bool:  # fmt: skip
+    """Grow the contributor's last entry for the same edits, when recent."""
+    since = timezone.now() - timedelta(minutes=settings.LEDGER_MERGE_MINUTES)
+    last = (
+        Contribution.objects.filter(
+            contributor_id=instance.actor_id,
+            commons_id=instance.object_id,
+            automatic=True,
+            source=source,
+            created__gte=since,
+        )
+        .order_by("-created", "-pk")
+        .first()
+    )
+    if last is None:
+        return False
+    last.words_added += added
+    last.words_removed += removed
+    last.revision_id = revision_id
+    if instance.summary:
+        last.description = instance.summary[:300]
+    last.save(update_fields=["words_added", "words_removed", "revision", "description"])
+    return True
+
+
+def _over_daily_limit(user_id: int) -> bool:
+    since = timezone.now() - timedelta(hours=24)
+    return (
+        Contribution.objects.filter(
+            contributor_id=user_id, automatic=True, created__gte=since
+        ).count()
+        >= settings.LEDGER_DAILY_AUTOMATIC
+    )
+
+
 def _on_activity(sender: Any, instance: Activity, created: bool, **kwargs: Any) -> None:
     if not created or instance.actor_id is None:
         return
@@ -172,6 +228,18 @@ def _on_activity(sender: Any, instance: Activity, created: bool, **kwargs: Any) 
             instance.object_id
         )
     }
+    added = removed = 0
+    revision_id = None
+    if source in REVISED:
+        added, removed, revision_id = _revision_size(instance)
+        if source == "edited" and added + removed == 0:
+            return  # nothing said differently: no contribution
+        if source == "edited" and _merged_into_last(
+            instance, source, added, removed, revision_id
+        ):
+            return
+    if _over_daily_limit(instance.actor_id):
+        return
     Contribution.objects.create(
         contributor_id=instance.actor_id,
         kind=kind,
@@ -179,6 +247,9 @@ def _on_activity(sender: Any, instance: Activity, created: bool, **kwargs: Any) 
         status=Status.CONFIRMED,
         automatic=True,
         source=source,
+        revision_id=revision_id,
+        words_added=added,
+        words_removed=removed,
         **target,
     )
 

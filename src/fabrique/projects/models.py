@@ -144,6 +144,18 @@ class Contribution(models.Model):
         _("recorded automatically"), default=False, editable=False
     )
     source = models.CharField(max_length=40, blank=True, editable=False)
+    # Automatic entries of edits: the latest revision they stand for (edits
+    # merged within a window share one entry) and the size of what changed.
+    revision = models.ForeignKey(
+        "core.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    words_added = models.PositiveIntegerField(default=0, editable=False)
+    words_removed = models.PositiveIntegerField(default=0, editable=False)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
