@@ -38,7 +38,7 @@ def test_a_contribution_waits_for_a_holder_who_is_not_the_contributor(holder, co
     ledger.confirm(entry, by=holder)
     assert Contribution.objects.get(pk=entry.pk).status == "confirmed"
     with pytest.raises(ledger.LedgerError, match="already"):
-        ledger.decline(entry, by=holder)
+        ledger.decline(entry, by=holder, reason="Trop tard.")
 
 
 def test_a_holder_may_not_confirm_their_own_contribution(holder, commons):
@@ -204,3 +204,66 @@ def test_automatic_entries_are_capped_per_person_and_day(holder, settings):
         commons = make_commons(user=holder, title=f"Commun {n}")
         _edit(commons, editor, summary=f"Résumé numéro {n} réécrit.")
     assert Contribution.objects.filter(contributor=editor, automatic=True).count() == 3
+
+
+def _pending(commons, **extra):
+    return ledger.record(
+        user=extra.pop("user", None) or make_user(),
+        kind="code",
+        commons=commons,
+        description="Export NeTEx",
+        **extra,
+    )
+
+
+def test_moderators_do_not_confirm_for_the_holders(holder, commons):
+    from fabrique.accounts.models import User
+
+    moderator = make_user("moderatrice")
+    User.objects.filter(pk=moderator.pk).update(role=User.Role.MODERATOR)
+    moderator.refresh_from_db()
+    entry = _pending(commons)
+    assert not ledger.may_confirm(moderator, entry)
+    with pytest.raises(PermissionDenied):
+        ledger.confirm(entry, by=moderator)
+
+
+def test_only_administrators_of_a_holder_organisation_confirm_for_it(commons):
+    from fabrique.catalog.models import Actor, ActorMember, CommunityMembership
+
+    organisation = Actor.objects.create(
+        slug="asso-velo", name="Asso Vélo", type="association",
+        is_organisation=True, revision=1,
+    )  # fmt: skip
+    admin, member = make_user("admin-asso"), make_user("membre-asso")
+    ActorMember.objects.create(actor=organisation, user=admin, role="admin")
+    ActorMember.objects.create(actor=organisation, user=member, role="member")
+    CommunityMembership.objects.create(
+        commons=commons, actor=organisation, role="holder", status="active"
+    )
+    entry = _pending(commons)
+    assert not ledger.may_confirm(member, entry)
+    assert ledger.may_confirm(admin, entry)
+    # Nobody confirms an entry made for their own organisation.
+    for_the_organisation = _pending(commons, user=member, actor=organisation)
+    assert not ledger.may_confirm(admin, for_the_organisation)
+
+
+def test_a_decline_says_why_and_who_decided_is_public(holder, commons):
+    from tests.api.conftest import ApiClient, token_for
+
+    entry = _pending(commons)
+    with pytest.raises(ValidationError):
+        ledger.decline(entry, by=holder, reason="   ")
+    assert Contribution.objects.get(pk=entry.pk).status == "pending"
+    api = ApiClient(token_for(holder))
+    url = f"/api/1/contributions/{entry.pk}/decline/"
+    assert api.post(url, {}).status_code == 422
+    declined = api.post(url, {"reason": "Aucune trace dans le dépôt."})
+    assert declined.status_code == 200, declined.content
+    shown = ApiClient().get("/api/1/contributions/", commons=commons.slug).json()
+    row = next(r for r in shown["data"] if r["id"] == entry.pk)
+    assert row["status"] == "declined"
+    assert row["reason"] == "Aucune trace dans le dépôt."
+    assert row["confirmed_by"]["username"] == holder.username
+    assert row["confirmed_at"]

@@ -297,17 +297,23 @@ class _Loader:
         self, *, who: Any, kind: str, commons: Commons, what: str, status: str,
         evidence: str = "", actor: Actor | None = None,
     ) -> None:  # fmt: skip
-        holder = self.holder_of(commons, who)
-        if holder is None:
+        if self.holder_of(commons, who) is None:
             return
         entry = ledger.record(
             user=who, kind=kind, description=what, commons=commons,
             evidence_url=evidence, actor=actor,
         )  # fmt: skip
+        holder = next(
+            (u for u in self.users.values() if ledger.may_confirm(u, entry)), None
+        )
+        if holder is None or status == "pending":
+            return
         if status == "confirmed":
             ledger.confirm(entry, by=holder)
         elif status == "declined":
-            ledger.decline(entry, by=holder)
+            ledger.decline(
+                entry, by=holder, reason="Pas de trace de ce travail dans le dépôt."
+            )
 
     def load_ledger(self) -> None:
         for spec in LEDGER:

@@ -86,7 +86,14 @@ class ContributionOut(Schema):
     description: str
     evidence_url: str
     status: str
+    confirmed_by: UserOut | None = Field(
+        description="Who confirmed or declined it (None: pending or automatic)."
+    )
+    confirmed_at: datetime.datetime | None
+    reason: str = Field(description="Why it was declined.")
     automatic: bool
+    words_added: int = Field(description="Automatic entries of edits: words added.")
+    words_removed: int = Field(description="Automatic entries of edits: removed.")
     created: datetime.datetime
 
     @staticmethod
@@ -216,7 +223,7 @@ class ContributionFilters(PageParams):
 def contributions() -> QuerySet[Contribution]:
     """Entries about visible commons and challenges."""
     return Contribution.objects.select_related(
-        "contributor", "actor", "commons", "challenge"
+        "contributor", "actor", "commons", "challenge", "confirmed_by"
     ).filter(
         Q(commons__hidden=False) | Q(commons__isnull=True, challenge__hidden=False)
     )
@@ -291,13 +298,19 @@ def contribute_to_challenge(
     return Status(201, entry)
 
 
-def _decide(request: HttpRequest, contribution_id: int, *, confirm: bool) -> Any:
+class DeclineIn(Schema):
+    reason: str = Field(min_length=1, max_length=300)
+
+
+def _decide(
+    request: HttpRequest, contribution_id: int, *, confirm: bool, reason: str = ""
+) -> Any:
     user = caller(request)
     entry = get_or_404(contributions(), "contribution", pk=contribution_id)
     try:
         if confirm:
             return ledger.confirm(entry, by=user)
-        return ledger.decline(entry, by=user)
+        return ledger.decline(entry, by=user, reason=reason)
     except ledger.LedgerError as exc:
         raise ApiError(409, str(exc), code="ledger_state") from exc
 
@@ -317,9 +330,12 @@ def confirm_contribution(request: HttpRequest, contribution_id: int) -> Any:
     response={200: ContributionOut, **ERRORS},
     **WRITE,
 )
-def decline_contribution(request: HttpRequest, contribution_id: int) -> Any:
-    """Decline a pending contribution (a holder other than the contributor)."""
-    return _decide(request, contribution_id, confirm=False)
+def decline_contribution(
+    request: HttpRequest, contribution_id: int, payload: DeclineIn
+) -> Any:
+    """Decline a pending contribution, saying why (a holder other than the
+    contributor and their organisation)."""
+    return _decide(request, contribution_id, confirm=False, reason=payload.reason)
 
 
 # Funding -------------------------------------------------------------------

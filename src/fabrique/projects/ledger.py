@@ -24,15 +24,16 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fabrique.catalog.models import Actor, Commons
-from fabrique.catalog.services import can_manage_actor, is_holder, normalise_text
+from fabrique.catalog.models import Actor, ActorMember, Commons
+from fabrique.catalog.models import CommunityMembership as Membership
+from fabrique.catalog.services import can_manage_actor, normalise_text
 from fabrique.community import services as community
-from fabrique.community.models import Challenge
+from fabrique.community.models import Challenge, DomainMember, Participation
 from fabrique.core import activity
 from fabrique.core.models import Activity
 from fabrique.core.permissions import is_active_user
@@ -90,23 +91,61 @@ def record(
     return entry
 
 
+def holds_in_person(user: Any, commons: Commons) -> bool:
+    """An active holder of ``commons`` in person, or an administrator of an
+    organisation that holds it. Site staff are not holders by their role."""
+    return Membership.objects.filter(
+        Q(user=user)
+        | Q(actor__members__user=user, actor__members__role=ActorMember.Role.ADMIN),
+        commons=commons,
+        role=Membership.Role.HOLDER,
+        status=Membership.Status.ACTIVE,
+    ).exists()
+
+
+def _facilitates_in_person(user: Any, challenge: Challenge) -> bool:
+    """A facilitator of the challenge's domain or in the challenge itself."""
+    return (
+        challenge.need.domain.members.filter(
+            user=user, role=DomainMember.Role.FACILITATOR
+        ).exists()
+        or challenge.participations.filter(
+            user=user,
+            role=Participation.Role.FACILITATOR,
+            status=Participation.Status.ACTIVE,
+        ).exists()
+    )
+
+
 def may_confirm(user: Any, entry: Contribution) -> bool:
-    """Holders of the commons, or facilitators and holders of the challenge;
-    never the contributor."""
+    """The commons' own holders (people, and administrators of a holder
+    organisation), or the challenge's facilitators and holders; never the
+    contributor, nor a member of the organisation the entry is for, nor
+    moderators by their role (they hide and restore entries, they do not
+    vouch for them)."""
     if not is_active_user(user) or entry.contributor_id == user.pk:
         return False
+    if entry.actor_id and (
+        entry.actor.user_id == user.pk or entry.actor.members.filter(user=user).exists()
+    ):
+        return False
     if entry.commons_id:
-        return is_holder(user, entry.commons)
+        return holds_in_person(user, entry.commons)
     assert entry.challenge is not None
-    return community.is_challenge_facilitator(
+    return _facilitates_in_person(
         user, entry.challenge
     ) or community.is_challenge_holder(user, entry.challenge)
 
 
-def _decide(entry: Contribution, *, by: Any, status: str) -> Contribution:
+def _decide(
+    entry: Contribution, *, by: Any, status: str, reason: str = ""
+) -> Contribution:
     if not may_confirm(by, entry):
         raise PermissionDenied(
-            _("Only a holder, other than the contributor, may confirm this.")
+            _(
+                "Only a holder of this commons, other than the contributor and "
+                "their organisation, may confirm or decline this."
+            )
         )
     with transaction.atomic():
         row = Contribution.objects.select_for_update().get(pk=entry.pk)
@@ -118,11 +157,13 @@ def _decide(entry: Contribution, *, by: Any, status: str) -> Contribution:
         row.status = status
         row.confirmed_by = by
         row.confirmed_at = timezone.now()
-        row.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-    entry.status, entry.confirmed_by, entry.confirmed_at = (
+        row.reason = reason
+        row.save(update_fields=["status", "confirmed_by", "confirmed_at", "reason"])
+    entry.status, entry.confirmed_by, entry.confirmed_at, entry.reason = (
         row.status,
         row.confirmed_by,
         row.confirmed_at,
+        row.reason,
     )
     return entry
 
@@ -131,8 +172,12 @@ def confirm(entry: Contribution, *, by: Any) -> Contribution:
     return _decide(entry, by=by, status=Status.CONFIRMED)
 
 
-def decline(entry: Contribution, *, by: Any) -> Contribution:
-    return _decide(entry, by=by, status=Status.DECLINED)
+def decline(entry: Contribution, *, by: Any, reason: str) -> Contribution:
+    """Decline a pending entry, saying why (the contributor reads it)."""
+    reason = normalise_text(reason or "")
+    if not reason:
+        raise ValidationError({"reason": _("Say why this contribution is declined.")})
+    return _decide(entry, by=by, status=Status.DECLINED, reason=reason[:300])
 
 
 def confirmed() -> QuerySet[Contribution]:

@@ -140,6 +140,7 @@ class Contribution(models.Model):
         related_name="contributions_confirmed",
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
     automatic = models.BooleanField(
         _("recorded automatically"), default=False, editable=False
     )
