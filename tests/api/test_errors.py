@@ -142,8 +142,22 @@ def test_the_api_root_points_to_the_docs_and_resources(anonymous):
     assert_envelope(anonymous.post("/api/1/", {}), 405, "method_not_allowed")
 
 
-def test_an_unknown_path_is_a_404_envelope(anonymous):
-    assert_envelope(anonymous.get("/api/1/no/such/route/"), 404, "not_found")
+@pytest.mark.parametrize("method", ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+def test_an_unknown_path_is_a_404_envelope_whatever_the_method(method):
+    from django.test import Client
+
+    # A browser-like client, with CSRF checks on and no token: an unknown path
+    # is still the API's JSON 404, not Django's HTML 403 page.
+    client = Client(enforce_csrf_checks=True)
+    for path in ("/api/1/no/such/route/", "/api/1/commons/x/y/z/"):
+        response = client.generic(method, path)
+        if method == "HEAD":
+            assert response.status_code == 404
+            continue
+        assert_envelope(response, 404, "not_found")
+    if method not in {"GET", "HEAD"}:
+        root = client.generic(method, "/api/1/")
+        assert_envelope(root, 405, "method_not_allowed")
 
 
 def test_an_unsupported_method_is_a_405_envelope_listing_the_allowed_ones(as_owner):

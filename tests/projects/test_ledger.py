@@ -267,3 +267,21 @@ def test_a_decline_says_why_and_who_decided_is_public(holder, commons):
     assert row["reason"] == "Aucune trace dans le dépôt."
     assert row["confirmed_by"]["username"] == holder.username
     assert row["confirmed_at"]
+
+
+def test_a_closed_challenge_takes_no_more_contributions():
+    from tests.api.conftest import ApiClient, token_for
+
+    challenge = make_challenge(state="closed")
+    person = make_user()
+    with pytest.raises(ledger.LedgerError, match="closed"):
+        ledger.record(
+            user=person, kind="code", challenge=challenge, description="Trop tard"
+        )
+    response = ApiClient(token_for(person)).post(
+        f"/api/1/community/challenges/{challenge.slug}/contributions/",
+        {"kind": "code", "description": "Trop tard"},
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "ledger_state"
+    assert not Contribution.objects.filter(challenge=challenge).exists()

@@ -289,12 +289,15 @@ def contribute_to_challenge(
     challenge = get_or_404(
         visible(Challenge.objects.all(), user), "challenge", slug=slug
     )
-    entry = ledger.record(
-        user=user,
-        challenge=challenge,
-        actor=_actor(user, payload.actor),
-        **payload.model_dump(exclude={"actor"}),
-    )
+    try:
+        entry = ledger.record(
+            user=user,
+            challenge=challenge,
+            actor=_actor(user, payload.actor),
+            **payload.model_dump(exclude={"actor"}),
+        )
+    except ledger.LedgerError as exc:
+        raise ApiError(409, str(exc), code="ledger_state") from exc
     return Status(201, entry)
 
 

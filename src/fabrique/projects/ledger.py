@@ -33,6 +33,7 @@ from fabrique.catalog.models import Actor, ActorMember, Commons
 from fabrique.catalog.models import CommunityMembership as Membership
 from fabrique.catalog.services import can_manage_actor, normalise_text
 from fabrique.community import services as community
+from fabrique.community.lifecycle import State as ChallengeState
 from fabrique.community.models import Challenge, DomainMember, Participation
 from fabrique.core import activity
 from fabrique.core.models import Activity
@@ -62,6 +63,10 @@ def record(
     if (commons is None) == (challenge is None):
         raise ValidationError(
             {"commons": _("A contribution goes to one commons or one challenge.")}
+        )
+    if challenge is not None and challenge.state == ChallengeState.CLOSED:
+        raise LedgerError(
+            _("This challenge is closed: it takes no more contributions.")
         )
     if actor is not None and not (
         can_manage_actor(user, actor) or actor.members.filter(user=user).exists()
