@@ -122,6 +122,9 @@ MEMBER_WEB_WRITES = {
     # Anyone signed in who tried a beta may say how it went.
     "community:beta_feedback_add",
     "projects:project_create",
+    # Anyone signed in records what they gave; a holder confirms it.
+    "projects:commons_contributions",
+    "projects:challenge_contributions",
     "notifications:mark_all_read",
     "notifications:preferences",
     "community:for_me",

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fabrique.catalog.models import Actor, Commons
-from fabrique.projects.models import Project
+from fabrique.projects.models import ContributionKind, Project
 
 MAX_COMMONS = 200
 
@@ -90,4 +90,46 @@ class ContractForm(forms.Form):
 class AccompanimentForm(forms.Form):
     accompaniment = forms.ChoiceField(
         label=_("Accompaniment"), choices=Project.Accompaniment.choices
+    )
+
+
+class ContributionForm(forms.Form):
+    """Record what you (or an organisation you belong to) gave."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContributionKind.choices)
+    description = forms.CharField(
+        label=_("What was done"),
+        max_length=300,
+        help_text=_("One sentence a holder can check."),
+    )
+    evidence_url = forms.URLField(
+        label=_("Evidence"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text=_("A link that shows it: a merge request, a file, a report."),
+    )
+    actor = forms.ModelChoiceField(
+        label=_("On behalf of"),
+        queryset=Actor.objects.none(),
+        required=False,
+        empty_label=_("myself"),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["actor"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Actor.objects.filter(hidden=False, members__user=user)
+            .distinct()
+            .order_by("name")
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -38,9 +38,10 @@ from fabrique.community.models import Challenge, DomainMember, Participation
 from fabrique.core import activity
 from fabrique.core.models import Activity
 from fabrique.core.permissions import is_active_user
-from fabrique.projects.models import Contribution, ContributionKind
+from fabrique.projects.models import Contribution, ContributionEvent, ContributionKind
 
 Status = Contribution.Status
+Action = ContributionEvent.Action
 
 
 class LedgerError(Exception):
@@ -86,6 +87,9 @@ def record(
     entry.full_clean()
     with transaction.atomic():
         entry.save()
+        ContributionEvent.objects.create(
+            contribution=entry, action=Action.RECORDED, by=user
+        )
         activity.record(
             commons or challenge,  # type: ignore[arg-type]
             user=user,
@@ -142,28 +146,50 @@ def may_confirm(user: Any, entry: Contribution) -> bool:
     ) or community.is_challenge_holder(user, entry.challenge)
 
 
-def _decide(
-    entry: Contribution, *, by: Any, status: str, reason: str = ""
+def _reason(reason: str, message: str) -> str:
+    reason = normalise_text(reason or "")
+    if not reason:
+        raise ValidationError({"reason": message})
+    return reason[:300]
+
+
+#: What each step needs the entry to be, what it makes it, and its verb.
+STEPS = {
+    Action.CONFIRMED: (Status.PENDING, Status.CONFIRMED, "contribution_confirmed"),
+    Action.DECLINED: (Status.PENDING, Status.DECLINED, "contribution_declined"),
+    Action.DISPUTED: (Status.DECLINED, Status.PENDING, "contribution_disputed"),
+    Action.REVOKED: (Status.CONFIRMED, Status.REVOKED, "contribution_revoked"),
+}
+
+
+def _step(
+    entry: Contribution, *, by: Any, action: str, reason: str = ""
 ) -> Contribution:
-    if not may_confirm(by, entry):
-        raise PermissionDenied(
-            _(
-                "Only a holder of this commons, other than the contributor and "
-                "their organisation, may confirm or decline this."
-            )
-        )
+    """Move ``entry`` one step, under a row lock, and keep the step."""
+    before, after, verb = STEPS[action]  # type: ignore[index]
     with transaction.atomic():
         row = Contribution.objects.select_for_update().get(pk=entry.pk)
-        if row.status != Status.PENDING:
+        if row.status != before:
             raise LedgerError(
                 _("This contribution is already %(status)s.")
                 % {"status": row.get_status_display()}
             )
-        row.status = status
-        row.confirmed_by = by
-        row.confirmed_at = timezone.now()
-        row.reason = reason
+        row.status = after
+        if action != Action.DISPUTED:
+            row.confirmed_by = by
+            row.confirmed_at = timezone.now()
+            row.reason = reason
         row.save(update_fields=["status", "confirmed_by", "confirmed_at", "reason"])
+        ContributionEvent.objects.create(
+            contribution=row, action=action, by=by, reason=reason
+        )
+        activity.record(
+            row.commons or row.challenge,  # type: ignore[arg-type]
+            user=by,
+            verb=verb,
+            summary=reason or row.description,
+            data={"contribution": row.pk, "kind": row.kind},
+        )
     entry.status, entry.confirmed_by, entry.confirmed_at, entry.reason = (
         row.status,
         row.confirmed_by,
@@ -173,16 +199,73 @@ def _decide(
     return entry
 
 
+def _require_holder(entry: Contribution, by: Any) -> None:
+    if not may_confirm(by, entry):
+        raise PermissionDenied(
+            _(
+                "Only a holder of this commons, other than the contributor and "
+                "their organisation, may confirm or decline this."
+            )
+        )
+
+
 def confirm(entry: Contribution, *, by: Any) -> Contribution:
-    return _decide(entry, by=by, status=Status.CONFIRMED)
+    _require_holder(entry, by)
+    return _step(entry, by=by, action=Action.CONFIRMED)
 
 
 def decline(entry: Contribution, *, by: Any, reason: str) -> Contribution:
     """Decline a pending entry, saying why (the contributor reads it)."""
-    reason = normalise_text(reason or "")
-    if not reason:
-        raise ValidationError({"reason": _("Say why this contribution is declined.")})
-    return _decide(entry, by=by, status=Status.DECLINED, reason=reason[:300])
+    _require_holder(entry, by)
+    reason = _reason(reason, _("Say why this contribution is declined."))
+    return _step(entry, by=by, action=Action.DECLINED, reason=reason)
+
+
+def may_dispute(user: Any, entry: Contribution) -> bool:
+    """The contributor, or a member of the organisation it was recorded for."""
+    if not is_active_user(user):
+        return False
+    return entry.contributor_id == user.pk or bool(
+        entry.actor_id and entry.actor.members.filter(user=user).exists()
+    )
+
+
+def dispute(entry: Contribution, *, by: Any, reason: str) -> Contribution:
+    """The contributor contests a decline, saying why: the entry goes back to
+    the holders' queue, with both reasons kept in its history."""
+    if not may_dispute(by, entry):
+        raise PermissionDenied(_("Only the contributor may dispute this decision."))
+    reason = _reason(reason, _("Say why the decision should change."))
+    return _step(entry, by=by, action=Action.DISPUTED, reason=reason)
+
+
+def revoke(entry: Contribution, *, by: Any, reason: str) -> Contribution:
+    """A holder withdraws a confirmation, saying why (it stays in history)."""
+    _require_holder(entry, by)
+    reason = _reason(reason, _("Say why this confirmation is withdrawn."))
+    return _step(entry, by=by, action=Action.REVOKED, reason=reason)
+
+
+def queue(user: Any) -> list[Contribution]:
+    """Pending entries ``user`` may confirm or decline, oldest first."""
+    if not is_active_user(user):
+        return []
+    held = Membership.objects.filter(
+        Q(user=user)
+        | Q(actor__members__user=user, actor__members__role=ActorMember.Role.ADMIN),
+        role=Membership.Role.HOLDER,
+        status=Membership.Status.ACTIVE,
+    ).values("commons_id")
+    candidates = (
+        Contribution.objects.filter(status=Status.PENDING)
+        .filter(
+            Q(commons_id__in=held, commons__hidden=False)
+            | Q(challenge__isnull=False, challenge__hidden=False)
+        )
+        .select_related("contributor", "actor", "commons", "challenge__need__domain")
+        .order_by("created", "pk")
+    )
+    return [entry for entry in candidates[:500] if may_confirm(user, entry)]
 
 
 def confirmed() -> QuerySet[Contribution]:

@@ -96,6 +96,7 @@ class Contribution(models.Model):
         PENDING = "pending", _("waiting for a holder")
         CONFIRMED = "confirmed", _("confirmed")
         DECLINED = "declined", _("declined")
+        REVOKED = "revoked", _("revoked")
 
     contributor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -182,6 +183,40 @@ class Contribution(models.Model):
 CURRENCY = RegexValidator(
     r"^[A-Z]{3}$", _("A currency is an ISO 4217 code such as EUR.")
 )
+
+
+class ContributionEvent(models.Model):
+    """One step in the life of a ledger entry, kept for good: who recorded,
+    confirmed, declined, disputed or revoked it, when, and why."""
+
+    class Action(models.TextChoices):
+        RECORDED = "recorded", _("recorded")
+        CONFIRMED = "confirmed", _("confirmed")
+        DECLINED = "declined", _("declined")
+        DISPUTED = "disputed", _("disputed")
+        REVOKED = "revoked", _("revoked")
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name = _("step of a contribution")
+        verbose_name_plural = _("steps of contributions")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} #{self.contribution_id}"
 
 
 class Funding(models.Model):

@@ -1,10 +1,29 @@
 from django.urls import path
 
-from fabrique.projects import views
+from fabrique.projects import ledger_views, views
 
 app_name = "projects"
 
 urlpatterns = [
+    # The contribution ledger.
+    path(
+        "communs/<slug:slug>/contributions/",
+        ledger_views.contributions,
+        {"kind": "commons"},
+        name="commons_contributions",
+    ),
+    path(
+        "defis/<slug:slug>/contributions/",
+        ledger_views.contributions,
+        {"kind": "challenge"},
+        name="challenge_contributions",
+    ),
+    path("contributions/a-confirmer/", ledger_views.queue, name="contribution_queue"),
+    path(
+        "contributions/<int:pk>/<str:action>/",
+        ledger_views.step,
+        name="contribution_step",
+    ),
     path("projets/", views.project_list, name="projects"),
     # "nouveau" is a reserved slug: no project takes it.
     path("projets/nouveau/", views.project_create, name="project_create"),

@@ -1,0 +1,123 @@
+"""The contribution ledger in the site: record, the holders' queue, decline
+with a reason, dispute, confirm, revoke — every step named and kept."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from fabrique.projects.models import Contribution
+from tests.catalog.factories import make_commons, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_contribution_goes_from_the_form_through_the_queue_to_the_page():
+    holder, contributor = make_user("holder"), make_user("contributor")
+    commons = make_commons(user=holder, title="Vélo cargo ouvert")
+    page = reverse("projects:commons_contributions", args=[commons.slug])
+    them, me = signed_in(holder), signed_in(contributor)
+
+    recorded = me.post(
+        page,
+        {
+            "kind": "code",
+            "description": "Export des plans au format STEP",
+            "evidence_url": "https://example.org/mr/7",
+        },
+    )
+    assert recorded.status_code == 302
+    entry = Contribution.objects.get(description="Export des plans au format STEP")
+    assert entry.status == "pending"
+    assert "Export des plans" in me.get(page).content.decode()  # "yours"
+
+    queue = them.get(reverse("projects:contribution_queue")).content.decode()
+    assert "Export des plans au format STEP" in queue
+    step = lambda action: reverse("projects:contribution_step", args=[entry.pk, action])  # noqa: E731
+
+    # Declining needs a reason; the contributor reads it and disputes.
+    them.post(step("declined"), {"reason": ""})
+    assert Contribution.objects.get(pk=entry.pk).status == "pending"
+    them.post(step("declined"), {"reason": "Je ne trouve pas la demande de fusion."})
+    mine = me.get(page).content.decode()
+    assert "Je ne trouve pas la demande de fusion." in mine
+    me.post(step("disputed"), {"reason": "Elle est sur la branche plans-step."})
+    assert Contribution.objects.get(pk=entry.pk).status == "pending"
+    queue = them.get(reverse("projects:contribution_queue")).content.decode()
+    assert "Export des plans" in queue
+
+    them.post(step("confirmed"))
+    entry.refresh_from_db()
+    assert (entry.status, entry.confirmed_by) == ("confirmed", holder)
+    shown = Client().get(page).content.decode()
+    assert "Export des plans au format STEP" in shown
+    assert "Confirmed by" in shown
+    assert "holder" in shown
+    assert "contributor" in shown  # in the contributors table
+    # Every step is kept, with its reason.
+    assert [e.action for e in entry.events.all()] == [
+        "recorded", "declined", "disputed", "confirmed",
+    ]  # fmt: skip
+    assert "Elle est sur la branche plans-step." in shown
+
+    # A holder withdraws the confirmation, saying why.
+    them.post(step("revoked"), {"reason": "Les plans ont été retirés du dépôt."})
+    entry.refresh_from_db()
+    assert entry.status == "revoked"
+    listed = Client().get(page).content.decode().split("Confirmed contributions")[1]
+    assert "Export des plans au format STEP" not in listed.split("</table>")[0]
+    assert entry.events.last().reason == "Les plans ont été retirés du dépôt."
+
+
+def test_only_holders_act_on_an_entry_and_nobody_on_their_own():
+    holder, contributor, stranger = make_user("h"), make_user("c"), make_user("s")
+    commons = make_commons(user=holder)
+    signed_in(contributor).post(
+        reverse("projects:commons_contributions", args=[commons.slug]),
+        {"kind": "data", "description": "Relevé des arceaux"},
+    )
+    entry = Contribution.objects.get(description="Relevé des arceaux")
+    confirm = reverse("projects:contribution_step", args=[entry.pk, "confirmed"])
+    assert signed_in(stranger).post(confirm).status_code == 403
+    assert signed_in(contributor).post(confirm).status_code == 403
+    assert Contribution.objects.get(pk=entry.pk).status == "pending"
+    assert (
+        "Relevé des arceaux"
+        not in signed_in(stranger)
+        .get(reverse("projects:contribution_queue"))
+        .content.decode()
+    )
+
+
+def test_visitors_see_the_ledger_but_record_nothing():
+    commons = make_commons(user=make_user())
+    page = reverse("projects:commons_contributions", args=[commons.slug])
+    visitor = Client()
+    assert "Sign in to record" in visitor.get(page).content.decode()
+    response = visitor.post(page, {"kind": "code", "description": "x"})
+    assert response.status_code == 302
+    assert "next=" in response["Location"]
+    assert not Contribution.objects.filter(description="x").exists()
+
+
+def test_the_commons_and_challenge_pages_link_to_their_ledger():
+    from tests.community.factories import make_challenge
+
+    commons = make_commons(user=make_user())
+    body = Client().get(commons.get_absolute_url()).content.decode()
+    assert reverse("projects:commons_contributions", args=[commons.slug]) in body
+    challenge = make_challenge()
+    body = Client().get(challenge.get_absolute_url()).content.decode()
+    assert reverse("projects:challenge_contributions", args=[challenge.slug]) in body
