@@ -7,7 +7,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,32 +31,24 @@ from fabrique.accounts.services import (
     set_role,
     warn_address_owners,
 )
-from fabrique.catalog.models import Actor, Commons, CommunityMembership
+from fabrique.catalog.models import Actor, CommunityMembership
 from fabrique.community.models import Feedback, Participation
-from fabrique.core.models import Revision
 from fabrique.core.permissions import is_admin, require_admin
+from fabrique.projects.models import Contribution
 
 RECENT_CONTRIBUTIONS = 10
 
 
-def _contributions(person: User) -> list[tuple[Revision, object]]:
-    """The person's latest revisions of visible commons and actors."""
-    found: list[tuple[Revision, object]] = []
-    for model in (Commons, Actor):
-        content_type = ContentType.objects.get_for_model(model)
-        revisions = list(
-            person.revisions.filter(content_type=content_type).order_by("-created")[
-                :RECENT_CONTRIBUTIONS
-            ]
-        )
-        targets = model._default_manager.filter(
-            pk__in={r.object_id for r in revisions}, hidden=False
-        ).in_bulk()
-        found += [
-            (r, targets[r.object_id]) for r in revisions if r.object_id in targets
-        ]
-    found.sort(key=lambda pair: pair[0].created, reverse=True)
-    return found[:RECENT_CONTRIBUTIONS]
+def _contributions(person: User) -> list[Contribution]:
+    """The person's latest confirmed entries of the contribution ledger, on
+    commons and challenges still shown."""
+    return list(
+        person.contributions.filter(status=Contribution.Status.CONFIRMED)
+        .exclude(commons__hidden=True)
+        .exclude(challenge__hidden=True)
+        .select_related("commons", "challenge", "actor", "confirmed_by")
+        .order_by("-created", "-pk")[:RECENT_CONTRIBUTIONS]
+    )
 
 
 def _challenges(person: User) -> list[Participation]:
