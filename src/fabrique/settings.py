@@ -7,6 +7,7 @@ server to install). With ``FABRIQUE_ENV=production`` the default secret key and
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -237,6 +238,10 @@ TRANSPORT_STORE = Path(env("FABRIQUE_TRANSPORT_STORE", str(DATA_DIR / "transport
 # entries per person in 24 hours.
 LEDGER_MERGE_MINUTES = env_int("FABRIQUE_LEDGER_MERGE_MINUTES", 60)
 LEDGER_DAILY_AUTOMATIC = env_int("FABRIQUE_LEDGER_DAILY_AUTOMATIC", 50)
+# Funding records: the largest amount one record may state, and the earliest
+# date (a typo of a year is refused rather than charted).
+FUNDING_MAX_AMOUNT = env_int("FABRIQUE_FUNDING_MAX_AMOUNT", 100_000_000)
+FUNDING_EARLIEST = datetime.date(1990, 1, 1)
 
 TRANSPORT_MAX_UPLOAD = env_int("FABRIQUE_TRANSPORT_MAX_UPLOAD", 500 * 1024 * 1024)
 TRANSPORT_FETCH_CONNECT_TIMEOUT = env_int(

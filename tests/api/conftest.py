@@ -26,7 +26,13 @@ class ApiClient:
         return self.client.get(path, params, headers=self._headers())
 
     def send(
-        self, method: str, path: str, body: Any = None, *, raw: bytes | None = None
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ):
         data = raw if raw is not None else json.dumps(body if body is not None else {})
         return self.client.generic(
@@ -34,7 +40,7 @@ class ApiClient:
             path,
             data,
             content_type="application/json",
-            headers=self._headers(),
+            headers={**self._headers(), **(headers or {})},
         )
 
     def post(self, path: str, body: Any = None, **kw: Any):

@@ -367,7 +367,9 @@ def list_funding(request: HttpRequest, filters: Query[FundingFilters]) -> Any:
 
 @router.post("/funding/", response={201: FundingOut, **ERRORS}, **WRITE)
 def record_funding(request: HttpRequest, payload: FundingIn) -> Any:
-    """Record a pledge or a grant of a funder you administer."""
+    """Record a pledge or a grant of a funder you administer (or your own, as a
+    person). Send an ``Idempotency-Key`` header to make a retry safe: the same
+    key returns the first record instead of storing a second."""
     user = caller(request)
     funder = get_or_404(
         visible(Actor.objects.all(), user), "actor", slug=payload.funder
@@ -379,6 +381,7 @@ def record_funding(request: HttpRequest, payload: FundingIn) -> Any:
         user=user,
         funder=funder,
         commons=commons,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
         **payload.model_dump(exclude={"funder", "commons"}),
     )
     return Status(201, entry)

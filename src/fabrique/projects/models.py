@@ -249,6 +249,8 @@ class Funding(models.Model):
         on_delete=models.SET_NULL,
         related_name="fundings_recorded",
     )
+    # A client's key for one record: sending it again returns that record.
+    idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -258,7 +260,12 @@ class Funding(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="funding_amount_positive"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="funding_idempotency_key_unique",
+            ),
         ]
         indexes = [models.Index(fields=["commons", "kind"])]
 
