@@ -38,9 +38,7 @@ CENT = Decimal("0.01")
 
 def currencies() -> list[str]:
     """The ISO 4217 codes a funding may be recorded in, sorted."""
-    return sorted(
-        c.alpha_3 for c in pycountry.currencies if c.alpha_3 not in NOT_MONEY
-    )
+    return sorted(c.alpha_3 for c in pycountry.currencies if c.alpha_3 not in NOT_MONEY)
 
 
 def may_fund_as(user: Any, funder: Actor) -> bool:
