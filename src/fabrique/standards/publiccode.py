@@ -1037,3 +1037,193 @@ def require_valid(findings: list[Finding]) -> None:
             "publiccode.yml is not valid: "
             + "; ".join(f"{f.path or 'document'}: {f.message}" for f in errors[:10])
         )
+
+
+# --------------------------------------------------------------------------
+# Mapping to and from Fabrique's commons fields.
+
+MATURITY_TO_STATUS = {
+    "idea": "concept",
+    "prototype": "development",
+    "beta": "beta",
+    "production": "stable",
+    "archived": "obsolete",
+}
+STATUS_TO_MATURITY = {v: k for k, v in MATURITY_TO_STATUS.items()}
+
+# longDescription needs 150 characters; a shorter description is completed
+# with this sentence, which the import takes off again.
+FILLER = (
+    "This description is short: the catalogue entry this publiccode.yml was "
+    "exported from is the reference for this software, its community and "
+    "its governance."
+)
+PREFERRED_LANGUAGES = ("fr", "en")
+
+# publiccode.yml keys that have no place among a commons' fields.
+UNMAPPED = (
+    "applicationSuite",
+    "isBasedOn",
+    "softwareVersion",
+    "releaseDate",
+    "logo",
+    "monochromeLogo",
+    "organisation",
+    "inputTypes",
+    "outputTypes",
+    "usedBy",
+    "fundedBy",
+    "roadmap",
+    "supports",
+    "intendedAudience",
+    "dependsOn",
+    "IT",
+    "it",
+)
+
+
+def load(data: bytes) -> dict[str, Any]:
+    """Parse and validate a publiccode.yml; StandardsError when it is not valid."""
+    findings = validate(data)
+    require_valid(findings)
+    node = compose_yaml(data, BUDGET)
+    document = _plain(node) if node is not None else None
+    if not isinstance(document, dict):
+        raise StandardsError("publiccode.yml is not a map of keys")
+    return document
+
+
+def _plain(node: yaml.Node) -> Any:
+    """Values of a validated tree; scalars as written (text), booleans as bool."""
+    if isinstance(node, yaml.MappingNode):
+        return {k.value: _plain(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(v) for v in node.value]
+    if node.tag == NULL:
+        return None
+    if node.tag == BOOL:
+        return node.value.lower() == "true"
+    return node.value
+
+
+def to_commons(doc: dict[str, Any] | bytes) -> tuple[dict[str, Any], list[str]]:
+    """A commons' fields from a publiccode.yml, and what could not be mapped."""
+    document = load(doc) if isinstance(doc, bytes) else doc
+    warnings: list[str] = []
+    descriptions = document.get("description") or {}
+    language = next(
+        (lang for lang in PREFERRED_LANGUAGES if lang in descriptions),
+        next(iter(descriptions), ""),
+    )
+    desc = descriptions.get(language) or {}
+    others = [lang for lang in descriptions if lang != language]
+    if others:
+        warnings.append(
+            f"description kept in '{language}' only; not imported: {', '.join(others)}"
+        )
+    long = str(desc.get("longDescription") or "").strip()
+    if long == FILLER:
+        long = ""
+    elif long.endswith("\n\n" + FILLER):
+        long = long[: -len(FILLER) - 2].rstrip()
+    categories = [str(c) for c in document.get("categories") or []]
+    features = [str(f) for f in desc.get("features") or []]
+    tags: list[str] = []
+    if features == [str(document.get("name", ""))]:
+        features = []  # the export's stand-in when there are no free tags
+    for tag in categories + features:
+        if tag not in tags:
+            tags.append(tag)
+    maintenance = document.get("maintenance") or {}
+    contacts = [
+        {"name": str(c.get("name", "")), "email": str(c.get("email") or "")}
+        for c in (maintenance.get("contacts") or [])
+    ]
+    status = str(document.get("developmentStatus", ""))
+    commons: dict[str, Any] = {
+        "kind": "software",
+        "title": str(document.get("name", "")),
+        "summary": str(desc.get("shortDescription") or "").strip(),
+        "description": long,
+        "licence": str((document.get("legal") or {}).get("license", "")),
+        "maturity": STATUS_TO_MATURITY.get(status, "idea"),
+        "repository_url": str(document.get("url") or ""),
+        "documentation_url": str(desc.get("documentation") or ""),
+        "demo_url": str(document.get("landingURL") or ""),
+        "tags": tags,
+        "contacts": contacts,
+        "language": language,
+        "software_type": str(document.get("softwareType", "")),
+        "platforms": [str(p) for p in document.get("platforms") or []],
+    }
+    for key in UNMAPPED:
+        if document.get(key) not in (None, "", [], {}):
+            warnings.append(f"'{key}' has no place in a commons and was not imported")
+    return commons, warnings
+
+
+def from_commons(commons: dict[str, Any]) -> str:
+    """publiccode.yml text (version "0") for a software commons.
+
+    Needs a title, a summary, a licence and a repository address (the keys
+    the standard requires); raises StandardsError naming what is missing.
+    ``download_url`` has no place in publiccode.yml and is left out.
+    """
+    missing = [
+        key
+        for key in ("title", "summary", "licence", "repository_url")
+        if not str(commons.get(key) or "").strip()
+    ]
+    if missing:
+        raise StandardsError(
+            "a publiccode.yml needs these fields of the commons: " + ", ".join(missing)
+        )
+    language = str(commons.get("language") or "fr")
+    long = str(commons.get("description") or "").strip()
+    if _length(long) < 150:
+        long = f"{long}\n\n{FILLER}" if long else FILLER
+    tags = [str(t) for t in commons.get("tags") or []]
+    categories = [t for t in tags if t in CATEGORIES]
+    features = [t for t in tags if t not in CATEGORIES]
+    desc: dict[str, Any] = {
+        "shortDescription": str(commons["summary"]).strip(),
+        "longDescription": long,
+    }
+    if commons.get("documentation_url"):
+        desc["documentation"] = str(commons["documentation_url"])
+    desc["features"] = features or [str(commons["title"])]
+    contacts = [
+        {k: v for k, v in (("name", c.get("name")), ("email", c.get("email"))) if v}
+        for c in commons.get("contacts") or []
+        if c.get("name")
+    ]
+    document: dict[str, Any] = {
+        "publiccodeYmlVersion": CURRENT_VERSION,
+        "name": str(commons["title"]).strip(),
+        "url": str(commons["repository_url"]),
+    }
+    if commons.get("demo_url"):
+        document["landingURL"] = str(commons["demo_url"])
+    document["platforms"] = [str(p) for p in commons.get("platforms") or []] or ["web"]
+    if categories:
+        document["categories"] = categories
+    document["developmentStatus"] = MATURITY_TO_STATUS.get(
+        str(commons.get("maturity") or "idea"), "concept"
+    )
+    software_type = str(commons.get("software_type") or "")
+    document["softwareType"] = (
+        software_type if software_type in SOFTWARE_TYPES else "standalone/other"
+    )
+    document["description"] = {language: desc}
+    document["legal"] = {"license": str(commons["licence"])}
+    document["maintenance"] = (
+        {"type": "community", "contacts": contacts} if contacts else {"type": "none"}
+    )
+    document["localisation"] = {
+        "localisationReady": False,
+        "availableLanguages": [language],
+    }
+    text: str = yaml.safe_dump(
+        document, allow_unicode=True, sort_keys=False, default_flow_style=False
+    )
+    return text
