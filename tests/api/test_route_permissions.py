@@ -133,6 +133,8 @@ MEMBER_WEB_WRITES = {
 # API operations any signed-in member may call (same rules as the pages).
 MEMBER_API_WRITES = {
     ("POST", "/api/1/commons/"),
+    # Importing a metadata file creates commons, as POST /commons/ does.
+    ("POST", "/api/1/imports/"),
     ("PATCH", "/api/1/commons/{slug}/"),
     ("POST", "/api/1/actors/"),
     ("PATCH", "/api/1/actors/{slug}/"),

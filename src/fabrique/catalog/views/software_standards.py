@@ -35,7 +35,7 @@ def commons_fields(commons: Commons) -> dict[str, Any]:
         if membership.actor is not None:
             name = membership.actor.name
         elif membership.user is not None:
-            name = membership.user.get_full_name() or membership.user.get_username()
+            name = membership.user.public_name
         else:
             continue
         if name and name not in names:
