@@ -96,6 +96,7 @@ PUBLIC_WEB_WRITES = {
 # following, discussing, and acting on one's own account.
 MEMBER_WEB_WRITES = {
     "catalog:commons_create",
+    "catalog:commons_import",
     "catalog:commons_edit",
     "catalog:commons_revert",
     "catalog:commons_follow",

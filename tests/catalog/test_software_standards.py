@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from fabrique.catalog.models import CommunityMembership
+from fabrique.catalog.models import Commons, CommunityMembership
 from fabrique.core import moderation
 from fabrique.standards import codemeta, okh, publiccode
 
@@ -128,3 +128,70 @@ def test_commons_page_links_the_exports_in_french_and_english(settings) -> None:
     data = make_commons(kind="data")
     page = Client().get(f"/communs/{data.slug}/").content.decode()
     assert "codemeta.json" not in page
+
+
+def _upload(text: str, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode(), content_type="text/plain")
+
+
+def test_import_page_previews_then_creates_then_updates(settings) -> None:
+    settings.LANGUAGE_CODE = "en"
+    user = make_user("importer")
+    client = Client()
+    client.force_login(user)
+    fields = {
+        "title": "Remorque cargo",
+        "summary": "Une remorque à construire.",
+        "licence": "CERN-OHL-S-2.0",
+        "repository_url": "https://example.org/remorque",
+        "contacts": [{"name": "Ada"}],
+    }
+    manifest = okh.from_commons(fields)
+    with translation.override("en"):
+        page = client.get("/communs/importer/")
+        assert page.status_code == 200
+        preview = client.post(
+            "/communs/importer/", {"file": _upload(manifest, "okh.toml")}
+        )
+        text = preview.content.decode()
+        assert preview.status_code == 200
+        assert "New commons “Remorque cargo”" in text
+        assert "CERN-OHL-S-2.0" in text
+        assert "Confirm the import" in text
+        assert not Commons.objects.filter(title="Remorque cargo").exists()
+        done = client.post("/communs/importer/", {"action": "apply"})
+    commons = Commons.objects.get(title="Remorque cargo")
+    assert done.status_code == 302
+    assert done["Location"] == commons.get_absolute_url()
+    assert commons.kind == "hardware"
+    # the same file again: an update with nothing to change
+    again = okh.from_commons(dict(fields, summary="Une remorque cargo libre."))
+    with translation.override("en"):
+        text = client.post(
+            "/communs/importer/", {"file": _upload(again, "okh.toml")}
+        ).content.decode()
+        assert "Update of “Remorque cargo”" in text
+        client.post("/communs/importer/", {"action": "apply"})
+    commons.refresh_from_db()
+    assert commons.summary == "Une remorque cargo libre."
+    assert Commons.objects.filter(title="Remorque cargo").count() == 1
+
+
+def test_import_page_in_french_and_its_errors() -> None:
+    client = Client()
+    assert client.get("/communs/importer/").status_code == 302  # sign in first
+    client.force_login(make_user("importer"))
+    page = client.get("/communs/importer/").content.decode()
+    assert "Importer un commun" in page
+    response = client.post("/communs/importer/", {})
+    assert response.status_code == 400
+    assert "Choisissez un fichier ou donnez une adresse." in response.content.decode()
+    response = client.post(
+        "/communs/importer/",
+        {"file": _upload('publiccodeYmlVersion: "0"\n', "publiccode.yml")},
+    )
+    assert response.status_code == 400
+    assert "legal.license" in response.content.decode()
+    assert not Commons.objects.exists()

@@ -52,6 +52,11 @@ def _history_routes(prefix: str, kind: str) -> list:
 urlpatterns = [
     path("communs/", listing.commons_list, name="commons_list"),
     path("communs/nouveau/", commons.commons_create, name="commons_create"),
+    path(
+        "communs/importer/",
+        software_standards.import_page,
+        name="commons_import",
+    ),
     path("communs/<slug:slug>/", commons.commons_detail, name="commons"),
     path(
         "communs/<slug:slug>/publiccode.yml",
