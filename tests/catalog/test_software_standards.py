@@ -195,3 +195,11 @@ def test_import_page_in_french_and_its_errors() -> None:
     assert response.status_code == 400
     assert "legal.license" in response.content.decode()
     assert not Commons.objects.exists()
+
+
+def test_the_new_commons_page_points_to_the_import() -> None:
+    client = Client()
+    client.force_login(make_user("writer"))
+    page = client.get("/communs/nouveau/").content.decode()
+    assert 'href="/communs/importer/"' in page
+    assert "Ou l’importer depuis un publiccode.yml" in page
