@@ -163,3 +163,30 @@ def test_import_from_a_repository_address(owner, repository: str) -> None:
     missing = post(owner, url="http://127.0.0.1:19051/nothing/here", apply="true")
     assert missing.status_code == 422
     assert "404" in missing.json()["error"]["message"]
+
+
+def test_legacy_okh_and_codemeta_imports(owner) -> None:
+    import json
+
+    from fabrique.standards import codemeta
+
+    legacy = (
+        "title: Hose adapter\ndescription: A 3D printed hose adapter.\n"
+        "license:\n  hardware: CERN-OHL-1.2\nkeywords: [garden]\n"
+        "project-link: https://example.org/hose\n"
+    )
+    body = post(owner, file=upload(legacy, "okh.yml"), apply="true").json()
+    assert body["format"] == "okh"
+    hose = Commons.objects.get(slug=body["items"][0]["commons"])
+    assert (hose.kind, hose.licence, hose.tags) == (
+        "hardware",
+        "CERN-OHL-1.2",
+        ["garden"],
+    )
+
+    document = json.dumps(codemeta.from_commons(FIELDS))
+    body = post(owner, file=upload(document, "codemeta.json"), apply="true").json()
+    assert body["format"] == "codemeta"
+    calc = Commons.objects.get(slug=body["items"][0]["commons"])
+    assert calc.summary == FIELDS["summary"]
+    assert calc.description == FIELDS["description"]
