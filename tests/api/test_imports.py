@@ -62,7 +62,13 @@ def test_dry_run_writes_nothing_then_apply_creates_a_revision(owner) -> None:
     assert commons.licence == "EUPL-1.2"
     assert sorted(commons.tags) == ["fleet-management", "gtfs"]
     assert "publiccode.yml" in revisions_of(commons).first().comment
-    assert ImportSource.objects.get(commons=commons).uri == "upload:publiccode.yml"
+    # an uploaded file is known by the repository it names
+    assert ImportSource.objects.get(commons=commons).uri == FIELDS["repository_url"]
+    other = publiccode.from_commons(
+        dict(FIELDS, repository_url="https://example.org/other.git")
+    )
+    body = post(owner, file=upload(other, "publiccode.yml")).json()
+    assert body["items"][0]["action"] == "create"
 
 
 def test_reimport_of_the_same_source_updates(owner) -> None:

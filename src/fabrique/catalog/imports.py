@@ -102,6 +102,7 @@ class Item:
     fields: dict[str, Any]
     warnings: list[str]
     key: str
+    uri: str  # the source remembered for a later import
     existing: Commons | None
     changes: list[Change]
     errors: dict[str, str]
@@ -184,8 +185,9 @@ def preview(
     items = []
     for candidate in candidates:
         fields = _clean(candidate.fields)
+        uri = _uri(source, fields)
         known = (
-            ImportSource.objects.filter(uri=source, key=candidate.key)
+            ImportSource.objects.filter(uri=uri, key=candidate.key)
             .select_related("commons")
             .first()
         )
@@ -200,12 +202,22 @@ def preview(
                 fields,
                 candidate.warnings,
                 candidate.key,
+                uri,
                 existing,
                 changes,
                 _errors(fields, existing),
             )
         )
     return Preview(chosen, source, items)
+
+
+def _uri(source: str, fields: dict[str, Any]) -> str:
+    """Where an import comes from: the address it was read from; for an
+    uploaded file, the repository it names (so that one person's
+    ``publiccode.yml`` is never taken for another's), else its file name."""
+    if source.startswith("upload:") and fields.get("repository_url"):
+        return str(fields["repository_url"])[:500]
+    return source[:500]
 
 
 def _errors(fields: dict[str, Any], existing: Commons | None) -> dict[str, str]:
@@ -247,7 +259,7 @@ def apply(result: Preview, *, user: Any) -> list[Commons]:
                     comment=comment,
                 )
             ImportSource.objects.update_or_create(
-                uri=result.source,
+                uri=item.uri,
                 key=item.key,
                 defaults={"commons": commons, "format": result.format},
             )

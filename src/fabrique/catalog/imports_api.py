@@ -27,6 +27,7 @@ class ChangeOut(Schema):
 class ItemOut(Schema):
     action: str
     commons: str | None = None
+    source: str
     key: str
     fields: dict[str, Any]
     changes: list[ChangeOut]
@@ -51,6 +52,7 @@ def describe(result: imports.Preview, applied: list[Any] | None) -> dict[str, An
             {
                 "action": item.action,
                 "commons": saved.slug if saved is not None else None,
+                "source": item.uri,
                 "key": item.key,
                 "fields": item.fields,
                 "changes": [vars(c) for c in item.changes],
