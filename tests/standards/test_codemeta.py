@@ -133,3 +133,21 @@ def test_round_trip_keeps_modelled_fields(commons: dict) -> None:
     for key in MODELLED:
         assert back[key] == commons[key].strip(), key
     assert back["tags"] == commons["tags"]
+
+
+def test_dcat_properties_follow_the_dcat3_crosswalk(standards: Path) -> None:
+    path = standards / "codemeta" / "master" / "crosswalks" / "DCAT-3.csv"
+    crosswalk: dict[str, set[str]] = {}
+    for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines()):
+        if row["DCAT-3"].strip():
+            crosswalk.setdefault(row["Property"], set()).add(row["DCAT-3"].strip())
+    exported = codemeta.from_commons(COMMONS) | {"identifier": "x"}
+    for term in exported:
+        if term.startswith("@"):
+            continue
+        assert term in codemeta.DCAT, term
+        expected = codemeta.DCAT[term]
+        if expected is None:
+            assert term not in crosswalk, term
+        else:
+            assert expected in crosswalk[term], term

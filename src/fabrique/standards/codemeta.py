@@ -47,6 +47,23 @@ MATURITY_TO_STATUS = {
 }
 STATUS_TO_MATURITY = {v: k for k, v in MATURITY_TO_STATUS.items()}
 
+# The DCAT 3 property of each CodeMeta term this module writes, after the
+# CodeMeta crosswalk (crosswalks/DCAT-3.csv); None where it gives none. A
+# DCAT export of a software commons uses the same properties.
+DCAT = {
+    "name": "dcterms:title",
+    "description": "dcterms:description",
+    "identifier": "dcterms:identifier",
+    "codeRepository": "dcat:accessURL",
+    "downloadUrl": "dcat:downloadURL",
+    "url": "dcat:landingPage",
+    "keywords": "dcat:keyword",
+    "license": "dcterms:license",
+    "maintainer": "prov:qualifiedAttribution",
+    "developmentStatus": None,
+    "softwareHelp": None,
+}
+
 
 def standards_dir() -> Path | None:
     value = os.environ.get("FABRIQUE_STANDARDS_DIR")
