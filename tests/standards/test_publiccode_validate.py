@@ -142,7 +142,8 @@ def test_replaced_fields_never_crash(overrides: dict[str, object]) -> None:
 def local_site() -> Iterator[str]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            status = 200 if self.path.startswith("/ok") else 404
+            ok = self.path == "/ok" or self.path.startswith("/repo.git")
+            status = 200 if ok else 404
             self.send_response(status)
             self.end_headers()
             self.wfile.write(b"ok" if status == 200 else b"")
@@ -165,7 +166,16 @@ def test_remote_checks_only_when_online(local_site: str) -> None:
     assert errors(text) == []  # offline: syntax only
     remote = publiccode.Remote(timeout=5, allow_private=True)
     found = errors(text, offline=False, remote=remote)
+    # example.org answers no git protocol: not a repository (or unreachable)
     assert [p for p, _ in found if p != "url"] == ["landingURL"]
+    repo = text.replace("https://example.org/medusa.git", f"{local_site}/repo.git")
+    assert errors(repo, offline=False, remote=remote) == [
+        ("landingURL", f"'{local_site}/missing' is not reachable: HTTP 404")
+    ]
+    not_repo = text.replace("https://example.org/medusa.git", f"{local_site}/ok")
+    assert ("url", f"'{local_site}/ok' is not a code repository") in errors(
+        not_repo, offline=False, remote=remote
+    )
     # private addresses are refused unless allowed
     found = errors(text, offline=False)
     assert {p for p, _ in found} >= {"landingURL", "roadmap"}
@@ -181,3 +191,13 @@ def test_local_files_are_looked_for_under_base_dir(tmp_path: Path) -> None:
     escape = MINIMAL + "logo: ../outside.png\n"
     (tmp_path.parent / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     assert [p for p, _ in errors(escape, base_dir=tmp_path)] == ["logo"]
+
+
+def test_known_forges_are_recognised_without_fetching() -> None:
+    remote = publiccode.Remote(timeout=0.01)
+    assert publiccode.is_code_repository("https://github.com/italia/x.git", remote)
+    assert publiccode.is_code_repository("https://gitlab.com/a/b/c", remote)
+    assert not publiccode.is_code_repository("https://github.com/italia", remote)
+    assert not publiccode.is_code_repository(
+        "https://github.com/a/b/blob/main/x.yml", remote
+    )

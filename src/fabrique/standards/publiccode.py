@@ -800,6 +800,30 @@ def fetch(url: str, remote: Remote) -> bytes:
     return body
 
 
+_FORGES = {
+    "github.com": re.compile(r"/[^/]+/[^/]+?(\.git)?/?"),
+    "bitbucket.org": re.compile(r"/[^/]+/[^/]+?(\.git)?/?"),
+    "gitlab.com": re.compile(r"(/[^/]+){2,}/?"),
+}
+
+
+def is_code_repository(url: str, remote: Remote) -> bool:
+    """Does ``url`` name a code repository? A repository path on a known
+    forge, or an address that answers git's smart HTTP protocol."""
+    parts = urllib.parse.urlsplit(url)
+    shape = _FORGES.get((parts.hostname or "").lower())
+    if shape is not None:
+        return bool(shape.fullmatch(parts.path)) and not re.search(
+            r"/(-/)?(blob|raw|tree)/", parts.path
+        )
+    refs = url.rstrip("/") + "/info/refs?service=git-upload-pack"
+    try:
+        fetch(refs, Remote(remote.timeout, 64 * 1024**2, remote.allow_private))
+    except OSError:
+        return False
+    return True
+
+
 @dataclass
 class _Context:
     walk: _Walk
@@ -879,6 +903,14 @@ def _field_checks(root: yaml.Node, ctx: _Context) -> None:
     walk = ctx.walk
     for key in ("url", "landingURL", "roadmap"):
         ctx.reachable(key, _get(root, key))
+    url = _text(_get(root, "url"))
+    if (
+        url
+        and not ctx.offline
+        and _is_http_url(url)
+        and not is_code_repository(url, ctx.remote)
+    ):
+        walk.error("url", f"'{url}' is not a code repository", _get(root, "url"))
     logo_types = (".svg", ".svgz", ".png")
     ctx.local_or_remote("logo", _get(root, "logo"), logo_types)
     mono = _get(root, "monochromeLogo")
