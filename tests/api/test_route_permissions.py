@@ -136,6 +136,7 @@ MEMBER_API_WRITES = {
     ("POST", "/api/1/commons/"),
     # Importing a metadata file creates commons, as POST /commons/ does.
     ("POST", "/api/1/imports/"),
+    ("POST", "/api/1/imports/url/"),
     ("PATCH", "/api/1/commons/{slug}/"),
     ("POST", "/api/1/actors/"),
     ("PATCH", "/api/1/actors/{slug}/"),
