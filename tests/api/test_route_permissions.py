@@ -96,6 +96,7 @@ PUBLIC_WEB_WRITES = {
 # following, discussing, and acting on one's own account.
 MEMBER_WEB_WRITES = {
     "catalog:commons_create",
+    "catalog:commons_import",
     "catalog:commons_edit",
     "catalog:commons_revert",
     "catalog:commons_follow",
@@ -136,6 +137,9 @@ MEMBER_WEB_WRITES = {
 # API operations any signed-in member may call (same rules as the pages).
 MEMBER_API_WRITES = {
     ("POST", "/api/1/commons/"),
+    # Importing a metadata file creates commons, as POST /commons/ does.
+    ("POST", "/api/1/imports/"),
+    ("POST", "/api/1/imports/url/"),
     ("PATCH", "/api/1/commons/{slug}/"),
     ("POST", "/api/1/actors/"),
     ("PATCH", "/api/1/actors/{slug}/"),

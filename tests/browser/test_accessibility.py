@@ -112,6 +112,7 @@ def test_main_pages_have_no_serious_accessibility_finding(axe_page):
         [
             reverse("accounts:profile"),
             reverse("catalog:commons_create"),
+            reverse("catalog:commons_import"),
             reverse("notifications:list"),
             reverse("community:for_me"),
         ],

@@ -48,6 +48,7 @@ def test_the_first_tab_reaches_a_visible_skip_link_that_jumps_to_content(page):
         ("accounts:login", False),
         ("catalog:commons_edit", True),
         ("catalog:commons_create", True),
+        ("catalog:commons_import", True),
     ],
 )
 def test_every_form_control_is_labelled_and_reachable_by_tab(

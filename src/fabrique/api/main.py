@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Swagger
 from fabrique.api import activity, community, discussions
 from fabrique.api.errors import error_response, install_handlers
 from fabrique.catalog import api as catalog_api
+from fabrique.catalog import imports_api
 from fabrique.catalog.services import CatalogError, MembershipError
 from fabrique.community import api as community_api
 from fabrique.core.discussions import DiscussionError
@@ -78,6 +79,7 @@ def on_discussion_error(request: HttpRequest, exc: DiscussionError) -> HttpRespo
 
 
 api.add_router("", catalog_api.router)
+api.add_router("", imports_api.router)
 api.add_router("", community.router)
 api.add_router("", discussions.router)
 api.add_router("", activity.router)

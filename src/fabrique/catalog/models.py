@@ -344,3 +344,28 @@ class CommunityMembership(models.Model):
         if self.actor_id:
             return str(self.actor)
         return self.user.public_name if self.user else str(_("deleted user"))
+
+
+class ImportSource(models.Model):
+    """Where an imported commons came from, so that importing again updates it.
+
+    ``uri`` is the address the metadata was read from (or ``upload:<name>``),
+    ``key`` tells apart the commons of one source that holds several (a DCAT
+    catalogue: the dataset's identifier), empty otherwise.
+    """
+
+    commons = models.ForeignKey(
+        Commons, on_delete=models.CASCADE, related_name="import_sources"
+    )
+    uri = models.CharField(_("source"), max_length=500)
+    key = models.CharField(max_length=500, blank=True, default="")
+    format = models.CharField(_("format"), max_length=20)
+    imported = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["uri", "key"], name="import_source_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.format} {self.uri}"

@@ -7,6 +7,7 @@ from fabrique.catalog.views import (
     discussions,
     history,
     listing,
+    software_standards,
     themes,
 )
 
@@ -51,7 +52,27 @@ def _history_routes(prefix: str, kind: str) -> list:
 urlpatterns = [
     path("communs/", listing.commons_list, name="commons_list"),
     path("communs/nouveau/", commons.commons_create, name="commons_create"),
+    path(
+        "communs/importer/",
+        software_standards.import_page,
+        name="commons_import",
+    ),
     path("communs/<slug:slug>/", commons.commons_detail, name="commons"),
+    path(
+        "communs/<slug:slug>/publiccode.yml",
+        software_standards.publiccode_yml,
+        name="commons_publiccode",
+    ),
+    path(
+        "communs/<slug:slug>/codemeta.json",
+        software_standards.codemeta_json,
+        name="commons_codemeta",
+    ),
+    path(
+        "communs/<slug:slug>/okh.toml",
+        software_standards.okh_toml,
+        name="commons_okh",
+    ),
     path("communs/<slug:slug>/modifier/", commons.commons_edit, name="commons_edit"),
     path("communs/<slug:slug>/images/", commons.image_add, name="image_add"),
     path(

@@ -1,0 +1,203 @@
+"""POST /api/1/imports/: dry run, apply, re-import updates, bad input."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from fabrique.catalog.models import Commons, ImportSource
+from fabrique.core.revisions import revisions_of
+from fabrique.standards import okh, publiccode
+
+from .conftest import token_for
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = {
+    "title": "Calculateur",
+    "summary": "Calcule des itinéraires.",
+    "description": "Un texte plus long sur le calculateur.",
+    "licence": "EUPL-1.2",
+    "maturity": "beta",
+    "repository_url": "https://example.org/calc.git",
+    "tags": ["fleet-management", "gtfs"],
+}
+
+
+def post(user, **data):
+    client = Client()
+    headers = {"Authorization": f"Bearer {token_for(user)}"}
+    if "url" in data:
+        return client.post(
+            "/api/1/imports/url/",
+            data,
+            content_type="application/json",
+            headers=headers,
+        )
+    return client.post("/api/1/imports/", data, headers=headers)
+
+
+def upload(text: str, name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(), content_type="text/plain")
+
+
+def test_dry_run_writes_nothing_then_apply_creates_a_revision(owner) -> None:
+    text = publiccode.from_commons(FIELDS)
+    response = post(owner, file=upload(text, "publiccode.yml"))
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["format"] == "publiccode"
+    assert body["applied"] is False
+    assert body["valid"] is True
+    item = body["items"][0]
+    assert item["action"] == "create"
+    assert {c["field"] for c in item["changes"]} >= {"title", "licence", "tags"}
+    assert not Commons.objects.exists()
+
+    response = post(owner, file=upload(text, "publiccode.yml"), apply="true")
+    body = response.json()
+    assert body["applied"] is True
+    commons = Commons.objects.get(slug=body["items"][0]["commons"])
+    assert commons.title == "Calculateur"
+    assert commons.licence == "EUPL-1.2"
+    assert sorted(commons.tags) == ["fleet-management", "gtfs"]
+    assert "publiccode.yml" in revisions_of(commons).first().comment
+    # an uploaded file is known by the repository it names
+    assert ImportSource.objects.get(commons=commons).uri == FIELDS["repository_url"]
+    other = publiccode.from_commons(
+        dict(FIELDS, repository_url="https://example.org/other.git")
+    )
+    body = post(owner, file=upload(other, "publiccode.yml")).json()
+    assert body["items"][0]["action"] == "create"
+
+
+def test_reimport_of_the_same_source_updates(owner) -> None:
+    first = publiccode.from_commons(FIELDS)
+    post(owner, file=upload(first, "publiccode.yml"), apply="true")
+    second = publiccode.from_commons(dict(FIELDS, summary="Un autre résumé."))
+    body = post(owner, file=upload(second, "publiccode.yml")).json()
+    item = body["items"][0]
+    assert item["action"] == "update"
+    assert [c["field"] for c in item["changes"]] == ["summary"]
+    post(owner, file=upload(second, "publiccode.yml"), apply="true")
+    assert Commons.objects.count() == 1
+    commons = Commons.objects.get()
+    assert commons.summary == "Un autre résumé."
+    assert commons.revision == 2
+
+
+def test_okh_manifest_import(owner) -> None:
+    text = okh.from_commons(
+        dict(FIELDS, licence="CERN-OHL-S-2.0", contacts=[{"name": "Ada"}])
+    )
+    body = post(owner, file=upload(text, "okh.toml"), apply="true").json()
+    commons = Commons.objects.get(slug=body["items"][0]["commons"])
+    assert commons.kind == "hardware"
+    assert commons.licence == "CERN-OHL-S-2.0"
+
+
+def test_bad_input_is_refused_and_nothing_stored(owner) -> None:
+    invalid = upload('publiccodeYmlVersion: "0"\n', "publiccode.yml")
+    body = post(owner, file=invalid).json()  # a dry run reports it
+    assert body["valid"] is False
+    assert "not valid" in body["problems"][0]
+    invalid.seek(0)
+    response = post(owner, file=invalid, apply="true")
+    assert response.status_code == 422
+    assert "not valid" in response.json()["error"]["message"]
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
+        for i in range(7)
+    )
+    response = post(owner, file=upload(bomb, "publiccode.yml"), apply="true")
+    assert response.status_code == 422
+    assert "refused" in response.json()["error"]["message"]
+    assert post(owner).status_code == 422  # no file
+    assert not Commons.objects.exists()
+
+
+def test_invalid_field_value_blocks_apply(owner) -> None:
+    text = publiccode.from_commons(dict(FIELDS, title="x" * 250))
+    body = post(owner, file=upload(text, "publiccode.yml")).json()
+    assert body["valid"] is False
+    assert "title" in body["items"][0]["errors"]
+    response = post(owner, file=upload(text, "publiccode.yml"), apply="true")
+    assert response.status_code == 422
+    assert not Commons.objects.exists()
+
+
+def test_anonymous_callers_are_refused() -> None:
+    text = publiccode.from_commons(FIELDS)
+    response = Client().post(
+        "/api/1/imports/", {"file": upload(text, "publiccode.yml")}
+    )
+    assert response.status_code == 401
+
+
+@pytest.fixture
+def repository(settings, tmp_path: Path) -> Iterator[str]:
+    settings.TRANSPORT_FETCH_ALLOW_PRIVATE = True
+    settings.TRANSPORT_STORE = tmp_path
+    files = {"/org/calc/raw/HEAD/publiccode.yml": publiccode.from_commons(FIELDS)}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = files.get(self.path)
+            self.send_response(200 if body else 404)
+            self.end_headers()
+            if body:
+                self.wfile.write(body.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 19051), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield "http://127.0.0.1:19051/org/calc"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_import_from_a_repository_address(owner, repository: str) -> None:
+    body = post(owner, url=repository, apply=True).json()
+    assert body["source"] == repository
+    commons = Commons.objects.get(slug=body["items"][0]["commons"])
+    assert commons.repository_url == FIELDS["repository_url"]
+    missing = post(owner, url="http://127.0.0.1:19051/nothing/here", apply=True)
+    assert missing.status_code == 422
+    assert "404" in missing.json()["error"]["message"]
+
+
+def test_legacy_okh_and_codemeta_imports(owner) -> None:
+    import json
+
+    from fabrique.standards import codemeta
+
+    legacy = (
+        "title: Hose adapter\ndescription: A 3D printed hose adapter.\n"
+        "license:\n  hardware: CERN-OHL-1.2\nkeywords: [garden]\n"
+        "project-link: https://example.org/hose\n"
+    )
+    body = post(owner, file=upload(legacy, "okh.yml"), apply="true").json()
+    assert body["format"] == "okh"
+    hose = Commons.objects.get(slug=body["items"][0]["commons"])
+    assert (hose.kind, hose.licence, hose.tags) == (
+        "hardware",
+        "CERN-OHL-1.2",
+        ["garden"],
+    )
+
+    document = json.dumps(codemeta.from_commons(FIELDS))
+    body = post(owner, file=upload(document, "codemeta.json"), apply="true").json()
+    assert body["format"] == "codemeta"
+    calc = Commons.objects.get(slug=body["items"][0]["commons"])
+    assert calc.summary == FIELDS["summary"]
+    assert calc.description == FIELDS["description"]
