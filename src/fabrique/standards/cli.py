@@ -35,7 +35,11 @@ def validate_command(
     """Check FILE; exit 1 when it has errors."""
     try:
         chosen, findings = validate(
-            file.read_bytes(), name=file.name, format=format_, offline=not online
+            file.read_bytes(),
+            name=file.name,
+            format=format_,
+            offline=not online,
+            base_dir=file.resolve().parent,
         )
     except StandardsError as exc:
         raise click.ClickException(str(exc)) from exc

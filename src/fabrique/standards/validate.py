@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from fabrique.standards import Finding, StandardsError
 
@@ -46,14 +46,23 @@ def detect(name: str, data: bytes) -> str:
 
 
 def validate(
-    data: bytes, *, name: str = "", format: str | None = None, offline: bool = True
+    data: bytes,
+    *,
+    name: str = "",
+    format: str | None = None,
+    offline: bool = True,
+    base_dir: Path | None = None,
 ) -> tuple[str, list[Finding]]:
-    """Return the detected format and the findings for one file."""
+    """Return the detected format and the findings for one file.
+
+    ``base_dir`` is the file's folder: a publiccode.yml's relative paths
+    (logo, screenshots) are checked there."""
     chosen = format or detect(name, data)
     if chosen not in FORMATS:
         raise StandardsError(
             f"unknown format {chosen!r}: expected one of {', '.join(FORMATS)}"
         )
     module = importlib.import_module(FORMATS[chosen])
-    findings: list[Finding] = module.validate(data, name=name, offline=offline)
+    extra = {"base_dir": base_dir} if chosen == "publiccode" and base_dir else {}
+    findings: list[Finding] = module.validate(data, name=name, offline=offline, **extra)
     return chosen, findings
