@@ -53,6 +53,7 @@ def test_a_contribution_goes_from_the_form_through_the_queue_to_the_page():
     them.post(step("declined"), {"reason": "Je ne trouve pas la demande de fusion."})
     mine = me.get(page).content.decode()
     assert "Je ne trouve pas la demande de fusion." in mine
+    assert "Dispute this decision" in mine
     me.post(step("disputed"), {"reason": "Elle est sur la branche plans-step."})
     assert Contribution.objects.get(pk=entry.pk).status == "pending"
     queue = them.get(reverse("projects:contribution_queue")).content.decode()
@@ -71,6 +72,8 @@ def test_a_contribution_goes_from_the_form_through_the_queue_to_the_page():
         "recorded", "declined", "disputed", "confirmed",
     ]  # fmt: skip
     assert "Elle est sur la branche plans-step." in shown
+    assert "Withdraw the confirmation" not in shown  # visitors
+    assert "Withdraw the confirmation" in them.get(page).content.decode()
 
     # A holder withdraws the confirmation, saying why.
     them.post(step("revoked"), {"reason": "Les plans ont été retirés du dépôt."})
