@@ -124,3 +124,26 @@ def test_the_commons_and_challenge_pages_link_to_their_ledger():
     challenge = make_challenge()
     body = Client().get(challenge.get_absolute_url()).content.decode()
     assert reverse("projects:challenge_contributions", args=[challenge.slug]) in body
+
+
+def test_an_organisations_page_lists_what_it_gave_once_confirmed():
+    from fabrique.catalog.models import ActorMember
+    from fabrique.projects import ledger
+    from tests.catalog.factories import make_actor
+
+    holder, member = make_user("porteuse"), make_user("membre")
+    organisation = make_actor(user=member, name="Atelier Roue Libre")
+    ActorMember.objects.get_or_create(
+        actor=organisation, user=member, defaults={"role": "member"}
+    )
+    commons = make_commons(user=holder, title="Remorque ouverte")
+    entry = ledger.record(
+        user=member, kind="design", commons=commons,
+        description="Plans de l'attelage", actor=organisation,
+    )  # fmt: skip
+    page = organisation.get_absolute_url()
+    assert "Plans de l'attelage" not in Client().get(page).content.decode()
+    ledger.confirm(entry, by=holder)
+    body = Client().get(page).content.decode()
+    assert "Plans de l&#x27;attelage" in body or "Plans de l'attelage" in body
+    assert "Remorque ouverte" in body
