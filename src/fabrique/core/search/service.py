@@ -397,11 +397,14 @@ def _where(
     *,
     skip: str | None = None,
     walk: bool = False,
+    but_one: bool = False,
 ) -> tuple[str, list[object]]:
     """FROM … WHERE … over documents ``d``, with its parameters.
 
     ``d`` is the backend's ``source``: the documents, or on PostgreSQL their
-    narrow entries; either has the columns used here.
+    narrow entries; either has the columns used here. ``skip`` leaves out one
+    facet's filter; ``but_one`` keeps the documents that meet every filter
+    but at most one.
     """
     backend = get_backend()
     sql = f"FROM {backend.source} d"
@@ -419,14 +422,23 @@ def _where(
             params.extend(match.join_params)
         conditions.append(match.where)
         condition_params.extend(match.where_params)
-    for name, values in filters.items():
-        if name == skip:
-            continue
-        condition, values_params = backend.facet_filter(
-            name, values, with_words=match is not None
-        )
-        conditions.append(condition)
-        condition_params.extend(values_params)
+    tests = {
+        name: backend.facet_filter(name, values, with_words=match is not None)
+        for name, values in filters.items()
+        if name != skip
+    }
+    if but_one and len(tests) > 1:
+        # Every filter but one, for each one: (b AND c) OR (a AND c) OR …
+        alternatives = []
+        for left_out in tests:
+            kept = [test for name, test in tests.items() if name != left_out]
+            alternatives.append("(" + " AND ".join(sql for sql, _ in kept) + ")")
+            condition_params.extend(value for _, values in kept for value in values)
+        conditions.append(f"({' OR '.join(alternatives)})")
+    elif not but_one:
+        for condition, values_params in tests.values():
+            conditions.append(condition)
+            condition_params.extend(values_params)
     return f"{sql} WHERE {' AND '.join(conditions)}", params + condition_params
 
 
@@ -438,14 +450,18 @@ def _count_and_facets(
 ) -> tuple[int, bool, dict[str, dict[str, int]], bool]:
     """The total and the facet counts: (total, exact, counts, counts exact).
 
-    One pass over the matches gives the total and the counts of the facets
-    without a filter; each facet with a filter takes one more pass without its
-    own filter, so that its alternatives keep their counts. Each pass reads
-    at most ``COUNT_LIMIT + 1`` documents: past it, the total is
-    ``COUNT_LIMIT`` and counts are lower bounds (``exact`` False).
+    A facet with a filter is counted without its own filter, so that its
+    alternatives keep their counts. One pass reads the documents that meet
+    every filter but at most one and counts them all at once: the total and
+    the facets without a filter among those meeting every filter, each
+    filtered facet among those meeting the others. Each pass reads at most
+    ``COUNT_LIMIT + 1`` documents: past it, counts are lower bounds
+    (``exact`` False), and the total, ``COUNT_LIMIT`` at most, gets a pass of
+    its own over the documents meeting every filter.
     """
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     shared = [name for name in facets if name not in filters]
+    own = [name for name in facets if name in filters]
     backend = get_backend()
     if match is None and not filters:
         # Nothing narrows the counts: read the totals kept by the indexer.
@@ -453,24 +469,38 @@ def _count_and_facets(
         for name in shared:
             counts[name].update(totals.get(name, {}))
         return totals.get("", {}).get("", 0), True, counts, True
+    if own and (match is not None or len(filters) > 1):
+        where, params = _where(type_names, match, filters, but_one=True)
+        tests = {
+            name: backend.keys_contain(
+                "m.facet_keys", [f"{name}:{value}" for value in values]
+            )
+            for name, values in filters.items()
+        }
+        counted = backend.count_by_filters(
+            where, params, shared, tests, COUNT_LIMIT + 1
+        )
+        for name in own:
+            for key, value, n in counted.own[name]:
+                counts[key][value] = n
+        if counted.seen <= COUNT_LIMIT:
+            for name, value, n in counted.shared:
+                counts[name][value] = n
+            return counted.in_every, True, counts, True
+        counts_exact = False
+    else:
+        counts_exact = True
+        # Without words, a facet filtered alone counts its values over the
+        # whole types: the indexer's totals.
+        for name in own:
+            for key, by_value in _totals(type_names, [name]).items():
+                counts[key].update(by_value)
     where, params = _where(type_names, match, filters)
     seen, found = backend.count_facets(where, params, shared, COUNT_LIMIT + 1)
     for name, value, n in found:
         counts[name][value] = n
-    total_exact = counts_exact = seen <= COUNT_LIMIT
-    for name in facets:
-        if name not in filters:
-            continue
-        if match is None and not any(other != name for other in filters):
-            for key, by_value in _totals(type_names, [name]).items():
-                counts[key].update(by_value)
-            continue
-        where, params = _where(type_names, match, filters, skip=name)
-        own_seen, found = backend.count_facets(where, params, [name], COUNT_LIMIT + 1)
-        counts_exact = counts_exact and own_seen <= COUNT_LIMIT
-        for key, value, n in found:
-            counts[key][value] = n
-    return min(seen, COUNT_LIMIT), total_exact, counts, counts_exact
+    total_exact = seen <= COUNT_LIMIT
+    return min(seen, COUNT_LIMIT), total_exact, counts, counts_exact and total_exact
 
 
 def _hits(
@@ -484,14 +514,17 @@ def _hits(
 ) -> list[tuple[int, Any]]:
     """(document id, score) of one page, in order."""
     offset = (page - 1) * page_size
-    # A broad word: walk the b-tree of the order, one type at a time.
+    # A broad word: walk the b-tree of the order (migrations 0002, 0008 for
+    # one type, 0009 for several).
     walk = (
         match is not None
         and not exact
-        and len(type_names) == 1
         and offset + page_size <= WALK_LIMIT
+        and (sort != "relevance" or get_backend().walks_relevance)
     )
     if sort != "relevance" or match is None or match.title is None:
+        if walk and match is not None and match.walked is not None:
+            match = match.walked
         return _ranked(type_names, match, filters, sort, page_size, offset, walk=walk)
     # Relevance: documents whose title matches first, each group best first.
     # The title index finds the first group without ranking every match of a

@@ -133,6 +133,7 @@ class PostgreSQLBackend(SearchBackend):
     vendor = "postgresql"
     source = "core_searchentry"
     keys_aggregate = "string_agg(m.facet_keys, E'\\n')"
+    walks_relevance = True
 
     def write(self, documents: Sequence[tuple[int, Document]]) -> None:
         rows = [
@@ -216,15 +217,17 @@ class PostgreSQLBackend(SearchBackend):
             return
         # A sequential scan would unpack every document's vector to test it;
         # the GIN index answers without reading them, even for broad queries.
+        # Nor a full scan of an index, which reads every vector just the same.
+        # Workers cost more to start than they save on these short scans, and
+        # take the cores other requests are waiting for. Compiling a query
+        # costs more than any of these ever runs. One round trip for all.
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            # Nor a full scan of an index, which reads every vector just the same.
-            cursor.execute("SET LOCAL enable_indexscan = off")
-            # Workers cost more to start than they save on these short scans,
-            # and take the cores other requests are waiting for.
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-            # Compiling a query costs more than any of these ever runs.
-            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', 'off', true), "
+                "set_config('enable_indexscan', 'off', true), "
+                "set_config('max_parallel_workers_per_gather', '0', true), "
+                "set_config('jit', 'off', true)"
+            )
             yield
 
     @contextlib.contextmanager
@@ -232,13 +235,22 @@ class PostgreSQLBackend(SearchBackend):
         # The b-tree of the order asked, each document tested as it comes:
         # the full-text index would read every match before sorting them.
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = on")
+            cursor.execute(
+                "SELECT set_config('enable_bitmapscan', 'off', true), "
+                "set_config('enable_indexscan', 'on', true)"
+            )
             try:
                 yield
             finally:
-                cursor.execute("SET LOCAL enable_indexscan = off")
-                cursor.execute("SET LOCAL enable_bitmapscan = on")
+                cursor.execute(
+                    "SELECT set_config('enable_indexscan', 'off', true), "
+                    "set_config('enable_bitmapscan', 'on', true)"
+                )
+
+    def keys_contain(
+        self, column: str, keys: Sequence[str]
+    ) -> tuple[str, list[object]]:
+        return f"string_to_array({column}, E'\\n') && %s::text[]", [list(keys)]
 
     def facet_filter(
         self, name: str, values: Sequence[str], *, with_words: bool
