@@ -376,12 +376,16 @@ def test_past_the_count_limit_totals_and_facet_counts_are_lower_bounds(monkeypat
     assert search("", types=["commons"]).total_exact
 
 
+@pytest.mark.parametrize("visits", [10, 1])
 @pytest.mark.parametrize("scope", [["commons"], None])
 @pytest.mark.parametrize("sort", ["relevance", "updated", "title"])
-def test_a_broad_word_walks_its_pages_in_the_same_order(monkeypatch, sort, scope):
+def test_a_broad_word_walks_its_pages_in_the_same_order(
+    monkeypatch, sort, scope, visits
+):
     # Past the count limit, pages are found by walking the index of their
     # order: the same hits, in the same order, as the exact way finds them,
-    # for one type or several.
+    # for one type or several; and the same again when the walk gives up
+    # (it reads at most WALK_VISITS documents a hit) and the page is ranked.
     from fabrique.core.search import service
 
     if scope is None:
@@ -412,6 +416,7 @@ def test_a_broad_word_walks_its_pages_in_the_same_order(monkeypatch, sort, scope
         exact, was_exact = walk(filters)
         assert was_exact
         monkeypatch.setattr(service, "COUNT_LIMIT", 2)
+        monkeypatch.setattr(service, "WALK_VISITS", visits)
         cache.clear()  # results are cached whatever the limit
         walked, was_exact = walk(filters)
         monkeypatch.undo()

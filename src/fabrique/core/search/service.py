@@ -6,7 +6,6 @@ returns a :class:`SearchResult`; see :func:`search` for its exact shape.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -34,12 +33,15 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000
 MAX_FILTER_VALUES = 50
 # Matches counted at most: past it, totals and facet counts are lower bounds
-# ("more than 10,000"), so a broad word costs what a narrower one does.
-COUNT_LIMIT = 10_000
+# ("more than 1,000"), so a broad word costs what a narrower one does.
+COUNT_LIMIT = 1_000
 # A broad word's pages (more than COUNT_LIMIT matches) are found by walking
 # the index of their order while they lie within this many first documents:
 # most documents visited then match, and none needs sorting.
 WALK_LIMIT = 500
+# A walk reads at most this many documents for each one its page needs:
+# the word must be in at least one document in WALK_VISITS along the way.
+WALK_VISITS = 10
 # Results are cached this long at most; any index write invalidates them.
 RESULT_CACHE_SECONDS = 300
 
@@ -173,7 +175,7 @@ def search(
         types      type names searched; filters: the filters applied
         sort, page, page_size
         total      number of matching documents, at most COUNT_LIMIT
-        total_exact  False past COUNT_LIMIT ("more than 10,000"); facet
+        total_exact  False past COUNT_LIMIT ("more than 1,000"); facet
                    counts are then lower bounds (FacetResult.exact False)
         num_pages, next_page, previous_page (None at the ends)
         hits       list of Hit: type, id (the object's primary key), title,
@@ -574,7 +576,6 @@ def _ranked(
     walk: bool = False,
 ) -> list[tuple[int, Any]]:
     """(document id, score) of ``limit`` documents from ``offset``, in order."""
-    where, params = _where(type_names, match, filters, walk=walk)
     score, score_params = ("NULL", []) if match is None else (
         match.score, list(match.score_params)
     )  # fmt: skip
@@ -584,11 +585,54 @@ def _ranked(
         order = "score DESC, d.updated DESC, d.id DESC"
     else:
         order = "d.updated DESC, d.id DESC"
+    if walk and match is not None:
+        walked = _walked(
+            type_names, match, filters, (score, score_params), order, limit, offset
+        )
+        if walked is not None:
+            return walked
+    where, params = _where(type_names, match, filters)
     sql = f"SELECT d.id, {score} AS score {where} ORDER BY {order} LIMIT %s OFFSET %s"
-    walking = get_backend().walking() if walk else contextlib.nullcontext()
-    with walking, connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, [*score_params, *params, limit, offset])
         return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def _walked(
+    type_names: Sequence[str],
+    match: Match,
+    filters: Mapping[str, Sequence[str]],
+    score: tuple[str, list[object]],
+    order: str,
+    limit: int,
+    offset: int,
+) -> list[tuple[int, Any]] | None:
+    """A page found by walking the index of its order, or None.
+
+    The walk reads the first documents of the types and filters in that
+    order, at most ``WALK_VISITS`` times as many as the page needs, and
+    keeps those that match: when the page fills from them, it is exact
+    (every document before them was tested). When it does not, the word is
+    not broad enough here and the page is ranked the ordinary way.
+    """
+    if match.join:  # the match needs its join: no walk
+        return None
+    where, params = _where(type_names, None, filters, walk=True)
+    visits = WALK_VISITS * (offset + limit)
+    outer = order.replace("d.", "w.").replace("score", "w.score")
+    sql = (
+        f"SELECT w.id, w.score FROM (SELECT d.id, d.updated, d.sort_title, "  # noqa: S608
+        f"{score[0]} AS score, {match.where} AS hit {where} "
+        f"ORDER BY {order} LIMIT %s) w "
+        f"WHERE w.hit ORDER BY {outer} LIMIT %s OFFSET %s"
+    )
+    with get_backend().walking(), connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [*score[1], *match.where_params, *params, visits, limit, offset],
+        )
+        rows = [(row[0], row[1]) for row in cursor.fetchall()]
+    return rows if len(rows) == limit else None
 
 
 def _shown(ranked: Sequence[tuple[int, Any]]) -> list[tuple[Any, ...]]:
