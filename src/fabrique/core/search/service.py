@@ -7,6 +7,7 @@ returns a :class:`SearchResult`; see :func:`search` for its exact shape.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -200,19 +201,28 @@ def search(
     if not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise SearchError("page_size", f"must be an integer from 1 to {MAX_PAGE_SIZE}")
 
+    now = generation()
     key = _cache_key(
-        parsed.text, type_names, applied, sort, page, page_size, count_facets
+        now, parsed.text, type_names, applied, sort, page, page_size, count_facets
     )
     cached = cache.get(key)
     if isinstance(cached, SearchResult):
         return cached
     result = _search(
-        parsed, type_names, facets, applied, sort, page, page_size, count_facets
+        parsed, type_names, facets, applied, sort, page, page_size, count_facets, now
     )
     cacheable = True
     if not result.total and parsed:
         result, cacheable = _corrected(
-            result, parsed, type_names, facets, applied, sort, page_size, count_facets
+            result,
+            parsed,
+            type_names,
+            facets,
+            applied,
+            sort,
+            page_size,
+            count_facets,
+            now,
         )
     if cacheable:
         cache.set(key, result, RESULT_CACHE_SECONDS)
@@ -228,6 +238,7 @@ def _corrected(
     sort: str,
     page_size: int,
     count_facets: bool,
+    index_generation: int,
 ) -> tuple[SearchResult, bool]:
     """An empty result: the hits of the closest spelling, if it finds any.
 
@@ -240,7 +251,15 @@ def _corrected(
         return result, suggestion is not None
     fixed = parse_query(suggestion + ("" if parsed.prefix else " "))
     again = _search(
-        fixed, type_names, facets, applied, sort, 1, page_size, count_facets
+        fixed,
+        type_names,
+        facets,
+        applied,
+        sort,
+        1,
+        page_size,
+        count_facets,
+        index_generation,
     )
     if not again.total:
         return replace(result, suggestion=suggestion), True
@@ -249,12 +268,12 @@ def _corrected(
 
 
 def _cache_key(*parts: object) -> str:
-    """The result cache key: the request, the language, the index generation.
+    """The result cache key: the index generation, the request, the language.
 
     Any write to the index bumps its generation (``index.generation()``), so
     a cached result is never served once the index has changed.
     """
-    text = repr((generation(), get_language(), *parts))
+    text = repr((get_language(), *parts))
     return "search:" + hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -267,6 +286,7 @@ def _search(
     page: int,
     page_size: int,
     count_facets: bool,
+    index_generation: int,
 ) -> SearchResult:
     backend = get_backend()
     match = backend.match(parsed) if parsed else None
@@ -279,8 +299,7 @@ def _search(
             if total
             else []
         )
-    rows = _shown(ranked)
-    hit_facets = _hit_facets([row[0] for row in rows])
+    rows, hit_facets = _shown(ranked)
 
     wanted: dict[str, set[str]] = defaultdict(set)
     for name, values in applied.items():
@@ -291,7 +310,9 @@ def _search(
         for name, values in by_name.items():
             wanted[name].update(values)
     labels = {
-        name: facets[name].labels(sorted(values)) if name in facets else {}
+        name: _labels(facets[name], sorted(values), index_generation)
+        if name in facets
+        else {}
         for name, values in wanted.items()
     }
 
@@ -525,8 +546,6 @@ def _hits(
         and (sort != "relevance" or get_backend().walks_relevance)
     )
     if sort != "relevance" or match is None or match.title is None:
-        if walk and match is not None and match.walked is not None:
-            match = match.walked
         return _ranked(type_names, match, filters, sort, page_size, offset, walk=walk)
     # Relevance: documents whose title matches first, each group best first.
     # The title index finds the first group without ranking every match of a
@@ -545,14 +564,26 @@ def _hits(
         in_titles, _found = get_backend().count_facets(
             *_where(type_names, match.title, filters), [], offset + 1
         )
-    not_title = (walk and match.not_title_each) or match.not_title
+    # Ranked, the title matches are left out as a set read once; walked, each
+    # document visited is tested (``not_title_each``).
+    walked = (match.walked or match) if walk else None
     rest = Match(
         join=match.join,
         join_params=match.join_params,
-        where=f"{match.where} AND {not_title}",
+        where=f"{match.where} AND {match.not_title}",
         where_params=(*match.where_params, *match.not_title_params),
         score=match.score,
         score_params=match.score_params,
+        walked=None
+        if walked is None
+        else Match(
+            join=walked.join,
+            join_params=walked.join_params,
+            where=f"{walked.where} AND {match.not_title_each or match.not_title}",
+            where_params=(*walked.where_params, *match.not_title_params),
+            score=walked.score,
+            score_params=walked.score_params,
+        ),
     )
     return rows + _ranked(
         type_names,
@@ -586,9 +617,7 @@ def _ranked(
     else:
         order = "d.updated DESC, d.id DESC"
     if walk and match is not None:
-        walked = _walked(
-            type_names, match, filters, (score, score_params), order, limit, offset
-        )
+        walked = _walked(type_names, match, filters, order, limit, offset)
         if walked is not None:
             return walked
     where, params = _where(type_names, match, filters)
@@ -602,7 +631,6 @@ def _walked(
     type_names: Sequence[str],
     match: Match,
     filters: Mapping[str, Sequence[str]],
-    score: tuple[str, list[object]],
     order: str,
     limit: int,
     offset: int,
@@ -615,6 +643,7 @@ def _walked(
     (every document before them was tested). When it does not, the word is
     not broad enough here and the page is ranked the ordinary way.
     """
+    match = match.walked or match
     if match.join:  # the match needs its join: no walk
         return None
     where, params = _where(type_names, None, filters, walk=True)
@@ -622,36 +651,68 @@ def _walked(
     outer = order.replace("d.", "w.").replace("score", "w.score")
     sql = (
         f"SELECT w.id, w.score FROM (SELECT d.id, d.updated, d.sort_title, "  # noqa: S608
-        f"{score[0]} AS score, {match.where} AS hit {where} "
+        f"{match.score} AS score, {match.where} AS hit {where} "
         f"ORDER BY {order} LIMIT %s) w "
         f"WHERE w.hit ORDER BY {outer} LIMIT %s OFFSET %s"
     )
     with get_backend().walking(), connection.cursor() as cursor:
         cursor.execute(
             sql,
-            [*score[1], *match.where_params, *params, visits, limit, offset],
+            [*match.score_params, *match.where_params, *params, visits, limit, offset],
         )
         rows = [(row[0], row[1]) for row in cursor.fetchall()]
     return rows if len(rows) == limit else None
 
 
-def _shown(ranked: Sequence[tuple[int, Any]]) -> list[tuple[Any, ...]]:
-    """What the hits of a page show, read once for the page, in its order."""
+def _shown(
+    ranked: Sequence[tuple[int, Any]],
+) -> tuple[list[tuple[Any, ...]], dict[int, dict[str, list[str]]]]:
+    """What the hits of a page show, read once for the page, in its order,
+    and their facets (from the documents' "name:value" lines)."""
     if not ranked:
-        return []
+        return [], {}
     marks = ", ".join(["%s"] * len(ranked))
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, type, object_id, title, summary, url, updated "  # noqa: S608
-            f"FROM core_searchdocument WHERE id IN ({marks})",
+            "SELECT id, type, object_id, title, summary, url, updated, "  # noqa: S608
+            f"facet_keys FROM core_searchdocument WHERE id IN ({marks})",
             [pk for pk, _ in ranked],
         )
         shown = {row[0]: row for row in cursor.fetchall()}
-    return [
+    facets: dict[int, dict[str, list[str]]] = {}
+    for pk, row in shown.items():
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for key in (row[7] or "").split("\n"):
+            name, colon, value = key.partition(":")
+            if colon:
+                by_name[name].append(value)
+        facets[pk] = dict(by_name)
+    rows = [
         (*shown[pk][:6], _aware(shown[pk][6]), score)
         for pk, score in ranked
         if pk in shown
     ]
+    return rows, facets
+
+
+# Facet labels by (index generation, language, facet, values): a theme's
+# label is read once while the index stays as it is, for a minute at most.
+_LABELS: dict[tuple[object, ...], tuple[float, dict[str, str]]] = {}
+LABELS_SECONDS = 60.0
+LABELS_KEPT = 5_000
+
+
+def _labels(facet: Facet, values: list[str], index_generation: int) -> dict[str, str]:
+    key = (index_generation, get_language(), facet.name, tuple(values))
+    now = time.monotonic()
+    found = _LABELS.get(key)
+    if found is not None and now - found[0] < LABELS_SECONDS:
+        return found[1]
+    labels = facet.labels(values)
+    if len(_LABELS) >= LABELS_KEPT:
+        _LABELS.clear()
+    _LABELS[key] = (now, labels)
+    return labels
 
 
 def _aware(value: Any) -> datetime:
@@ -677,18 +738,3 @@ def _totals(
         if n:
             found[name][value] = int(n)
     return found
-
-
-def _hit_facets(ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
-    found: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    if ids:
-        marks = ", ".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT document_id, name, value FROM core_searchfacet "  # noqa: S608
-                f"WHERE document_id IN ({marks}) ORDER BY id",
-                list(ids),
-            )
-            for document_id, name, value in cursor.fetchall():
-                found[document_id][name].append(value)
-    return {key: dict(value) for key, value in found.items()}

@@ -74,37 +74,61 @@ def tsquery_text(term: str, *, prefix: bool) -> str:
     return f"{term}:*" if prefix else term
 
 
+# Each term's tsquery options as PostgreSQL stemmed them, by (term, prefix):
+# cold searches are new combinations of words met before (a Zipf law), and
+# their stems never change (the configurations are fixed by migrations).
+_STEMMED: dict[tuple[str, bool], tuple[str, ...]] = {}
+STEMMED_TERMS = 50_000
+
+
+def _stemmed(terms: Sequence[tuple[str, bool]]) -> list[tuple[str, ...]]:
+    """The distinct tsquery options of each (term, prefix), in one round trip
+    for the terms not seen before."""
+    wanted = [key for key in dict.fromkeys(terms) if key not in _STEMMED]
+    if wanted:
+        columns: list[str] = []
+        params: list[str] = []
+        owners: list[tuple[str, bool]] = []
+        for term, prefix in wanted:
+            texts = [tsquery_text(term, prefix=prefix)]
+            texts += [tsquery_text(word, prefix=False) for word in alternatives(term)]
+            for text in texts:
+                for config in QUERY_CONFIGURATIONS:
+                    columns.append(f"to_tsquery('{config}'::regconfig, %s)::text")
+                    params.append(text)
+                    owners.append((term, prefix))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(columns)}", params)
+            stemmed = cursor.fetchone()
+        found: dict[tuple[str, bool], list[str]] = {key: [] for key in wanted}
+        for owner, option in zip(owners, stemmed, strict=True):
+            if option:
+                found[owner].append(option)
+        if len(_STEMMED) + len(found) > STEMMED_TERMS:
+            _STEMMED.clear()
+        for key, options in found.items():
+            _STEMMED[key] = tuple(dict.fromkeys(options))
+    return [_STEMMED[key] for key in terms]
+
+
 def normalised_tsquery(query: Query) -> str:
     """The tsquery text of a query, each term's alternative stems once.
 
-    Every term, and each of its synonyms, is stemmed by each configuration in
-    one round trip; equal stems (most words) are kept once, so the index reads
-    each list once.
+    Every term, and each of its synonyms, is stemmed by each configuration
+    (in one round trip for the terms this process has not stemmed yet);
+    equal stems (most words) are kept once, so the index reads each list
+    once.
     """
     last = len(query.terms) - 1
-    columns: list[str] = []
-    params: list[str] = []
-    owners: list[int] = []  # the term each column belongs to
-    for position, term in enumerate(query.terms):
-        texts = [tsquery_text(term, prefix=query.prefix and position == last)]
-        texts += [tsquery_text(word, prefix=False) for word in alternatives(term)]
-        for text in texts:
-            for config in QUERY_CONFIGURATIONS:
-                columns.append(f"to_tsquery('{config}'::regconfig, %s)::text")
-                params.append(text)
-                owners.append(position)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)}", params)
-        stemmed = cursor.fetchone()
-    by_term: dict[int, list[str]] = {}
-    for owner, option in zip(owners, stemmed, strict=True):
-        if option:
-            by_term.setdefault(owner, []).append(option)
+    keys = [
+        (term, query.prefix and position == last)
+        for position, term in enumerate(query.terms)
+    ]
     groups = []
-    for position in sorted(by_term):
-        options = list(dict.fromkeys(by_term[position]))
-        # An option may hold operators (a word split in two): keep it whole.
-        groups.append("(" + " | ".join(f"({o})" for o in options) + ")")
+    for options in _stemmed(keys):
+        if options:
+            # An option may hold operators (a word split in two): keep it whole.
+            groups.append("(" + " | ".join(f"({o})" for o in options) + ")")
     return " & ".join(groups)
 
 
