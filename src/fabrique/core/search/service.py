@@ -43,6 +43,9 @@ WALK_LIMIT = 500
 # A walk reads at most this many documents for each one its page needs:
 # the word must be in at least one document in WALK_VISITS along the way.
 WALK_VISITS = 10
+# A walk tests the facet filters on every document it visits: it is not
+# taken when they are estimated to keep less than this share of them.
+WALK_FILTER_SHARE = 0.2
 # Results are cached this long at most; any index write invalidates them.
 RESULT_CACHE_SECONDS = 300
 
@@ -295,7 +298,16 @@ def _search(
             type_names, match, applied, facets if count_facets else {}
         )
         ranked = (
-            _hits(type_names, match, applied, sort, page, page_size, total_exact)
+            _hits(
+                type_names,
+                match,
+                applied,
+                sort,
+                page,
+                page_size,
+                total_exact,
+                index_generation,
+            )
             if total
             else []
         )
@@ -534,16 +546,19 @@ def _hits(
     page: int,
     page_size: int,
     exact: bool = True,
+    index_generation: int = 0,
 ) -> list[tuple[int, Any]]:
     """(document id, score) of one page, in order."""
     offset = (page - 1) * page_size
     # A broad word: walk the b-tree of the order (migrations 0002, 0008 for
-    # one type, 0009 for several).
+    # one type, 0009 for several), unless the facet filters leave out most
+    # of the documents it would visit.
     walk = (
         match is not None
         and not exact
         and offset + page_size <= WALK_LIMIT
         and (sort != "relevance" or get_backend().walks_relevance)
+        and _filter_share(type_names, filters, index_generation) >= WALK_FILTER_SHARE
     )
     if sort != "relevance" or match is None or match.title is None:
         return _ranked(type_names, match, filters, sort, page_size, offset, walk=walk)
@@ -700,6 +715,41 @@ def _shown(
 _LABELS: dict[tuple[object, ...], tuple[float, dict[str, str]]] = {}
 LABELS_SECONDS = 60.0
 LABELS_KEPT = 5_000
+
+
+def _filter_share(
+    type_names: Sequence[str],
+    filters: Mapping[str, Sequence[str]],
+    index_generation: int,
+) -> float:
+    """The estimated share of the types' documents meeting the filters: from
+    the indexer's totals, facets taken as independent."""
+    if not filters:
+        return 1.0
+    key = (index_generation, "totals", tuple(type_names))
+    now = time.monotonic()
+    found = _TOTALS.get(key)
+    if found is None or now - found[0] >= LABELS_SECONDS:
+        rows = (
+            SearchFacetTotal.objects.filter(type__in=type_names)
+            .values_list("name", "value")
+            .annotate(n=Sum("count"))
+        )
+        found = (now, {(name, value): int(n or 0) for name, value, n in rows})
+        if len(_TOTALS) >= LABELS_KEPT:
+            _TOTALS.clear()
+        _TOTALS[key] = found
+    totals = found[1]
+    whole = totals.get(("", ""), 0)
+    if not whole:
+        return 0.0
+    share = 1.0
+    for name, values in filters.items():
+        share *= min(1.0, sum(totals.get((name, v), 0) for v in values) / whole)
+    return share
+
+
+_TOTALS: dict[tuple[object, ...], tuple[float, dict[tuple[str, str], int]]] = {}
 
 
 def _labels(facet: Facet, values: list[str], index_generation: int) -> dict[str, str]:
