@@ -188,3 +188,14 @@ def test_stems_are_right_when_threads_stem_at_once():
     finally:
         sys.setswitchinterval(interval)
     assert failures == []
+
+
+def test_a_tsquery_restricted_to_titles_weighs_every_lexeme_a():
+    from fabrique.core.search.backends.postgresql import in_titles
+
+    assert in_titles("'velo'") == "'velo':A"
+    assert in_titles("( 'usager' | 'usag' ) & 'vel':*") == (
+        "( 'usager':A | 'usag':A ) & 'vel':*A"
+    )
+    assert in_titles("'e' <-> 'mail'") == "'e':A <-> 'mail':A"
+    assert in_titles("'l''eau'") == "'l''eau':A"
