@@ -197,7 +197,9 @@ def plans(query: str, options: dict) -> list[dict]:
     from fabrique.core.search import search
 
     postgresql = connection.vendor == "postgresql"
-    explain = "EXPLAIN" if postgresql else "EXPLAIN QUERY PLAN"
+    # On PostgreSQL the plan is run (ANALYZE, BUFFERS), then the statement
+    # once more for the search.
+    explain = "EXPLAIN (ANALYZE, BUFFERS)" if postgresql else "EXPLAIN QUERY PLAN"
     statements: list[dict] = []
 
     def wrapper(execute: Callable, sql: str, params: Any, many: bool, context: dict):
@@ -233,24 +235,86 @@ def plans(query: str, options: dict) -> list[dict]:
     return sorted(statements, key=lambda s: -s["ms"])
 
 
+# What each SQL statement of a search does, by a piece of its text (first
+# found wins): where the time of the measured requests goes.
+STATEMENT_KINDS = (
+    ("set_config", "planner settings"),
+    ("to_tsquery", "query stemmed"),
+    ("FROM core_searchfacettotal", "index generation, totals"),
+    ("COUNT(*)", "count and facets"),
+    ("SELECT d.id", "page of hits"),
+    ("FROM core_searchdocument WHERE id IN", "hits shown"),
+    ("FROM core_searchfacet WHERE document_id", "hits' facets"),
+)
+
+
+def statement_kind(sql: str) -> str:
+    for piece, kind in STATEMENT_KINDS:
+        if piece in sql:
+            return kind
+    return "other (labels, vocabulary, transaction)"
+
+
+def database_cpu() -> Callable[[], float]:
+    """A clock of the CPU seconds the database spends for this connection:
+    PostgreSQL's backend process (``/proc/<pid>/schedstat``, nanoseconds),
+    when it runs on this machine; SQLite works in the calling thread, whose
+    own CPU time is counted apart. Zero when it cannot be read."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return lambda: 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    path = f"/proc/{pid}/schedstat"
+
+    def clock() -> float:
+        try:
+            with open(path) as stat:
+                return int(stat.read().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
+    return clock
+
+
 def measure(requests: list[Request], warmup: list[Request]) -> dict:
     from django.core.cache import cache
+    from django.db import connection
 
     from fabrique.core.search import search
 
     for query, options, _ in warmup:  # other requests: code loaded, connection open
         cache.clear()
         search(query, **options)
+    spent: Counter[str] = Counter()
+    executed: Counter[str] = Counter()
+
+    def timing(execute: Callable, sql: str, params: Any, many: bool, context: dict):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            kind = statement_kind(sql)
+            spent[kind] += time.perf_counter() - started
+            executed[kind] += 1
+
     timed: list[dict] = []
+    backend_clock = database_cpu()
     for query, options, labels in requests:
         cache.clear()  # the result cache: each request starts cold
         started = time.perf_counter()
-        result = search(query, **options)
+        cpu_started = time.thread_time() + backend_clock()
+        with connection.execute_wrapper(timing):
+            result = search(query, **options)
         elapsed = (time.perf_counter() - started) * 1000
+        cpu = (time.thread_time() + backend_clock() - cpu_started) * 1000
         exact = "" if getattr(result, "total_exact", True) else "+"
         timed.append(
             {
                 "ms": round(elapsed, 2),
+                "cpu_ms": round(cpu, 2),
                 "query": query,
                 "options": options,
                 "labels": labels,
@@ -271,6 +335,32 @@ def measure(requests: list[Request], warmup: list[Request]) -> dict:
         }
         for name, values in groups.items()
     }
+    # CPU time (this thread's and the database backend's), which the
+    # neighbours' load on a shared machine does not stretch as it does wall
+    # time: next to the wall time of all requests.
+    cpu = [t["cpu_ms"] for t in timed]
+    if cpu:
+        wall = rows.pop("all")
+        rows = {
+            "all": wall,
+            "all, CPU": {
+                "n": len(cpu),
+                "p50_ms": round(statistics.median(cpu), 1),
+                "p95_ms": round(percentile(cpu, 0.95), 1),
+                "p99_ms": round(percentile(cpu, 0.99), 1),
+                "max_ms": round(max(cpu), 1),
+            },
+            **rows,
+        }
+    whole = sum(t["ms"] for t in timed) / 1000 or 1.0
+    where = {
+        kind: {
+            "statements": executed[kind],
+            "s": round(seconds, 3),
+            "share": round(seconds / whole, 3),
+        }
+        for kind, seconds in spent.most_common()
+    }
     slowest = sorted(timed, key=lambda t: -t["ms"])[:10]
     for item in slowest:
         started = time.perf_counter()
@@ -278,7 +368,7 @@ def measure(requests: list[Request], warmup: list[Request]) -> dict:
         # Made again (cold, plans asked): how much of it the SQL takes.
         item["again_ms"] = round((time.perf_counter() - started) * 1000, 2)
         item["again_sql_ms"] = round(sum(s["ms"] for s in item["statements"]), 2)
-    return {"rows": rows, "slowest": slowest, "requests": timed}
+    return {"rows": rows, "where": where, "slowest": slowest, "requests": timed}
 
 
 def show(title: str, figures: dict) -> None:
@@ -288,6 +378,10 @@ def show(title: str, figures: dict) -> None:
     for name, row in figures["rows"].items():
         print(f"{name:<22} {row['n']:>5} {row['p50_ms']:>8} {row['p95_ms']:>8} "
               f"{row['p99_ms']:>8} {row['max_ms']:>8}")  # fmt: skip
+    print("\nwhere the time goes (SQL statements, wall time; the rest is Python):")
+    for kind, row in figures["where"].items():
+        print(f"  {kind:<42} {row['statements']:>6} statements "
+              f"{row['s']:>8.2f} s {row['share']:>6.1%}")  # fmt: skip
     print("\nthe ten slowest, with their three slowest queries and plans:")
     for item in figures["slowest"]:
         print(f"\n{item['ms']:.1f} ms  q={item['query']!r} {item['options']} "

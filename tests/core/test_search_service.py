@@ -6,6 +6,7 @@ with DATABASE_URL=postgres://…
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -375,11 +376,21 @@ def test_past_the_count_limit_totals_and_facet_counts_are_lower_bounds(monkeypat
     assert search("", types=["commons"]).total_exact
 
 
+@pytest.mark.parametrize("visits", [10, 1])
+@pytest.mark.parametrize("scope", [["commons"], None])
 @pytest.mark.parametrize("sort", ["relevance", "updated", "title"])
-def test_a_broad_word_walks_its_pages_in_the_same_order(monkeypatch, sort):
+def test_a_broad_word_walks_its_pages_in_the_same_order(
+    monkeypatch, sort, scope, visits
+):
     # Past the count limit, pages are found by walking the index of their
-    # order: the same hits, in the same order, as the exact way finds them.
+    # order: the same hits, in the same order, as the exact way finds them,
+    # for one type or several; and the same again when the walk gives up
+    # (it reads at most WALK_VISITS documents a hit) and the page is ranked.
     from fabrique.core.search import service
+
+    if scope is None:
+        actor("Tramway association", summary="Le tramway pour tous.")
+        actor("Atelier du tramway")
 
     for number in range(4):
         commons(f"Tramway {number}", kind="data" if number % 2 else "software")
@@ -395,23 +406,25 @@ def test_a_broad_word_walks_its_pages_in_the_same_order(monkeypatch, sort):
         pages = []
         for page in range(1, 6):
             result = search(
-                "tramway", types=["commons"], sort=sort, page=page, page_size=3,
+                "tramway", types=scope, sort=sort, page=page, page_size=3,
                 filters=filters,
             )  # fmt: skip
             pages.append(titles(result))
         return pages, result.total_exact
 
-    for filters in ({}, {"kind": ["data"]}):
+    for filters in ({}, {"kind": ["data"]} if scope else {}):
         exact, was_exact = walk(filters)
         assert was_exact
         monkeypatch.setattr(service, "COUNT_LIMIT", 2)
+        monkeypatch.setattr(service, "WALK_VISITS", visits)
         cache.clear()  # results are cached whatever the limit
         walked, was_exact = walk(filters)
         monkeypatch.undo()
         cache.clear()
         assert not was_exact
         assert walked == exact
-        assert len([t for page in walked for t in page]) == (12 if not filters else 7)
+        expected = (12 if not filters else 7) + (2 if scope is None else 0)
+        assert len([t for page in walked for t in page]) == expected
 
 
 def test_the_list_page_says_more_than_past_the_count_limit(client, monkeypatch):
@@ -477,3 +490,52 @@ def test_results_are_cached_until_the_index_changes(django_assert_max_num_querie
     assert titles(search("velo", types=["commons"])) == ["Vélo cargo électrique"]
     item.delete()
     assert search("velo", types=["commons"]).total == 0
+
+
+@pytest.mark.parametrize("limit", [None, 5])
+@pytest.mark.parametrize("words", ["", "tramway"])
+def test_facet_counts_with_several_filters_match_the_documents(
+    monkeypatch, limit, words
+):
+    # Each facet counts the documents meeting every other filter (and the
+    # words); the total, those meeting every filter. Past the count limit
+    # the total is still exact when it is under the limit.
+    from fabrique.core.search import service
+
+    kinds, maturities, licences = ["data", "software", "hardware"], ["idea", "beta"], [
+        "MIT", "ODbL-1.0", "kind:data"
+    ]  # fmt: skip
+    made = []
+    for number in range(18):
+        fields = {
+            "kind": kinds[number % 3],
+            "maturity": maturities[number % 2],
+            "licence": licences[number % 5 % 3],
+        }
+        commons(f"Tramway {number}", **fields)
+        made.append(fields)
+    commons("Autre", kind="data", maturity="idea", licence="MIT")
+    made_words = made if words else [*made, {"kind": "data", "maturity": "idea",
+                                              "licence": "MIT"}]  # fmt: skip
+    if limit:
+        monkeypatch.setattr(service, "COUNT_LIMIT", limit)
+    filters = {"kind": ["data", "software"], "maturity": ["beta"], "licence": ["MIT"]}
+    result = search(words, types=["commons"], filters=filters)
+
+    def meets(fields, but=None):
+        return all(fields[n] in v for n, v in filters.items() if n != but)
+
+    expected_total = sum(meets(f) for f in made_words)
+    assert result.total == min(expected_total, limit or expected_total)
+    assert result.total_exact == (limit is None or expected_total <= limit)
+    for facet in result.facets:
+        if facet.name not in filters:
+            continue
+        expected = Counter(f[facet.name] for f in made_words if meets(f, facet.name))
+        got = {v.value: v.count for v in facet.values if v.count}
+        if facet.exact:
+            assert got == dict(expected), facet.name
+        else:
+            assert all(n <= expected[value] for value, n in got.items()), facet.name
+    if limit is None:
+        assert all(facet.exact for facet in result.facets)

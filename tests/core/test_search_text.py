@@ -151,3 +151,51 @@ def test_a_function_word_being_typed_stays_as_a_prefix():
 @given(st.text())
 def test_folding_is_idempotent(text):
     assert fold(fold(text)) == fold(text)
+
+
+def test_stems_are_right_when_threads_stem_at_once():
+    # The did-you-mean vocabulary is read in a thread of its own while
+    # requests search: a stemmer shared by threads mixed their words up
+    # (wrong stems, or an IndexError inside the stemmer).
+    import sys
+    import threading
+
+    from fabrique.core.search import text
+
+    stems_ = ("partag", "trottinet", "covoitur", "mobilit")
+    ends = ("er", "ées", "ements", "ations", "ités", "es", "ings")
+    words_ = [f"{stem}{end}" for stem in stems_ for end in ends]
+    expected = {word: text.stems.__wrapped__(word) for word in words_}
+    failures: list[object] = []
+
+    def stem_many() -> None:
+        try:
+            for _ in range(300):
+                for word in words_:
+                    if text.stems.__wrapped__(word) != expected[word]:
+                        failures.append(word)
+        except Exception as error:  # a stemmer's state broken by another thread
+            failures.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch as often as they can
+    try:
+        threads = [threading.Thread(target=stem_many) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []
+
+
+def test_a_tsquery_restricted_to_titles_weighs_every_lexeme_a():
+    from fabrique.core.search.backends.postgresql import in_titles
+
+    assert in_titles("'velo'") == "'velo':A"
+    assert in_titles("( 'usager' | 'usag' ) & 'vel':*") == (
+        "( 'usager':A | 'usag':A ) & 'vel':*A"
+    )
+    assert in_titles("'e' <-> 'mail'") == "'e':A <-> 'mail':A"
+    assert in_titles("'l''eau'") == "'l''eau':A"

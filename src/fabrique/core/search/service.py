@@ -6,8 +6,8 @@ returns a :class:`SearchResult`; see :func:`search` for its exact shape.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -34,12 +34,18 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000
 MAX_FILTER_VALUES = 50
 # Matches counted at most: past it, totals and facet counts are lower bounds
-# ("more than 10,000"), so a broad word costs what a narrower one does.
-COUNT_LIMIT = 10_000
+# ("more than 1,000"), so a broad word costs what a narrower one does.
+COUNT_LIMIT = 1_000
 # A broad word's pages (more than COUNT_LIMIT matches) are found by walking
 # the index of their order while they lie within this many first documents:
 # most documents visited then match, and none needs sorting.
 WALK_LIMIT = 500
+# A walk reads at most this many documents for each one its page needs:
+# the word must be in at least one document in WALK_VISITS along the way.
+WALK_VISITS = 10
+# A walk tests the facet filters on every document it visits: it is not
+# taken when they are estimated to keep less than this share of them.
+WALK_FILTER_SHARE = 0.2
 # Results are cached this long at most; any index write invalidates them.
 RESULT_CACHE_SECONDS = 300
 
@@ -173,7 +179,7 @@ def search(
         types      type names searched; filters: the filters applied
         sort, page, page_size
         total      number of matching documents, at most COUNT_LIMIT
-        total_exact  False past COUNT_LIMIT ("more than 10,000"); facet
+        total_exact  False past COUNT_LIMIT ("more than 1,000"); facet
                    counts are then lower bounds (FacetResult.exact False)
         num_pages, next_page, previous_page (None at the ends)
         hits       list of Hit: type, id (the object's primary key), title,
@@ -198,19 +204,28 @@ def search(
     if not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise SearchError("page_size", f"must be an integer from 1 to {MAX_PAGE_SIZE}")
 
+    now = generation()
     key = _cache_key(
-        parsed.text, type_names, applied, sort, page, page_size, count_facets
+        now, parsed.text, type_names, applied, sort, page, page_size, count_facets
     )
     cached = cache.get(key)
     if isinstance(cached, SearchResult):
         return cached
     result = _search(
-        parsed, type_names, facets, applied, sort, page, page_size, count_facets
+        parsed, type_names, facets, applied, sort, page, page_size, count_facets, now
     )
     cacheable = True
     if not result.total and parsed:
         result, cacheable = _corrected(
-            result, parsed, type_names, facets, applied, sort, page_size, count_facets
+            result,
+            parsed,
+            type_names,
+            facets,
+            applied,
+            sort,
+            page_size,
+            count_facets,
+            now,
         )
     if cacheable:
         cache.set(key, result, RESULT_CACHE_SECONDS)
@@ -226,6 +241,7 @@ def _corrected(
     sort: str,
     page_size: int,
     count_facets: bool,
+    index_generation: int,
 ) -> tuple[SearchResult, bool]:
     """An empty result: the hits of the closest spelling, if it finds any.
 
@@ -238,7 +254,15 @@ def _corrected(
         return result, suggestion is not None
     fixed = parse_query(suggestion + ("" if parsed.prefix else " "))
     again = _search(
-        fixed, type_names, facets, applied, sort, 1, page_size, count_facets
+        fixed,
+        type_names,
+        facets,
+        applied,
+        sort,
+        1,
+        page_size,
+        count_facets,
+        index_generation,
     )
     if not again.total:
         return replace(result, suggestion=suggestion), True
@@ -247,12 +271,12 @@ def _corrected(
 
 
 def _cache_key(*parts: object) -> str:
-    """The result cache key: the request, the language, the index generation.
+    """The result cache key: the index generation, the request, the language.
 
     Any write to the index bumps its generation (``index.generation()``), so
     a cached result is never served once the index has changed.
     """
-    text = repr((generation(), get_language(), *parts))
+    text = repr((get_language(), *parts))
     return "search:" + hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -265,6 +289,7 @@ def _search(
     page: int,
     page_size: int,
     count_facets: bool,
+    index_generation: int,
 ) -> SearchResult:
     backend = get_backend()
     match = backend.match(parsed) if parsed else None
@@ -273,12 +298,20 @@ def _search(
             type_names, match, applied, facets if count_facets else {}
         )
         ranked = (
-            _hits(type_names, match, applied, sort, page, page_size, total_exact)
+            _hits(
+                type_names,
+                match,
+                applied,
+                sort,
+                page,
+                page_size,
+                total_exact,
+                index_generation,
+            )
             if total
             else []
         )
-    rows = _shown(ranked)
-    hit_facets = _hit_facets([row[0] for row in rows])
+    rows, hit_facets = _shown(ranked)
 
     wanted: dict[str, set[str]] = defaultdict(set)
     for name, values in applied.items():
@@ -289,7 +322,9 @@ def _search(
         for name, values in by_name.items():
             wanted[name].update(values)
     labels = {
-        name: facets[name].labels(sorted(values)) if name in facets else {}
+        name: _labels(facets[name], sorted(values), index_generation)
+        if name in facets
+        else {}
         for name, values in wanted.items()
     }
 
@@ -397,11 +432,14 @@ def _where(
     *,
     skip: str | None = None,
     walk: bool = False,
+    but_one: bool = False,
 ) -> tuple[str, list[object]]:
     """FROM … WHERE … over documents ``d``, with its parameters.
 
     ``d`` is the backend's ``source``: the documents, or on PostgreSQL their
-    narrow entries; either has the columns used here.
+    narrow entries; either has the columns used here. ``skip`` leaves out one
+    facet's filter; ``but_one`` keeps the documents that meet every filter
+    but at most one.
     """
     backend = get_backend()
     sql = f"FROM {backend.source} d"
@@ -419,14 +457,23 @@ def _where(
             params.extend(match.join_params)
         conditions.append(match.where)
         condition_params.extend(match.where_params)
-    for name, values in filters.items():
-        if name == skip:
-            continue
-        condition, values_params = backend.facet_filter(
-            name, values, with_words=match is not None
-        )
-        conditions.append(condition)
-        condition_params.extend(values_params)
+    tests = {
+        name: backend.facet_filter(name, values, with_words=match is not None)
+        for name, values in filters.items()
+        if name != skip
+    }
+    if but_one and len(tests) > 1:
+        # Every filter but one, for each one: (b AND c) OR (a AND c) OR …
+        alternatives = []
+        for left_out in tests:
+            kept = [test for name, test in tests.items() if name != left_out]
+            alternatives.append("(" + " AND ".join(sql for sql, _ in kept) + ")")
+            condition_params.extend(value for _, values in kept for value in values)
+        conditions.append(f"({' OR '.join(alternatives)})")
+    elif not but_one:
+        for condition, values_params in tests.values():
+            conditions.append(condition)
+            condition_params.extend(values_params)
     return f"{sql} WHERE {' AND '.join(conditions)}", params + condition_params
 
 
@@ -438,14 +485,18 @@ def _count_and_facets(
 ) -> tuple[int, bool, dict[str, dict[str, int]], bool]:
     """The total and the facet counts: (total, exact, counts, counts exact).
 
-    One pass over the matches gives the total and the counts of the facets
-    without a filter; each facet with a filter takes one more pass without its
-    own filter, so that its alternatives keep their counts. Each pass reads
-    at most ``COUNT_LIMIT + 1`` documents: past it, the total is
-    ``COUNT_LIMIT`` and counts are lower bounds (``exact`` False).
+    A facet with a filter is counted without its own filter, so that its
+    alternatives keep their counts. One pass reads the documents that meet
+    every filter but at most one and counts them all at once: the total and
+    the facets without a filter among those meeting every filter, each
+    filtered facet among those meeting the others. Each pass reads at most
+    ``COUNT_LIMIT + 1`` documents: past it, counts are lower bounds
+    (``exact`` False), and the total, ``COUNT_LIMIT`` at most, gets a pass of
+    its own over the documents meeting every filter.
     """
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     shared = [name for name in facets if name not in filters]
+    own = [name for name in facets if name in filters]
     backend = get_backend()
     if match is None and not filters:
         # Nothing narrows the counts: read the totals kept by the indexer.
@@ -453,24 +504,38 @@ def _count_and_facets(
         for name in shared:
             counts[name].update(totals.get(name, {}))
         return totals.get("", {}).get("", 0), True, counts, True
+    if own and (match is not None or len(filters) > 1):
+        where, params = _where(type_names, match, filters, but_one=True)
+        tests = {
+            name: backend.keys_contain(
+                "m.facet_keys", [f"{name}:{value}" for value in values]
+            )
+            for name, values in filters.items()
+        }
+        counted = backend.count_by_filters(
+            where, params, shared, tests, COUNT_LIMIT + 1
+        )
+        for name in own:
+            for key, value, n in counted.own[name]:
+                counts[key][value] = n
+        if counted.seen <= COUNT_LIMIT:
+            for name, value, n in counted.shared:
+                counts[name][value] = n
+            return counted.in_every, True, counts, True
+        counts_exact = False
+    else:
+        counts_exact = True
+        # Without words, a facet filtered alone counts its values over the
+        # whole types: the indexer's totals.
+        for name in own:
+            for key, by_value in _totals(type_names, [name]).items():
+                counts[key].update(by_value)
     where, params = _where(type_names, match, filters)
     seen, found = backend.count_facets(where, params, shared, COUNT_LIMIT + 1)
     for name, value, n in found:
         counts[name][value] = n
-    total_exact = counts_exact = seen <= COUNT_LIMIT
-    for name in facets:
-        if name not in filters:
-            continue
-        if match is None and not any(other != name for other in filters):
-            for key, by_value in _totals(type_names, [name]).items():
-                counts[key].update(by_value)
-            continue
-        where, params = _where(type_names, match, filters, skip=name)
-        own_seen, found = backend.count_facets(where, params, [name], COUNT_LIMIT + 1)
-        counts_exact = counts_exact and own_seen <= COUNT_LIMIT
-        for key, value, n in found:
-            counts[key][value] = n
-    return min(seen, COUNT_LIMIT), total_exact, counts, counts_exact
+    total_exact = seen <= COUNT_LIMIT
+    return min(seen, COUNT_LIMIT), total_exact, counts, counts_exact and total_exact
 
 
 def _hits(
@@ -481,15 +546,19 @@ def _hits(
     page: int,
     page_size: int,
     exact: bool = True,
+    index_generation: int = 0,
 ) -> list[tuple[int, Any]]:
     """(document id, score) of one page, in order."""
     offset = (page - 1) * page_size
-    # A broad word: walk the b-tree of the order, one type at a time.
+    # A broad word: walk the b-tree of the order (migrations 0002, 0008 for
+    # one type, 0009 for several), unless the facet filters leave out most
+    # of the documents it would visit.
     walk = (
         match is not None
         and not exact
-        and len(type_names) == 1
         and offset + page_size <= WALK_LIMIT
+        and (sort != "relevance" or get_backend().walks_relevance)
+        and _filter_share(type_names, filters, index_generation) >= WALK_FILTER_SHARE
     )
     if sort != "relevance" or match is None or match.title is None:
         return _ranked(type_names, match, filters, sort, page_size, offset, walk=walk)
@@ -510,14 +579,26 @@ def _hits(
         in_titles, _found = get_backend().count_facets(
             *_where(type_names, match.title, filters), [], offset + 1
         )
-    not_title = (walk and match.not_title_each) or match.not_title
+    # Ranked, the title matches are left out as a set read once; walked, each
+    # document visited is tested (``not_title_each``).
+    walked = (match.walked or match) if walk else None
     rest = Match(
         join=match.join,
         join_params=match.join_params,
-        where=f"{match.where} AND {not_title}",
+        where=f"{match.where} AND {match.not_title}",
         where_params=(*match.where_params, *match.not_title_params),
         score=match.score,
         score_params=match.score_params,
+        walked=None
+        if walked is None
+        else Match(
+            join=walked.join,
+            join_params=walked.join_params,
+            where=f"{walked.where} AND {match.not_title_each or match.not_title}",
+            where_params=(*walked.where_params, *match.not_title_params),
+            score=walked.score,
+            score_params=walked.score_params,
+        ),
     )
     return rows + _ranked(
         type_names,
@@ -541,7 +622,6 @@ def _ranked(
     walk: bool = False,
 ) -> list[tuple[int, Any]]:
     """(document id, score) of ``limit`` documents from ``offset``, in order."""
-    where, params = _where(type_names, match, filters, walk=walk)
     score, score_params = ("NULL", []) if match is None else (
         match.score, list(match.score_params)
     )  # fmt: skip
@@ -551,30 +631,138 @@ def _ranked(
         order = "score DESC, d.updated DESC, d.id DESC"
     else:
         order = "d.updated DESC, d.id DESC"
+    if walk and match is not None:
+        walked = _walked(type_names, match, filters, order, limit, offset)
+        if walked is not None:
+            return walked
+    where, params = _where(type_names, match, filters)
     sql = f"SELECT d.id, {score} AS score {where} ORDER BY {order} LIMIT %s OFFSET %s"
-    walking = get_backend().walking() if walk else contextlib.nullcontext()
-    with walking, connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, [*score_params, *params, limit, offset])
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
-def _shown(ranked: Sequence[tuple[int, Any]]) -> list[tuple[Any, ...]]:
-    """What the hits of a page show, read once for the page, in its order."""
+def _walked(
+    type_names: Sequence[str],
+    match: Match,
+    filters: Mapping[str, Sequence[str]],
+    order: str,
+    limit: int,
+    offset: int,
+) -> list[tuple[int, Any]] | None:
+    """A page found by walking the index of its order, or None.
+
+    The walk reads the first documents of the types and filters in that
+    order, at most ``WALK_VISITS`` times as many as the page needs, and
+    keeps those that match: when the page fills from them, it is exact
+    (every document before them was tested). When it does not, the word is
+    not broad enough here and the page is ranked the ordinary way.
+    """
+    match = match.walked or match
+    if match.join:  # the match needs its join: no walk
+        return None
+    where, params = _where(type_names, None, filters, walk=True)
+    visits = WALK_VISITS * (offset + limit)
+    outer = order.replace("d.", "w.").replace("score", "w.score")
+    sql = (
+        f"SELECT w.id, w.score FROM (SELECT d.id, d.updated, d.sort_title, "  # noqa: S608
+        f"{match.score} AS score, {match.where} AS hit {where} "
+        f"ORDER BY {order} LIMIT %s) w "
+        f"WHERE w.hit ORDER BY {outer} LIMIT %s OFFSET %s"
+    )
+    with get_backend().walking(), connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [*match.score_params, *match.where_params, *params, visits, limit, offset],
+        )
+        rows = [(row[0], row[1]) for row in cursor.fetchall()]
+    return rows if len(rows) == limit else None
+
+
+def _shown(
+    ranked: Sequence[tuple[int, Any]],
+) -> tuple[list[tuple[Any, ...]], dict[int, dict[str, list[str]]]]:
+    """What the hits of a page show, read once for the page, in its order,
+    and their facets (from the documents' "name:value" lines)."""
     if not ranked:
-        return []
+        return [], {}
     marks = ", ".join(["%s"] * len(ranked))
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, type, object_id, title, summary, url, updated "  # noqa: S608
-            f"FROM core_searchdocument WHERE id IN ({marks})",
+            "SELECT id, type, object_id, title, summary, url, updated, "  # noqa: S608
+            f"facet_keys FROM core_searchdocument WHERE id IN ({marks})",
             [pk for pk, _ in ranked],
         )
         shown = {row[0]: row for row in cursor.fetchall()}
-    return [
+    facets: dict[int, dict[str, list[str]]] = {}
+    for pk, row in shown.items():
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for key in (row[7] or "").split("\n"):
+            name, colon, value = key.partition(":")
+            if colon:
+                by_name[name].append(value)
+        facets[pk] = dict(by_name)
+    rows = [
         (*shown[pk][:6], _aware(shown[pk][6]), score)
         for pk, score in ranked
         if pk in shown
     ]
+    return rows, facets
+
+
+# Facet labels by (index generation, language, facet, values): a theme's
+# label is read once while the index stays as it is, for a minute at most.
+_LABELS: dict[tuple[object, ...], tuple[float, dict[str, str]]] = {}
+LABELS_SECONDS = 60.0
+LABELS_KEPT = 5_000
+
+
+def _filter_share(
+    type_names: Sequence[str],
+    filters: Mapping[str, Sequence[str]],
+    index_generation: int,
+) -> float:
+    """The estimated share of the types' documents meeting the filters: from
+    the indexer's totals, facets taken as independent."""
+    if not filters:
+        return 1.0
+    key = (index_generation, "totals", tuple(type_names))
+    now = time.monotonic()
+    found = _TOTALS.get(key)
+    if found is None or now - found[0] >= LABELS_SECONDS:
+        rows = (
+            SearchFacetTotal.objects.filter(type__in=type_names)
+            .values_list("name", "value")
+            .annotate(n=Sum("count"))
+        )
+        found = (now, {(name, value): int(n or 0) for name, value, n in rows})
+        if len(_TOTALS) >= LABELS_KEPT:
+            _TOTALS.clear()
+        _TOTALS[key] = found
+    totals = found[1]
+    whole = totals.get(("", ""), 0)
+    if not whole:
+        return 0.0
+    share = 1.0
+    for name, values in filters.items():
+        share *= min(1.0, sum(totals.get((name, v), 0) for v in values) / whole)
+    return share
+
+
+_TOTALS: dict[tuple[object, ...], tuple[float, dict[tuple[str, str], int]]] = {}
+
+
+def _labels(facet: Facet, values: list[str], index_generation: int) -> dict[str, str]:
+    key = (index_generation, get_language(), facet.name, tuple(values))
+    now = time.monotonic()
+    found = _LABELS.get(key)
+    if found is not None and now - found[0] < LABELS_SECONDS:
+        return found[1]
+    labels = facet.labels(values)
+    if len(_LABELS) >= LABELS_KEPT:
+        _LABELS.clear()
+    _LABELS[key] = (now, labels)
+    return labels
 
 
 def _aware(value: Any) -> datetime:
@@ -600,18 +788,3 @@ def _totals(
         if n:
             found[name][value] = int(n)
     return found
-
-
-def _hit_facets(ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
-    found: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    if ids:
-        marks = ", ".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT document_id, name, value FROM core_searchfacet "  # noqa: S608
-                f"WHERE document_id IN ({marks}) ORDER BY id",
-                list(ids),
-            )
-            for document_id, name, value in cursor.fetchall():
-                found[document_id][name].append(value)
-    return {key: dict(value) for key, value in found.items()}

@@ -53,15 +53,20 @@ def _deletions(word: str) -> set[str]:
 
 def build() -> Vocabulary:
     """Read the indexed titles and summaries into a :class:`Vocabulary`."""
-    counts: Counter[str] = Counter()
-    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    # Words are counted first (in C), then each distinct word is folded and
+    # stemmed once: a Zipf vocabulary has a few tens of thousands of them for
+    # millions of occurrences.
+    seen: Counter[str] = Counter()
     rows = SearchDocument.objects.values_list("title", "summary")[:MAX_DOCUMENTS]
     for title, summary in rows.iterator(chunk_size=2000):
-        for word in words(f"{title} {summary}"):
-            if len(word) >= MIN_WORD and not word.isdigit():
-                for key in {fold(word), *stems(word)}:
-                    counts[key] += 1
-                    forms[key][word] += 1
+        seen.update(words(f"{title} {summary}"))
+    counts: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    for word, n in seen.items():
+        if len(word) >= MIN_WORD and not word.isdigit():
+            for key in {fold(word), *stems(word)}:
+                counts[key] += n
+                forms[key][word] += n
     deletions: dict[str, set[str]] = defaultdict(set)
     for word in counts:
         for variant in _deletions(word):

@@ -14,9 +14,11 @@ Query(terms=('vélo', 'partagé', 'near'), prefix=False)
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import snowballstemmer
 
@@ -39,8 +41,18 @@ STOPWORDS = frozenset(
 )
 
 _TOKEN = re.compile(r"[^\W_]+")
-_FRENCH = snowballstemmer.stemmer("french")
-_ENGLISH = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps the word it works on in itself: one shared by two
+# threads (a request and the did-you-mean vocabulary read in the background)
+# mixes their words up, giving wrong stems or failing. One pair per thread.
+_stemmers = threading.local()
+
+
+def _stemmer_pair() -> tuple[Any, Any]:
+    pair: tuple[Any, Any] | None = getattr(_stemmers, "pair", None)
+    if pair is None:
+        pair = (snowballstemmer.stemmer("french"), snowballstemmer.stemmer("english"))
+        _stemmers.pair = pair
+    return pair
 
 
 def fold(text: str) -> str:
@@ -70,10 +82,11 @@ def stems(word: str) -> tuple[str, ...]:
     ("partagee" → "partage"); the English stem of the folded word comes last.
     """
     folded = fold(word)
+    french, english = _stemmer_pair()
     found = (
-        fold(_FRENCH.stemWord(word)),
-        _FRENCH.stemWord(folded),
-        _ENGLISH.stemWord(folded),
+        fold(french.stemWord(word)),
+        french.stemWord(folded),
+        english.stemWord(folded),
     )
     return tuple(dict.fromkeys(stem for stem in found if stem))
 

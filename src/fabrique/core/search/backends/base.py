@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
@@ -45,6 +45,9 @@ class Match:
     # match in relevance order, under an index of its own: a page it fills
     # is taken from it alone. None: no such shortcut.
     first: Match | None = None
+    # The same documents for a walk in index order (``SearchBackend.walking``),
+    # when the match is best tested another way there; None: as it is.
+    walked: Match | None = None
 
 
 class SearchBackend:
@@ -60,6 +63,9 @@ class SearchBackend:
     # value (each backend names its database's aggregate): counting facets
     # reads one string, not a row per match.
     keys_aggregate = ""
+    # Whether relevance past the title matches is an order an index walk
+    # can follow (the most recently updated first), rather than a score.
+    walks_relevance = False
 
     def write(self, documents: Sequence[tuple[int, Document]]) -> None:
         """Add the full text of new documents (given with their row ids)."""
@@ -138,6 +144,82 @@ class SearchBackend:
             )
             seen, keys = cursor.fetchone()
         return int(seen), count_keys(keys or "", names)
+
+    def keys_contain(
+        self, column: str, keys: Sequence[str]
+    ) -> tuple[str, list[object]]:
+        """SQL true when the "name:value" lines of ``column`` hold one of ``keys``.
+
+        Keys are compared whole, line by line: "kind:data" is not found in
+        "kind:database". A key with a line break is in no document.
+        """
+        wanted = [key for key in keys if "\n" not in key]
+        if not wanted:
+            return "1 = 0", []
+        tests = " OR ".join(
+            f"instr(char(10) || {column} || char(10), %s) > 0" for _ in wanted
+        )
+        return f"({tests})", [f"\n{key}\n" for key in wanted]
+
+    def count_by_filters(
+        self,
+        where: str,
+        params: Sequence[object],
+        shared: Sequence[str],
+        filters: Mapping[str, tuple[str, Sequence[object]]],
+        limit: int,
+    ) -> Counted:
+        """In one pass over at most ``limit`` documents selected by ``where``
+        (documents meeting every filter but at most one): how many were read,
+        how many meet every filter, the counts of the facets ``shared`` among
+        those, and each filtered facet's counts among the documents meeting
+        the other filters. ``filters`` maps a facet name to its test on
+        ``m.facet_keys`` (:meth:`keys_contain`)."""
+
+        def meeting(names: Sequence[str]) -> tuple[str, list[object]]:
+            if not names:
+                return "1 = 1", []
+            tests = [filters[name] for name in names]
+            return (
+                " AND ".join(test for test, _ in tests),
+                [value for _, values in tests for value in values],
+            )
+
+        every, every_params = meeting(list(filters))
+        columns = [f"COUNT(*) FILTER (WHERE {every})"]
+        column_params: list[object] = list(every_params)
+        if shared:
+            columns.append(f"{self.keys_aggregate} FILTER (WHERE {every})")
+            column_params += every_params
+        for name in filters:
+            others, others_params = meeting([o for o in filters if o != name])
+            columns.append(f"{self.keys_aggregate} FILTER (WHERE {others})")
+            column_params += others_params
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*), {', '.join(columns)} "  # noqa: S608
+                f"FROM (SELECT d.facet_keys {where} LIMIT %s) m",
+                [*column_params, *params, limit],
+            )
+            row = cursor.fetchone()
+        seen, in_every = int(row[0]), int(row[1])
+        keys = list(row[2:])
+        shared_found = count_keys(keys.pop(0) or "", shared) if shared else []
+        own = {
+            name: count_keys(found or "", [name])
+            for name, found in zip(filters, keys, strict=True)
+        }
+        return Counted(seen, in_every, shared_found, own)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What :meth:`SearchBackend.count_by_filters` read in its one pass."""
+
+    seen: int
+    in_every: int
+    shared: list[tuple[str, str, int]]
+    own: dict[str, list[tuple[str, str, int]]]
 
 
 def count_keys(keys: str, names: Sequence[str]) -> list[tuple[str, str, int]]:

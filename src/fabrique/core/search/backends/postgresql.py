@@ -16,6 +16,7 @@ where ``ts_rank`` would unpack the vector of every match of a broad word.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator, Sequence
 
 from django.db import connection, transaction
@@ -74,38 +75,72 @@ def tsquery_text(term: str, *, prefix: bool) -> str:
     return f"{term}:*" if prefix else term
 
 
+# Each term's tsquery options as PostgreSQL stemmed them, by (term, prefix):
+# cold searches are new combinations of words met before (a Zipf law), and
+# their stems never change (the configurations are fixed by migrations).
+_STEMMED: dict[tuple[str, bool], tuple[str, ...]] = {}
+STEMMED_TERMS = 50_000
+
+
+def _stemmed(terms: Sequence[tuple[str, bool]]) -> list[tuple[str, ...]]:
+    """The distinct tsquery options of each (term, prefix), in one round trip
+    for the terms not seen before."""
+    wanted = [key for key in dict.fromkeys(terms) if key not in _STEMMED]
+    if wanted:
+        columns: list[str] = []
+        params: list[str] = []
+        owners: list[tuple[str, bool]] = []
+        for term, prefix in wanted:
+            texts = [tsquery_text(term, prefix=prefix)]
+            texts += [tsquery_text(word, prefix=False) for word in alternatives(term)]
+            for text in texts:
+                for config in QUERY_CONFIGURATIONS:
+                    columns.append(f"to_tsquery('{config}'::regconfig, %s)::text")
+                    params.append(text)
+                    owners.append((term, prefix))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(columns)}", params)
+            stemmed = cursor.fetchone()
+        found: dict[tuple[str, bool], list[str]] = {key: [] for key in wanted}
+        for owner, option in zip(owners, stemmed, strict=True):
+            if option:
+                found[owner].append(option)
+        if len(_STEMMED) + len(found) > STEMMED_TERMS:
+            _STEMMED.clear()
+        for key, options in found.items():
+            _STEMMED[key] = tuple(dict.fromkeys(options))
+    return [_STEMMED[key] for key in terms]
+
+
 def normalised_tsquery(query: Query) -> str:
     """The tsquery text of a query, each term's alternative stems once.
 
-    Every term, and each of its synonyms, is stemmed by each configuration in
-    one round trip; equal stems (most words) are kept once, so the index reads
-    each list once.
+    Every term, and each of its synonyms, is stemmed by each configuration
+    (in one round trip for the terms this process has not stemmed yet);
+    equal stems (most words) are kept once, so the index reads each list
+    once.
     """
     last = len(query.terms) - 1
-    columns: list[str] = []
-    params: list[str] = []
-    owners: list[int] = []  # the term each column belongs to
-    for position, term in enumerate(query.terms):
-        texts = [tsquery_text(term, prefix=query.prefix and position == last)]
-        texts += [tsquery_text(word, prefix=False) for word in alternatives(term)]
-        for text in texts:
-            for config in QUERY_CONFIGURATIONS:
-                columns.append(f"to_tsquery('{config}'::regconfig, %s)::text")
-                params.append(text)
-                owners.append(position)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)}", params)
-        stemmed = cursor.fetchone()
-    by_term: dict[int, list[str]] = {}
-    for owner, option in zip(owners, stemmed, strict=True):
-        if option:
-            by_term.setdefault(owner, []).append(option)
+    keys = [
+        (term, query.prefix and position == last)
+        for position, term in enumerate(query.terms)
+    ]
     groups = []
-    for position in sorted(by_term):
-        options = list(dict.fromkeys(by_term[position]))
-        # An option may hold operators (a word split in two): keep it whole.
-        groups.append("(" + " | ".join(f"({o})" for o in options) + ")")
+    for options in _stemmed(keys):
+        if options:
+            # An option may hold operators (a word split in two): keep it whole.
+            groups.append("(" + " | ".join(f"({o})" for o in options) + ")")
     return " & ".join(groups)
+
+
+_LEXEME = re.compile(r"'((?:[^']|'')*)'(:\*)?")
+
+
+def in_titles(text: str) -> str:
+    """The tsquery ``text`` restricted to the titles: each lexeme weighted A
+    (``'velo'`` → ``'velo':A``, ``'vel':*`` → ``'vel':*A``), as the entries'
+    vectors weigh the words of the title (text a)."""
+    return _LEXEME.sub(lambda m: f"'{m.group(1)}':{'*' if m.group(2) else ''}A", text)
 
 
 def tsquery_sql(query: Query) -> tuple[str, list[str]]:
@@ -133,6 +168,7 @@ class PostgreSQLBackend(SearchBackend):
     vendor = "postgresql"
     source = "core_searchentry"
     keys_aggregate = "string_agg(m.facet_keys, E'\\n')"
+    walks_relevance = True
 
     def write(self, documents: Sequence[tuple[int, Document]]) -> None:
         rows = [
@@ -201,12 +237,10 @@ class PostgreSQLBackend(SearchBackend):
                     score_params=(),
                 ),
             ),
-            not_title=(
-                "d.id NOT IN (SELECT t.id FROM core_searchentry t "  # noqa: S608
-                f"WHERE {TITLE_VECTOR.replace('d.', 't.')} @@ %s::tsquery)"
-            ),
-            not_title_params=(text,),
-            not_title_each=f"NOT ({TITLE_VECTOR} @@ %s::tsquery)",
+            # Tested on each row from its own vector, whose title words (text
+            # a) weigh A: a set of every title match would be read whole.
+            not_title="NOT (d.vector @@ %s::tsquery)",
+            not_title_params=(in_titles(text),),
         )
 
     @contextlib.contextmanager
@@ -216,15 +250,17 @@ class PostgreSQLBackend(SearchBackend):
             return
         # A sequential scan would unpack every document's vector to test it;
         # the GIN index answers without reading them, even for broad queries.
+        # Nor a full scan of an index, which reads every vector just the same.
+        # Workers cost more to start than they save on these short scans, and
+        # take the cores other requests are waiting for. Compiling a query
+        # costs more than any of these ever runs. One round trip for all.
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            # Nor a full scan of an index, which reads every vector just the same.
-            cursor.execute("SET LOCAL enable_indexscan = off")
-            # Workers cost more to start than they save on these short scans,
-            # and take the cores other requests are waiting for.
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-            # Compiling a query costs more than any of these ever runs.
-            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', 'off', true), "
+                "set_config('enable_indexscan', 'off', true), "
+                "set_config('max_parallel_workers_per_gather', '0', true), "
+                "set_config('jit', 'off', true)"
+            )
             yield
 
     @contextlib.contextmanager
@@ -232,13 +268,22 @@ class PostgreSQLBackend(SearchBackend):
         # The b-tree of the order asked, each document tested as it comes:
         # the full-text index would read every match before sorting them.
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = on")
+            cursor.execute(
+                "SELECT set_config('enable_bitmapscan', 'off', true), "
+                "set_config('enable_indexscan', 'on', true)"
+            )
             try:
                 yield
             finally:
-                cursor.execute("SET LOCAL enable_indexscan = off")
-                cursor.execute("SET LOCAL enable_bitmapscan = on")
+                cursor.execute(
+                    "SELECT set_config('enable_indexscan', 'off', true), "
+                    "set_config('enable_bitmapscan', 'on', true)"
+                )
+
+    def keys_contain(
+        self, column: str, keys: Sequence[str]
+    ) -> tuple[str, list[object]]:
+        return f"string_to_array({column}, E'\\n') && %s::text[]", [list(keys)]
 
     def facet_filter(
         self, name: str, values: Sequence[str], *, with_words: bool

@@ -105,4 +105,15 @@ class SQLiteBackend(SearchBackend):
                 f"d.id NOT IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)"  # noqa: S608
             ),
             not_title_params=(in_titles,),
+            # Walking an order's index, FTS5 would be asked for each document
+            # whether it matches (a prefix query read anew each time: seconds
+            # for 100,000 documents); the matches are read once instead.
+            walked=Match(
+                join="",
+                join_params=(),
+                where=f"d.id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)",  # noqa: S608
+                where_params=(expression,),
+                score="NULL",
+                score_params=(),
+            ),
         )
