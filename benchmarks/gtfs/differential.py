@@ -53,7 +53,7 @@ def generated(
     def run(feed: GeneratedFeed) -> None:
         drawn[0] += 1
         path = feed.write(workdir / f"feed{drawn[0]}.zip")
-        ours, theirs = counts_by_code(path, feed.today)
+        ours, theirs = counts_by_code(path, feed.today, feed.country)
         for code in set(ours) | set(theirs):
             (agreed if ours[code] == theirs[code] else differed)[code] += 1
         path.unlink()

@@ -41,12 +41,17 @@ DELIBERATE: dict[str, str] = {
 PENDING: dict[str, str] = {}
 
 
-def counts_by_code(path: Path, today: date) -> tuple[Counter[str], Counter[str]]:
-    """(Fabrique's, gtfs-guru's) number of notices per code for one feed."""
+def counts_by_code(
+    path: Path, today: date, country: str | None = None
+) -> tuple[Counter[str], Counter[str]]:
+    """(Fabrique's, gtfs-guru's) number of notices per code for one feed.
+
+    ``country`` is given to both (phone numbers are checked only with it).
+    """
     import gtfs_guru
 
-    ours = validate(path, today=today)
-    theirs = gtfs_guru.validate(str(path), date=today.isoformat())
+    ours = validate(path, today=today, country_code=country)
+    theirs = gtfs_guru.validate(str(path), date=today.isoformat(), country_code=country)
     return (
         Counter({c: g.total for c, g in ours.notices.groups.items()}),
         Counter(n.code for n in theirs.notices),

@@ -27,6 +27,8 @@ class GeneratedFeed:
     files: dict[str, str] = field(default_factory=dict)
     today: date = BASE_DATE
     notes: list[str] = field(default_factory=list)
+    # The feed's country, given to both validators (phone numbers).
+    country: str | None = None
 
     def write(self, target: Path) -> Path:
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -53,6 +55,35 @@ def ymd(day: date) -> str:
     return day.strftime("%Y%m%d")
 
 
+# Values that are not phone numbers in any country's plan.
+NOT_PHONE_NUMBERS = ("abc", "+1", "phone")
+
+
+@st.composite
+def phone_numbers(draw: st.DrawFn, country: str) -> str:
+    """A phone number of ``country`` as people write it, or not a number.
+
+    Lengths off the country's plan and unknown calling codes are left out:
+    gtfs-guru's own check accepts numbers that libphonenumber, which
+    MobilityData's validator uses, finds too short or too long (``12`` in
+    France) or not dialable (``+999 123``); the rule's own tests check those
+    against libphonenumber's verdict instead.
+    """
+    import phonenumbers
+
+    region = "GB" if country.upper() == "UK" else country.upper()
+    example = phonenumbers.example_number(region)
+    assert example is not None
+    formats = (
+        phonenumbers.PhoneNumberFormat.NATIONAL,
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+        phonenumbers.PhoneNumberFormat.E164,
+    )
+    written = [phonenumbers.format_number(example, f) for f in formats]
+    value: str = draw(st.sampled_from([*written, *NOT_PHONE_NUMBERS]))
+    return f'"{value}"' if "," in value else value
+
+
 @st.composite
 def feeds(draw: st.DrawFn, *, edges: bool = False) -> GeneratedFeed:
     feed = GeneratedFeed()
@@ -69,6 +100,12 @@ def feeds(draw: st.DrawFn, *, edges: bool = False) -> GeneratedFeed:
     if not with_agency_id:
         header = header.removeprefix("agency_id,")
         agency_rows = [r[1:] for r in agency_rows]
+    if edges and draw(st.booleans()):
+        feed.country = draw(st.sampled_from([None, "FR", "US", "GB", "uk"]))
+        header += ",agency_phone"
+        for row in agency_rows:
+            row.append(draw(phone_numbers(feed.country or "FR")))
+        feed.notes.append(f"phones dialled from {feed.country}")
     feed.files["agency.txt"] = csv(header, agency_rows)
 
     # Stops along a line; the first may be a station with platforms.

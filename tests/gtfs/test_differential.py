@@ -37,7 +37,7 @@ def agree(tmp_path: Path, *, edges: bool) -> None:
     @given(feeds(edges=edges))
     def check(feed: GeneratedFeed) -> None:
         path = feed.write(tmp_path / f"feed{next(counter)}.zip")
-        found = differences(*counts_by_code(path, feed.today))
+        found = differences(*counts_by_code(path, feed.today, feed.country))
         unexplained = {c: v for c, v in found.items() if c not in PENDING}
         assert not unexplained, f"(ours, gtfs-guru) by code: {unexplained}"
         pending.update(found.keys())

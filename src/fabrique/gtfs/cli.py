@@ -75,6 +75,12 @@ def gtfs() -> None:
 @click.option(
     "--memory-limit", default="2GB", show_default=True, help="DuckDB memory cap."
 )
+@click.option(
+    "--country-code",
+    metavar="CC",
+    help="The feed's country (ISO 3166 alpha-2, e.g. FR): phone numbers are "
+    "checked as dialled from there (unchecked without it).",
+)
 @MAX_UNCOMPRESSED
 def validate(
     feed: Path,
@@ -82,6 +88,7 @@ def validate(
     html_path: Path | None,
     today: date | None,
     memory_limit: str,
+    country_code: str | None,
     max_uncompressed: int,
 ) -> None:
     """Validate FEED (a zip or a folder); exit 1 when it has errors."""
@@ -98,6 +105,7 @@ def validate(
                 memory_limit=memory_limit,
                 limits=Limits(max_total_bytes=max_uncompressed),
                 progress=lambda message: status.update(message),
+                country_code=country_code,
             )
     except GTFSError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -99,8 +99,10 @@ class Reader:
         notices: Notices,
         *,
         progress: Progress | None = None,
+        max_rows: int = 1_000_000_000,
     ) -> None:
         self.con = con
+        self.max_rows = max_rows
         self.source = source
         self.notices = notices
         self.feed = Feed(con, source)
@@ -257,7 +259,33 @@ class Reader:
             self._clean(file_spec, raw, known, has_row=not fast, trim=False)
         count = self.con.execute(f"SELECT count(*) FROM {ident(file_spec.table)}")
         loaded.rows = int(count.fetchone()[0])  # type: ignore[index]
+        if loaded.rows >= self.max_rows:
+            self._too_many_rows(file_spec, loaded)
         self.feed.files[file_spec.name] = loaded
+
+    def _too_many_rows(self, file_spec: FileSpec, loaded: LoadedFile) -> None:
+        """Keep the rows numbered up to ``max_rows``; report the first one past.
+
+        Row numbers count the header as row 1, so a file reaches the limit
+        with ``max_rows`` rows of data. Skipped rows (ragged, empty) keep
+        their numbers: the cut follows numbers, not the count.
+        """
+        table = ident(file_spec.table)
+        first = self.con.execute(
+            f"SELECT min(__row) FROM {table} WHERE __row > {int(self.max_rows)}"
+        ).fetchone()
+        if first is None or first[0] is None:
+            return
+        self.emit(R.TOO_MANY_ROWS, filename=file_spec.name, rowNumber=int(first[0]))
+        kept = ident(f"__kept_{file_spec.table}")
+        self.con.execute(
+            f"CREATE OR REPLACE TABLE {kept} AS SELECT * FROM {table} "
+            f"WHERE __row <= {int(self.max_rows)}"
+        )
+        self._drop(file_spec.table)
+        self.con.execute(f"ALTER TABLE {kept} RENAME TO {table}")
+        count = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        loaded.rows = int(count[0]) if count else 0
 
     def _wrong_encoding(self, source_file: SourceFile) -> None:
         self.emit(

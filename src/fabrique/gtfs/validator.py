@@ -116,6 +116,7 @@ def run_checks(
     progress: Progress | None = None,
     *,
     workers: int = CHECK_WORKERS,
+    country: str | None = None,
 ) -> None:
     """Run every registered check on a loaded feed.
 
@@ -133,7 +134,7 @@ def run_checks(
             after = [built[name] for name in names if name in built]
             own = Notices(sample_limit=notices.sample_limit)
             future = pool.submit(
-                _run_check, registered, feed, own, today, after, progress
+                _run_check, registered, feed, own, today, after, progress, country
             )
             if registered.builds:
                 built[registered.builds] = future
@@ -151,6 +152,7 @@ def _run_check(
     today: date,
     after: list[Future[None]],
     progress: Progress | None,
+    country: str | None = None,
 ) -> None:
     # Only checks submitted earlier are waited for: they already hold a
     # worker, so waiting cannot starve the pool.
@@ -160,7 +162,7 @@ def _run_check(
         progress(f"checking {registered.name.removeprefix('check_')}")
     cursor = feed.con.cursor()
     try:
-        registered.run(Context(replace(feed, con=cursor), notices, today))
+        registered.run(Context(replace(feed, con=cursor), notices, today, country))
     except duckdb.Error as exc:
         # One failing rule must not hide what the others find.
         notices.add(
@@ -181,8 +183,13 @@ def validate(
     limits: Limits | None = None,
     memory_limit: str = "2GB",
     progress: Progress | None = None,
+    country_code: str | None = None,
 ) -> Validation:
     """Validate the feed at ``path`` (zip or folder).
+
+    ``country_code`` (ISO 3166 alpha-2, ``UK`` read as ``GB``) is the feed's
+    country: as in MobilityData's validator, phone numbers are checked only
+    when it is given and known (``invalid_phone_number``).
 
     >>> result = validate(Path("feed.zip"), today=date(2026, 1, 15))  # doctest: +SKIP
     >>> result.notices.has_errors  # doctest: +SKIP
@@ -191,10 +198,12 @@ def validate(
     Raises :class:`~fabrique.gtfs.errors.GTFSError` when the feed cannot be
     opened at all (not a zip, zip bomb, truncated archive).
     """
+    from fabrique.gtfs.rules.fields import phone_region
     from fabrique.gtfs.summary import report_summary
 
     started = time.perf_counter()
     today = today or date.today()
+    country = phone_region(country_code)
     notices = Notices()
     with tempfile.TemporaryDirectory(prefix="fabrique-gtfs-") as work:
         workdir = Path(work)
@@ -212,8 +221,14 @@ def validate(
             database=workdir / "feed.duckdb" if large else None,
         )
         try:
-            feed = Reader(con, source, notices, progress=progress).read()
-            run_checks(feed, notices, today, progress)
+            feed = Reader(
+                con,
+                source,
+                notices,
+                progress=progress,
+                max_rows=(limits or Limits()).max_rows,
+            ).read()
+            run_checks(feed, notices, today, progress, country=country)
             summary = report_summary(feed)
         finally:
             con.close()

@@ -292,3 +292,74 @@ def check_fields(ctx: Context) -> None:
         for code, total in totals.items():
             found = by_code[code]
             ctx.notices.add_many(found.code, found.severity, total, samples[code])
+
+
+INVALID_PHONE_NUMBER = rule(
+    "invalid_phone_number",
+    ERROR,
+    "A phone number cannot be dialled from the feed's country.",
+    "Checked only when the feed's country is given (`--country-code`), as "
+    "MobilityData's validator does: a number is accepted when "
+    "libphonenumber finds it a possible number dialled from that country "
+    "(its length fits the country's plan, or an international number "
+    "starting with + fits its own). Fields: agency_phone, "
+    "attribution_phone, booking_rules phone_number.",
+    topic=T,
+)
+
+# The phone columns of the reference: (file, column).
+PHONE_FIELDS = tuple(
+    (file_spec.name, column.name)
+    for file_spec in spec.FILES
+    for column in file_spec.fields
+    if column.type is FieldType.PHONE
+)
+
+
+def phone_region(country_code: str | None) -> str | None:
+    """The region phone numbers are dialled from, or None when unknown.
+
+    As MobilityData reads its country code: case-insensitive, ``UK`` is
+    ``GB``, a code libphonenumber does not know leaves numbers unchecked.
+
+    >>> phone_region("fr"), phone_region("UK"), phone_region("XX")
+    ('FR', 'GB', None)
+    """
+    if not country_code:
+        return None
+    import phonenumbers
+
+    code = country_code.strip().upper()
+    code = "GB" if code == "UK" else code
+    return code if code in phonenumbers.SUPPORTED_REGIONS else None
+
+
+def possible_phone_number(value: str, region: str) -> bool:
+    """libphonenumber's ``isPossibleNumber(value, region)``; unparsable: False."""
+    import phonenumbers
+
+    return bool(phonenumbers.is_possible_number_string(value, region))
+
+
+@check(INVALID_PHONE_NUMBER)
+def check_phone_numbers(ctx: Context) -> None:
+    """Phone numbers that cannot be dialled from the feed's country."""
+    if ctx.country is None:
+        return
+    for name, column in PHONE_FIELDS:
+        if not ctx.has(name) or not ctx.feed.has_column(name, column):
+            continue
+        table, field = ctx.feed.table(name), ident(column)
+        values = ctx.feed.con.execute(
+            f"SELECT DISTINCT {field} FROM {table} WHERE {field} IS NOT NULL"
+        ).fetchall()
+        bad = [v for (v,) in values if not possible_phone_number(v, ctx.country)]
+        if not bad:
+            continue
+        ctx.emit_query(
+            INVALID_PHONE_NUMBER,
+            f"SELECT {literal(name)} AS filename, __row AS csvRowNumber, "
+            f"{literal(column)} AS fieldName, {field} AS fieldValue FROM {table} "
+            f"WHERE list_contains(?, {field}) ORDER BY __row",
+            [bad],
+        )
