@@ -109,26 +109,9 @@ class Reader:
         self.progress = progress or (lambda _message: None)
         for macro in MACROS:
             con.execute(macro)
-        self._reference_tables()
 
     def emit(self, rule: Rule, **context: Any) -> None:
         self.notices.add(rule.code, rule.severity, **context)
-
-    def _reference_tables(self) -> None:
-        """Time zones and currencies as tables, for the value rules."""
-        import zoneinfo
-
-        from fabrique.gtfs.currencies import CURRENCIES
-
-        for table, values in (
-            ("__timezones", sorted(zoneinfo.available_timezones())),
-            ("__currencies", CURRENCIES),
-        ):
-            self.con.execute(
-                f"CREATE OR REPLACE TABLE {table} AS "
-                "SELECT unnest(CAST(? AS VARCHAR[])) AS name",
-                [list(values)],
-            )
 
     def read(self) -> Feed:
         self._container_notices()
@@ -475,6 +458,27 @@ class Reader:
                 json.load(stream)
         except (ValueError, UnicodeDecodeError) as exc:
             self.emit(R.MALFORMED_JSON, filename="locations.geojson", message=str(exc))
+
+
+def reference_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Time zones and currencies as tables, for the value rules.
+
+    Built only when a feed has such values to check: listing the time zones
+    reads the system's zone folder.
+    """
+    import zoneinfo
+
+    from fabrique.gtfs.currencies import CURRENCIES
+
+    for table, values in (
+        ("__timezones", sorted(zoneinfo.available_timezones())),
+        ("__currencies", CURRENCIES),
+    ):
+        con.execute(
+            f"CREATE OR REPLACE TABLE {table} AS "
+            "SELECT unnest(CAST(? AS VARCHAR[])) AS name",
+            [list(values)],
+        )
 
 
 def _emit_sql(

@@ -6,10 +6,10 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -19,6 +19,9 @@ from fabrique.gtfs.rules.reading import VALIDATOR_EXCEPTION
 from fabrique.gtfs.rules.registry import CHECKS, Check, Context
 from fabrique.gtfs.sources import Limits, open_source
 from fabrique.notices import Notices
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Progress = Callable[[str], None]
 SMALL_FEED_BYTES = 64 * 1024**2
@@ -97,12 +100,11 @@ def connect(
     With ``database``, tables live in that file, compressed, and only the
     parts in use stay in memory: the way to read feeds larger than memory.
     """
-    con = duckdb.connect(
-        str(database) if database else ":memory:",
-        config={"memory_limit": memory_limit},
-    )
+    config: dict[str, Any] = {"memory_limit": memory_limit}
     if threads:
-        con.execute(f"SET threads = {int(threads)}")
+        # Given at start-up: no pool of threads started, then stopped.
+        config["threads"] = int(threads)
+    con = duckdb.connect(str(database) if database else ":memory:", config=config)
     if temp is not None:
         con.execute(f"SET temp_directory = '{str(temp).replace(chr(39), '')}'")
     con.execute("SET preserve_insertion_order = true")
@@ -126,6 +128,13 @@ def run_checks(
     in registration order, so the report is the same as a run one by one.
     """
     load_rules()
+    if workers <= 1:
+        # One by one in this thread: no pool to start, no cursor per check.
+        for registered in CHECKS:
+            _run_check(registered, feed, notices, today, [], progress, country)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
     built: dict[str, Future[None]] = {}
     pending: list[tuple[Future[None], Notices]] = []
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -184,12 +193,17 @@ def validate(
     memory_limit: str = "2GB",
     progress: Progress | None = None,
     country_code: str | None = None,
+    workers: int | None = None,
 ) -> Validation:
     """Validate the feed at ``path`` (zip or folder).
 
     ``country_code`` (ISO 3166 alpha-2, ``UK`` read as ``GB``) is the feed's
     country: as in MobilityData's validator, phone numbers are checked only
     when it is given and known (``invalid_phone_number``).
+
+    ``workers``: checks run side by side on this many threads (default: one
+    for a small feed, where a pool only adds waiting, else
+    :data:`CHECK_WORKERS`).
 
     >>> result = validate(Path("feed.zip"), today=date(2026, 1, 15))  # doctest: +SKIP
     >>> result.notices.has_errors  # doctest: +SKIP
@@ -228,7 +242,9 @@ def validate(
                 progress=progress,
                 max_rows=(limits or Limits()).max_rows,
             ).read()
-            run_checks(feed, notices, today, progress, country=country)
+            if workers is None:
+                workers = 1 if size < SMALL_FEED_BYTES else CHECK_WORKERS
+            run_checks(feed, notices, today, progress, workers=workers, country=country)
             summary = report_summary(feed)
         finally:
             con.close()
