@@ -124,6 +124,15 @@ def test_the_command_line_takes_the_country(make_feed, tmp_path):
     assert "invalid_phone_number" not in report.read_text()
 
 
+def test_the_report_names_the_country_numbers_were_checked_from(make_feed):
+    from fabrique.gtfs.report import build_report
+
+    path = make_feed()
+    for asked, named in (("uk", "GB"), ("XX", "ZZ"), (None, "ZZ")):
+        result = validate(path, today=VALIDATION_DATE, country_code=asked)
+        assert build_report(result)["summary"]["countryCode"] == named
+
+
 REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
 
 

@@ -45,6 +45,8 @@ class Validation:
     today: date
     seconds: float
     summary: dict[str, object]
+    # The region phone numbers were checked from (None: not checked).
+    country: str | None = None
 
 
 UNITS = {
@@ -248,4 +250,6 @@ def validate(
             summary = report_summary(feed)
         finally:
             con.close()
-    return Validation(path, notices, today, time.perf_counter() - started, summary)
+    return Validation(
+        path, notices, today, time.perf_counter() - started, summary, country
+    )
