@@ -220,6 +220,8 @@ def feeds(draw: st.DrawFn, *, edges: bool = False) -> GeneratedFeed:
         "trip_id,arrival_time,departure_time,stop_id,stop_sequence",
         st_rows,
     )
+    if edges:
+        more_edges(draw, feed, route_rows, trip_rows, st_rows)
     if with_shapes:
         feed.files["shapes.txt"] = csv(
             "shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence",
@@ -259,3 +261,64 @@ def feeds(draw: st.DrawFn, *, edges: bool = False) -> GeneratedFeed:
         elif mutation == "no_rows":
             feed.files["stop_times.txt"] = "trip_id,stop_id,stop_sequence\n"
     return feed
+
+
+COLOURS = [
+    ("FFFFFF", "000000"),
+    ("FFFFFF", "FFFFFF"),
+    ("777777", "888888"),
+    ("0000FF", "FFFFFF"),
+    ("FFFF00", None),
+]
+
+
+def more_edges(
+    draw: st.DrawFn,
+    feed: GeneratedFeed,
+    route_rows: list[list[object]],
+    trip_rows: list[list[object]],
+    st_rows: list[list[object]],
+) -> None:
+    """Edges of the block, timepoint, colour and frequency rules."""
+    chosen = draw(
+        st.sets(st.sampled_from(["block", "timepoints", "colours", "frequencies"]))
+    )
+    feed.notes.append(f"also {sorted(chosen)}")
+    if "colours" in chosen:
+        feed.files["routes.txt"] = csv(
+            "route_id,agency_id,route_short_name,route_long_name,route_type,"
+            "route_color,route_text_color",
+            [[*row, *draw(st.sampled_from(COLOURS))] for row in route_rows],
+        )
+    if "block" in chosen:
+        feed.files["trips.txt"] = csv(
+            "route_id,service_id,trip_id,shape_id,block_id",
+            [
+                [*row, draw(st.sampled_from(["B1", "B1", "B2", ""]))]
+                for row in trip_rows
+            ],
+        )
+    if "timepoints" in chosen:
+        rows = []
+        last = {row[0]: row[4] for row in st_rows}  # trip -> its last sequence
+        for trip_id, arrival, departure, stop_id, seq in st_rows:
+            inner = seq not in (1, last[trip_id])
+            timepoint = draw(st.sampled_from(["", "0", "1"]))
+            if inner and draw(st.booleans()):
+                arrival = departure = ""
+            rows.append([trip_id, arrival, departure, stop_id, seq, timepoint])
+        feed.files["stop_times.txt"] = csv(
+            "trip_id,arrival_time,departure_time,stop_id,stop_sequence,timepoint",
+            rows,
+        )
+    if "frequencies" in chosen:
+        start = draw(st.sampled_from([6, 7]))
+        second = draw(st.sampled_from([7, 8, 9]))
+        exact = draw(st.sampled_from(["", "0", "1"]))
+        feed.files["frequencies.txt"] = csv(
+            "trip_id,start_time,end_time,headway_secs,exact_times",
+            [
+                ["T1", hms(start * 3600), hms(8 * 3600), 600, exact],
+                ["T1", hms(second * 3600 - 1800), hms(10 * 3600), 900, exact],
+            ],
+        )

@@ -531,3 +531,26 @@ def test_feed_info_values_are_checked_when_agency_txt_is_absent(make_feed):
     assert [(s["filename"], s["fieldName"]) for s in samples] == [
         ("feed_info.txt", "feed_version")
     ]
+
+
+def test_a_timepoint_without_both_times_is_reported_once_per_missing_time(make_feed):
+    """Found by the differential run: MobilityData reports each missing time."""
+    result = validate(
+        make_feed("stop_time_timepoint_without_times"), today=VALIDATION_DATE
+    )
+    group = result.notices.groups["stop_time_timepoint_without_times"]
+    assert group.total == 2
+    assert [(s["csvRowNumber"], s["specifiedField"]) for s in group.samples] == [
+        (3, "arrival_time"),
+        (3, "departure_time"),
+    ]
+    only_departure = (
+        "trip_id,arrival_time,departure_time,stop_id,stop_sequence,timepoint\n"
+        "T1,08:00:00,08:00:00,S1,1,1\nT1,08:03:00,,S2,2,1\n"
+        "T1,08:06:00,08:06:30,S3,3,1\n"
+    )
+    result = validate(make_feed(stop_times=only_departure), today=VALIDATION_DATE)
+    group = result.notices.groups["stop_time_timepoint_without_times"]
+    assert [(s["csvRowNumber"], s["specifiedField"]) for s in group.samples] == [
+        (3, "departure_time")
+    ]
