@@ -281,7 +281,18 @@ def more_edges(
 ) -> None:
     """Edges of the block, timepoint, colour and frequency rules."""
     chosen = draw(
-        st.sets(st.sampled_from(["block", "timepoints", "colours", "frequencies"]))
+        st.sets(
+            st.sampled_from(
+                [
+                    "block",
+                    "timepoints",
+                    "colours",
+                    "frequencies",
+                    "stations",
+                    "transfers",
+                ]
+            )
+        )
     )
     feed.notes.append(f"also {sorted(chosen)}")
     if "colours" in chosen:
@@ -306,6 +317,8 @@ def more_edges(
             timepoint = draw(st.sampled_from(["", "0", "1"]))
             if inner and draw(st.booleans()):
                 arrival = departure = ""
+                if "times left out" not in feed.notes:
+                    feed.notes.append("times left out")
             rows.append([trip_id, arrival, departure, stop_id, seq, timepoint])
         feed.files["stop_times.txt"] = csv(
             "trip_id,arrival_time,departure_time,stop_id,stop_sequence,timepoint",
@@ -322,3 +335,53 @@ def more_edges(
                 ["T1", hms(second * 3600 - 1800), hms(10 * 3600), 900, exact],
             ],
         )
+    if "stations" in chosen:
+        stations(draw, feed)
+    if "transfers" in chosen:
+        transfers(draw, feed, st_rows)
+
+
+def stations(draw: st.DrawFn, feed: GeneratedFeed) -> None:
+    """Entrances, nodes and boarding areas, with or without their parents."""
+    lines = feed.files["stops.txt"].splitlines()
+    has_station = any(line.startswith("STA,") for line in lines)
+    extra = []
+    for i, location_type in enumerate(
+        draw(st.lists(st.sampled_from([2, 3, 4, 1]), min_size=1, max_size=3))
+    ):
+        parent = draw(st.sampled_from(["", "STA" if has_station else "", "S1"]))
+        lat, lon = ORIGIN[0] + 0.0001 * (i + 1), ORIGIN[1]
+        name = draw(st.sampled_from(["Entrée", "", "Quai"]))
+        extra.append(f"X{i},{name},{lat},{lon},{location_type},{parent}")
+    same = draw(st.booleans())
+    rows = []
+    for line in lines[1:] + extra:
+        name = line.split(",")[1]
+        rows.append(f"{line},{name if same else ''}")
+    feed.files["stops.txt"] = "\n".join([lines[0] + ",stop_desc", *rows]) + "\n"
+    feed.notes.append("stations")
+
+
+def transfers(
+    draw: st.DrawFn, feed: GeneratedFeed, st_rows: list[list[object]]
+) -> None:
+    """Transfers between stops and trips, some incomplete."""
+    stops = sorted({str(row[3]) for row in st_rows})
+    trips = sorted({str(row[0]) for row in st_rows})
+    rows = []
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from([0, 1, 2, 3, 4, 5]))
+        from_stop = draw(st.sampled_from([*stops, "", "STA"]))
+        to_stop = draw(st.sampled_from([*stops, ""]))
+        from_trip = draw(st.sampled_from(["", *trips])) if kind >= 4 else ""
+        to_trip = draw(st.sampled_from(["", *trips])) if kind >= 4 else ""
+        minimum = draw(st.sampled_from(["", 120])) if kind == 2 else ""
+        rows.append([from_stop, to_stop, from_trip, to_trip, kind, minimum])
+    keys = [tuple(row[:4]) for row in rows]
+    if len(set(keys)) < len(keys):
+        feed.notes.append("transfers with the same ids")
+    feed.files["transfers.txt"] = csv(
+        "from_stop_id,to_stop_id,from_trip_id,to_trip_id,transfer_type,"
+        "min_transfer_time",
+        rows,
+    )
