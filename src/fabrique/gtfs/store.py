@@ -93,13 +93,8 @@ def ingest(
             database=Path(work) / "feed.duckdb" if large else None,
         )
         try:
-            feed = Reader(
-                con,
-                source,
-                notices,
-                progress=progress,
-                max_rows=(limits or Limits()).max_rows,
-            ).read()
+            rows = (limits or Limits()).max_rows
+            feed = Reader(con, source, notices, progress=progress, max_rows=rows).read()
             lost = lost_rows(notices)
             if lost:
                 raise GTFSError(

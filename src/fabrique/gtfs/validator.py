@@ -237,13 +237,8 @@ def validate(
             database=workdir / "feed.duckdb" if large else None,
         )
         try:
-            feed = Reader(
-                con,
-                source,
-                notices,
-                progress=progress,
-                max_rows=(limits or Limits()).max_rows,
-            ).read()
+            rows = (limits or Limits()).max_rows
+            feed = Reader(con, source, notices, progress=progress, max_rows=rows).read()
             if workers is None:
                 workers = 1 if size < SMALL_FEED_BYTES else CHECK_WORKERS
             run_checks(feed, notices, today, progress, workers=workers, country=country)
