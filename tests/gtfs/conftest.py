@@ -3,7 +3,9 @@
 ``tests/data/gtfs/base`` is a small valid feed. A rule fixture folder
 (``tests/data/gtfs/rules/<code>``) holds only the files that differ from it;
 ``REMOVE`` lists base files to drop and ``ZIP.json`` may give a folder
-``prefix`` for every member and ``extra`` members (name -> text). In a fixture
+``prefix`` for every member and ``extra`` members (name -> text);
+``VALIDATE.json`` gives options of the validation (``country_code``,
+``max_rows``) and is not part of the feed. In a fixture
 file, ``{{x*2100000}}`` stands for that character repeated that many times
 (rows too long to keep in the repository).
 """
@@ -37,6 +39,8 @@ def build_zip(
                     contents.pop(name, None)
             elif path.name == "ZIP.json":
                 options = json.loads(path.read_text())
+            elif path.name == "VALIDATE.json":
+                continue
             else:
                 contents[path.name] = REPEAT.sub(
                     lambda m: m.group(1) * int(m.group(2)), path.read_bytes()

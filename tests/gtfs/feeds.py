@@ -27,6 +27,8 @@ class GeneratedFeed:
     files: dict[str, str] = field(default_factory=dict)
     today: date = BASE_DATE
     notes: list[str] = field(default_factory=list)
+    # The feed's country, given to both validators (phone numbers).
+    country: str | None = None
 
     def write(self, target: Path) -> Path:
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -53,6 +55,35 @@ def ymd(day: date) -> str:
     return day.strftime("%Y%m%d")
 
 
+# Values that are not phone numbers in any country's plan.
+NOT_PHONE_NUMBERS = ("abc", "+1", "phone")
+
+
+@st.composite
+def phone_numbers(draw: st.DrawFn, country: str) -> str:
+    """A phone number of ``country`` as people write it, or not a number.
+
+    Lengths off the country's plan and unknown calling codes are left out:
+    gtfs-guru's own check accepts numbers that libphonenumber, which
+    MobilityData's validator uses, finds too short or too long (``12`` in
+    France) or not dialable (``+999 123``); the rule's own tests check those
+    against libphonenumber's verdict instead.
+    """
+    import phonenumbers
+
+    region = "GB" if country.upper() == "UK" else country.upper()
+    example = phonenumbers.example_number(region)
+    assert example is not None
+    formats = (
+        phonenumbers.PhoneNumberFormat.NATIONAL,
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+        phonenumbers.PhoneNumberFormat.E164,
+    )
+    written = [phonenumbers.format_number(example, f) for f in formats]
+    value: str = draw(st.sampled_from([*written, *NOT_PHONE_NUMBERS]))
+    return f'"{value}"' if "," in value else value
+
+
 @st.composite
 def feeds(draw: st.DrawFn, *, edges: bool = False) -> GeneratedFeed:
     feed = GeneratedFeed()
@@ -69,6 +100,12 @@ def feeds(draw: st.DrawFn, *, edges: bool = False) -> GeneratedFeed:
     if not with_agency_id:
         header = header.removeprefix("agency_id,")
         agency_rows = [r[1:] for r in agency_rows]
+    if edges and draw(st.booleans()):
+        feed.country = draw(st.sampled_from([None, "FR", "US", "GB", "uk"]))
+        header += ",agency_phone"
+        for row in agency_rows:
+            row.append(draw(phone_numbers(feed.country or "FR")))
+        feed.notes.append(f"phones dialled from {feed.country}")
     feed.files["agency.txt"] = csv(header, agency_rows)
 
     # Stops along a line; the first may be a station with platforms.
@@ -183,6 +220,8 @@ def feeds(draw: st.DrawFn, *, edges: bool = False) -> GeneratedFeed:
         "trip_id,arrival_time,departure_time,stop_id,stop_sequence",
         st_rows,
     )
+    if edges:
+        more_edges(draw, feed, route_rows, trip_rows, st_rows)
     if with_shapes:
         feed.files["shapes.txt"] = csv(
             "shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence",
@@ -222,3 +261,127 @@ def feeds(draw: st.DrawFn, *, edges: bool = False) -> GeneratedFeed:
         elif mutation == "no_rows":
             feed.files["stop_times.txt"] = "trip_id,stop_id,stop_sequence\n"
     return feed
+
+
+COLOURS = [
+    ("FFFFFF", "000000"),
+    ("FFFFFF", "FFFFFF"),
+    ("777777", "888888"),
+    ("0000FF", "FFFFFF"),
+    ("FFFF00", None),
+]
+
+
+def more_edges(
+    draw: st.DrawFn,
+    feed: GeneratedFeed,
+    route_rows: list[list[object]],
+    trip_rows: list[list[object]],
+    st_rows: list[list[object]],
+) -> None:
+    """Edges of the block, timepoint, colour and frequency rules."""
+    chosen = draw(
+        st.sets(
+            st.sampled_from(
+                [
+                    "block",
+                    "timepoints",
+                    "colours",
+                    "frequencies",
+                    "stations",
+                    "transfers",
+                ]
+            )
+        )
+    )
+    feed.notes.append(f"also {sorted(chosen)}")
+    if "colours" in chosen:
+        feed.files["routes.txt"] = csv(
+            "route_id,agency_id,route_short_name,route_long_name,route_type,"
+            "route_color,route_text_color",
+            [[*row, *draw(st.sampled_from(COLOURS))] for row in route_rows],
+        )
+    if "block" in chosen:
+        feed.files["trips.txt"] = csv(
+            "route_id,service_id,trip_id,shape_id,block_id",
+            [
+                [*row, draw(st.sampled_from(["B1", "B1", "B2", ""]))]
+                for row in trip_rows
+            ],
+        )
+    if "timepoints" in chosen:
+        rows = []
+        last = {row[0]: row[4] for row in st_rows}  # trip -> its last sequence
+        for trip_id, arrival, departure, stop_id, seq in st_rows:
+            inner = seq not in (1, last[trip_id])
+            timepoint = draw(st.sampled_from(["", "0", "1"]))
+            if inner and draw(st.booleans()):
+                arrival = departure = ""
+                if "times left out" not in feed.notes:
+                    feed.notes.append("times left out")
+            rows.append([trip_id, arrival, departure, stop_id, seq, timepoint])
+        feed.files["stop_times.txt"] = csv(
+            "trip_id,arrival_time,departure_time,stop_id,stop_sequence,timepoint",
+            rows,
+        )
+    if "frequencies" in chosen:
+        start = draw(st.sampled_from([6, 7]))
+        second = draw(st.sampled_from([7, 8, 9]))
+        exact = draw(st.sampled_from(["", "0", "1"]))
+        feed.files["frequencies.txt"] = csv(
+            "trip_id,start_time,end_time,headway_secs,exact_times",
+            [
+                ["T1", hms(start * 3600), hms(8 * 3600), 600, exact],
+                ["T1", hms(second * 3600 - 1800), hms(10 * 3600), 900, exact],
+            ],
+        )
+    if "stations" in chosen:
+        stations(draw, feed)
+    if "transfers" in chosen:
+        transfers(draw, feed, st_rows)
+
+
+def stations(draw: st.DrawFn, feed: GeneratedFeed) -> None:
+    """Entrances, nodes and boarding areas, with or without their parents."""
+    lines = feed.files["stops.txt"].splitlines()
+    has_station = any(line.startswith("STA,") for line in lines)
+    extra = []
+    for i, location_type in enumerate(
+        draw(st.lists(st.sampled_from([2, 3, 4, 1]), min_size=1, max_size=3))
+    ):
+        parent = draw(st.sampled_from(["", "STA" if has_station else "", "S1"]))
+        lat, lon = ORIGIN[0] + 0.0001 * (i + 1), ORIGIN[1]
+        name = draw(st.sampled_from(["Entrée", "", "Quai"]))
+        extra.append(f"X{i},{name},{lat},{lon},{location_type},{parent}")
+    same = draw(st.booleans())
+    rows = []
+    for line in lines[1:] + extra:
+        name = line.split(",")[1]
+        rows.append(f"{line},{name if same else ''}")
+    feed.files["stops.txt"] = "\n".join([lines[0] + ",stop_desc", *rows]) + "\n"
+    feed.notes.append("stations")
+
+
+def transfers(
+    draw: st.DrawFn, feed: GeneratedFeed, st_rows: list[list[object]]
+) -> None:
+    """Transfers between stops and trips, some incomplete."""
+    stops = sorted({str(row[3]) for row in st_rows})
+    trips = sorted({str(row[0]) for row in st_rows})
+    rows = []
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from([0, 1, 2, 3, 4, 5]))
+        from_stop = draw(st.sampled_from([*stops, "", "STA"]))
+        to_stop = draw(st.sampled_from([*stops, ""]))
+        from_trip = draw(st.sampled_from(["", *trips])) if kind >= 4 else ""
+        to_trip = draw(st.sampled_from(["", *trips])) if kind >= 4 else ""
+        minimum = draw(st.sampled_from(["", 120])) if kind == 2 else ""
+        rows.append([from_stop, to_stop, from_trip, to_trip, kind, minimum])
+    keys = [tuple(row[:4]) for row in rows]
+    if len(set(keys)) < len(keys):
+        feed.notes.append("transfers with the same ids")
+    feed.files["transfers.txt"] = csv(
+        "from_stop_id,to_stop_id,from_trip_id,to_trip_id,transfer_type,"
+        "min_transfer_time",
+        rows,
+    )

@@ -90,3 +90,47 @@ def test_ingest_then_diff_from_the_command_line(make_feed, tmp_path):
     )
     assert diff.exit_code == 0, diff.output
     assert json.loads(diff.output)["routes"]["removed"] == ["R1", "R2"]
+
+
+def _modules_after(*args: str) -> set[str]:
+    """The modules a fresh ``fabrique`` process has imported after ``args``."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from fabrique.cli import main\n"
+        "try:\n"
+        f"    main({list(args)!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('\\n'.join(sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return set(done.stdout.split())
+
+
+def test_the_help_of_validate_imports_neither_duckdb_nor_rich_nor_protobuf():
+    loaded = _modules_after("gtfs", "validate", "--help")
+    assert "fabrique.gtfs.cli" in loaded
+    assert not {"duckdb", "rich", "google.protobuf"} & loaded
+
+
+def test_the_realtime_command_is_still_listed_and_runs(tmp_path):
+    listed = CliRunner().invoke(main, ["gtfs", "--help"])
+    assert " rt " in listed.output
+    missing = CliRunner().invoke(main, ["gtfs", "rt", str(tmp_path / "none.pb")])
+    assert missing.exit_code == 2  # click: the file does not exist
+    assert "does not exist" in missing.output
+
+
+def test_without_a_terminal_the_results_are_plain_lines(make_feed):
+    result = CliRunner().invoke(
+        main, ["gtfs", "validate", str(make_feed(agency=None)), "--date", "2026-03-01"]
+    )
+    lines = result.output.splitlines()
+    assert "ERROR   missing_required_file (1)" in lines
+    assert "[red]" not in result.output
+    assert "[/]" not in result.output

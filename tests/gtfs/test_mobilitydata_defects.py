@@ -531,3 +531,59 @@ def test_feed_info_values_are_checked_when_agency_txt_is_absent(make_feed):
     assert [(s["filename"], s["fieldName"]) for s in samples] == [
         ("feed_info.txt", "feed_version")
     ]
+
+
+def test_a_timepoint_without_both_times_is_reported_once_per_missing_time(make_feed):
+    """Found by the differential run: MobilityData reports each missing time."""
+    result = validate(
+        make_feed("stop_time_timepoint_without_times"), today=VALIDATION_DATE
+    )
+    group = result.notices.groups["stop_time_timepoint_without_times"]
+    assert group.total == 2
+    assert [(s["csvRowNumber"], s["specifiedField"]) for s in group.samples] == [
+        (3, "arrival_time"),
+        (3, "departure_time"),
+    ]
+    only_departure = (
+        "trip_id,arrival_time,departure_time,stop_id,stop_sequence,timepoint\n"
+        "T1,08:00:00,08:00:00,S1,1,1\nT1,08:03:00,,S2,2,1\n"
+        "T1,08:06:00,08:06:30,S3,3,1\n"
+    )
+    result = validate(make_feed(stop_times=only_departure), today=VALIDATION_DATE)
+    group = result.notices.groups["stop_time_timepoint_without_times"]
+    assert [(s["csvRowNumber"], s["specifiedField"]) for s in group.samples] == [
+        (3, "departure_time")
+    ]
+
+
+TRANSFERS = "from_stop_id,to_stop_id,from_trip_id,to_trip_id,transfer_type\n"
+
+
+def test_transfer_stop_ids_are_required_unless_in_seat_then_trip_ids(make_feed):
+    """Found by the differential run (MobilityData's conditional requirement)."""
+    transfers = TRANSFERS + ",S2,,,2\nS1,,,,0\n,,T1,T2,4\nS1,S2,,,\nS1,S2,T1,,5\n"
+    result = validate(make_feed(transfers=transfers), today=VALIDATION_DATE)
+    found = [
+        (s["filename"], s["csvRowNumber"], s["fieldName"])
+        for s in result.notices.groups["missing_required_field"].samples
+    ]
+    # Row 5 has no transfer_type: that is reported, its stops are not checked.
+    assert found == [
+        ("transfers.txt", 5, "transfer_type"),
+        ("transfers.txt", 2, "from_stop_id"),
+        ("transfers.txt", 3, "to_stop_id"),
+        ("transfers.txt", 6, "to_trip_id"),  # in-seat: trips, not stops
+    ]
+
+
+def test_an_in_seat_transfer_may_not_name_a_station(make_feed):
+    """Found by the differential run: stations are for walking transfers."""
+    transfers = TRANSFERS + "STA,S2,T1,T2,4\nS4,STA,T1,T3,5\nSTA,S2,,,2\n"
+    result = validate(make_feed(transfers=transfers), today=VALIDATION_DATE)
+    found = [
+        (s["csvRowNumber"], s["stopIdFieldName"], s["locationTypeValue"])
+        for s in result.notices.groups[
+            "transfer_with_invalid_stop_location_type"
+        ].samples
+    ]
+    assert found == [(2, "from_stop_id", 1), (3, "to_stop_id", 1)]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from fabrique.gtfs.rules import load_rules
@@ -12,6 +16,7 @@ from fabrique.gtfs.rules.origins import (
     MOBILITYDATA_SYSTEM_ERRORS,
 )
 from fabrique.gtfs.rules.registry import CHECKS, RULES
+from fabrique.gtfs.sources import Limits
 from fabrique.gtfs.validator import validate
 from fabrique.notices import Severity
 
@@ -94,8 +99,10 @@ SYSTEM = {c for c, r in RULES.items() if r.topic == "System"}
 
 @pytest.mark.parametrize("code", sorted(set(CODES) - SYSTEM))
 def test_the_fixture_of_a_rule_triggers_it(code, gtfs_data, make_feed):
-    assert (gtfs_data / "rules" / code).is_dir(), f"no fixture for {code}"
-    result = validate(make_feed(code), today=VALIDATION_DATE)
+    folder = gtfs_data / "rules" / code
+    assert folder.is_dir(), f"no fixture for {code}"
+    options = validation_options(folder)
+    result = validate(make_feed(code), today=VALIDATION_DATE, **options)
     found = result.notices.groups.get(code)
     assert found is not None, sorted(result.notices.codes())
     assert found.severity is RULES[code].severity
@@ -119,12 +126,15 @@ def test_origins_are_truthful():
         assert RULES[code].origin == GTFS_GURU
 
 
-# Not implemented: invalid_phone_number needs a country code, which MobilityData
-# takes from its command line and Fabrique does not ask for yet; too_many_rows
-# fires past a billion rows of a file.
-NOT_YET = {"invalid_phone_number", "too_many_rows"}
+def validation_options(folder: Path) -> dict[str, Any]:
+    """The validation options a fixture asks for (``VALIDATE.json``)."""
+    path = folder / "VALIDATE.json"
+    options = json.loads(path.read_text()) if path.is_file() else {}
+    if "max_rows" in options:
+        options["limits"] = Limits(max_rows=options.pop("max_rows"))
+    return options
 
 
 def test_every_active_mobilitydata_notice_is_implemented():
     assert len(MOBILITYDATA_NOTICES) == 172
-    assert MOBILITYDATA_NOTICES - set(RULES) == NOT_YET
+    assert MOBILITYDATA_NOTICES - set(RULES) == set()

@@ -139,3 +139,13 @@ def test_checks_one_by_one_or_side_by_side_give_the_same_report(make_feed):
         reports.append([(g.code, g.total, g.samples) for g in notices.groups.values()])
     assert reports[0] == reports[1]
     assert reports[0]
+
+
+def test_time_zones_are_checked_though_their_table_is_built_on_demand(make_feed):
+    agency = (
+        "agency_id,agency_name,agency_url,agency_timezone\n"
+        "A1,Fabrique,https://t.example.org,Europe/Pariss\n"
+    )
+    result = validate(make_feed(agency=agency), today=VALIDATION_DATE)
+    [sample] = result.notices.groups["invalid_timezone"].samples
+    assert sample["fieldValue"] == "Europe/Pariss"

@@ -3,17 +3,52 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
 from fabrique.gtfs.errors import GTFSError
 from fabrique.notices import Severity
 
-stderr = Console(stderr=True)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+# Sub-commands whose modules are heavy (protobuf): imported when called.
+LAZY_COMMANDS = {"rt": "fabrique.gtfs.realtime:rt"}
+# The colours the commands print with (rich's markup).
+MARKUP = re.compile(r"\[/?(?:red|yellow|blue)?\]")
+
+
+class Plain:
+    """Messages on a stderr that is not a terminal: no spinner, no colour.
+
+    Rich draws neither there; not importing it keeps a small feed's
+    validation quick.
+    """
+
+    def print(self, text: str, *, highlight: bool = False) -> None:
+        click.echo(MARKUP.sub("", text), err=True)
+
+    @contextmanager
+    def status(self, _message: str, *, spinner: str = "") -> Iterator[Plain]:
+        yield self
+
+    def update(self, _message: str) -> None:
+        return None
+
+
+def console() -> Any:
+    """Where progress and results go: rich's console on a terminal."""
+    if not sys.stderr.isatty():
+        return Plain()
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def _parse_date(
@@ -46,7 +81,25 @@ MAX_UNCOMPRESSED = click.option(
 )
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A group whose heavy sub-commands are imported when called."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in LAZY_COMMANDS or name in self.commands:
+            return super().get_command(ctx, name)
+        import importlib
+
+        module_name, attribute = LAZY_COMMANDS[name].split(":")
+        command: click.Command = getattr(
+            importlib.import_module(module_name), attribute
+        )
+        return command
+
+
+@click.group(cls=LazyGroup)
 def gtfs() -> None:
     """GTFS Schedule feeds: validation, ingestion and products."""
 
@@ -75,6 +128,12 @@ def gtfs() -> None:
 @click.option(
     "--memory-limit", default="2GB", show_default=True, help="DuckDB memory cap."
 )
+@click.option(
+    "--country-code",
+    metavar="CC",
+    help="The feed's country (ISO 3166 alpha-2, e.g. FR): phone numbers are "
+    "checked as dialled from there (unchecked without it).",
+)
 @MAX_UNCOMPRESSED
 def validate(
     feed: Path,
@@ -82,6 +141,7 @@ def validate(
     html_path: Path | None,
     today: date | None,
     memory_limit: str,
+    country_code: str | None,
     max_uncompressed: int,
 ) -> None:
     """Validate FEED (a zip or a folder); exit 1 when it has errors."""
@@ -90,6 +150,7 @@ def validate(
     from fabrique.gtfs.sources import Limits
     from fabrique.gtfs.validator import validate as run
 
+    stderr = console()
     try:
         with stderr.status("validating", spinner="dots") as status:
             result = run(
@@ -98,6 +159,7 @@ def validate(
                 memory_limit=memory_limit,
                 limits=Limits(max_total_bytes=max_uncompressed),
                 progress=lambda message: status.update(message),
+                country_code=country_code,
             )
     except GTFSError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -143,6 +205,7 @@ def ingest(feed: Path, directory: Path, geojson: bool, max_uncompressed: int) ->
     from fabrique.gtfs.store import open_store
     from fabrique.gtfs.summary import feed_summary
 
+    stderr = console()
     try:
         with stderr.status("ingesting", spinner="dots") as status:
             result = run(
@@ -183,12 +246,3 @@ def diff(old: Path, new: Path) -> None:
     except GTFSError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(changes, indent=2))
-
-
-def _add_realtime() -> None:
-    from fabrique.gtfs.realtime import rt
-
-    gtfs.add_command(rt)
-
-
-_add_realtime()

@@ -99,34 +99,19 @@ class Reader:
         notices: Notices,
         *,
         progress: Progress | None = None,
+        max_rows: int = 1_000_000_000,
     ) -> None:
         self.con = con
+        self.max_rows = max_rows
         self.source = source
         self.notices = notices
         self.feed = Feed(con, source)
         self.progress = progress or (lambda _message: None)
         for macro in MACROS:
             con.execute(macro)
-        self._reference_tables()
 
     def emit(self, rule: Rule, **context: Any) -> None:
         self.notices.add(rule.code, rule.severity, **context)
-
-    def _reference_tables(self) -> None:
-        """Time zones and currencies as tables, for the value rules."""
-        import zoneinfo
-
-        from fabrique.gtfs.currencies import CURRENCIES
-
-        for table, values in (
-            ("__timezones", sorted(zoneinfo.available_timezones())),
-            ("__currencies", CURRENCIES),
-        ):
-            self.con.execute(
-                f"CREATE OR REPLACE TABLE {table} AS "
-                "SELECT unnest(CAST(? AS VARCHAR[])) AS name",
-                [list(values)],
-            )
 
     def read(self) -> Feed:
         self._container_notices()
@@ -257,7 +242,33 @@ class Reader:
             self._clean(file_spec, raw, known, has_row=not fast, trim=False)
         count = self.con.execute(f"SELECT count(*) FROM {ident(file_spec.table)}")
         loaded.rows = int(count.fetchone()[0])  # type: ignore[index]
+        if loaded.rows >= self.max_rows:
+            self._too_many_rows(file_spec, loaded)
         self.feed.files[file_spec.name] = loaded
+
+    def _too_many_rows(self, file_spec: FileSpec, loaded: LoadedFile) -> None:
+        """Keep the rows numbered up to ``max_rows``; report the first one past.
+
+        Row numbers count the header as row 1, so a file reaches the limit
+        with ``max_rows`` rows of data. Skipped rows (ragged, empty) keep
+        their numbers: the cut follows numbers, not the count.
+        """
+        table = ident(file_spec.table)
+        first = self.con.execute(
+            f"SELECT min(__row) FROM {table} WHERE __row > {int(self.max_rows)}"
+        ).fetchone()
+        if first is None or first[0] is None:
+            return
+        self.emit(R.TOO_MANY_ROWS, filename=file_spec.name, rowNumber=int(first[0]))
+        kept = ident(f"__kept_{file_spec.table}")
+        self.con.execute(
+            f"CREATE OR REPLACE TABLE {kept} AS SELECT * FROM {table} "
+            f"WHERE __row <= {int(self.max_rows)}"
+        )
+        self._drop(file_spec.table)
+        self.con.execute(f"ALTER TABLE {kept} RENAME TO {table}")
+        count = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        loaded.rows = int(count[0]) if count else 0
 
     def _wrong_encoding(self, source_file: SourceFile) -> None:
         self.emit(
@@ -447,6 +458,27 @@ class Reader:
                 json.load(stream)
         except (ValueError, UnicodeDecodeError) as exc:
             self.emit(R.MALFORMED_JSON, filename="locations.geojson", message=str(exc))
+
+
+def reference_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Time zones and currencies as tables, for the value rules.
+
+    Built only when a feed has such values to check: listing the time zones
+    reads the system's zone folder.
+    """
+    import zoneinfo
+
+    from fabrique.gtfs.currencies import CURRENCIES
+
+    for table, values in (
+        ("__timezones", sorted(zoneinfo.available_timezones())),
+        ("__currencies", CURRENCIES),
+    ):
+        con.execute(
+            f"CREATE OR REPLACE TABLE {table} AS "
+            "SELECT unnest(CAST(? AS VARCHAR[])) AS name",
+            [list(values)],
+        )
 
 
 def _emit_sql(

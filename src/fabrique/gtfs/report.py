@@ -49,7 +49,7 @@ def build_report(result: Validation) -> dict[str, Any]:
         "systemErrorsReportName": "",
         "validationReportName": REPORT_NAME,
         "htmlReportName": "report.html",
-        "countryCode": "ZZ",
+        "countryCode": result.country or "ZZ",
         "dateForValidation": result.today.isoformat(),
         **result.summary,
         "validationTimeSeconds": round(result.seconds, 3),

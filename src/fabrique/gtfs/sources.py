@@ -36,6 +36,9 @@ class Limits:
     max_ratio: float = 200.0
     max_members: int = 10_000
     ratio_floor_bytes: int = 10 * 1024**2  # small members may compress extremely
+    # Rows numbered past this (the header is row 1) are not read:
+    # MobilityData's limit, reported as too_many_rows.
+    max_rows: int = 1_000_000_000
 
 
 @dataclass

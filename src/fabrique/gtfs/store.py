@@ -93,7 +93,8 @@ def ingest(
             database=Path(work) / "feed.duckdb" if large else None,
         )
         try:
-            feed = Reader(con, source, notices, progress=progress).read()
+            rows = (limits or Limits()).max_rows
+            feed = Reader(con, source, notices, progress=progress, max_rows=rows).read()
             lost = lost_rows(notices)
             if lost:
                 raise GTFSError(
@@ -126,6 +127,7 @@ LOSS_CODES = (
     "runtime_exception_in_loader_error",
     "csv_parsing_failed",
     "invalid_row_length",
+    "too_many_rows",
 )
 
 
@@ -139,6 +141,7 @@ def lost_rows(notices: Notices) -> list[str]:
         where = ", ".join(
             f"{sample.get('filename', '?')}"
             + (f" row {sample['csvRowNumber']}" if "csvRowNumber" in sample else "")
+            + (f" from row {sample['rowNumber']}" if "rowNumber" in sample else "")
             + (f" ({str(sample['message'])[:200]})" if "message" in sample else "")
             for sample in group.samples[:3]
         )

@@ -6,10 +6,10 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -19,6 +19,9 @@ from fabrique.gtfs.rules.reading import VALIDATOR_EXCEPTION
 from fabrique.gtfs.rules.registry import CHECKS, Check, Context
 from fabrique.gtfs.sources import Limits, open_source
 from fabrique.notices import Notices
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Progress = Callable[[str], None]
 SMALL_FEED_BYTES = 64 * 1024**2
@@ -42,6 +45,8 @@ class Validation:
     today: date
     seconds: float
     summary: dict[str, object]
+    # The region phone numbers were checked from (None: not checked).
+    country: str | None = None
 
 
 UNITS = {
@@ -97,12 +102,11 @@ def connect(
     With ``database``, tables live in that file, compressed, and only the
     parts in use stay in memory: the way to read feeds larger than memory.
     """
-    con = duckdb.connect(
-        str(database) if database else ":memory:",
-        config={"memory_limit": memory_limit},
-    )
+    config: dict[str, Any] = {"memory_limit": memory_limit}
     if threads:
-        con.execute(f"SET threads = {int(threads)}")
+        # Given at start-up: no pool of threads started, then stopped.
+        config["threads"] = int(threads)
+    con = duckdb.connect(str(database) if database else ":memory:", config=config)
     if temp is not None:
         con.execute(f"SET temp_directory = '{str(temp).replace(chr(39), '')}'")
     con.execute("SET preserve_insertion_order = true")
@@ -116,6 +120,7 @@ def run_checks(
     progress: Progress | None = None,
     *,
     workers: int = CHECK_WORKERS,
+    country: str | None = None,
 ) -> None:
     """Run every registered check on a loaded feed.
 
@@ -125,6 +130,13 @@ def run_checks(
     in registration order, so the report is the same as a run one by one.
     """
     load_rules()
+    if workers <= 1:
+        # One by one in this thread: no pool to start, no cursor per check.
+        for registered in CHECKS:
+            _run_check(registered, feed, notices, today, [], progress, country)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
     built: dict[str, Future[None]] = {}
     pending: list[tuple[Future[None], Notices]] = []
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -133,7 +145,7 @@ def run_checks(
             after = [built[name] for name in names if name in built]
             own = Notices(sample_limit=notices.sample_limit)
             future = pool.submit(
-                _run_check, registered, feed, own, today, after, progress
+                _run_check, registered, feed, own, today, after, progress, country
             )
             if registered.builds:
                 built[registered.builds] = future
@@ -151,6 +163,7 @@ def _run_check(
     today: date,
     after: list[Future[None]],
     progress: Progress | None,
+    country: str | None = None,
 ) -> None:
     # Only checks submitted earlier are waited for: they already hold a
     # worker, so waiting cannot starve the pool.
@@ -160,7 +173,7 @@ def _run_check(
         progress(f"checking {registered.name.removeprefix('check_')}")
     cursor = feed.con.cursor()
     try:
-        registered.run(Context(replace(feed, con=cursor), notices, today))
+        registered.run(Context(replace(feed, con=cursor), notices, today, country))
     except duckdb.Error as exc:
         # One failing rule must not hide what the others find.
         notices.add(
@@ -181,8 +194,18 @@ def validate(
     limits: Limits | None = None,
     memory_limit: str = "2GB",
     progress: Progress | None = None,
+    country_code: str | None = None,
+    workers: int | None = None,
 ) -> Validation:
     """Validate the feed at ``path`` (zip or folder).
+
+    ``country_code`` (ISO 3166 alpha-2, ``UK`` read as ``GB``) is the feed's
+    country: as in MobilityData's validator, phone numbers are checked only
+    when it is given and known (``invalid_phone_number``).
+
+    ``workers``: checks run side by side on this many threads (default: one
+    for a small feed, where a pool only adds waiting, else
+    :data:`CHECK_WORKERS`).
 
     >>> result = validate(Path("feed.zip"), today=date(2026, 1, 15))  # doctest: +SKIP
     >>> result.notices.has_errors  # doctest: +SKIP
@@ -191,10 +214,12 @@ def validate(
     Raises :class:`~fabrique.gtfs.errors.GTFSError` when the feed cannot be
     opened at all (not a zip, zip bomb, truncated archive).
     """
+    from fabrique.gtfs.rules.fields import phone_region
     from fabrique.gtfs.summary import report_summary
 
     started = time.perf_counter()
     today = today or date.today()
+    country = phone_region(country_code)
     notices = Notices()
     with tempfile.TemporaryDirectory(prefix="fabrique-gtfs-") as work:
         workdir = Path(work)
@@ -212,9 +237,14 @@ def validate(
             database=workdir / "feed.duckdb" if large else None,
         )
         try:
-            feed = Reader(con, source, notices, progress=progress).read()
-            run_checks(feed, notices, today, progress)
+            rows = (limits or Limits()).max_rows
+            feed = Reader(con, source, notices, progress=progress, max_rows=rows).read()
+            if workers is None:
+                workers = 1 if size < SMALL_FEED_BYTES else CHECK_WORKERS
+            run_checks(feed, notices, today, progress, workers=workers, country=country)
             summary = report_summary(feed)
         finally:
             con.close()
-    return Validation(path, notices, today, time.perf_counter() - started, summary)
+    return Validation(
+        path, notices, today, time.perf_counter() - started, summary, country
+    )

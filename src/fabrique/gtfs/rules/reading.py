@@ -87,6 +87,17 @@ VERY_LONG_ROW = rule(
     "value longer than 4,096 characters.",
     topic=T,
 )
+TOO_MANY_ROWS = rule(
+    "too_many_rows",
+    ERROR,
+    "A file has more rows than a validator reads (a billion).",
+    "As in MobilityData's validator, reading stops at the first row numbered "
+    "past 1,000,000,000 (the header is row 1): that row and the ones after it "
+    "are not read, and the notice gives its number. Feeds this large cannot "
+    "be processed in a reasonable time by consumers; the largest known files "
+    "have about 100 million rows.",
+    topic=T,
+)
 INVALID_ROW_LENGTH = rule(
     "invalid_row_length",
     ERROR,

@@ -171,12 +171,19 @@ def prepare(name: str, statement: str) -> None:
 
 
 class Context:
-    """What a check sees: the loaded feed, the notices, the validation date."""
+    """What a check sees: the loaded feed, the notices, the validation date.
 
-    def __init__(self, feed: Feed, notices: Notices, today: date) -> None:
+    ``country`` is the feed's country (ISO 3166 alpha-2, upper case) when the
+    caller gave one: phone numbers are read as dialled from there.
+    """
+
+    def __init__(
+        self, feed: Feed, notices: Notices, today: date, country: str | None = None
+    ) -> None:
         self.feed = feed
         self.notices = notices
         self.today = today
+        self.country = country
 
     def emit(self, rule: Rule, **context: Any) -> None:
         self.notices.add(rule.code, rule.severity, **context)

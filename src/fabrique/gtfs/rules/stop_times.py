@@ -128,16 +128,19 @@ TIMEPOINT_WITHOUT_TIMES = rule(
     "stop_time_timepoint_without_times",
     ERROR,
     "A stop time marked as exact timepoint has no times.",
+    "One notice per missing time, as MobilityData's validator: a stop time "
+    "without either is reported twice (arrival_time, then departure_time).",
     topic=T,
 )
 sql_rule(
     TIMEPOINT_WITHOUT_TIMES,
     """
     SELECT __row AS csvRowNumber, trip_id AS tripId, seq AS stopSequence,
-      CASE WHEN no_arrival THEN 'arrival_time'
-        ELSE 'departure_time' END AS specifiedField
-    FROM __st WHERE timepoint = '1' AND (no_arrival OR no_departure)
-    ORDER BY __row
+      f AS specifiedField
+    FROM __st, (VALUES ('arrival_time'), ('departure_time')) AS v(f)
+    WHERE timepoint = '1' AND ((f = 'arrival_time' AND no_arrival)
+      OR (f = 'departure_time' AND no_departure))
+    ORDER BY __row, f
     """,
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fabrique.gtfs.rules.fields import MISSING_REQUIRED_FIELD
 from fabrique.gtfs.rules.registry import ERROR, WARNING, rule, sql_rule
 
 T = "Transfers, frequencies and pathways"
@@ -10,6 +11,9 @@ TRANSFER_LOCATION_TYPE = rule(
     "transfer_with_invalid_stop_location_type",
     ERROR,
     "A transfer starts or ends at a location that is not a stop or station.",
+    "An in-seat transfer (transfer_type 4 or 5) may not name a station either: "
+    "its riders stay in the vehicle, at a stop (MobilityData's "
+    "TransfersInSeatTransferTypeValidator).",
     topic=T,
 )
 sql_rule(
@@ -22,10 +26,35 @@ sql_rule(
       stops s
     WHERE s.stop_id = CASE f.name WHEN 'from_stop_id' THEN t.from_stop_id
       ELSE t.to_stop_id END
-      AND COALESCE(TRY_CAST(s.location_type AS INTEGER), 0) NOT IN (0, 1)
-    ORDER BY t.__row
+      AND (COALESCE(TRY_CAST(s.location_type AS INTEGER), 0) NOT IN (0, 1)
+        OR (TRY_CAST(s.location_type AS INTEGER) = 1
+          AND TRY_CAST(t.transfer_type AS INTEGER) IN (4, 5)))
+    ORDER BY t.__row, f.name
     """,
     needs=("transfers.txt",),
+)
+
+# from_stop_id and to_stop_id are required unless the transfer is in-seat
+# (transfer_type 4 or 5), from_trip_id and to_trip_id when it is, as
+# MobilityData's TransferStopIdsConditionalValidator and
+# TransfersInSeatTransferTypeValidator check: a row without a transfer_type
+# is not checked.
+sql_rule(
+    MISSING_REQUIRED_FIELD,
+    """
+    SELECT 'transfers.txt' AS filename, t.__row AS csvRowNumber,
+      f.name AS fieldName
+    FROM transfers t, (VALUES ('from_stop_id', false), ('to_stop_id', false),
+      ('from_trip_id', true), ('to_trip_id', true)) f(name, in_seat)
+    WHERE (TRY_CAST(t.transfer_type AS INTEGER) IN (4, 5)) = f.in_seat
+      AND CASE f.name WHEN 'from_stop_id' THEN t.from_stop_id
+        WHEN 'to_stop_id' THEN t.to_stop_id
+        WHEN 'from_trip_id' THEN t.from_trip_id
+        ELSE t.to_trip_id END IS NULL
+    ORDER BY t.__row, f.name
+    """,
+    needs=("transfers.txt",),
+    name="transfer_ids_required",
 )
 
 TRANSFER_TRIP_ROUTE = rule(
