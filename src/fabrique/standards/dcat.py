@@ -37,7 +37,7 @@ from typing import Any
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from fabrique.standards import mobility
+from fabrique.standards import Finding, mobility, rdfio, shacl
 from fabrique.standards.mobility import MOBILITYDCATAP
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -64,6 +64,8 @@ FILE_TYPES: dict[str, tuple[str, str]] = {
     "netex": ("ZIP", "application/zip"),
     "gbfs": ("JSON", "application/json"),
     "gtfs-rt": ("BIN", ""),
+    # An unknown transport format: bytes (mobilityDCAT-AP needs a format).
+    "other": ("OCTET", "application/octet-stream"),
 }
 LANGUAGES = {"fr": "FRA", "en": "ENG", "de": "DEU", "es": "SPA", "it": "ITA"}
 # The data theme (EU vocabulary) of every transport dataset.
@@ -408,3 +410,57 @@ def dataset_uris(graph: Graph) -> Iterable[URIRef]:
         (s for s in graph.subjects(RDF.type, DCAT.Dataset) if isinstance(s, URIRef)),
         key=str,
     )
+
+
+def uses_mobility(graph: Graph) -> bool:
+    """Whether a graph speaks mobilityDCAT-AP (uses one of its terms)."""
+    namespaces = (str(MOBILITYDCATAP), "http://w3id.org/mobilitydcat-ap#")
+    return any(str(p).startswith(namespaces) for p in set(graph.predicates())) or any(
+        str(o).startswith(namespaces) for o in graph.objects(None, RDF.type)
+    )
+
+
+def validate(
+    data: bytes,
+    *,
+    name: str = "",
+    offline: bool = True,
+    profile: str = "auto",
+    standards_dir: str | None = None,
+) -> list[Finding]:
+    """Check an RDF document against DCAT-AP 3.0.1, and mobilityDCAT-AP 1.1.0
+    when ``profile`` is ``"mobility"`` (or ``"auto"`` and the document uses
+    its terms). Nothing is ever fetched, whatever ``offline`` says: the shapes
+    and vocabularies are read from the standards directory.
+
+    Raises :class:`StandardsError` when the file cannot be read as RDF, and
+    :class:`fabrique.standards.shacl.ShapesMissing` when the shapes are not
+    installed."""
+    if profile not in {"auto", "dcat-ap", "mobility"}:
+        raise ValueError(f"unknown profile {profile!r}")
+    graph = rdfio.parse(data, name=name)
+    if len(graph) == 0:
+        return [Finding("error", "the document holds no RDF statement")]
+    mobile = profile == "mobility" or (profile == "auto" and uses_mobility(graph))
+    report = shacl.run(graph, mobility=mobile, folder=standards_dir)
+    findings = list(report.findings)
+    findings.extend(untyped(graph))
+    findings.extend(shacl.unknown_concepts(graph, folder=standards_dir))
+    return findings
+
+
+def untyped(graph: Graph) -> list[Finding]:
+    """Errors for described nodes without ``rdf:type``: the shapes choose what
+    to check by class, so such a node would escape them (and could not be
+    imported: nothing says what it is)."""
+    typed = set(graph.subjects(RDF.type, None))
+    return [
+        Finding(
+            "error",
+            "this node has properties but no rdf:type, so nothing says whether "
+            "it is a catalogue, a dataset or a distribution",
+            path="rdf:type",
+            focus=shacl.short(graph, subject),
+        )
+        for subject in sorted(set(graph.subjects()) - typed, key=str)
+    ]
