@@ -131,12 +131,33 @@ class Report:
     findings: list[Finding]
 
 
+# Prefixes of the names in findings, whatever prefixes the document chose.
+PREFIXES = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "locn": "http://www.w3.org/ns/locn#",
+    "adms": "http://www.w3.org/ns/adms#",
+    "dcatap": "http://data.europa.eu/r5r/",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "mobilitydcatap": "https://w3id.org/mobilitydcat-ap#",
+}
+
+
 def short(graph: Graph, node: object) -> str:
+    """A node as findings name it: ``dct:title``, ``<https://…>``, or a
+    blank node's label."""
     if isinstance(node, URIRef):
-        try:
-            return graph.namespace_manager.normalizeUri(node)
-        except Exception:
-            return str(node)
+        text = str(node)
+        for prefix, namespace in PREFIXES.items():
+            local = text.removeprefix(namespace)
+            if local != text and local and "/" not in local and "#" not in local:
+                return f"{prefix}:{local}"
+        return f"<{text}>"
     return str(node)
 
 
