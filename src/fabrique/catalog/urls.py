@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from fabrique.catalog.views import (
     actors,
     commons,
     community,
+    dcat,
     discussions,
     history,
     listing,
@@ -51,7 +52,22 @@ def _history_routes(prefix: str, kind: str) -> list:
 urlpatterns = [
     path("communs/", listing.commons_list, name="commons_list"),
     path("communs/nouveau/", commons.commons_create, name="commons_create"),
-    path("communs/<slug:slug>/", commons.commons_detail, name="commons"),
+    path(
+        "communs/<slug:slug>/",
+        dcat.negotiated(commons.commons_detail),
+        name="commons",
+    ),
+    re_path(
+        r"^communs/(?P<slug>[-a-zA-Z0-9_]+)\.(?P<suffix>ttl|rdf|jsonld|nt)$",
+        dcat.commons_rdf,
+        name="commons_rdf",
+    ),
+    path("catalogue", dcat.catalogue, name="catalogue"),
+    re_path(
+        r"^catalogue\.(?P<suffix>ttl|rdf|jsonld|nt)$",
+        dcat.catalogue_rdf,
+        name="catalogue_rdf",
+    ),
     path("communs/<slug:slug>/modifier/", commons.commons_edit, name="commons_edit"),
     path("communs/<slug:slug>/images/", commons.image_add, name="image_add"),
     path(
