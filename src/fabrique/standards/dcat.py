@@ -156,6 +156,8 @@ class _Builder:
         g.add((node, DCTERMS.title, self.text(data["title"])))
         description = data.get("description") or data.get("summary") or data["title"]
         g.add((node, DCTERMS.description, self.text(description)))
+        if data.get("summary"):
+            g.add((node, DCTERMS.abstract, self.text(data["summary"])))
         g.add((node, DCTERMS.identifier, Literal(data["uri"])))
         if data.get("landing_page"):
             page = self.typed(data["landing_page"], FOAF.Document)
@@ -464,3 +466,217 @@ def untyped(graph: Graph) -> list[Finding]:
         )
         for subject in sorted(set(graph.subjects()) - typed, key=str)
     ]
+
+
+# Parsing: DCAT-AP (and mobilityDCAT-AP) back to the dicts of the export.
+
+_MOBILITY_NAMESPACES = (MOBILITYDCATAP, Namespace("http://w3id.org/mobilitydcat-ap#"))
+_FREQUENCY_HOURS = {"HOURLY": 1, "DAILY": 24, "WEEKLY": 24 * 7, "MONTHLY": 24 * 31}
+# EU licence authority -> SPDX, for the licences the catalogue meets most.
+EU_LICENCES = {
+    "CC0": "CC0-1.0",
+    "CC_BY_4_0": "CC-BY-4.0",
+    "CC_BYSA_4_0": "CC-BY-SA-4.0",
+    "ODC_BL": "ODbL-1.0",
+    "ODC_BY": "ODC-By-1.0",
+    "ODC_PDDL": "PDDL-1.0",
+    "ETALAB_2_0": "etalab-2.0",
+    "OGL_3_0": "OGL-UK-3.0",
+    "EUPL_1_2": "EUPL-1.2",
+}
+_STANDARD_FORMATS = {value: key for key, value in mobility.DATA_STANDARD.items()}
+
+
+class _Reader:
+    """Reads the fields Fabrique models from one graph."""
+
+    def __init__(self, graph: Graph, language: str) -> None:
+        self.g = graph
+        self.lang = language
+        self.warnings: list[str] = []
+
+    def text(self, node: Any, prop: URIRef) -> str:
+        """The value of ``prop`` in the reader's language, else any one."""
+        values = [v for v in self.g.objects(node, prop) if isinstance(v, Literal)]
+        for value in values:
+            if value.language == self.lang:
+                return str(value)
+        for value in values:
+            if not value.language:
+                return str(value)
+        return str(values[0]) if values else ""
+
+    def texts(self, node: Any, prop: URIRef) -> list[str]:
+        values = [
+            v
+            for v in self.g.objects(node, prop)
+            if isinstance(v, Literal) and v.language in (self.lang, None)
+        ]
+        return sorted({str(v) for v in values})
+
+    def uri(self, node: Any, prop: URIRef) -> str:
+        value = self.g.value(node, prop)
+        if isinstance(value, URIRef):
+            return str(value)
+        if isinstance(value, Literal) and str(value).startswith(
+            ("http://", "https://")
+        ):
+            self.warnings.append(f"{node}: {prop} is a text, read as an address")
+            return str(value)
+        return ""
+
+    def mobility(self, node: Any, name: str) -> list[URIRef]:
+        found: list[URIRef] = []
+        for namespace in _MOBILITY_NAMESPACES:
+            found.extend(
+                v
+                for v in self.g.objects(node, namespace[name])
+                if isinstance(v, URIRef)
+            )
+        return sorted(set(found), key=str)
+
+    def when(self, node: Any, prop: URIRef) -> Any:
+        value = self.g.value(node, prop)
+        if not isinstance(value, Literal):
+            return None
+        parsed = value.toPython()
+        if isinstance(parsed, dt.datetime | dt.date):
+            return parsed
+        self.warnings.append(f"{node}: {prop} is not a date: {value}")
+        return None
+
+    def agent(self, node: Any) -> dict[str, Any] | None:
+        if not isinstance(node, URIRef):
+            return None
+        return {
+            "uri": str(node),
+            "name": self.text(node, FOAF.name),
+            "homepage": self.uri(node, FOAF.homepage),
+        }
+
+    def contact(self, node: Any) -> dict[str, Any] | None:
+        point = self.g.value(node, DCAT.contactPoint)
+        if point is None:
+            return None
+        email = self.uri(point, VCARD.hasEmail).removeprefix("mailto:")
+        return {
+            "name": self.text(point, VCARD.fn),
+            "url": self.uri(point, VCARD.hasURL),
+            "email": email,
+        }
+
+    def licence(self, node: Any, distributions: list[Any]) -> str:
+        for subject in [node, *distributions]:
+            value = self.uri(subject, DCTERMS.license)
+            if value.startswith(SPDX_LICENCES):
+                return value.removeprefix(SPDX_LICENCES)
+            if value.startswith(EU + "licence/"):
+                spdx = EU_LICENCES.get(value.removeprefix(EU + "licence/"))
+                if spdx:
+                    return spdx
+            if value:
+                self.warnings.append(
+                    f"{node}: licence {value} is not an SPDX licence address"
+                )
+                return ""
+        return ""
+
+    def distribution(self, node: Any) -> dict[str, Any]:
+        standards = self.mobility(node, "mobilityDataStandard")
+        fmt = ""
+        if standards:
+            name = str(standards[0]).rsplit("/", 1)[-1]
+            fmt = _STANDARD_FORMATS.get(name, "other")
+        return {
+            "uri": str(node),
+            "title": self.text(node, DCTERMS.title),
+            "access_url": self.uri(node, DCAT.accessURL),
+            "download_url": self.uri(node, DCAT.downloadURL),
+            "format": fmt,
+        }
+
+    def transport(self, node: Any, formats: list[str]) -> dict[str, Any] | None:
+        if not self.mobility(node, "mobilityTheme"):
+            return None
+        modes = [
+            str(u).rsplit("/", 1)[-1] for u in self.mobility(node, "transportMode")
+        ]
+        frequency = self.uri(node, DCTERMS.accrualPeriodicity).rsplit("/", 1)[-1]
+        bbox = None
+        coverage = ""
+        for place in self.g.objects(node, DCTERMS.spatial):
+            coverage = coverage or self.text(place, SKOS.prefLabel)
+            box = self.g.value(place, DCAT.bbox)
+            if box is not None and bbox is None:
+                bbox = _bbox(str(box))
+        return {
+            "formats": sorted({f for f in formats if f}),
+            "coverage": coverage,
+            "bbox": bbox,
+            "transport_modes": modes,
+            "update_hours": _FREQUENCY_HOURS.get(frequency),
+        }
+
+    def dataset(self, node: URIRef) -> dict[str, Any]:
+        g = self.g
+        distributions = sorted(g.objects(node, DCAT.distribution), key=str)
+        dists = [self.distribution(d) for d in distributions]
+        title = self.text(node, DCTERMS.title)
+        summary = self.text(node, DCTERMS.abstract)
+        description = self.text(node, DCTERMS.description)
+        if not title:
+            self.warnings.append(f"{node}: no title")
+        transport = self.transport(node, [d["format"] for d in dists])
+        themes = []
+        tags = self.texts(node, DCAT.keyword)
+        for theme in sorted(g.objects(node, DCAT.theme), key=str):
+            if str(theme) == TRANSPORT_THEME and transport is not None:
+                continue
+            themes.append(
+                {"uri": str(theme), "label": self.text(theme, SKOS.prefLabel)}
+            )
+        if not summary:
+            summary = description.split("\n", 1)[0][:300]
+        if description in (summary, title):
+            description = ""
+        return {
+            "uri": str(node),
+            "title": title,
+            "summary": summary,
+            "description": description,
+            "landing_page": self.uri(node, DCAT.landingPage),
+            "tags": tags,
+            "themes": themes,
+            "licence": self.licence(node, distributions),
+            "created": self.when(node, DCTERMS.issued),
+            "modified": self.when(node, DCTERMS.modified),
+            "publisher": self.agent(g.value(node, DCTERMS.publisher)),
+            "contact": self.contact(node),
+            "distributions": dists,
+            "transport": transport,
+        }
+
+
+def _bbox(wkt: str) -> tuple[float, float, float, float] | None:
+    """The bounding box of a WKT polygon's points."""
+    import re
+
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?", wkt)]
+    if len(numbers) < 4 or len(numbers) % 2:
+        return None
+    lons, lats = numbers[0::2], numbers[1::2]
+    return (min(lons), min(lats), max(lons), max(lats))
+
+
+def parse(
+    data: bytes, *, name: str = "", language: str = "fr", syntax: str | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The datasets of a DCAT-AP document as the export's dicts, and warnings
+    for what could not be read. Texts are taken in ``language`` when given in
+    several."""
+    graph = rdfio.parse(data, name=name, syntax=syntax)
+    reader = _Reader(graph, language)
+    datasets = [reader.dataset(node) for node in dataset_uris(graph)]
+    if not datasets:
+        reader.warnings.append("the document describes no dcat:Dataset")
+    return datasets, reader.warnings
