@@ -72,5 +72,10 @@ else
   echo "skipped the load benchmark: no BENCH_DATABASE_URL (PostgreSQL) or redis-server"
 fi
 
+step "standards: DCAT-AP page, export and SHACL"
+"$PY" benchmarks/standards/dcat_export.py --commons 200 --page-runs 2 --shacl-runs 1 \
+    --standards "${FABRIQUE_STANDARDS_DIR:-../shared/data/standards}" \
+    --json "$WORK/dcat.json"
+
 echo
 echo "benchmark smoke: every script ran"

@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from fabrique.catalog.views import (
     actors,
     commons,
     community,
+    dcat,
     discussions,
     history,
     listing,
@@ -57,7 +58,22 @@ urlpatterns = [
         software_standards.import_page,
         name="commons_import",
     ),
-    path("communs/<slug:slug>/", commons.commons_detail, name="commons"),
+    path(
+        "communs/<slug:slug>/",
+        dcat.negotiated(commons.commons_detail),
+        name="commons",
+    ),
+    re_path(
+        r"^communs/(?P<slug>[-a-zA-Z0-9_]+)\.(?P<suffix>ttl|rdf|jsonld|nt)$",
+        dcat.commons_rdf,
+        name="commons_rdf",
+    ),
+    path("catalogue", dcat.catalogue, name="catalogue"),
+    re_path(
+        r"^catalogue\.(?P<suffix>ttl|rdf|jsonld|nt)$",
+        dcat.catalogue_rdf,
+        name="catalogue_rdf",
+    ),
     path(
         "communs/<slug:slug>/publiccode.yml",
         software_standards.publiccode_yml,

@@ -1,5 +1,6 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from fabrique.catalog.views import dcat as dcat_views
 from fabrique.transport import views
 
 app_name = "transport"
@@ -10,6 +11,11 @@ urlpatterns = [
     path("transport/", views.dataset_list, name="dataset_list"),
     path("transport/jeux/nouveau/", views.dataset_create, name="dataset_create"),
     path("transport/jeux/<slug:slug>/", views.dataset_detail, name="dataset"),
+    re_path(
+        r"^transport/jeux/(?P<slug>[-a-zA-Z0-9_]+)\.(?P<suffix>ttl|rdf|jsonld|nt)$",
+        dcat_views.dataset_rdf,
+        name="dataset_rdf",
+    ),
     path(
         "transport/jeux/<slug:slug>/modifier/", views.dataset_edit, name="dataset_edit"
     ),

@@ -1,0 +1,95 @@
+"""DCAT-AP engine speed: a page of the catalogue, the whole catalogue in
+Turtle, and the SHACL check of one dataset.
+
+Engine only (plain dicts, no database): what the page and export views spend
+on top of their queries. Usage:
+
+    .venv/bin/python benchmarks/standards/dcat_export.py --commons 100000 \
+        --standards ../shared/data/standards --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from fabrique.standards import dcat, shacl
+from tests.standards.dcat_samples import (
+    catalog,
+    data_commons,
+    transport_dataset,
+)
+
+
+def commons(index: int) -> dict:
+    """Commons number ``index``: one in five a transport dataset."""
+    if index % 5 == 0:
+        return transport_dataset(f"jeu-{index}")
+    return data_commons(f"commun-{index}", title=f"Commun numéro {index}")
+
+
+def page(start: int, size: int) -> bytes:
+    datasets = [commons(i) for i in range(start, start + size)]
+    return dcat.serialise(dcat.catalog_graph(catalog(datasets)), "turtle")
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--commons", type=int, default=100_000)
+    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument("--chunk", type=int, default=500)
+    parser.add_argument("--page-runs", type=int, default=50)
+    parser.add_argument("--shacl-runs", type=int, default=10)
+    parser.add_argument("--standards", default=os.environ.get(shacl.ENV, ""))
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    out: dict = {"commons": args.commons, "load_average": os.getloadavg()}
+
+    times = []
+    for run in range(args.page_runs):
+        started = time.perf_counter()
+        page(run * args.page_size, args.page_size)
+        times.append(time.perf_counter() - started)
+    out["page_ms_p50"] = statistics.median(times) * 1000
+    out["page_ms_p95"] = p95(times) * 1000
+
+    started = time.perf_counter()
+    written = 0
+    for start in range(0, args.commons, args.chunk):
+        written += len(page(start, min(args.chunk, args.commons - start)))
+    out["export_s"] = time.perf_counter() - started
+    out["export_mb"] = written / 1e6
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    if args.standards and not Path(args.standards).is_dir():
+        print(f"SHACL not timed: no standards folder at {args.standards}")
+    elif args.standards:
+        graph = dcat.catalog_graph(catalog([transport_dataset()]))
+        shacl.run(graph, mobility=True, folder=args.standards)  # shapes loaded once
+        times = []
+        for _ in range(args.shacl_runs):
+            started = time.perf_counter()
+            shacl.run(graph, mobility=True, folder=args.standards)
+            times.append(time.perf_counter() - started)
+        out["shacl_one_dataset_ms_p50"] = statistics.median(times) * 1000
+        out["shacl_one_dataset_ms_p95"] = p95(times) * 1000
+    text = json.dumps(out, indent=2)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(text)
+
+
+if __name__ == "__main__":
+    main()

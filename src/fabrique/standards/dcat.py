@@ -1,0 +1,682 @@
+"""DCAT-AP 3.0 (and mobilityDCAT-AP for transport datasets), out and checked.
+
+Export: :func:`catalog_graph` turns plain dicts (the web layer makes them from
+its models) into an rdflib graph, :func:`serialise` writes it in one of the
+RDF syntaxes through rdflib. Validation: :func:`validate` parses any RDF file
+safely and checks it with the official SHACL shapes (``fabrique.standards.shacl``).
+
+The dicts
+---------
+A *catalog*: ``uri``, ``title``, ``description``, ``homepage``, ``language``
+(ISO 639-1, the language of the texts), ``publisher`` (an agent), ``spatial``
+(a Location URI, the default coverage), ``modified``, optional ``page`` (hydra
+paging: ``uri``, ``first``, ``last``, ``next``, ``previous``, ``total``,
+``per_page``), ``datasets`` and ``services``.
+
+A *dataset* (a commons of kind data, or a transport dataset): ``uri``,
+``title``, ``summary``, ``description``, ``landing_page``, ``tags``,
+``themes`` (``[{"uri", "label"}]``), ``licence`` (SPDX id), ``created``,
+``modified`` (dates or datetimes), ``publisher`` (an agent or None),
+``contact`` (``{"name", "url", "email"}`` or None), ``distributions``
+(``[{"uri", "title", "access_url", "download_url", "format"}]``), and for a
+transport dataset ``transport``: ``{"formats", "coverage", "bbox",
+"transport_modes", "update_hours"}``.
+
+An *agent*: ``uri``, ``name``, ``homepage``.
+A *service*: ``uri``, ``title``, ``description``, ``endpoint_url``,
+``endpoint_description``, ``landing_page``, ``licence``, ``serves``
+(dataset URIs), ``publisher``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+
+from fabrique.standards import Finding, mobility, rdfio, shacl
+from fabrique.standards.mobility import MOBILITYDCATAP
+
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+EU = "http://publications.europa.eu/resource/authority/"
+SPDX_LICENCES = "https://spdx.org/licenses/"
+
+# The syntaxes an export is offered in: name -> (rdflib format, media type, suffix)
+SYNTAXES: dict[str, tuple[str, str, str]] = {
+    "turtle": ("turtle", "text/turtle", "ttl"),
+    "xml": ("xml", "application/rdf+xml", "rdf"),
+    "json-ld": ("json-ld", "application/ld+json", "jsonld"),
+    "nt": ("nt", "application/n-triples", "nt"),
+}
+SUFFIXES = {suffix: name for name, (_, _, suffix) in SYNTAXES.items()}
+MEDIA_TYPES = {media: name for name, (_, media, _) in SYNTAXES.items()}
+
+# Fabrique resource format -> EU file type and IANA media type.
+FILE_TYPES: dict[str, tuple[str, str]] = {
+    "gtfs": ("ZIP", "application/zip"),
+    "netex": ("ZIP", "application/zip"),
+    "gbfs": ("JSON", "application/json"),
+    "gtfs-rt": ("BIN", ""),
+    # An unknown transport format: bytes (mobilityDCAT-AP needs a format).
+    "other": ("OCTET", "application/octet-stream"),
+}
+LANGUAGES = {"fr": "FRA", "en": "ENG", "de": "DEU", "es": "SPA", "it": "ITA"}
+# The data theme (EU vocabulary) of every transport dataset.
+TRANSPORT_THEME = EU + "data-theme/TRAN"
+
+
+def _date(value: Any) -> Literal:
+    """A ``dct:modified``/``issued`` value: xsd:dateTime, or xsd:date."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return Literal(value.isoformat(timespec="seconds"), datatype=XSD.dateTime)
+    if isinstance(value, dt.date):
+        return Literal(value.isoformat(), datatype=XSD.date)
+    raise TypeError(f"expected a date or a datetime, got {value!r}")
+
+
+def _frequency(hours: int | None) -> URIRef:
+    """The EU frequency concept closest to an update every ``hours`` hours."""
+    if not hours:
+        return URIRef(EU + "frequency/UNKNOWN")
+    if hours <= 1:
+        return URIRef(EU + "frequency/HOURLY")
+    if hours <= 24:
+        return URIRef(EU + "frequency/DAILY")
+    if hours <= 24 * 7:
+        return URIRef(EU + "frequency/WEEKLY")
+    if hours <= 24 * 31:
+        return URIRef(EU + "frequency/MONTHLY")
+    return URIRef(EU + "frequency/IRREG")
+
+
+class _Builder:
+    """Adds one catalogue's triples to a graph."""
+
+    def __init__(self, graph: Graph, language: str) -> None:
+        self.g = graph
+        self.lang = language or None
+
+    def text(self, value: str) -> Literal:
+        return Literal(value, lang=self.lang)
+
+    def typed(self, uri: str, cls: URIRef) -> URIRef:
+        node = URIRef(uri)
+        self.g.add((node, RDF.type, cls))
+        return node
+
+    def agent(self, agent: Mapping[str, Any]) -> URIRef:
+        node = self.typed(agent["uri"], FOAF.Agent)
+        self.g.add((node, FOAF.name, self.text(agent["name"])))
+        if agent.get("homepage"):
+            home = self.typed(agent["homepage"], FOAF.Document)
+            self.g.add((node, FOAF.homepage, home))
+        return node
+
+    def licence(self, subject: URIRef, spdx: str) -> None:
+        if spdx:
+            doc = self.typed(SPDX_LICENCES + spdx, DCTERMS.LicenseDocument)
+            self.g.add((subject, DCTERMS.license, doc))
+
+    def contact(self, subject: URIRef, contact: Mapping[str, Any]) -> None:
+        node = URIRef(str(subject) + "#contact")
+        self.g.add((node, RDF.type, VCARD.Kind))
+        self.g.add((node, RDF.type, VCARD.Organization))
+        self.g.add((node, VCARD.fn, self.text(contact["name"])))
+        if contact.get("url"):
+            self.g.add((node, VCARD.hasURL, URIRef(contact["url"])))
+        if contact.get("email"):
+            self.g.add((node, VCARD.hasEmail, URIRef(f"mailto:{contact['email']}")))
+        self.g.add((subject, DCAT.contactPoint, node))
+
+    def concept(self, uri: str, label: str, lang: str | None = None) -> URIRef:
+        """A ``skos:Concept`` with its label (DCAT-AP asks for one)."""
+        node = self.typed(uri, SKOS.Concept)
+        self.g.add((node, SKOS.prefLabel, Literal(label, lang=lang or self.lang)))
+        return node
+
+    def resource(self, uri: str) -> URIRef:
+        return self.typed(uri, RDFS.Resource)
+
+    def dataset(
+        self, data: Mapping[str, Any], catalog: URIRef, spatial: str, created: Any
+    ) -> URIRef:
+        g = self.g
+        node = self.typed(data["uri"], DCAT.Dataset)
+        g.add((node, RDF.type, DCAT.Resource))
+        g.add((catalog, DCAT.dataset, node))
+        g.add((node, DCTERMS.title, self.text(data["title"])))
+        description = data.get("description") or data.get("summary") or data["title"]
+        g.add((node, DCTERMS.description, self.text(description)))
+        if data.get("summary"):
+            g.add((node, DCTERMS.abstract, self.text(data["summary"])))
+        g.add((node, DCTERMS.identifier, Literal(data["uri"])))
+        if data.get("landing_page"):
+            page = self.typed(data["landing_page"], FOAF.Document)
+            g.add((node, DCAT.landingPage, page))
+        for tag in data.get("tags") or ():
+            g.add((node, DCAT.keyword, self.text(tag)))
+        for theme in data.get("themes") or ():
+            if data.get("transport") is None:
+                g.add((node, DCAT.theme, self.concept(theme["uri"], theme["label"])))
+            else:
+                # mobilityDCAT-AP keeps dcat:theme for the EU data themes.
+                g.add((node, DCAT.keyword, self.text(theme["label"])))
+        if data.get("created"):
+            g.add((node, DCTERMS.issued, _date(data["created"])))
+        if data.get("modified"):
+            g.add((node, DCTERMS.modified, _date(data["modified"])))
+        if data.get("publisher"):
+            g.add((node, DCTERMS.publisher, self.agent(data["publisher"])))
+        if data.get("contact"):
+            self.contact(node, data["contact"])
+        transport = data.get("transport")
+        for distribution in data.get("distributions") or ():
+            g.add((node, DCAT.distribution, self.distribution(data, distribution)))
+        if transport is not None:
+            self.mobility(node, data, transport, spatial)
+        self.record(catalog, node, data, created)
+        return node
+
+    def distribution(
+        self, data: Mapping[str, Any], distribution: Mapping[str, Any]
+    ) -> URIRef:
+        g = self.g
+        node = self.typed(distribution["uri"], DCAT.Distribution)
+        if distribution.get("title"):
+            g.add((node, DCTERMS.title, self.text(distribution["title"])))
+        g.add((node, DCAT.accessURL, URIRef(distribution["access_url"])))
+        if distribution.get("download_url"):
+            g.add((node, DCAT.downloadURL, URIRef(distribution["download_url"])))
+        self.licence(node, data.get("licence", ""))
+        fmt = distribution.get("format", "")
+        file_type, media_type = FILE_TYPES.get(fmt, ("", ""))
+        if file_type:
+            g.add(
+                (
+                    node,
+                    DCTERMS.format,
+                    self.typed(
+                        EU + "file-type/" + file_type, DCTERMS.MediaTypeOrExtent
+                    ),
+                )
+            )
+        if media_type:
+            iana = "https://www.iana.org/assignments/media-types/" + media_type
+            g.add((node, DCAT.mediaType, self.typed(iana, DCTERMS.MediaType)))
+        if data.get("transport") is not None:
+            standard = mobility.concept(
+                "mobility-data-standard", mobility.DATA_STANDARD.get(fmt, "other")
+            )
+            g.add((node, MOBILITYDCATAP.mobilityDataStandard, URIRef(standard)))
+            rights = (
+                mobility.RIGHTS_LICENSED
+                if data.get("licence")
+                else mobility.RIGHTS_FREE
+            )
+            statement = self.typed(
+                mobility.concept("conditions-for-access-and-usage", rights),
+                DCTERMS.RightsStatement,
+            )
+            g.add((node, DCTERMS.rights, statement))
+            if fmt in mobility.GRAMMAR:
+                grammar = mobility.concept("grammar", mobility.GRAMMAR[fmt])
+                g.add((node, MOBILITYDCATAP.grammar, URIRef(grammar)))
+            if fmt in mobility.COMMUNICATION:
+                method = mobility.concept(
+                    "communication-method", mobility.COMMUNICATION[fmt]
+                )
+                g.add((node, MOBILITYDCATAP.communicationMethod, URIRef(method)))
+        return node
+
+    def mobility(
+        self,
+        node: URIRef,
+        data: Mapping[str, Any],
+        transport: Mapping[str, Any],
+        spatial: str,
+    ) -> None:
+        g = self.g
+        formats = list(transport.get("formats") or [])
+        g.add((node, DCAT.theme, self.concept(TRANSPORT_THEME, "Transport", "en")))
+        for theme in mobility.themes_for(formats):
+            g.add((node, MOBILITYDCATAP.mobilityTheme, URIRef(theme)))
+        for mode in transport.get("transport_modes") or ():
+            uri = mobility.concept("transport-mode", mode)
+            g.add((node, MOBILITYDCATAP.transportMode, URIRef(uri)))
+        networks = {mobility.NETWORK[f] for f in formats if f in mobility.NETWORK}
+        for network in sorted(networks):
+            uri = mobility.concept("network-coverage", network)
+            g.add((node, MOBILITYDCATAP.networkCoverage, URIRef(uri)))
+        g.add(
+            (
+                node,
+                DCTERMS.accrualPeriodicity,
+                self.typed(
+                    _frequency(transport.get("update_hours")), DCTERMS.Frequency
+                ),
+            )
+        )
+        bbox = transport.get("bbox")
+        if bbox:
+            min_lon, min_lat, max_lon, max_lat = bbox
+            place = self.typed(data["uri"] + "#coverage", DCTERMS.Location)
+            wkt = (
+                f"POLYGON(({min_lon} {min_lat}, {max_lon} {min_lat}, "
+                f"{max_lon} {max_lat}, {min_lon} {max_lat}, {min_lon} {min_lat}))"
+            )
+            g.add((place, DCAT.bbox, Literal(wkt, datatype=GSP.wktLiteral)))
+            if transport.get("coverage"):
+                g.add((place, SKOS.prefLabel, self.text(transport["coverage"])))
+        else:
+            place = self.typed(spatial, DCTERMS.Location)
+        g.add((node, DCTERMS.spatial, place))
+
+    def record(
+        self, catalog: URIRef, dataset: URIRef, data: Mapping[str, Any], created: Any
+    ) -> None:
+        g = self.g
+        node = self.typed(str(dataset) + "#record", DCAT.CatalogRecord)
+        g.add((catalog, DCAT.record, node))
+        g.add((node, FOAF.primaryTopic, dataset))
+        g.add((node, DCTERMS.created, _date(data.get("created") or created)))
+        g.add(
+            (
+                node,
+                DCTERMS.modified,
+                _date(data.get("modified") or data.get("created") or created),
+            )
+        )
+        if self.lang in LANGUAGES:
+            lang = self.typed(
+                EU + "language/" + LANGUAGES[self.lang], DCTERMS.LinguisticSystem
+            )
+            g.add((node, DCTERMS.language, lang))
+
+    def service(self, data: Mapping[str, Any], catalog: URIRef) -> URIRef:
+        g = self.g
+        node = self.typed(data["uri"], DCAT.DataService)
+        g.add((catalog, DCAT.service, node))
+        g.add((node, DCTERMS.title, self.text(data["title"])))
+        if data.get("description"):
+            g.add((node, DCTERMS.description, self.text(data["description"])))
+        g.add((node, DCAT.endpointURL, self.resource(data["endpoint_url"])))
+        if data.get("endpoint_description"):
+            g.add(
+                (
+                    node,
+                    DCAT.endpointDescription,
+                    self.resource(data["endpoint_description"]),
+                )
+            )
+        if data.get("landing_page"):
+            page = self.typed(data["landing_page"], FOAF.Document)
+            g.add((node, DCAT.landingPage, page))
+        self.licence(node, data.get("licence", ""))
+        if data.get("publisher"):
+            g.add((node, DCTERMS.publisher, self.agent(data["publisher"])))
+        for uri in data.get("serves") or ():
+            g.add((node, DCAT.servesDataset, URIRef(uri)))
+        return node
+
+
+def new_graph() -> Graph:
+    """An empty graph with the prefixes of DCAT-AP and mobilityDCAT-AP bound."""
+    g = Graph()
+    for prefix, namespace in (
+        ("dcat", DCAT),
+        ("dct", DCTERMS),
+        ("foaf", FOAF),
+        ("skos", SKOS),
+        ("vcard", VCARD),
+        ("xsd", XSD),
+        ("hydra", HYDRA),
+        ("locn", LOCN),
+        ("gsp", GSP),
+        ("mobilitydcatap", MOBILITYDCATAP),
+    ):
+        g.bind(prefix, namespace, replace=True)
+    return g
+
+
+def catalog_graph(catalog: Mapping[str, Any], graph: Graph | None = None) -> Graph:
+    """The DCAT-AP graph of ``catalog`` (see the module's docstring)."""
+    g = graph if graph is not None else new_graph()
+    build = _Builder(g, catalog.get("language", ""))
+    node = build.typed(catalog["uri"], DCAT.Catalog)
+    g.add((node, DCTERMS.title, build.text(catalog["title"])))
+    g.add((node, DCTERMS.description, build.text(catalog["description"])))
+    g.add((node, DCTERMS.publisher, build.agent(catalog["publisher"])))
+    home = build.typed(catalog["homepage"], FOAF.Document)
+    g.add((node, FOAF.homepage, home))
+    spatial = catalog["spatial"]
+    g.add((node, DCTERMS.spatial, build.typed(spatial, DCTERMS.Location)))
+    if catalog.get("modified"):
+        g.add((node, DCTERMS.modified, _date(catalog["modified"])))
+    if build.lang in LANGUAGES:
+        lang = build.typed(
+            EU + "language/" + LANGUAGES[build.lang], DCTERMS.LinguisticSystem
+        )
+        g.add((node, DCTERMS.language, lang))
+    created = catalog.get("modified") or dt.datetime.now(dt.UTC)
+    for dataset in catalog.get("datasets") or ():
+        build.dataset(dataset, node, spatial, created)
+    for service in catalog.get("services") or ():
+        build.service(service, node)
+    page = catalog.get("page")
+    if page:
+        _paging(g, page)
+    return g
+
+
+def _paging(g: Graph, page: Mapping[str, Any]) -> None:
+    """The hydra ``PartialCollection`` view of one page of the catalogue."""
+    node = URIRef(page["uri"])
+    g.add((node, RDF.type, HYDRA.PartialCollection))
+    g.add((node, HYDRA.totalItems, Literal(int(page["total"]))))
+    g.add((node, HYDRA.itemsPerPage, Literal(int(page["per_page"]))))
+    for key, prop in (
+        ("first", HYDRA.first),
+        ("last", HYDRA.last),
+        ("next", HYDRA.next),
+        ("previous", HYDRA.previous),
+    ):
+        if page.get(key):
+            g.add((node, prop, URIRef(page[key])))
+
+
+def serialise(graph: Graph, syntax: str = "turtle") -> bytes:
+    """``graph`` in one of :data:`SYNTAXES`, written by rdflib."""
+    if syntax not in SYNTAXES:
+        raise ValueError(
+            f"unknown RDF syntax {syntax!r}: expected one of {', '.join(SYNTAXES)}"
+        )
+    rdflib_format = SYNTAXES[syntax][0]
+    if rdflib_format == "json-ld":
+        text = graph.serialize(format="json-ld", auto_compact=True)
+        return text.encode("utf-8")
+    return graph.serialize(format=rdflib_format, encoding="utf-8")
+
+
+def dataset_uris(graph: Graph) -> Iterable[URIRef]:
+    """The datasets a graph describes, in a stable order."""
+    return sorted(
+        (s for s in graph.subjects(RDF.type, DCAT.Dataset) if isinstance(s, URIRef)),
+        key=str,
+    )
+
+
+def uses_mobility(graph: Graph) -> bool:
+    """Whether a graph speaks mobilityDCAT-AP (uses one of its terms)."""
+    namespaces = (str(MOBILITYDCATAP), "http://w3id.org/mobilitydcat-ap#")
+    return any(str(p).startswith(namespaces) for p in set(graph.predicates())) or any(
+        str(o).startswith(namespaces) for o in graph.objects(None, RDF.type)
+    )
+
+
+def validate(
+    data: bytes,
+    *,
+    name: str = "",
+    offline: bool = True,
+    profile: str = "auto",
+    standards_dir: str | None = None,
+) -> list[Finding]:
+    """Check an RDF document against DCAT-AP 3.0.1, and mobilityDCAT-AP 1.1.0
+    when ``profile`` is ``"mobility"`` (or ``"auto"`` and the document uses
+    its terms). Nothing is ever fetched, whatever ``offline`` says: the shapes
+    and vocabularies are read from the standards directory.
+
+    Raises :class:`StandardsError` when the file cannot be read as RDF, and
+    :class:`fabrique.standards.shacl.ShapesMissing` when the shapes are not
+    installed."""
+    if profile not in {"auto", "dcat-ap", "mobility"}:
+        raise ValueError(f"unknown profile {profile!r}")
+    graph = rdfio.parse(data, name=name)
+    if len(graph) == 0:
+        return [Finding("error", "the document holds no RDF statement")]
+    mobile = profile == "mobility" or (profile == "auto" and uses_mobility(graph))
+    report = shacl.run(graph, mobility=mobile, folder=standards_dir)
+    findings = list(report.findings)
+    findings.extend(untyped(graph))
+    findings.extend(shacl.unknown_concepts(graph, folder=standards_dir))
+    return findings
+
+
+def untyped(graph: Graph) -> list[Finding]:
+    """Errors for described nodes without ``rdf:type``: the shapes choose what
+    to check by class, so such a node would escape them (and could not be
+    imported: nothing says what it is)."""
+    typed = set(graph.subjects(RDF.type, None))
+    return [
+        Finding(
+            "error",
+            "this node has properties but no rdf:type, so nothing says whether "
+            "it is a catalogue, a dataset or a distribution",
+            path="rdf:type",
+            focus=shacl.short(graph, subject),
+        )
+        for subject in sorted(set(graph.subjects()) - typed, key=str)
+    ]
+
+
+# Parsing: DCAT-AP (and mobilityDCAT-AP) back to the dicts of the export.
+
+_MOBILITY_NAMESPACES = (MOBILITYDCATAP, Namespace("http://w3id.org/mobilitydcat-ap#"))
+_FREQUENCY_HOURS = {"HOURLY": 1, "DAILY": 24, "WEEKLY": 24 * 7, "MONTHLY": 24 * 31}
+# EU licence authority -> SPDX, for the licences the catalogue meets most.
+EU_LICENCES = {
+    "CC0": "CC0-1.0",
+    "CC_BY_4_0": "CC-BY-4.0",
+    "CC_BYSA_4_0": "CC-BY-SA-4.0",
+    "ODC_BL": "ODbL-1.0",
+    "ODC_BY": "ODC-By-1.0",
+    "ODC_PDDL": "PDDL-1.0",
+    "ETALAB_2_0": "etalab-2.0",
+    "OGL_3_0": "OGL-UK-3.0",
+    "EUPL_1_2": "EUPL-1.2",
+}
+_STANDARD_FORMATS = {value: key for key, value in mobility.DATA_STANDARD.items()}
+
+
+class _Reader:
+    """Reads the fields Fabrique models from one graph."""
+
+    def __init__(self, graph: Graph, language: str) -> None:
+        self.g = graph
+        self.lang = language
+        self.warnings: list[str] = []
+
+    def text(self, node: Any, prop: URIRef) -> str:
+        """The value of ``prop`` in the reader's language, else any one."""
+        values = [v for v in self.g.objects(node, prop) if isinstance(v, Literal)]
+        for value in values:
+            if value.language == self.lang:
+                return str(value)
+        for value in values:
+            if not value.language:
+                return str(value)
+        return str(values[0]) if values else ""
+
+    def texts(self, node: Any, prop: URIRef) -> list[str]:
+        values = [
+            v
+            for v in self.g.objects(node, prop)
+            if isinstance(v, Literal) and v.language in (self.lang, None)
+        ]
+        return sorted({str(v) for v in values})
+
+    def uri(self, node: Any, prop: URIRef) -> str:
+        value = self.g.value(node, prop)
+        if isinstance(value, URIRef):
+            return str(value)
+        if isinstance(value, Literal) and str(value).startswith(
+            ("http://", "https://")
+        ):
+            self.warnings.append(f"{node}: {prop} is a text, read as an address")
+            return str(value)
+        return ""
+
+    def mobility(self, node: Any, name: str) -> list[URIRef]:
+        found: list[URIRef] = []
+        for namespace in _MOBILITY_NAMESPACES:
+            found.extend(
+                v
+                for v in self.g.objects(node, namespace[name])
+                if isinstance(v, URIRef)
+            )
+        return sorted(set(found), key=str)
+
+    def when(self, node: Any, prop: URIRef) -> Any:
+        value = self.g.value(node, prop)
+        if not isinstance(value, Literal):
+            return None
+        parsed = value.toPython()
+        if isinstance(parsed, dt.datetime | dt.date):
+            return parsed
+        self.warnings.append(f"{node}: {prop} is not a date: {value}")
+        return None
+
+    def agent(self, node: Any) -> dict[str, Any] | None:
+        if not isinstance(node, URIRef):
+            return None
+        return {
+            "uri": str(node),
+            "name": self.text(node, FOAF.name),
+            "homepage": self.uri(node, FOAF.homepage),
+        }
+
+    def contact(self, node: Any) -> dict[str, Any] | None:
+        point = self.g.value(node, DCAT.contactPoint)
+        if point is None:
+            return None
+        email = self.uri(point, VCARD.hasEmail).removeprefix("mailto:")
+        return {
+            "name": self.text(point, VCARD.fn),
+            "url": self.uri(point, VCARD.hasURL),
+            "email": email,
+        }
+
+    def licence(self, node: Any, distributions: list[Any]) -> str:
+        for subject in [node, *distributions]:
+            value = self.uri(subject, DCTERMS.license)
+            if value.startswith(SPDX_LICENCES):
+                return value.removeprefix(SPDX_LICENCES)
+            if value.startswith(EU + "licence/"):
+                spdx = EU_LICENCES.get(value.removeprefix(EU + "licence/"))
+                if spdx:
+                    return spdx
+            if value:
+                self.warnings.append(
+                    f"{node}: licence {value} is not an SPDX licence address"
+                )
+                return ""
+        return ""
+
+    def distribution(self, node: Any) -> dict[str, Any]:
+        standards = self.mobility(node, "mobilityDataStandard")
+        fmt = ""
+        if standards:
+            name = str(standards[0]).rsplit("/", 1)[-1]
+            fmt = _STANDARD_FORMATS.get(name, "other")
+        return {
+            "uri": str(node),
+            "title": self.text(node, DCTERMS.title),
+            "access_url": self.uri(node, DCAT.accessURL),
+            "download_url": self.uri(node, DCAT.downloadURL),
+            "format": fmt,
+        }
+
+    def transport(self, node: Any, formats: list[str]) -> dict[str, Any] | None:
+        if not self.mobility(node, "mobilityTheme"):
+            return None
+        modes = [
+            str(u).rsplit("/", 1)[-1] for u in self.mobility(node, "transportMode")
+        ]
+        frequency = self.uri(node, DCTERMS.accrualPeriodicity).rsplit("/", 1)[-1]
+        bbox = None
+        coverage = ""
+        for place in self.g.objects(node, DCTERMS.spatial):
+            coverage = coverage or self.text(place, SKOS.prefLabel)
+            box = self.g.value(place, DCAT.bbox)
+            if box is not None and bbox is None:
+                bbox = _bbox(str(box))
+        return {
+            "formats": sorted({f for f in formats if f}),
+            "coverage": coverage,
+            "bbox": bbox,
+            "transport_modes": modes,
+            "update_hours": _FREQUENCY_HOURS.get(frequency),
+        }
+
+    def dataset(self, node: URIRef) -> dict[str, Any]:
+        g = self.g
+        distributions = sorted(g.objects(node, DCAT.distribution), key=str)
+        dists = [self.distribution(d) for d in distributions]
+        title = self.text(node, DCTERMS.title)
+        summary = self.text(node, DCTERMS.abstract)
+        description = self.text(node, DCTERMS.description)
+        if not title:
+            self.warnings.append(f"{node}: no title")
+        transport = self.transport(node, [d["format"] for d in dists])
+        themes = []
+        tags = self.texts(node, DCAT.keyword)
+        for theme in sorted(g.objects(node, DCAT.theme), key=str):
+            if str(theme) == TRANSPORT_THEME and transport is not None:
+                continue
+            themes.append(
+                {"uri": str(theme), "label": self.text(theme, SKOS.prefLabel)}
+            )
+        if not summary:
+            summary = description.split("\n", 1)[0][:300]
+        if description in (summary, title):
+            description = ""
+        return {
+            "uri": str(node),
+            "title": title,
+            "summary": summary,
+            "description": description,
+            "landing_page": self.uri(node, DCAT.landingPage),
+            "tags": tags,
+            "themes": themes,
+            "licence": self.licence(node, distributions),
+            "created": self.when(node, DCTERMS.issued),
+            "modified": self.when(node, DCTERMS.modified),
+            "publisher": self.agent(g.value(node, DCTERMS.publisher)),
+            "contact": self.contact(node),
+            "distributions": dists,
+            "transport": transport,
+        }
+
+
+def _bbox(wkt: str) -> tuple[float, float, float, float] | None:
+    """The bounding box of a WKT polygon's points."""
+    import re
+
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?", wkt)]
+    if len(numbers) < 4 or len(numbers) % 2:
+        return None
+    lons, lats = numbers[0::2], numbers[1::2]
+    return (min(lons), min(lats), max(lons), max(lats))
+
+
+def parse(
+    data: bytes, *, name: str = "", language: str = "fr", syntax: str | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The datasets of a DCAT-AP document as the export's dicts, and warnings
+    for what could not be read. Texts are taken in ``language`` when given in
+    several."""
+    graph = rdfio.parse(data, name=name, syntax=syntax)
+    reader = _Reader(graph, language)
+    datasets = [reader.dataset(node) for node in dataset_uris(graph)]
+    if not datasets:
+        reader.warnings.append("the document describes no dcat:Dataset")
+    return datasets, reader.warnings
