@@ -201,3 +201,51 @@ def test_legacy_okh_and_codemeta_imports(owner) -> None:
     calc = Commons.objects.get(slug=body["items"][0]["commons"])
     assert calc.summary == FIELDS["summary"]
     assert calc.description == FIELDS["description"]
+
+
+DCAT_CATALOGUE = """\
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+
+<https://data.example.org/jeux/comptages> a dcat:Dataset ;
+    dct:title "Comptages vélo de Belvallon"@fr ;
+    dct:description "Passages de vélos comptés chaque heure sur douze boucles."@fr ;
+    dcat:keyword "vélo"@fr, "comptage"@fr ;
+    dcat:landingPage <https://data.example.org/jeux/comptages/page> ;
+    dcat:distribution [ a dcat:Distribution ;
+        dcat:downloadURL <https://data.example.org/comptages.csv> ;
+        dct:license <http://spdx.org/licenses/ODbL-1.0> ] .
+
+<https://data.example.org/jeux/arceaux> a dcat:Dataset ;
+    dct:title "Arceaux de stationnement"@fr ;
+    dct:description "Les arceaux vélo du territoire, avec leur capacité."@fr .
+"""
+
+
+def test_a_dcat_catalogue_imports_each_dataset_and_updates_on_re_import(owner) -> None:
+    response = post(owner, file=upload(DCAT_CATALOGUE, "catalogue.ttl"), apply="true")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["format"] == "dcat"
+    assert [item["action"] for item in body["items"]] == ["create", "create"]
+    counts = Commons.objects.get(title="Comptages vélo de Belvallon")
+    assert counts.kind == "data"
+    assert counts.download_url == "https://data.example.org/comptages.csv"
+    assert counts.documentation_url == "https://data.example.org/jeux/comptages/page"
+    assert sorted(counts.tags) == ["comptage", "vélo"]
+    assert ImportSource.objects.filter(
+        key="https://data.example.org/jeux/arceaux"
+    ).exists()
+    # The same catalogue again, one title changed: an update, no duplicate.
+    changed = DCAT_CATALOGUE.replace("Arceaux de stationnement", "Arceaux vélo")
+    again = post(owner, file=upload(changed, "catalogue.ttl"), apply="true").json()
+    assert sorted(item["action"] for item in again["items"]) == ["update", "update"]
+    assert Commons.objects.filter(title="Arceaux vélo").count() == 1
+    assert not Commons.objects.filter(title="Arceaux de stationnement").exists()
+
+
+def test_invalid_rdf_is_refused_and_nothing_is_stored(owner) -> None:
+    response = post(owner, file=upload("<x> a <y", "catalogue.ttl"), apply="true")
+    assert response.status_code in (400, 422), response.content
+    assert response.json()["error"]["message"]
+    assert not ImportSource.objects.exists()

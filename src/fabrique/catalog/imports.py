@@ -76,10 +76,51 @@ def _okh(data: bytes, name: str) -> list[Candidate]:
     return [Candidate(fields, warnings)]
 
 
+#: What a DCAT-AP dataset carries that a commons has no place for.
+DCAT_UNMAPPED = ("themes", "publisher", "contact", "transport", "created", "modified")
+
+
+def _dcat(data: bytes, name: str) -> list[Candidate]:
+    """Each ``dcat:Dataset`` of the document as a data commons, remembered by
+    its URI (one document may describe many)."""
+    from fabrique.standards import dcat
+
+    datasets, warnings = dcat.parse(data, name=name or "catalogue.ttl")
+    found = []
+    for dataset in datasets:
+        distributions = dataset.get("distributions") or []
+        download = next(
+            (d["download_url"] for d in distributions if d.get("download_url")), ""
+        ) or next((d["access_url"] for d in distributions if d.get("access_url")), "")
+        fields = {
+            "kind": "data",
+            "title": dataset.get("title", ""),
+            "summary": (dataset.get("summary") or "")[:300],
+            "description": dataset.get("description", ""),
+            "licence": dataset.get("licence") or "",
+            "documentation_url": dataset.get("landing_page") or "",
+            "download_url": download,
+            "tags": list(dataset.get("tags") or []),
+        }
+        notes = list(warnings)
+        notes += [
+            f"'{key}' has no place in a commons and was not imported"
+            for key in DCAT_UNMAPPED
+            if dataset.get(key)
+        ]
+        if len(distributions) > 1:
+            notes.append(
+                f"{len(distributions)} distributions: only the first address is kept"
+            )
+        found.append(Candidate(fields, notes, key=str(dataset.get("uri", ""))[:500]))
+    return found
+
+
 IMPORTERS: dict[str, Importer] = {
     "publiccode": _single(publiccode.to_commons),
     "codemeta": _single(codemeta.to_commons),
     "okh": _okh,
+    "dcat": _dcat,
 }
 
 
