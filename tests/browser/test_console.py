@@ -42,9 +42,16 @@ def test_ticking_a_catalogue_filter_logs_no_csp_violation(page):
     with page.expect_response(lambda r: f"{name}=" in r.url):
         facet.check()
     expect(page).to_have_url(re.compile(rf"[?&]{name}="))
+    # The results (and the filters with them) are swapped in by htmx: wait
+    # for the new ones before acting on them.
+    checked = page.locator("input.facet-input:checked")
+    expect(checked).to_have_count(1)
     page.wait_for_load_state("networkidle")
     with page.expect_response(lambda r: "/communs/" in r.url):
-        page.locator("input.facet-input:checked").first.uncheck()
+        checked.first.click()
+    # Unticking it takes the filter off the address and off the filters.
+    expect(page).not_to_have_url(re.compile(rf"[?&]{name}="))
+    expect(checked).to_have_count(0)
     page.wait_for_load_state("networkidle")
     assert [line for line in heard if "Content Security Policy" in line] == []
     assert heard == []
