@@ -147,3 +147,59 @@ def test_an_organisations_page_lists_what_it_gave_once_confirmed():
     body = Client().get(page).content.decode()
     assert "Plans de l&#x27;attelage" in body or "Plans de l'attelage" in body
     assert "Remorque ouverte" in body
+
+
+def test_the_ledger_page_shows_funding_received_and_the_projects_around_it():
+    import datetime
+
+    from fabrique.catalog.models import ActorMember
+    from fabrique.projects import funding
+    from fabrique.projects.models import Project
+    from tests.catalog.factories import make_actor
+
+    commons = make_commons(user=make_user(), title="Vélo cargo ouvert")
+    banker = make_user("banquier")
+    funder = make_actor(user=banker, name="Fondation Roue", type="funder")
+    ActorMember.objects.get_or_create(
+        actor=funder, user=banker, defaults={"role": "admin"}
+    )
+    funding.record_funding(
+        user=banker, funder=funder, commons=commons, kind="grant",
+        amount="2500", purpose="Traduction", date=datetime.date(2026, 2, 1),
+    )  # fmt: skip
+    user = Project.objects.create(
+        slug="livraisons", name="Livraisons du centre", kind="startup",
+        actor=funder, created_by=banker,
+    )  # fmt: skip
+    user.uses.add(commons)
+    hidden = Project.objects.create(
+        slug="cache", name="Projet masqué", kind="startup", actor=funder,
+        created_by=banker, hidden=True,
+    )  # fmt: skip
+    hidden.uses.add(commons)
+    page = reverse("projects:commons_contributions", args=[commons.slug])
+    body = Client().get(page).content.decode()
+    assert "2500.00 EUR" in body
+    assert "Fondation Roue" in body
+    assert "Traduction" in body
+    assert "Livraisons du centre" in body
+    assert "Projet masqué" not in body
+
+
+def test_contributors_and_months_are_counted_on_the_sites_calendar(settings):
+    import datetime
+
+    from fabrique.projects.ledger_views import _contributors, _months
+
+    settings.TIME_ZONE = "Europe/Paris"
+    person = make_user("tardive")
+    # 23:30 UTC on 31 May is 01:30 on 1 June in Paris.
+    late = datetime.datetime(2026, 5, 31, 23, 30, tzinfo=datetime.UTC)
+    entry = Contribution(contributor=person, kind="code", description="x")
+    entry.created = late
+    rows = _contributors([entry])
+    assert (rows[0].first, rows[0].last) == (datetime.date(2026, 6, 1),) * 2
+    months = _months([entry], datetime.date(2026, 6, 15))
+    assert [m["count"] for m in months if m["month"] == datetime.date(2026, 6, 1)] == [
+        1
+    ]

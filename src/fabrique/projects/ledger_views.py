@@ -22,6 +22,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,9 +31,15 @@ from django.views.decorators.http import require_POST
 from fabrique.catalog.models import Commons
 from fabrique.community.models import Challenge
 from fabrique.core.permissions import can_moderate, require_member
-from fabrique.projects import ledger
+from fabrique.projects import funding, ledger
 from fabrique.projects.forms import ContributionForm, ReasonForm
-from fabrique.projects.models import Contribution, ContributionEvent, ContributionKind
+from fabrique.projects.models import (
+    Contribution,
+    ContributionEvent,
+    ContributionKind,
+    Funding,
+    Project,
+)
 
 PAGE_SIZE = 50
 MONTHS = 12
@@ -77,7 +84,7 @@ def _contributors(entries: list[Contribution]) -> list[Contributor]:
         row = found.setdefault(key, Contributor(name=name, url=url))
         label = str(labels.get(entry.kind, entry.kind))
         row.kinds[label] = row.kinds.get(label, 0) + 1
-        day = entry.created.date()
+        day = timezone.localdate(entry.created)
         row.first = min(row.first or day, day)
         row.last = max(row.last or day, day)
     return sorted(found.values(), key=lambda c: (-c.total, c.name.lower()))
@@ -87,7 +94,8 @@ def _months(entries: list[Contribution], today: date) -> list[dict[str, Any]]:
     """Confirmed entries per month over the last year, oldest first."""
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for entry in entries:
-        counts[(entry.created.year, entry.created.month)] += 1
+        day = timezone.localdate(entry.created)
+        counts[(day.year, day.month)] += 1
     months = []
     year, month = today.year, today.month
     for _step in range(MONTHS):
@@ -157,7 +165,7 @@ def contributions(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     entries = _entries(target)
     confirmed_entries = entries.filter(status=Contribution.Status.CONFIRMED)
     confirmed = list(confirmed_entries)
-    today = date.today()
+    today = timezone.localdate()
     page = Paginator(confirmed_entries.order_by("-created", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -171,10 +179,33 @@ def contributions(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         if user.is_authenticated
         else []
     )
+    money: dict[str, Any] = {}
+    if isinstance(target, Commons):
+        labels = dict(Funding.Kind.choices)
+        money = {
+            "totals": [
+                {"kind": labels[k], "currency": c, "total": t}
+                for (k, c), t in funding.totals(target).items()
+            ],
+            "fundings": list(
+                target.fundings.filter(funder__hidden=False)
+                .select_related("funder", "created_by")
+                .order_by("-date", "-pk")[:20]
+            ),
+            "users": list(
+                Project.objects.filter(uses=target, hidden=False).order_by("name")
+            ),
+            "givers": list(
+                Project.objects.filter(contributes_to=target, hidden=False).order_by(
+                    "name"
+                )
+            ),
+        }
     return render(
         request,
         "projects/contributions.html",
         {
+            "money": money,
             "target": target,
             "kind": kind,
             "contributors": _contributors(confirmed),
