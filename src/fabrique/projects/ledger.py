@@ -100,16 +100,21 @@ def record(
     return entry
 
 
-def holds_in_person(user: Any, commons: Commons) -> bool:
-    """An active holder of ``commons`` in person, or an administrator of an
-    organisation that holds it. Site staff are not holders by their role."""
+def _holdings(user: Any) -> QuerySet[Membership]:
+    """Active holder memberships of ``user`` in person, or of an organisation
+    ``user`` administers. Site staff are not holders by their role."""
     return Membership.objects.filter(
         Q(user=user)
         | Q(actor__members__user=user, actor__members__role=ActorMember.Role.ADMIN),
-        commons=commons,
         role=Membership.Role.HOLDER,
         status=Membership.Status.ACTIVE,
-    ).exists()
+    )
+
+
+def holds_in_person(user: Any, commons: Commons) -> bool:
+    """An active holder of ``commons`` in person, or an administrator of an
+    organisation that holds it."""
+    return _holdings(user).filter(commons=commons).exists()
 
 
 def _facilitates_in_person(user: Any, challenge: Challenge) -> bool:
@@ -138,12 +143,20 @@ def may_confirm(user: Any, entry: Contribution) -> bool:
         entry.actor.user_id == user.pk or entry.actor.members.filter(user=user).exists()
     ):
         return False
-    if entry.commons_id:
-        return holds_in_person(user, entry.commons)
-    assert entry.challenge is not None
-    return _facilitates_in_person(
-        user, entry.challenge
-    ) or community.is_challenge_holder(user, entry.challenge)
+    assert entry.commons is not None or entry.challenge is not None
+    return decides_for(user, entry.commons or entry.challenge)  # type: ignore[arg-type]
+
+
+def decides_for(user: Any, target: Commons | Challenge) -> bool:
+    """Whether ``user`` confirms entries of ``target`` (a commons' holders; a
+    challenge's facilitators and holders), whoever made them."""
+    if not is_active_user(user):
+        return False
+    if isinstance(target, Commons):
+        return holds_in_person(user, target)
+    return _facilitates_in_person(user, target) or community.is_challenge_holder(
+        user, target
+    )
 
 
 def _reason(reason: str, message: str) -> str:
@@ -250,21 +263,27 @@ def queue(user: Any) -> list[Contribution]:
     """Pending entries ``user`` may confirm or decline, oldest first."""
     if not is_active_user(user):
         return []
-    held = Membership.objects.filter(
-        Q(user=user)
-        | Q(actor__members__user=user, actor__members__role=ActorMember.Role.ADMIN),
-        role=Membership.Role.HOLDER,
-        status=Membership.Status.ACTIVE,
-    ).values("commons_id")
+    held = _holdings(user).values("commons_id")
+    challenges = Challenge.objects.filter(
+        Q(need__domain__members__user=user,
+          need__domain__members__role=DomainMember.Role.FACILITATOR)
+        | Q(participations__user=user,
+            participations__role=Participation.Role.FACILITATOR,
+            participations__status=Participation.Status.ACTIVE)
+        | Q(created_by=user)
+        | Q(need__carriers__user=user)
+    ).values("pk")  # fmt: skip
     candidates = (
         Contribution.objects.filter(status=Status.PENDING)
         .filter(
             Q(commons_id__in=held, commons__hidden=False)
-            | Q(challenge__isnull=False, challenge__hidden=False)
+            | Q(challenge_id__in=challenges, challenge__hidden=False)
         )
         .select_related("contributor", "actor", "commons", "challenge__need__domain")
         .order_by("created", "pk")
     )
+    # The rules are checked once more per entry: never one's own, nor one's
+    # organisation's.
     return [entry for entry in candidates[:500] if may_confirm(user, entry)]
 
 

@@ -179,6 +179,7 @@ def contributions(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         if user.is_authenticated
         else []
     )
+    deciding = ledger.decides_for(user, target)
     money: dict[str, Any] = {}
     if isinstance(target, Commons):
         labels = dict(Funding.Kind.choices)
@@ -214,12 +215,13 @@ def contributions(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
             "mine": mine,
             "form": form,
             "reason_form": ReasonForm(),
+            # Whether the visitor decides here is asked once, not per entry.
             "may_revoke": {
                 entry.pk
                 for entry in page.object_list
-                if user.is_authenticated and ledger.may_confirm(user, entry)
+                if deciding and ledger.may_confirm(user, entry)
             },
-            "pending": len(ledger.queue(user)) if user.is_authenticated else 0,
+            "pending": len(ledger.queue(user)) if deciding else 0,
         },
     )
 
