@@ -26,7 +26,13 @@ from django.utils.translation import gettext as _
 
 from fabrique.catalog import services
 from fabrique.catalog.models import Commons, ImportSource
-from fabrique.standards import StandardsError, codemeta, okh, publiccode
+from fabrique.standards import (
+    StandardsError,
+    codemeta,
+    not_imported,
+    okh,
+    publiccode,
+)
 from fabrique.standards.validate import detect
 
 MAX_BYTES = 2 * 1024**2
@@ -103,11 +109,7 @@ def _dcat(data: bytes, name: str) -> list[Candidate]:
             "tags": list(dataset.get("tags") or []),
         }
         notes = list(warnings)
-        notes += [
-            f"'{key}' has no place in a commons and was not imported"
-            for key in DCAT_UNMAPPED
-            if dataset.get(key)
-        ]
+        notes += not_imported(key for key in DCAT_UNMAPPED if dataset.get(key))
         if len(distributions) > 1:
             notes.append(
                 f"{len(distributions)} distributions: only the first address is kept"

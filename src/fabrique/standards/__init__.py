@@ -9,6 +9,7 @@ module (``dcat``, ``publiccode``, ``codemeta``, ``okh``) with at least a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -35,3 +36,8 @@ class Finding:
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
+
+
+def not_imported(keys: Iterable[str]) -> list[str]:
+    """The importers' warning for each key a commons has no place for."""
+    return [f"'{key}' has no place in a commons and was not imported" for key in keys]

@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from fabrique.standards import Finding, StandardsError
+from fabrique.standards import Finding, StandardsError, not_imported
 from fabrique.standards.safeload import Budget, load_json
 
 CONTEXT_V3 = "https://w3id.org/codemeta/3.0"
@@ -258,7 +258,5 @@ def to_commons(doc: dict[str, Any] | bytes) -> tuple[dict[str, Any], list[str]]:
         "url",
         "downloadUrl",
     }
-    for key in document:
-        if key not in known:
-            warnings.append(f"'{key}' has no place in a commons and was not imported")
+    warnings += not_imported(key for key in document if key not in known)
     return commons, warnings

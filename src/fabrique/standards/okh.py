@@ -27,7 +27,7 @@ from typing import Any
 
 import tomli_w
 
-from fabrique.standards import Finding, StandardsError
+from fabrique.standards import Finding, StandardsError, not_imported
 from fabrique.standards.safeload import Budget, load_toml, load_yaml
 
 OKHV = "OKH-LOSHv1.0"
@@ -231,9 +231,7 @@ def to_commons(
         "documentation-language",
         "version",
     }
-    for key in document:
-        if key not in mapped:
-            warnings.append(f"'{key}' has no place in a commons and was not imported")
+    warnings += not_imported(key for key in document if key not in mapped)
     return commons, warnings
 
 
@@ -278,7 +276,5 @@ def _from_v1(
         "documentation-language",
         "version",
     }
-    for key in document:
-        if key not in mapped:
-            warnings.append(f"'{key}' has no place in a commons and was not imported")
+    warnings += not_imported(key for key in document if key not in mapped)
     return commons, warnings

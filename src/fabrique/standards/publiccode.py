@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from fabrique.standards import Finding, StandardsError
+from fabrique.standards import Finding, StandardsError, not_imported
 from fabrique.standards.safeload import (
     BOOL,
     NULL,
@@ -1190,9 +1190,9 @@ def to_commons(doc: dict[str, Any] | bytes) -> tuple[dict[str, Any], list[str]]:
         "software_type": str(document.get("softwareType", "")),
         "platforms": [str(p) for p in document.get("platforms") or []],
     }
-    for key in UNMAPPED:
-        if document.get(key) not in (None, "", [], {}):
-            warnings.append(f"'{key}' has no place in a commons and was not imported")
+    warnings += not_imported(
+        key for key in UNMAPPED if document.get(key) not in (None, "", [], {})
+    )
     return commons, warnings
 
 
