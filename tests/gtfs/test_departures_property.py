@@ -297,3 +297,40 @@ def test_the_spring_forward_night_shortens_the_service_day():
     assert instant(dt.date(2026, 3, 28), 25 * 3600 + 1800).isoformat() == (
         "2026-03-29T01:30:00+01:00"
     )
+
+
+def test_a_board_after_the_clock_change_is_in_the_order_of_its_instants():
+    # Found by the property test: on Monday 30 March, Sunday's 25:45:49 is
+    # 01:45:49 summer time, after Monday's own 00:45:49. Sunday's time
+    # origin is 23:00 on the 28th, so the day before is 24 h back, not 25.
+    sunday_and_monday = (True, False, False, False, False, False, True)
+    service = Service("SV1", sunday_and_monday, FIRST, WINDOW[-1], ())
+    feed = Feed(
+        {"STA0": ("STA0P0",)},
+        (),
+        (service,),
+        (("T0", "SV1"), ("T3", "SV1")),
+        (
+            StopTime("T0", "STA0P0", 1, 25 * 3600 + 2749, 0),
+            StopTime("T0", "STA0P0", 11, 25 * 3600 + 2750, 0),
+            StopTime("T3", "STA0P0", 1, 2749, 0),
+            StopTime("T3", "STA0P0", 11, 2750, 0),
+        ),
+    )
+    monday = dt.date(2026, 3, 30)
+    assert query.day_shifts(monday, PARIS)[:2] == [0, -DAY]
+    with tempfile.TemporaryDirectory(prefix="fabrique-departures-") as work:
+        folder = Path(work)
+        archive = write_zip(feed, folder / "feed.zip")
+        raw, prepared = folder / "raw", folder / "prepared"
+        ingest(archive, raw)
+        ingest(archive, prepared)
+        query.prepare(prepared)
+        try:
+            expected = expected_board(feed, "STA0", monday, True)
+            assert [row[0] for row in expected] == ["T3", "T3", "T0", "T0"]
+            assert board(raw, "STA0", monday, True) == expected
+            assert board(prepared, "STA0", monday, True) == expected
+        finally:
+            query.forget(raw)
+            query.forget(prepared)

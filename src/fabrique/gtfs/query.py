@@ -898,13 +898,12 @@ def day_shifts(date: dt.date, tz: zoneinfo.ZoneInfo) -> list[int]:
     ``-k × 24 h``, give or take the hour of a clock change in between, so
     that a board is in the order of its instants.
     """
-    origin = service_datetime(date, 0, tz)
+    # Timestamps, not a difference of datetimes: Python subtracts two
+    # datetimes of the same zone by their wall clocks, without the hour the
+    # clocks moved in between.
+    origin = service_datetime(date, 0, tz).timestamp()
     return [
-        int(
-            (
-                service_datetime(date - dt.timedelta(days=k), 0, tz) - origin
-            ).total_seconds()
-        )
+        round(service_datetime(date - dt.timedelta(days=k), 0, tz).timestamp() - origin)
         for k in range(MAX_DAYS_BEFORE + 1)
     ]
 
