@@ -63,8 +63,8 @@ def fold(text: str) -> str:
 def _singular(word: str) -> str:
     # One letter at most, and never one that leaves a word folding again
     # ("boxs" stays): folding a folded text changes nothing.
-    if len(word) > 3 and word[-1] in "sx" and word[-2] not in "sxu":
-        return word[:-1]
+    if len(word) > 3 and word[-1] in "sx" and word[-2] not in "sx":
+        return word if word.endswith("us") else word[:-1]
     return word
 
 
