@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from fabrique.catalog.models import Actor, ActorMember, Place
 from fabrique.community import matching, services, skills
-from fabrique.community.models import Challenge, DomainMember
+from fabrique.community.models import Challenge, DomainMember, Participation
 from fabrique.projects.models import Contribution
 from tests.api.conftest import ApiClient, token_for
 from tests.catalog.factories import make_user
@@ -173,8 +173,14 @@ def test_actors_are_ranked_with_their_place_and_hidden_ones_left_out(world):
     actors = matching.for_challenge(world["challenge"])["actors"]
     assert [s.obj.slug for s in actors] == ["cargo-lointain", "atelier-voisin"]
     far, nearby = actors
-    assert far.reasons == ["2 skills in common: Cargo bikes, Transport data"]
-    assert nearby.reasons == ["3 km away"]
+    # The challenge lacks field actors and makers: a start-up makes, an
+    # association is in the field.
+    assert far.reasons == [
+        "2 skills in common: Cargo bikes, Transport data",
+        "the challenge still needs makers",
+    ]
+    assert (far.role, nearby.role) == ("producer", "field_actor")
+    assert nearby.reasons == ["3 km away", "the challenge still needs field actors"]
     assert nearby.distance_km is not None
     assert 2 < nearby.distance_km < 4
 
@@ -302,3 +308,147 @@ def test_taxonomy_skills_count_in_the_matching_at_once(world):
         s.obj.username for s in matching.for_challenge(world["challenge"])["people"]
     ]
     assert "yann" in names
+
+
+# Worth following ------------------------------------------------------------
+
+COMMON_WORDS = [
+    "Place du marché de Vienne",
+    "Station de ski des Alpes",
+    "Carte grise et assurance",
+    "Collecte de fonds pour l'association",
+    "Une démarche qualité",
+    "Mesurer l'impact sur le quartier",
+    "Formation de la communauté",
+    "Mécanique quantique",
+    "Données personnelles",
+    "Animation du marché de Noël",
+]
+
+
+@pytest.mark.parametrize("text", COMMON_WORDS)
+def test_common_words_in_a_text_name_no_skill(text):
+    assert skills.codes_in_text(text) == []
+    assert skills.code_for(text) is None
+
+
+def test_common_words_written_alone_as_a_skill_still_count():
+    assert skills.code_for("Mécanique") == "vehicle.bike_mechanics"
+    assert skills.code_for("marchés") == skills.code_for("marchés publics")
+    assert skills.codes_in_text("Rédiger les marchés publics de la ville") == [
+        skills.code_for("procurement")
+    ]
+    # "conception mécanique" is vehicle design only, not bike mechanics too.
+    assert skills.codes_in_text("conception mécanique du châssis") == [
+        "vehicle.vehicle_design"
+    ]
+
+
+def test_a_place_called_market_suggests_no_funder():
+    need = make_need(title="Comment aller à l'hôpital sans voiture ?")
+    challenge = make_challenge(
+        need,
+        title="Transport médical partagé",
+        goal="Partir du marché couvert vers l'hôpital.",
+        success_criteria="Vingt trajets par semaine.",
+        place_name="Place du marché",
+    )
+    Actor.objects.create(
+        name="Fonds Mobilité", slug="fonds", type="funder",
+        skills=["marchés publics", "subventions"],
+    )  # fmt: skip
+    actors = matching.for_challenge(challenge)["actors"]
+    assert [s.obj.slug for s in actors] == []
+
+
+def test_the_facilitators_and_the_author_are_never_suggested(world):
+    challenge = world["challenge"]
+    facilitator = challenge.need.domain.members.get(role="facilitator").user
+    facilitator.skills = ["vélos cargo", "GBFS"]
+    facilitator.save()
+    author = make_user("autrice", skills=["vélos cargo", "GBFS"])
+    challenge.created_by = author
+    challenge.save()
+    helper = make_user("helene", skills=["vélos cargo", "GBFS"])
+    services.join_challenge(challenge, user=helper, role="facilitator")
+    names = {s.obj.username for s in matching.for_challenge(challenge)["people"]}
+    assert "alice" in names
+    assert not names & {facilitator.username, "autrice", "helene"}
+    # Nor is the challenge suggested to them.
+    for person in (facilitator, author, helper):
+        suggested = matching.for_person(person)["challenges"]
+        assert challenge not in [s.obj for s in suggested]
+
+
+def test_opting_out_leaves_a_person_out_and_refuses_invitations(world):
+    from fabrique.community import invitations
+
+    challenge = world["challenge"]
+    invitations.set_opt_out(world["alice"], out=True)
+    names = {s.obj.username for s in matching.for_challenge(challenge)["people"]}
+    assert "alice" not in names
+    assert "bob" in names
+    facilitator = challenge.need.domain.members.get(role="facilitator").user
+    with pytest.raises(services.CommunityError, match="asked not to be suggested"):
+        invitations.invite(
+            challenge, by=facilitator, user=world["alice"], role="field_actor"
+        )
+    invitations.set_opt_out(world["alice"], out=False)
+    names = {s.obj.username for s in matching.for_challenge(challenge)["people"]}
+    assert "alice" in names
+
+
+def test_making_contributions_weigh_more_than_documentation(world):
+    earlier = world["earlier"]
+    for name, kind in [("doc", "documentation"), ("dev", "code")]:
+        person = make_user(name, skills=["vélos cargo"])
+        Contribution.objects.create(
+            contributor=person, kind=kind, challenge=earlier,
+            description="Un apport", status="confirmed",
+        )  # fmt: skip
+    scores = {
+        s.obj.username: s.score
+        for s in matching.for_challenge(world["challenge"])["people"]
+    }
+    assert scores["dev"] == 4
+    assert scores["doc"] == 3.5
+
+
+def test_the_roles_the_challenge_lacks_are_suggested_first(world):
+    challenge = world["challenge"]
+    # Same skills; one made things in a past challenge, one belongs to a
+    # territory.
+    maker = make_user("maker", skills=["GTFS"])
+    Participation.objects.create(
+        challenge=world["earlier"], user=maker, role="producer", status="left"
+    )
+    field = make_user("field", skills=["GTFS"])
+    town = Actor.objects.create(name="Ville", slug="ville", type="territory")
+    ActorMember.objects.create(actor=town, user=field)
+    make_user("plain", skills=["GTFS"])
+    found = matching.for_challenge(challenge)
+    assert found["roles_needed"] == ["field actor", "producer"]
+    people = {s.obj.username: s for s in found["people"]}
+    roles = {name: people[name].role for name in ("maker", "field", "plain")}
+    assert roles == {"maker": "producer", "field": "field_actor", "plain": None}
+    assert people["maker"].score == people["field"].score == people["plain"].score + 1.5
+    # Once the makers are there, only field actors gain.
+    fill_makers = [make_user(f"m{i}") for i in range(services.minimum_makers())]
+    for person in fill_makers:
+        services.join_challenge(challenge, user=person, role="producer")
+    found = matching.for_challenge(challenge)
+    assert found["roles_needed"] == ["field actor"]
+    people = {s.obj.username: s for s in found["people"]}
+    assert people["maker"].score == people["plain"].score
+    assert people["field"].score == people["plain"].score + 1.5
+
+
+def test_equal_scores_go_to_more_skills_in_common_before_names(world):
+    rows = [
+        matching.Suggestion("person", None, score=3.0, skills=["a"]),
+        matching.Suggestion("person", None, score=3.0, skills=["a", "b"]),
+    ]
+    for row, name in zip(rows, ["Aaron", "Zoé"], strict=True):
+        row.obj = type("P", (), {"public_name": name, "username": name})()
+    ranked = matching._top(rows, 10)
+    assert [s.name for s in ranked] == ["Zoé", "Aaron"]

@@ -9,9 +9,22 @@ suggestion carries the reasons that gave it its place:
   a skill of the same family;
 - **past contributions** — confirmed ledger entries to the commons the
   challenge produced or to challenges of the same domain: up to 3 points,
-  recent ones weighing more;
+  recent ones and those of the making kinds (code, data, design, testing)
+  weighing more than documentation or funding;
 - **place** — distance between the challenge's place and theirs when both
   have coordinates: up to 3 points within 100 km.
+
+- **role** — a challenge needs field actors and makers (producers): a
+  person's role is the one they took most in past challenges, else the
+  kind of organisation they belong to (a territory, public body or
+  association is in the field; a start-up, industry or lab makes). While the
+  challenge still lacks people of a role, suggestions of that role gain
+  1.5 points.
+
+Never suggested for a challenge: the people already in it, its
+facilitators and author, and anyone who opted out of suggestions
+(:mod:`fabrique.community.invitations`). Equal scores are ordered by the
+number of skills in common, then contributions, then name.
 
 For a person, open challenges and needs are ranked the same way from their
 side, with their domains of interest counting too.
@@ -20,20 +33,20 @@ side, with their domains of interest counting too.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from fabrique.catalog.models import Actor, Place
-from fabrique.community import skills
+from fabrique.catalog.models import Actor, ActorMember, Place
+from fabrique.community import invitations, skills
 from fabrique.community.lifecycle import JOINABLE
 from fabrique.community.models import Challenge, DomainMember, Need, Participation
 from fabrique.projects.models import Contribution
@@ -44,7 +57,29 @@ MAX_CONTRIBUTION_POINTS = 3.0
 MAX_PLACE_POINTS = 3.0
 PLACE_RADIUS_KM = 100.0
 DOMAIN_POINTS = 2.0
+ROLE_POINTS = 1.5
 LIMIT = 10
+
+#: How much a confirmed entry of each kind says about taking part again.
+KIND_WEIGHTS = {
+    "code": 1.0,
+    "data": 1.0,
+    "design": 1.0,
+    "testing": 1.0,
+    "facilitation": 0.75,
+    "documentation": 0.5,
+    "funding": 0.25,
+}
+FIELD_ACTOR, PRODUCER = "field_actor", "producer"
+#: The role an organisation's kind suggests for its people.
+ROLE_OF_ACTOR_TYPE = {
+    "territory": FIELD_ACTOR,
+    "public_body": FIELD_ACTOR,
+    "association": FIELD_ACTOR,
+    "startup": PRODUCER,
+    "industry": PRODUCER,
+    "lab": PRODUCER,
+}
 
 
 @dataclass
@@ -55,6 +90,13 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)
     distance_km: float | None = None
+    role: str | None = None  # "field_actor" or "producer", when known
+    invited: bool = False
+    weight: float = 0.0  # what their contributions weigh, for ties
+
+    @property
+    def role_label(self) -> str:
+        return str(Participation.Role(self.role).label) if self.role else ""
 
     @property
     def name(self) -> str:
@@ -207,11 +249,7 @@ def for_challenge(
     now = now or timezone.now()
     language = translation.get_language() or "fr"
     wanted = challenge_skills(challenge)
-    taken = set(
-        challenge.participations.filter(
-            status__in=[Participation.Status.ACTIVE, Participation.Status.WAITING]
-        ).values_list("user_id", flat=True)
-    )
+    taken = _never_suggested(challenge)
     entries = list(
         Contribution.objects.filter(status=Contribution.Status.CONFIRMED)
         .filter(_related_contributions(challenge))
@@ -228,8 +266,10 @@ def for_challenge(
             by_actor[entry.actor_id].append(entry)
 
     user_model: Any = get_user_model()
-    people = user_model.objects.filter(is_active=True, deleted=False).exclude(
-        pk__in=taken
+    people = (
+        user_model.objects.filter(is_active=True, deleted=False)
+        .exclude(pk__in=taken)
+        .exclude(suggestion_opt_out__isnull=False)
     )
     near = _near_places(challenge)
     nearby_people = set(near.values_list("actor__user_id", flat=True)) | set(
@@ -289,11 +329,94 @@ def for_challenge(
         )
         if suggestion.score > 0:
             ranked_actors.append(suggestion)
+    needed = roles_needed(challenge)
+    _role_part(
+        ranked_people, _roles_of_people([s.obj.pk for s in ranked_people]), needed
+    )
+    _role_part(
+        ranked_actors,
+        {s.obj.pk: ROLE_OF_ACTOR_TYPE.get(s.obj.type) for s in ranked_actors},
+        needed,
+    )
+    invited = invitations.pending_ids(challenge)
+    for suggestion in ranked_people:
+        suggestion.invited = suggestion.obj.pk in invited
     return {
         "skills": [skills.label(code, language) for code in wanted],
+        "roles_needed": [str(Participation.Role(role).label) for role in needed],
         "people": _top(ranked_people, limit),
         "actors": _top(ranked_actors, limit),
     }
+
+
+def _never_suggested(challenge: Challenge) -> set[int]:
+    """People in the challenge, its facilitators and its author."""
+    live = [Participation.Status.ACTIVE, Participation.Status.WAITING]
+    found = set(
+        challenge.participations.filter(
+            Q(status__in=live) | Q(role=Participation.Role.FACILITATOR)
+        ).values_list("user_id", flat=True)
+    )
+    found |= set(
+        DomainMember.objects.filter(
+            domain_id=challenge.need.domain_id, role=DomainMember.Role.FACILITATOR
+        ).values_list("user_id", flat=True)
+    )
+    if challenge.created_by_id:
+        found.add(challenge.created_by_id)
+    return found
+
+
+def roles_needed(challenge: Challenge) -> list[str]:
+    """The roles the challenge's community still lacks to be formed."""
+    from fabrique.community import services
+
+    active = challenge.participations.filter(status=Participation.Status.ACTIVE)
+    counts = dict(
+        active.values("role").annotate(n=Count("id")).values_list("role", "n")
+    )
+    needed = []
+    if counts.get(FIELD_ACTOR, 0) < services.minimum_field():
+        needed.append(FIELD_ACTOR)
+    if counts.get(PRODUCER, 0) < services.minimum_makers():
+        needed.append(PRODUCER)
+    return needed
+
+
+def _roles_of_people(user_ids: list[int]) -> dict[int, str | None]:
+    """Each person's role: the one taken most in past challenges (field
+    actor on a tie), else that of the kind of organisation they belong to."""
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for user_id, role in Participation.objects.filter(
+        user_id__in=user_ids, role__in=[FIELD_ACTOR, PRODUCER]
+    ).values_list("user_id", "role"):
+        counts[user_id][role] += 1
+    roles: dict[int, str | None] = {}
+    for user_id, seen in counts.items():
+        roles[user_id] = PRODUCER if seen[PRODUCER] > seen[FIELD_ACTOR] else FIELD_ACTOR
+    rest = [pk for pk in user_ids if pk not in roles]
+    for user_id, kind in (
+        ActorMember.objects.filter(user_id__in=rest, actor__hidden=False)
+        .order_by("user_id", "id")
+        .values_list("user_id", "actor__type")
+    ):
+        if roles.get(user_id) is None:
+            roles[user_id] = ROLE_OF_ACTOR_TYPE.get(kind)
+    return roles
+
+
+def _role_part(
+    rows: list[Suggestion], roles: dict[int, str | None], needed: list[str]
+) -> None:
+    for suggestion in rows:
+        suggestion.role = roles.get(suggestion.obj.pk)
+        if suggestion.role in needed:
+            suggestion.score = round(suggestion.score + ROLE_POINTS, 3)
+            suggestion.reasons.append(
+                _("the challenge still needs field actors")
+                if suggestion.role == FIELD_ACTOR
+                else _("the challenge still needs makers")
+            )
 
 
 def _score(
@@ -311,7 +434,11 @@ def _score(
     if reason:
         suggestion.reasons.append(reason)
     if contributions:
-        weight = sum(_recency(entry.created, now) for entry in contributions)
+        weight = sum(
+            _recency(entry.created, now) * KIND_WEIGHTS.get(entry.kind, 0.5)
+            for entry in contributions
+        )
+        suggestion.weight = weight
         points += min(MAX_CONTRIBUTION_POINTS, weight)
         latest = contributions[0]
         suggestion.reasons.append(
@@ -328,7 +455,7 @@ def _score(
 
 
 def _top(rows: list[Suggestion], limit: int) -> list[Suggestion]:
-    rows.sort(key=lambda s: (-s.score, s.name.casefold()))
+    rows.sort(key=lambda s: (-s.score, -len(s.skills), -s.weight, s.name.casefold()))
     return rows[:limit]
 
 
@@ -366,16 +493,23 @@ def for_person(
     for entry in contributed:
         if entry.challenge_id and entry.challenge:
             domain_contributions[entry.challenge.need.domain_id].append(entry)
+    # Not the challenges they are in or facilitate.
     taking_part = Participation.objects.filter(
+        Q(status__in=[Participation.Status.ACTIVE, Participation.Status.WAITING])
+        | Q(role=Participation.Role.FACILITATOR),
         user=user,
-        status__in=[Participation.Status.ACTIVE, Participation.Status.WAITING],
     ).values_list("challenge_id", flat=True)
+    facilitated = DomainMember.objects.filter(
+        user=user, role=DomainMember.Role.FACILITATOR
+    ).values_list("domain_id", flat=True)
     challenges = (
         Challenge.objects.filter(
             hidden=False, need__hidden=False, need__domain__hidden=False,
             state__in=list(JOINABLE),
         )
         .exclude(pk__in=list(taking_part))
+        .exclude(created_by=user)
+        .exclude(need__domain_id__in=list(facilitated))
         .select_related("need__domain", "subdomain")
     )  # fmt: skip
     ranked = []

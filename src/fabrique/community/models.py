@@ -493,3 +493,70 @@ class Feedback(models.Model):
         if self.experiment_id is None:
             return f"feedback {self.pk} on beta {self.beta_id}"
         return f"feedback {self.pk} on {self.experiment_id}"
+
+
+class Invitation(models.Model):
+    """A facilitator asks a suggested person to join a challenge in a role.
+
+    The person hears of it alone (the invitation is not public activity) and
+    accepts — joining the challenge, or its waiting list when it is full — or
+    declines. One open invitation a person and challenge.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="invitations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="challenge_invitations",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="challenge_invitations_sent",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Participation.Role)
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status, default=Status.PENDING
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    answered = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "user"],
+                condition=models.Q(status="pending"),
+                name="invitation_one_open",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="facilitator"),
+                name="invitation_not_as_facilitator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.user_id} to {self.challenge_id} ({self.status})"
+
+
+class SuggestionOptOut(models.Model):
+    """A person who asked not to be suggested to facilitators."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="suggestion_opt_out",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} is not suggested"

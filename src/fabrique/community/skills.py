@@ -32,6 +32,7 @@ class Skill:
     fr: str
     en: str
     aliases: tuple[str, ...]
+    exact: tuple[str, ...] = ()  # aliases that count only written alone
 
     def label(self, language: str = "fr") -> str:
         return self.en if language.startswith("en") else self.fr
@@ -89,6 +90,7 @@ def taxonomy() -> tuple[Family, ...]:
                 fr=value["fr"],
                 en=value["en"],
                 aliases=tuple(value.get("aliases", ())),
+                exact=tuple(value.get("exact", ())),
             )
             for key, value in entry.get("skills", {}).items()
         )
@@ -102,11 +104,13 @@ def skills_by_code() -> dict[str, Skill]:
 
 
 @cache
-def _terms() -> tuple[tuple[tuple[str, ...], str], ...]:
-    """(folded words of a label or alias, skill code), longest terms first."""
+def _terms(exact: bool = False) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(folded words of a label or alias, skill code), longest terms first;
+    with ``exact``, also the aliases that count only written alone."""
     terms: dict[tuple[str, ...], str] = {}
     for skill in skills_by_code().values():
-        for text in (skill.fr, skill.en, *skill.aliases):
+        texts = (skill.fr, skill.en, *skill.aliases, *(skill.exact if exact else ()))
+        for text in texts:
             words = tuple(fold(text).split())
             if words:
                 terms.setdefault(words, skill.code)
@@ -127,7 +131,7 @@ def code_for(text: str) -> str | None:
         return folded
     words = folded.split()
     exact = tuple(words)
-    for term, code in _terms():
+    for term, code in _terms(exact=True):
         if term == exact:
             return code
     present = set(words)

@@ -22,6 +22,7 @@ VERBS = {
     "beta_feedback_added": _("left feedback on a beta version"),
     "split_requested": _("asked for this need to be split"),
     "split_declined": _("declined to split this need"),
+    "challenge_invited": _("invited you to join the challenge"),
 }
 
 

@@ -132,18 +132,44 @@ def recipients(entry: Activity) -> dict[int, str]:
     return {pk: why for pk, why in found.items() if pk in reachable - silent}
 
 
+def _asked_only(entry: Activity) -> dict[int, str]:
+    from django.contrib.auth import get_user_model
+
+    asked = [
+        pk
+        for pk in (entry.data or {}).get("asked", [])
+        if isinstance(pk, int) and pk != entry.actor_id
+    ]
+    if not asked:
+        return {}
+    silent = Preference.objects.filter(
+        user_id__in=asked, frequency=Frequency.NONE
+    ).values_list("user_id", flat=True)
+    reachable = (
+        get_user_model()
+        .objects.filter(pk__in=asked, is_active=True, deleted=False)
+        .exclude(pk__in=silent)
+        .values_list("pk", flat=True)
+    )
+    return dict.fromkeys(reachable, Reason.ASKED)
+
+
 def _hidden_target(entry: Activity) -> bool:
     target = entry.target
     return target is None or bool(getattr(target, "hidden", False))
 
 
 def notify(entry: Activity) -> int:
-    """Write the notifications of one activity entry; return how many."""
-    if not entry.public or _hidden_target(entry):
+    """Write the notifications of one activity entry; return how many.
+
+    A private entry (an invitation) reaches only the people it asks.
+    """
+    if _hidden_target(entry):
         return 0
+    found = recipients(entry) if entry.public else _asked_only(entry)
     rows = [
         Notification(user_id=user_id, activity=entry, reason=why)
-        for user_id, why in recipients(entry).items()
+        for user_id, why in found.items()
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
