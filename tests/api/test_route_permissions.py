@@ -129,6 +129,8 @@ MEMBER_WEB_WRITES = {
     "notifications:mark_all_read",
     "notifications:preferences",
     "community:for_me",
+    # Opting out of suggestions is about one's own account.
+    "community:suggestions_opt_out",
     "transport:dataset_create",
     "transport:dataset_follow",
     "transport:reuse_create",
@@ -160,6 +162,7 @@ MEMBER_API_WRITES = {
     ("POST", "/api/1/community/challenges/{slug}/contributions/"),
     ("POST", "/api/1/notifications/read/"),
     ("PUT", "/api/1/notifications/preferences/"),
+    ("PUT", "/api/1/community/suggestions/opt-out/"),
 }
 
 SCHEMA = api.get_openapi_schema()

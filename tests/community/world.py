@@ -21,6 +21,7 @@ from fabrique.community.models import (
     DomainMember,
     Experiment,
     Feedback,
+    Invitation,
     Need,
     NeedCarrier,
     Participation,
@@ -60,6 +61,21 @@ def build(*, pk: int, slug: str, owner: Any, moderator: Any, commons: Any) -> No
         ends=datetime.date(2026, 1, 31), protocol="Try it.", created_by=owner,
     )  # fmt: skip
     Feedback.objects.create(pk=pk, experiment=experiment, author=owner, body="Good")
+    # Someone the owner, a facilitator, may invite ("sample" is the username
+    # the generated bodies name), and an invitation waiting for the owner's
+    # answer to another challenge of the domain.
+    User = type(owner)
+    User.objects.create_user(
+        username=slug, password="a-long-test-password",
+        charter_accepted_at=owner.charter_accepted_at,
+    )  # fmt: skip
+    other = Challenge.objects.create(
+        slug=f"{slug}-other", need=need, title="Another challenge", goal="Goal",
+        success_criteria="Criteria", state="formed", created_by=moderator,
+    )  # fmt: skip
+    Invitation.objects.create(
+        pk=pk, challenge=other, user=owner, invited_by=moderator, role="producer"
+    )
     projects_world.build(
         pk=pk, slug=slug, owner=owner, moderator=moderator, commons=commons
     )

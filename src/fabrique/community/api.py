@@ -10,6 +10,7 @@ answers 409 with a message naming the state and what is allowed.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from fabrique.api.common import caller, get_or_404, is_moderator, visible
 from fabrique.api.errors import ERRORS, ApiError, ErrorOut
 from fabrique.api.pagination import PageParams, page_of, paginate
 from fabrique.api.ratelimit import write_throttle
+from fabrique.api.schemas import UserOut
 from fabrique.catalog.models import Actor, Commons
 from fabrique.community import experiments, services
 from fabrique.community.lifecycle import State
@@ -31,6 +33,7 @@ from fabrique.community.models import (
     Challenge,
     Domain,
     Experiment,
+    Invitation,
     Need,
     SplitRequest,
     SubDomain,
@@ -586,10 +589,16 @@ class MatchOut(Schema):
     reasons: list[str] = Field(description="Why it is suggested, in words.")
     skills: list[str] = Field(description="Taxonomy codes in common.")
     distance_km: float | None = None
+    role: str | None = Field(
+        None, description="field_actor or producer, when known (people, actors)."
+    )
 
 
 class PersonMatchOut(MatchOut):
     username: str
+    invited: bool = Field(
+        False, description="An invitation to this challenge waits for their answer."
+    )
 
 
 class ActorMatchOut(MatchOut):
@@ -602,6 +611,9 @@ class SlugMatchOut(MatchOut):
 
 class ChallengeMatchesOut(Schema):
     skills: list[str] = Field(description="Skills the challenge speaks of.")
+    roles_needed: list[str] = Field(
+        description="Roles the community still lacks to be formed."
+    )
     people: list[PersonMatchOut]
     actors: list[ActorMatchOut]
 
@@ -620,6 +632,7 @@ def _match(suggestion: Any, **extra: Any) -> dict[str, Any]:
         "reasons": suggestion.reasons,
         "skills": suggestion.skills,
         "distance_km": suggestion.distance_km,
+        "role": suggestion.role,
         **extra,
     }
 
@@ -652,7 +665,11 @@ def challenge_matches(
     found = matching.for_challenge(challenge, limit=params.limit)
     return {
         "skills": found["skills"],
-        "people": [_match(s, username=s.obj.username) for s in found["people"]],
+        "roles_needed": found["roles_needed"],
+        "people": [
+            _match(s, username=s.obj.username, invited=s.invited)
+            for s in found["people"]
+        ],
         "actors": [_match(s, slug=s.obj.slug) for s in found["actors"]],
     }
 
@@ -671,3 +688,131 @@ def my_suggestions(request: HttpRequest, params: Query[MatchParams]) -> Any:
         kind: [_match(s, slug=s.obj.slug) for s in found[kind]]
         for kind in ("challenges", "needs")
     }
+
+
+# Invitations and opting out -------------------------------------------------
+
+
+class InvitationIn(Schema):
+    username: str = Field(max_length=150, description="The person invited.")
+    role: Literal["field_actor", "producer"]
+    message: str = Field("", max_length=2000)
+
+
+class InvitationOut(Schema):
+    id: int
+    challenge: str = Field(description="Slug of the challenge.")
+    user: UserOut
+    invited_by: UserOut | None
+    role: str
+    message: str
+    status: str = Field(description="pending, accepted or declined.")
+    created: datetime.datetime
+    answered: datetime.datetime | None
+
+    @staticmethod
+    def resolve_challenge(obj: Any) -> str:
+        return obj.challenge.slug
+
+
+class OptOutIn(Schema):
+    out: bool = Field(description="true: never suggest me to facilitators.")
+
+
+class OptOutOut(Schema):
+    out: bool
+
+
+def _invitations() -> QuerySet[Invitation]:
+    return Invitation.objects.select_related("challenge", "user", "invited_by")
+
+
+@router.post(
+    f"{PREFIX}/challenges/{{slug}}/invitations/",
+    response={200: InvitationOut, 201: InvitationOut, **ERRORS},
+    **WRITE,
+)
+def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Any:
+    """Invite a person to join the challenge in a role (its facilitators).
+
+    Only that person is notified. While an invitation waits, inviting again
+    answers it (200)."""
+    from django.contrib.auth import get_user_model
+
+    from fabrique.community import invitations
+
+    user = caller(request)
+    challenge = get_or_404(challenges(user), "challenge", slug=slug)
+    person = get_or_404(
+        get_user_model().objects.filter(is_active=True, deleted=False),
+        "person",
+        username=payload.username,
+    )
+    already = invitations.pending(challenge, person)
+    with refusals():
+        found = invitations.invite(
+            challenge, by=user, user=person, role=payload.role, message=payload.message
+        )
+    found = _invitations().get(pk=found.pk)
+    return found if already is not None else Status(201, found)
+
+
+@router.get(
+    f"{PREFIX}/invitations/",
+    response={200: list[InvitationOut], **ERRORS},
+    auth=WRITE_AUTH,
+)
+def my_invitations(request: HttpRequest) -> Any:
+    """The invitations the caller received, waiting ones first."""
+    from fabrique.community import invitations
+
+    return list(invitations.for_user(caller(request))[:200])
+
+
+def _answer(request: HttpRequest, invitation_id: int, accept: bool) -> Any:
+    from fabrique.community import invitations
+
+    user = caller(request)
+    found = get_or_404(
+        _invitations().filter(user=user, challenge__hidden=False),
+        "invitation",
+        pk=invitation_id,
+    )
+    with refusals():
+        invitations.answer(found, user=user, accept=accept)
+    return _invitations().get(pk=found.pk)
+
+
+@router.post(
+    f"{PREFIX}/invitations/{{int:invitation_id}}/accept/",
+    response={200: InvitationOut, **ERRORS},
+    **WRITE,
+)
+def accept_invitation(request: HttpRequest, invitation_id: int) -> Any:
+    """Accept an invitation: join the challenge in its role (or its waiting
+    list when it is full)."""
+    return _answer(request, invitation_id, True)
+
+
+@router.post(
+    f"{PREFIX}/invitations/{{int:invitation_id}}/decline/",
+    response={200: InvitationOut, **ERRORS},
+    **WRITE,
+)
+def decline_invitation(request: HttpRequest, invitation_id: int) -> Any:
+    """Decline an invitation."""
+    return _answer(request, invitation_id, False)
+
+
+@router.put(
+    f"{PREFIX}/suggestions/opt-out/",
+    response={200: OptOutOut, **ERRORS},
+    **WRITE,
+)
+def set_opt_out(request: HttpRequest, payload: OptOutIn) -> Any:
+    """Stop (or start again) being suggested to facilitators and invited."""
+    from fabrique.community import invitations
+
+    user = caller(request)
+    invitations.set_opt_out(user, out=payload.out)
+    return {"out": invitations.opted_out(user)}

@@ -88,7 +88,7 @@ def invite(
             _("The message is too long (at most %(max)d characters).")
             % {"max": MAX_MESSAGE}
         )
-    waiting = _pending(challenge, user)
+    waiting = pending(challenge, user)
     if waiting is not None:
         return waiting
     try:
@@ -109,13 +109,13 @@ def invite(
                 public=False,
             )
     except IntegrityError:  # invited at the same moment by another facilitator
-        found = _pending(challenge, user)
+        found = pending(challenge, user)
         assert found is not None
         return found
     return invitation
 
 
-def _pending(challenge: Challenge, user: Any) -> Invitation | None:
+def pending(challenge: Challenge, user: Any) -> Invitation | None:
     return Invitation.objects.filter(
         challenge=challenge, user=user, status=Invitation.Status.PENDING
     ).first()

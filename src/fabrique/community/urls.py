@@ -39,7 +39,18 @@ urlpatterns = [
         views.challenge_matching,
         name="challenge_matching",
     ),
+    path("defis/<slug:slug>/inviter/", views.challenge_invite, name="challenge_invite"),
     path("pour-vous/", views.for_me, name="for_me"),
+    path(
+        "pour-vous/suggestions/",
+        views.suggestions_opt_out,
+        name="suggestions_opt_out",
+    ),
+    path(
+        "invitations/<int:pk>/<str:action>/",
+        views.invitation_answer,
+        name="invitation_answer",
+    ),
     path("recherche/", search.site_search, name="search"),
     path("defis/<slug:slug>/rejoindre/", views.challenge_join, name="challenge_join"),
     path("defis/<slug:slug>/quitter/", views.challenge_leave, name="challenge_leave"),

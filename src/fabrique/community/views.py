@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fabrique.catalog.models import Commons
-from fabrique.community import experiments, lifecycle, matching, services, skills
+from fabrique.community import (
+    experiments,
+    invitations,
+    lifecycle,
+    matching,
+    services,
+    skills,
+)
 from fabrique.community.forms import (
     BetaForm,
     ChallengeForm,
@@ -38,7 +45,9 @@ from fabrique.community.models import (
     Challenge,
     Domain,
     Experiment,
+    Invitation,
     Need,
+    Participation,
     SplitRequest,
 )
 from fabrique.core import activity
@@ -551,9 +560,127 @@ def for_me(request: HttpRequest) -> HttpResponse:
         "community/matching_person.html",
         {
             "suggested": matching.for_person(user, limit=20),
+            "invitations": list(invitations.for_user(user)[:50]),
+            "opted_out": invitations.opted_out(user),
             "skills_form": form,
             "families": skills.taxonomy(),
             "picked": set(form["skills"].value() or []),
             "language": language,
         },
     )
+
+
+# Acting on suggestions -------------------------------------------------------
+
+
+class InvitationForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    role = forms.ChoiceField(
+        label=_("Invite as"),
+        choices=[
+            (role, Participation.Role(role).label)
+            for role in invitations.INVITABLE_ROLES
+        ],
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=invitations.MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+@require_member
+@require_POST
+def challenge_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    """A facilitator invites a suggested person to join the challenge."""
+    from django.contrib.auth import get_user_model
+
+    challenge = get_object_or_404(
+        Challenge.objects.select_related("need__domain"), slug=slug, hidden=False
+    )
+    if not services.is_challenge_facilitator(request.user, challenge):
+        raise Http404
+    back = request.POST.get("next") or ""
+    target = (
+        back
+        if back.startswith("/") and not back.startswith("//")
+        else challenge.get_absolute_url()
+    )
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(target)
+    person = (
+        get_user_model()
+        .objects.filter(
+            username=form.cleaned_data["username"], is_active=True, deleted=False
+        )
+        .first()
+    )
+    if person is None:
+        messages.error(request, _("No such person."))
+        return redirect(target)
+    try:
+        invitations.invite(
+            challenge,
+            by=request.user,
+            user=person,
+            role=form.cleaned_data["role"],
+            message=form.cleaned_data["message"],
+        )
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is invited; they will answer from their page.")
+            % {"name": person.public_name},
+        )
+    return redirect(target)
+
+
+@require_member
+@require_POST
+def invitation_answer(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The invited person accepts or declines."""
+    if action not in ("accepter", "decliner"):
+        raise Http404
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("challenge"),
+        pk=pk,
+        user=request.user,
+        challenge__hidden=False,
+    )
+    try:
+        participation = invitations.answer(
+            invitation, user=request.user, accept=action == "accepter"
+        )
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+        return redirect("community:for_me")
+    if participation is None:
+        messages.success(request, _("You declined the invitation."))
+        return redirect("community:for_me")
+    if participation.status == Participation.Status.WAITING:
+        messages.success(
+            request, _("The challenge is full: you are on its waiting list.")
+        )
+    else:
+        messages.success(request, _("Welcome to the challenge!"))
+    return redirect(invitation.challenge)
+
+
+@require_member
+@require_POST
+def suggestions_opt_out(request: HttpRequest) -> HttpResponse:
+    """Stop, or start again, being suggested to facilitators."""
+    out = request.POST.get("out") == "1"
+    invitations.set_opt_out(request.user, out=out)
+    messages.success(
+        request,
+        _("Facilitators will no longer see you among their suggestions.")
+        if out
+        else _("Facilitators may see you among their suggestions again."),
+    )
+    return redirect("community:for_me")
