@@ -128,6 +128,9 @@ def test_pages_invite_answer_and_opt_out(scene, client):
     assert refused.status_code == 404
 
     client.force_login(alice)
+    heard = client.get(reverse("notifications:list")).content.decode()
+    assert "invited you to join the challenge" in heard
+    assert "Vélos cargo en prêt" in heard
     mine = client.get(reverse("community:for_me")).content.decode()
     assert "Vélos cargo en prêt" in mine
     assert "Viens !" in mine
