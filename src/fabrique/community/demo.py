@@ -76,6 +76,7 @@ class _Loader:
         admin = self.users["dominique"]  # moderates: follows accompaniment
         for spec in PROJECTS:
             self.load_project(spec, admin)
+        self.load_invitations()
         self.load_ledger()
         self.load_funding()
         self.spread_dates()
@@ -111,6 +112,35 @@ class _Loader:
         member = actor.members.order_by("id").first()
         assert member is not None, f"the demo actor {actor} has no member"
         return member.user
+
+    def load_invitations(self) -> None:
+        """Facilitators invite suggested people: one invitation waits for an
+        answer, one was declined; and one person opted out of suggestions."""
+        from fabrique.community import invitations, matching
+
+        challenge = (
+            Challenge.objects.filter(state__in=["open", "formed"], hidden=False)
+            .select_related("need__domain")
+            .order_by("id")
+            .first()
+        )
+        if challenge is None:
+            return
+        facilitator = challenge.need.domain.members.filter(role="facilitator").first()
+        assert facilitator is not None
+        suggested = matching.for_challenge(challenge, limit=3)["people"]
+        for answer, suggestion in zip([None, False], suggested, strict=False):
+            invitation = invitations.invite(
+                challenge,
+                by=facilitator.user,
+                user=suggestion.obj,
+                role=suggestion.role or "field_actor",
+                message="Vos compétences nous aideraient pour ce défi.",
+            )
+            if answer is not None:
+                invitations.answer(invitation, user=suggestion.obj, accept=answer)
+        if len(suggested) > 2:
+            invitations.set_opt_out(suggested[2].obj, out=True)
 
     # Domains, needs, challenges ------------------------------------------------
 
