@@ -165,6 +165,22 @@ MEMBER_API_WRITES = {
     ("PUT", "/api/1/community/suggestions/opt-out/"),
 }
 
+
+def _sample_entry_is(status: str) -> None:
+    from fabrique.projects.models import Contribution
+
+    Contribution.objects.filter(pk=SAMPLE_PK).update(status=status)
+
+
+# Routes that act on an object in another state than the world's: the world
+# is put in that state first (the sample contribution is pending).
+STATE_FOR = {
+    # Its contributor (the moderator) disputes a decline.
+    ("POST", "/api/1/contributions/{contribution_id}/dispute/"): "declined",
+    # Its holder (the owner) revokes a confirmation.
+    ("POST", "/api/1/contributions/{contribution_id}/revoke/"): "confirmed",
+}
+
 SCHEMA = api.get_openapi_schema()
 WEB_ROUTES = web_routes()
 API_WRITES = [r for r in api_routes(SCHEMA) if r.method in WRITE_METHODS]
@@ -429,6 +445,8 @@ def test_api_writes_refuse_callers_without_the_right(world, geocoder_index, rout
         return client.send(route.method, route.url, route.body)
 
     clients = {who: ApiClient(token_for(world[who])) for who in PEOPLE}
+    if (route.method, route.path) in STATE_FOR:
+        _sample_entry_is(STATE_FOR[route.method, route.path])
     before = snapshot()
     anonymous = call(ApiClient())
     if (route.method, route.path) in PUBLIC_API_WRITES:

@@ -285,3 +285,42 @@ def test_a_closed_challenge_takes_no_more_contributions():
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "ledger_state"
     assert not Contribution.objects.filter(challenge=challenge).exists()
+
+
+def test_dispute_and_revoke_through_the_api_keep_every_step(holder, commons):
+    from tests.api.conftest import ApiClient, token_for
+
+    entry = _pending(commons)
+    contributor = entry.contributor
+    as_holder = ApiClient(token_for(holder))
+    as_contributor = ApiClient(token_for(contributor))
+    stranger = ApiClient(token_for(make_user("passant")))
+    base = f"/api/1/contributions/{entry.pk}"
+    as_holder.post(f"{base}/decline/", {"reason": "Pas de trace."})
+    # Only the contributor disputes, and says why.
+    assert stranger.post(f"{base}/dispute/", {"reason": "Si"}).status_code == 403
+    assert as_contributor.post(f"{base}/dispute/", {}).status_code == 422
+    disputed = as_contributor.post(f"{base}/dispute/", {"reason": "Voir la PR 12."})
+    assert disputed.status_code == 200, disputed.content
+    assert disputed.json()["status"] == "pending"
+    assert (
+        as_contributor.post(f"{base}/dispute/", {"reason": "Encore"}).status_code == 409
+    )
+    as_holder.post(f"{base}/confirm/")
+    # Only a holder revokes, and says why.
+    assert as_contributor.post(f"{base}/revoke/", {"reason": "x"}).status_code == 403
+    revoked = as_holder.post(f"{base}/revoke/", {"reason": "La PR a été annulée."})
+    assert revoked.status_code == 200, revoked.content
+    body = revoked.json()
+    assert body["status"] == "revoked"
+    steps = [(s["action"], s["by"]["username"], s["reason"]) for s in body["history"]]
+    assert steps[1:] == [
+        ("declined", holder.username, "Pas de trace."),
+        ("disputed", contributor.username, "Voir la PR 12."),
+        ("confirmed", holder.username, ""),
+        ("revoked", holder.username, "La PR a été annulée."),
+    ]
+    assert steps[0][0] == "recorded"
+    shown = ApiClient().get("/api/1/contributions/", commons=commons.slug).json()
+    row = next(r for r in shown["data"] if r["id"] == entry.pk)
+    assert [s["action"] for s in row["history"]] == [s[0] for s in steps]

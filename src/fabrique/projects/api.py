@@ -76,6 +76,15 @@ class ContractIn(Schema):
     )
 
 
+class StepOut(Schema):
+    action: str = Field(
+        description="recorded, confirmed, declined, disputed or revoked."
+    )
+    by: UserOut | None
+    reason: str
+    created: datetime.datetime
+
+
 class ContributionOut(Schema):
     id: int
     contributor: UserOut | None
@@ -95,6 +104,13 @@ class ContributionOut(Schema):
     words_added: int = Field(description="Automatic entries of edits: words added.")
     words_removed: int = Field(description="Automatic entries of edits: removed.")
     created: datetime.datetime
+    history: list[StepOut] = Field(
+        description="Every step of the entry, oldest first, with who and why."
+    )
+
+    @staticmethod
+    def resolve_history(obj: Any) -> list[Any]:
+        return list(obj.events.all())
 
     @staticmethod
     def resolve_actor(obj: Any) -> str | None:
@@ -222,10 +238,14 @@ class ContributionFilters(PageParams):
 
 def contributions() -> QuerySet[Contribution]:
     """Entries about visible commons and challenges."""
-    return Contribution.objects.select_related(
-        "contributor", "actor", "commons", "challenge", "confirmed_by"
-    ).filter(
-        Q(commons__hidden=False) | Q(commons__isnull=True, challenge__hidden=False)
+    return (
+        Contribution.objects.select_related(
+            "contributor", "actor", "commons", "challenge", "confirmed_by"
+        )
+        .prefetch_related("events__by")
+        .filter(
+            Q(commons__hidden=False) | Q(commons__isnull=True, challenge__hidden=False)
+        )
     )
 
 
@@ -306,16 +326,23 @@ class DeclineIn(Schema):
 
 
 def _decide(
-    request: HttpRequest, contribution_id: int, *, confirm: bool, reason: str = ""
+    request: HttpRequest, contribution_id: int, *, action: str, reason: str = ""
 ) -> Any:
     user = caller(request)
     entry = get_or_404(contributions(), "contribution", pk=contribution_id)
     try:
-        if confirm:
-            return ledger.confirm(entry, by=user)
-        return ledger.decline(entry, by=user, reason=reason)
+        if action == "confirm":
+            ledger.confirm(entry, by=user)
+        else:
+            step = {
+                "decline": ledger.decline,
+                "dispute": ledger.dispute,
+                "revoke": ledger.revoke,
+            }[action]
+            step(entry, by=user, reason=reason)
     except ledger.LedgerError as exc:
         raise ApiError(409, str(exc), code="ledger_state") from exc
+    return contributions().get(pk=entry.pk)
 
 
 @router.post(
@@ -325,7 +352,7 @@ def _decide(
 )
 def confirm_contribution(request: HttpRequest, contribution_id: int) -> Any:
     """Confirm a pending contribution (a holder other than the contributor)."""
-    return _decide(request, contribution_id, confirm=True)
+    return _decide(request, contribution_id, action="confirm")
 
 
 @router.post(
@@ -338,7 +365,34 @@ def decline_contribution(
 ) -> Any:
     """Decline a pending contribution, saying why (a holder other than the
     contributor and their organisation)."""
-    return _decide(request, contribution_id, confirm=False, reason=payload.reason)
+    return _decide(request, contribution_id, action="decline", reason=payload.reason)
+
+
+@router.post(
+    "/contributions/{int:contribution_id}/dispute/",
+    response={200: ContributionOut, **ERRORS},
+    **WRITE,
+)
+def dispute_contribution(
+    request: HttpRequest, contribution_id: int, payload: DeclineIn
+) -> Any:
+    """Contest a decline, saying why (the contributor, or a member of the
+    organisation it was recorded for): the entry goes back to the holders'
+    queue, both reasons kept in its history."""
+    return _decide(request, contribution_id, action="dispute", reason=payload.reason)
+
+
+@router.post(
+    "/contributions/{int:contribution_id}/revoke/",
+    response={200: ContributionOut, **ERRORS},
+    **WRITE,
+)
+def revoke_contribution(
+    request: HttpRequest, contribution_id: int, payload: DeclineIn
+) -> Any:
+    """Withdraw a confirmation, saying why (a holder who may confirm it); the
+    entry and its steps stay in the ledger."""
+    return _decide(request, contribution_id, action="revoke", reason=payload.reason)
 
 
 # Funding -------------------------------------------------------------------
