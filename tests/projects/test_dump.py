@@ -83,6 +83,7 @@ def world():
     Contribution.objects.create(
         contributor=person, kind="data", commons=commons, description="=SUM(A1:A9)",
         status="confirmed", confirmed_at=timezone.now(),
+        confirmed_by=make_user("holder", display_name="Dominique Garde"),
     )  # fmt: skip
     project = Project.objects.create(
         name="Cargo Express", slug="cargo-express", kind="startup", actor=actor
@@ -141,6 +142,8 @@ def test_formulas_are_defused_and_unconfirmed_entries_left_out(world, tmp_path):
     files = read(dump.build(tmp_path / "dump.zip").path)
     by_hand = [r for r in rows(files, "contributions") if r["automatic"] == "false"]
     assert [row["description"] for row in by_hand] == ["'=SUM(A1:A9)"]
+    # Who confirmed it is public, by their public name.
+    assert [row["confirmed_by"] for row in by_hand] == ["Dominique Garde"]
     (project,) = rows(files, "projects")
     assert project["uses"] == world["commons"].slug  # the hidden one is left out
 

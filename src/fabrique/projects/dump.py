@@ -279,17 +279,20 @@ TABLES: tuple[Table, ...] = (
     Table(
         "contributions",
         ("id", "contributor", "actor", "kind", "commons", "challenge",
-         "description", "evidence_url", "automatic", "confirmed_at", "created"),
+         "description", "evidence_url", "automatic", "confirmed_by", "confirmed_at",
+         "created"),
         lambda: Contribution.objects.filter(status=Contribution.Status.CONFIRMED)
         .filter(Q(commons__isnull=True) | Q(commons__hidden=False))
         .filter(Q(challenge__isnull=True) | Q(challenge__in=_challenges()))
         .filter(Q(actor__isnull=True) | Q(actor__hidden=False))
-        .select_related("contributor", "actor", "commons", "challenge")
+        .select_related("contributor", "actor", "commons", "challenge",
+                        "confirmed_by")
         .order_by("pk"),
         lambda c: (c.pk, _person(c.contributor), c.actor.slug if c.actor else "",
                    c.kind, c.commons.slug if c.commons else "",
                    c.challenge.slug if c.challenge else "", c.description,
-                   c.evidence_url, c.automatic, c.confirmed_at, c.created),
+                   c.evidence_url, c.automatic, _person(c.confirmed_by),
+                   c.confirmed_at, c.created),
     ),
     Table(
         "funding",
