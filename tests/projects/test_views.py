@@ -60,6 +60,23 @@ def test_the_page_shows_the_contract_and_contributions(world, client):
     assert "Commun caché" not in page
     assert "Relevé des arceaux" in page
     assert reverse("projects:project_edit", args=["livraisons"]) not in page
+    assert "1 of 1 stated contribution kept." in page
+
+
+def test_the_page_shows_only_contributions_to_the_contract(world, client):
+    # What the owner gave a commons outside this project's contract is not
+    # the project's contribution; one stated but never confirmed shows so.
+    Contribution.objects.create(
+        contributor=world["owner"], kind="code", commons=make_commons(title="Autre"),
+        description="Ailleurs, pour un autre projet", status="confirmed",
+    )  # fmt: skip
+    stated = make_commons(title="Horaires ouverts")
+    world["project"].contributes_to.add(stated)
+    page = client.get(world["project"].get_absolute_url()).content.decode()
+    assert "Ailleurs, pour un autre projet" not in page
+    assert "Relevé des arceaux" in page
+    assert "1 of 2 stated contributions kept." in page
+    assert "stated, nothing confirmed yet" in page
 
 
 def test_hidden_projects_are_not_found(world, client):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from fabrique.catalog.models import Actor, Commons
@@ -81,13 +81,8 @@ def set_accompaniment(project: Project, *, user: Any, status: str) -> Project:
 
 
 def using_without_contributing() -> QuerySet[Project]:
-    """Projects that use commons but contribute to none: for facilitators."""
-    return (
-        Project.objects.filter(hidden=False)
-        .annotate(
-            n_uses=Count("uses", distinct=True),
-            n_gives=Count("contributes_to", distinct=True),
-        )
-        .filter(Q(n_uses__gt=0) & Q(n_gives=0))
-        .order_by("name")
-    )
+    """Projects that use commons but gave none of them anything confirmed:
+    for facilitators (see :mod:`fabrique.projects.contract`)."""
+    from fabrique.projects import contract
+
+    return contract.using_without_contributing()

@@ -27,7 +27,7 @@ from fabrique.core import activity
 from fabrique.core.permissions import can_moderate, require_member, visible
 from fabrique.projects import dump, services
 from fabrique.projects.forms import AccompanimentForm, ContractForm, ProjectForm
-from fabrique.projects.models import Contribution, Project
+from fabrique.projects.models import Project
 
 PAGE_SIZE = 30
 
@@ -77,27 +77,19 @@ def _project(request: HttpRequest, slug: str) -> Project:
 
 
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    from fabrique.projects import contract
+
     project = _project(request, slug)
-    uses = list(project.uses.filter(hidden=False).order_by("title"))
-    gives = list(project.contributes_to.filter(hidden=False).order_by("title"))
-    members = project.actor.members.values_list("user_id", flat=True)
-    contributions = (
-        Contribution.objects.filter(status=Contribution.Status.CONFIRMED)
-        .filter(Q(actor=project.actor) | Q(contributor_id__in=list(members)))
-        .filter(Q(commons__isnull=True) | Q(commons__hidden=False))
-        .select_related("commons", "challenge", "contributor")
-        .order_by("-created", "-id")[:30]
-    )
+    clauses = contract.check(project)
     manager = can_manage_actor(request.user, project.actor)
     return render(
         request,
         "projects/detail.html",
         {
             "project": project,
-            "uses": uses,
-            "gives": gives,
-            "free_rider": bool(uses) and not gives,
-            "contributions": contributions,
+            "clauses": clauses,
+            "contract": contract.summary(clauses),
+            "contributions": contract.entries(project)[:30],
             "may_edit": manager,
             "may_review": can_moderate(request.user),
             "accompaniment_form": AccompanimentForm(
