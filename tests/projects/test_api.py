@@ -85,3 +85,52 @@ def test_a_project_records_the_commons_it_uses_and_contributes_to():
     )
     assert unknown.status_code == 422
     assert "nope" in unknown.json()["error"]["details"][0]["message"]
+
+
+def test_a_project_is_edited_followed_and_its_contract_checked_through_the_api():
+    from fabrique.accounts.models import User
+    from fabrique.projects.models import Contribution, Project
+
+    founder = make_user("fondatrice")
+    startup = make_actor(user=founder, name="CargoCo", type="startup")
+    ActorMember.objects.get_or_create(actor=startup, user=founder, role="admin")
+    project = Project.objects.create(
+        name="Livraison", slug="livraison", kind="startup", actor=startup
+    )
+    stops = make_commons(title="Arrêts")
+    project.contributes_to.set([stops])
+    url = f"/api/1/projects/{project.slug}/"
+    shown = ApiClient().get(url).json()
+    assert shown["contract"] == {
+        "declared": 1, "kept": 0,
+        "clauses": [{"commons": stops.slug, "uses": False, "contributes": True,
+                     "confirmed_contributions": 0}],
+    }  # fmt: skip
+    Contribution.objects.create(
+        contributor=founder, kind="data", commons=stops, description="Relevé",
+        status="confirmed",
+    )  # fmt: skip
+    assert ApiClient().get(url).json()["contract"]["kept"] == 1
+
+    stranger = client_for(make_user())
+    assert stranger.patch(url, {"summary": "Pirate"}).status_code == 403
+    edited = client_for(founder).patch(url, {"summary": "Des colis à vélo"})
+    assert edited.status_code == 200, edited.content
+    assert edited.json()["summary"] == "Des colis à vélo"
+    assert edited.json()["name"] == "Livraison"  # untouched
+    assert client_for(founder).patch(url, {"name": ""}).status_code == 422
+    assert client_for(founder).patch(url, {"kind": "galaxy"}).status_code == 422
+
+    follow = f"{url}accompaniment/"
+    assert (
+        client_for(founder)
+        .send("PUT", follow, {"accompaniment": "accompanied"})
+        .status_code
+        == 403
+    )
+    staff = make_user("equipe", role=User.Role.MODERATOR)
+    followed = client_for(staff).send("PUT", follow, {"accompaniment": "accompanied"})
+    assert followed.status_code == 200, followed.content
+    assert followed.json()["accompaniment"] == "accompanied"
+    wrong = client_for(staff).send("PUT", follow, {"accompaniment": "adopted"})
+    assert wrong.status_code == 422

@@ -61,12 +61,64 @@ class ProjectOut(Schema):
         return [c.slug for c in obj.contributes_to.all()]
 
 
+class ClauseOut(Schema):
+    commons: str = Field(description="Slug of the commons.")
+    uses: bool = Field(description="The project states it uses it.")
+    contributes: bool = Field(description="The project states it contributes.")
+    confirmed_contributions: int = Field(
+        description="Confirmed ledger entries of the project's actor or members."
+    )
+
+
+class ContractOut(Schema):
+    declared: int = Field(description="Commons it states it contributes to.")
+    kept: int = Field(description="Of those, how many have a confirmed entry.")
+    clauses: list[ClauseOut]
+
+
+class ProjectDetailOut(ProjectOut):
+    contract: ContractOut = Field(
+        description="The contract checked against the ledger (see the project page)."
+    )
+
+    @staticmethod
+    def resolve_contract(obj: Any) -> dict[str, Any]:
+        from fabrique.projects import contract
+
+        clauses = contract.check(obj)
+        found = contract.summary(clauses)
+        return {
+            "declared": found["declared"],
+            "kept": found["kept"],
+            "clauses": [
+                {
+                    "commons": c.commons.slug,
+                    "uses": c.used,
+                    "contributes": c.declared,
+                    "confirmed_contributions": len(c.entries),
+                }
+                for c in clauses
+            ],
+        }
+
+
 class ProjectIn(Schema):
     actor: str = Field(description="Slug of the actor carrying it.", max_length=220)
     name: str = Field(min_length=1, max_length=200)
     kind: Literal[PROJECT_KINDS]  # type: ignore[valid-type]
     summary: str = Field("", max_length=300)
     description: str = Field("", max_length=50_000)
+
+
+class ProjectPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    kind: Literal[PROJECT_KINDS] | None = None  # type: ignore[valid-type]
+    summary: str | None = Field(None, max_length=300)
+    description: str | None = Field(None, max_length=50_000)
+
+
+class AccompanimentIn(Schema):
+    accompaniment: Literal[tuple(Project.Accompaniment.values)]  # type: ignore[misc]
 
 
 class ContractIn(Schema):
@@ -194,10 +246,36 @@ def list_projects(request: HttpRequest, filters: Query[PageParams]) -> Any:
     return paginate(request, projects(reader(request)).order_by("name"), filters)
 
 
-@router.get("/projects/{slug}/", response={200: ProjectOut, **READ_ERRORS})
+@router.get("/projects/{slug}/", response={200: ProjectDetailOut, **READ_ERRORS})
 def get_project(request: HttpRequest, slug: str) -> Any:
-    """One project and its contract (commons used and contributed to)."""
+    """One project and its contract (commons used and contributed to),
+    checked against the confirmed entries of the ledger."""
     return get_or_404(projects(reader(request)), "project", slug=slug)
+
+
+@router.patch("/projects/{slug}/", response={200: ProjectDetailOut, **ERRORS}, **WRITE)
+def edit_project(request: HttpRequest, slug: str, payload: ProjectPatch) -> Any:
+    """Change a project's name, kind or texts (its actor's administrators)."""
+    user = caller(request)
+    project = get_or_404(projects(user), "project", slug=slug)
+    services.update_project(
+        project, user=user, data=payload.model_dump(exclude_unset=True)
+    )
+    return projects(user).get(pk=project.pk)
+
+
+@router.put(
+    "/projects/{slug}/accompaniment/",
+    response={200: ProjectDetailOut, **ERRORS},
+    **WRITE,
+)
+def set_accompaniment(request: HttpRequest, slug: str, payload: AccompanimentIn) -> Any:
+    """Follow a project: applied, accompanied, alumni or ended (the
+    platform's staff)."""
+    user = caller(request)
+    project = get_or_404(projects(user), "project", slug=slug)
+    services.set_accompaniment(project, user=user, status=payload.accompaniment)
+    return projects(user).get(pk=project.pk)
 
 
 @router.post("/projects/", response={201: ProjectOut, **ERRORS}, **WRITE)

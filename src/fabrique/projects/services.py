@@ -47,6 +47,26 @@ def create_project(
     return project
 
 
+def update_project(project: Project, *, user: Any, data: dict[str, Any]) -> Project:
+    """Change a project's name, kind and texts (its actor's administrators);
+    fields missing from ``data`` stay as they are."""
+    if not can_manage_actor(user, project.actor):
+        raise PermissionDenied(_("Only the project's administrators may do this."))
+    if "name" in data:
+        project.name = normalise_text(data["name"] or "")
+    if "kind" in data:
+        project.kind = data["kind"]
+    if "summary" in data:
+        project.summary = normalise_text(data["summary"] or "")
+    if "description" in data:
+        project.description = normalise_text(data["description"] or "")
+    project.full_clean()
+    with transaction.atomic():
+        project.save()
+        activity.record(project, user=user, verb="edited", summary=project.name)
+    return project
+
+
 def set_contract(
     project: Project,
     *,

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fabrique.catalog.models import Commons
-from fabrique.catalog.services import can_manage_actor, normalise_text
+from fabrique.catalog.services import can_manage_actor
 from fabrique.community.models import DomainMember
 from fabrique.core import activity
 from fabrique.core.permissions import can_moderate, require_member, visible
@@ -122,21 +121,6 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/form.html", {"form": form, "project": None})
 
 
-def _update(project: Project, *, user: Any, data: dict[str, Any]) -> Project:
-    """Change a project's name, kind and texts (its actor's administrators)."""
-    if not can_manage_actor(user, project.actor):
-        raise PermissionDenied(_("Only the project's administrators may do this."))
-    project.name = normalise_text(data["name"])
-    project.kind = data["kind"]
-    project.summary = normalise_text(data["summary"] or "")
-    project.description = normalise_text(data["description"] or "")
-    project.full_clean()
-    with transaction.atomic():
-        project.save()
-        activity.record(project, user=user, verb="edited", summary=project.name)
-    return project
-
-
 @require_member
 def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project(request, slug)
@@ -162,7 +146,7 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            _update(project, user=request.user, data=form.cleaned_data)
+            services.update_project(project, user=request.user, data=form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
