@@ -123,6 +123,9 @@ MEMBER_WEB_WRITES = {
     # Anyone signed in who tried a beta may say how it went.
     "community:beta_feedback_add",
     "projects:project_create",
+    "projects:project_follow",
+    "projects:discussions",
+    "projects:discussion",
     # Anyone signed in records what they gave; a holder confirms it.
     "projects:commons_contributions",
     "projects:challenge_contributions",

@@ -168,3 +168,41 @@ def test_only_staff_change_the_accompaniment(world, client):
     client.post(url, {"accompaniment": "accompanied"})
     world["project"].refresh_from_db()
     assert world["project"].accompaniment == "accompanied"
+
+
+def test_the_page_has_its_team_places_needs_discussions_and_followers(world, client):
+    from fabrique.catalog.models import Place
+    from fabrique.community import services as community
+    from fabrique.core.models import Discussion, Follow
+    from tests.community.factories import make_need
+
+    project, actor = world["project"], world["actor"]
+    Place.objects.create(actor=actor, name="Entrepôt", city="Lyon", lat=45.7, lon=4.8)
+    need = make_need(title="Comment livrer sans camion ?")
+    community.carry_need(need, user=world["owner"], actor=actor)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "Entrepôt, Lyon" in page
+    assert need.title in page
+    assert world["owner"].public_name in page  # the team
+
+    reader = make_user("lectrice")
+    client.force_login(reader)
+    url = reverse("projects:project_follow", args=[project.slug])
+    assert client.post(url).status_code == 302
+    assert Follow.objects.filter(user=reader, object_id=project.pk).exists()
+    started = client.post(
+        reverse("projects:discussions", args=[project.slug]),
+        {"title": "Horaires de livraison", "body": "Livrez-vous le samedi ?"},
+    )
+    assert started.status_code == 302
+    discussion = Discussion.objects.get(title="Horaires de livraison")
+    assert discussion.target == project
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "Horaires de livraison" in page
+    assert 'aria-pressed="true"' in page
+    thread = client.get(
+        reverse("projects:discussion", args=[project.slug, discussion.pk])
+    )
+    assert "Livrez-vous le samedi ?" in thread.content.decode()
+    client.post(url, {"action": "unfollow"})
+    assert not Follow.objects.filter(user=reader, object_id=project.pk).exists()

@@ -8,9 +8,16 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects, contributions and funding")
 
     def ready(self) -> None:
+        from fabrique.catalog.views import discussions
         from fabrique.core import activity
         from fabrique.projects import aggregates, graph_edges, ledger
+        from fabrique.projects.models import Project
 
+        discussions.TARGETS["project"] = (
+            Project,
+            "projects:discussions",
+            "projects:discussion",
+        )
         ledger.connect()
         graph_edges.connect()
         aggregates.connect()

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from fabrique.catalog.views import discussions
 from fabrique.projects import ledger_views, views
 
 app_name = "projects"
@@ -34,6 +35,19 @@ urlpatterns = [
     ),
     path("projets/<slug:slug>/", views.project_detail, name="project"),
     path("projets/<slug:slug>/modifier/", views.project_edit, name="project_edit"),
+    path("projets/<slug:slug>/suivre/", views.project_follow, name="project_follow"),
+    path(
+        "projets/<slug:slug>/discussions/",
+        discussions.discussion_list,
+        {"kind": "project"},
+        name="discussions",
+    ),
+    path(
+        "projets/<slug:slug>/discussions/<int:pk>/",
+        discussions.discussion_thread,
+        {"kind": "project"},
+        name="discussion",
+    ),
     path("projets/<slug:slug>/contrat/", views.project_contract, name="contract"),
     path(
         "projets/<slug:slug>/accompagnement/",

@@ -76,17 +76,37 @@ def _project(request: HttpRequest, slug: str) -> Project:
 
 
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    from fabrique.catalog.models import Place
+    from fabrique.community.models import Need
+    from fabrique.core import follows
+    from fabrique.core.discussions import latest_of
     from fabrique.projects import contract
 
     project = _project(request, slug)
     clauses = contract.check(project)
     manager = can_manage_actor(request.user, project.actor)
+    actor = project.actor
+    team = (
+        actor.members.filter(user__is_active=True, user__deleted=False)
+        .select_related("user")
+        .order_by("-role", "user__display_name", "user__username")
+    )
+    needs = (
+        Need.objects.filter(carriers__actor=actor, hidden=False, domain__hidden=False)
+        .distinct()
+        .order_by("-created")[:10]
+    )
     return render(
         request,
         "projects/detail.html",
         {
             "project": project,
             "clauses": clauses,
+            "team": [] if actor.hidden else list(team),
+            "places": [] if actor.hidden else list(Place.objects.filter(actor=actor)),
+            "needs": list(needs),
+            "following": follows.is_following(request.user, project),
+            "discussions": latest_of(project, 3),
             "contract": contract.summary(clauses),
             "contributions": contract.entries(project)[:30],
             "may_edit": manager,
@@ -248,3 +268,21 @@ def data_download(request: HttpRequest, name: str) -> HttpResponse:
     )
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@require_member
+@require_POST
+def project_follow(request: HttpRequest, slug: str) -> HttpResponse:
+    """Follow a project (hear of its activity), or stop."""
+    from fabrique.core import follows
+
+    project = _project(request, slug)
+    if request.POST.get("action") == "unfollow":
+        follows.unfollow(request.user, project)
+        messages.success(
+            request, _("You no longer follow %(name)s.") % {"name": project}
+        )
+    else:
+        follows.follow(request.user, project)
+        messages.success(request, _("You follow %(name)s.") % {"name": project})
+    return redirect(project)

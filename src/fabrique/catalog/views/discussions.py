@@ -1,4 +1,5 @@
-"""Discussions on a commons or an actor: list, new discussion, thread, replies."""
+"""Discussions on a commons, an actor or another page: list, new
+discussion, thread, replies. Other apps add their kinds to ``TARGETS``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,23 +16,23 @@ from django.utils.translation import gettext as _
 
 from fabrique.catalog import services
 from fabrique.catalog.forms import DiscussionForm, MessageForm
-from fabrique.catalog.models import Actor, Commons
 from fabrique.catalog.views.history import MODELS
 from fabrique.core.discussions import DiscussionError, discussions_of
 from fabrique.core.models import Discussion
 
-URL_NAMES = {
-    "commons": ("catalog:discussions", "catalog:discussion"),
-    "actor": ("catalog:actor_discussions", "catalog:actor_discussion"),
+#: kind → (model with ``slug`` and ``hidden``, list URL name, thread URL name).
+TARGETS: dict[str, tuple[type[Model], str, str]] = {
+    "commons": (MODELS["commons"], "catalog:discussions", "catalog:discussion"),
+    "actor": (MODELS["actor"], "catalog:actor_discussions", "catalog:actor_discussion"),
 }
 
 
-def _target(kind: str, slug: str) -> Commons | Actor:
-    return get_object_or_404(MODELS[kind], slug=slug, hidden=False)
+def _target(kind: str, slug: str) -> Any:
+    return get_object_or_404(TARGETS[kind][0], slug=slug, hidden=False)
 
 
-def _context(kind: str, target: Commons | Actor) -> dict[str, Any]:
-    list_url, thread_url = URL_NAMES[kind]
+def _context(kind: str, target: Any) -> dict[str, Any]:
+    _model, list_url, thread_url = TARGETS[kind]
     return {"target": target, "list_url": list_url, "thread_url": thread_url}
 
 
@@ -52,7 +54,7 @@ def discussion_list(
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Discussion started."))
-                return redirect(URL_NAMES[kind][1], slug=target.slug, pk=discussion.pk)
+                return redirect(TARGETS[kind][2], slug=target.slug, pk=discussion.pk)
     page = Paginator(discussions_of(target), 20).get_page(request.GET.get("page"))
     return render(
         request,
