@@ -22,6 +22,8 @@ VERBS = {
     "contribution_recorded": _("recorded a contribution"),
     "funding_pledge": _("recorded a funding pledge"),
     "funding_grant": _("recorded a grant"),
+    "funding_acknowledged": _("acknowledged a grant as received"),
+    "funding_spent": _("recorded an expense of a grant"),
     "contract_changed": _("changed the commons a project uses and contributes to"),
     "accompaniment": _("changed the accompaniment of a project"),
 }

@@ -212,25 +212,37 @@ def funding_by_commons(currency: str = "EUR") -> Chart:
         title, url = named[ref]
         pledged = parts[ref].get("pledge", Decimal(0))
         granted = parts[ref].get("grant", Decimal(0))
+        spent = parts[ref].get("spent", Decimal(0))
         segments = [
             Segment(0, float(v), i, f"{title} · {label}: {_money(v)} {currency}")
             for i, (label, v) in enumerate(
-                ((_("grants"), granted), (_("pledges"), pledged))
+                ((_("granted"), granted), (_("still pledged"), pledged))
             )
             if v
         ]
         bars.append(Bar(title, total, f"{_money(total)} {currency}", url, segments))
         totals.append(total)
-        rows.append([title, currency, granted, pledged, total])
+        rows.append([title, currency, pledged, granted, spent, total])
     _scale(bars, totals)
     return Chart(
         "funding",
         _("Funding by commons"),
-        _("The commons that received the most, grants paid and pledges promised."),
-        [_("commons"), _("currency"), _("grants"), _("pledges"), _("total")],
+        _(
+            "The commons that received the most: what pledges still promise, "
+            "what was granted and what was spent, each currency apart. A pledge "
+            "paid by a grant counts once, as granted; hidden funders are left out."
+        ),
+        [
+            _("commons"),
+            _("currency"),
+            _("still pledged"),
+            _("granted"),
+            _("spent"),
+            _("total"),
+        ],
         rows,
         bars,
-        series=[_("grants"), _("pledges")],
+        series=[_("granted"), _("still pledged")],
     )
 
 
