@@ -10,9 +10,8 @@ no-op) and record what was spent of it.
 
 from __future__ import annotations
 
-from typing import Any
-
 import datetime
+from typing import Any
 
 from django.utils import timezone
 
