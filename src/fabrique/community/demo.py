@@ -35,9 +35,8 @@ from fabrique.community.demo_data import (
 )
 from fabrique.community.models import Challenge, Domain, Experiment, Feedback, Need
 from fabrique.core.models import Activity
-from fabrique.projects import aggregates, graph_edges, ledger
+from fabrique.projects import aggregates, funding, graph_edges, ledger
 from fabrique.projects import services as projects
-from fabrique.projects import funding
 from fabrique.projects.funding import record_funding
 from fabrique.projects.models import Contribution
 
