@@ -81,7 +81,8 @@ def test_the_demo_funding_goes_through_every_state_from_pledge_to_use(demo):
     spent = grants.filter(acknowledged_at__isnull=False, expenses__isnull=False)
     assert spent.exists(), "a received grant with expenses"
     receipts = Expense.objects.exclude(receipt="")
-    assert receipts.exists() and Expense.objects.exclude(receipt_url="").exists()
+    assert receipts.exists()
+    assert Expense.objects.exclude(receipt_url="").exists()
     assert receipts.first().receipt.name.endswith(".png")
     # Nobody acknowledged a grant on the funder's side.
     for grant in grants.filter(acknowledged_at__isnull=False):
