@@ -351,3 +351,20 @@ def test_the_api_converts_acknowledges_spends_and_gives_balances(people):
                         "balance": "700.00"}]  # fmt: skip
     by_funder = ApiClient().get("/api/1/funding/balance/", funder=funder.slug).json()
     assert by_funder[0]["balance"] == "700.00"
+
+
+def test_a_funders_page_shows_its_balance_per_currency(client, people):
+    holder, banker, commons, funder = people
+    grant = funding.record_funding(
+        user=banker, funder=funder, commons=commons, kind="grant", amount="640",
+        purpose="Serveurs", date=DAY,
+    )  # fmt: skip
+    funding.acknowledge(grant, by=holder)
+    funding.record_expense(
+        grant, user=holder, amount="40", purpose="Nom de domaine", date=DAY,
+        receipt_url="https://factures.example/4",
+    )  # fmt: skip
+    html = client.get(funder.get_absolute_url()).content.decode()
+    assert "Funding given" in html
+    for shown in ("640.00", "40.00", "600.00", "received, acknowledged by"):
+        assert shown in html, shown
