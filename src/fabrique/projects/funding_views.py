@@ -10,7 +10,7 @@ Every change goes through ``fabrique.projects.funding``, as the API does.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -41,6 +41,7 @@ class Movement:
     """One line of a commons' money: a pledge, a grant or an expense."""
 
     day: date
+    created: datetime
     kind: str
     label: str
     amount: Decimal
@@ -111,15 +112,16 @@ def commons_money(
             prefix=f"expense-{row.pk}"
         )
         movements.append(
-            Movement(row.date, row.kind, row.get_kind_display(), row.amount,
-                     row.currency, funding=row)
+            Movement(row.date, row.created, row.kind, row.get_kind_display(),
+                     row.amount, row.currency, funding=row)
         )  # fmt: skip
         for expense in row.expenses.all():
             movements.append(
-                Movement(expense.date, "expense", _("expense"), -expense.amount,
-                         row.currency, funding=row, expense=expense)
+                Movement(expense.date, expense.created, "expense", _("expense"),
+                         -expense.amount, row.currency, funding=row,
+                         expense=expense)
             )  # fmt: skip
-    movements.sort(key=lambda m: (m.day, m.kind != "expense"), reverse=True)
+    movements.sort(key=lambda m: (m.day, m.created), reverse=True)
     record_form = None
     if fundable:
         record_form = sent.get("funding") or FundingForm(user=user, prefix="funding")
