@@ -26,14 +26,6 @@ from fabrique.projects.models import Contribution, Expense, Funding
 from tests.browser.steps import shoot_both_languages
 from tests.catalog.factories import make_actor, make_commons, make_user
 
-# The browser fixtures (headless Chromium against a live server).
-from tests.browser.conftest import (  # noqa: F401
-    browser,
-    other_page,
-    page,
-    screenshot_dir,
-)
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password"
 
@@ -102,7 +94,8 @@ def test_a_contribution_confirmed_and_money_followed_from_pledge_to_expense(
         other_page, reverse("projects:contribution_step", args=[entry.pk, "confirmed"])
     )
     entry.refresh_from_db()
-    assert entry.status == "confirmed" and entry.confirmed_by == holder
+    assert entry.status == "confirmed"
+    assert entry.confirmed_by == holder
 
     # It shows, with who confirmed it, on the commons' page and her profile.
     page.goto(page.base_url + ledger_url)
@@ -137,7 +130,8 @@ def test_a_contribution_confirmed_and_money_followed_from_pledge_to_expense(
     page.locator(f"#id_convert-{pledge.pk}-amount").fill("3000")
     press_submit(page, convert)
     grant = Funding.objects.get(kind="grant")
-    assert grant.pledge == pledge and grant.acknowledged_at is None
+    assert grant.pledge == pledge
+    assert grant.acknowledged_at is None
 
     # The holder acknowledges the grant, then records an expense with a receipt.
     other_page.goto(other_page.base_url + ledger_url)
@@ -157,7 +151,8 @@ def test_a_contribution_confirmed_and_money_followed_from_pledge_to_expense(
     other_page.locator(f"{prefix}-receipt").set_input_files(str(receipt))
     press_submit(other_page, spend)
     expense = Expense.objects.get()
-    assert expense.created_by == holder and expense.receipt
+    assert expense.created_by == holder
+    assert expense.receipt
 
     # Still pledged, granted, received, spent, balance — each amount once.
     other_page.goto(other_page.base_url + ledger_url)
