@@ -368,3 +368,24 @@ def test_a_funders_page_shows_its_balance_per_currency(client, people):
     assert "Funding given" in html
     for shown in ("640.00", "40.00", "600.00", "received, acknowledged by"):
         assert shown in html, shown
+
+
+def test_moderators_hide_a_reported_grant_and_its_expenses_leave_the_totals(people):
+    from fabrique.core import moderation
+
+    holder, banker, commons, funder = people
+    grant = funding.record_funding(
+        user=banker, funder=funder, commons=commons, kind="grant", amount="300",
+        purpose="Serveurs", date=DAY,
+    )  # fmt: skip
+    funding.acknowledge(grant, by=holder)
+    funding.record_expense(
+        grant, user=holder, amount="100", purpose="Disque", date=DAY,
+        receipt_url="https://factures.example/5",
+    )  # fmt: skip
+    moderation.report(grant, reporter=make_user(), reason="Montant inventé")
+    moderator = make_user("moderatrice", role="moderator")
+    moderation.hide(grant, moderator=moderator, reason="Aucune trace du versement")
+    assert funding.totals(commons) == {}
+    assert dashboards.funding_by_commons().rows == []
+    assert funding.visible_expenses().count() == 0

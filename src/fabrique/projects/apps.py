@@ -8,14 +8,34 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects, contributions and funding")
 
     def ready(self) -> None:
-        from fabrique.core import activity
+        from fabrique.core import activity, moderation
         from fabrique.projects import aggregates, graph_edges, ledger
+        from fabrique.projects.models import Expense, Funding
 
         ledger.connect()
         graph_edges.connect()
         aggregates.connect()
+        # A pledge, a grant or an expense can be reported and hidden: hidden, it
+        # leaves the pages, the totals and the dashboard.
+        moderation.register(
+            Funding,
+            excerpt=lambda f: f"{f.funder} · {f.amount} {f.currency} · {f.purpose}",
+            url=lambda f: _money_url(f.commons, f"funding-{f.pk}"),
+        )
+        moderation.register(
+            Expense,
+            excerpt=lambda e: f"{e.amount} · {e.purpose}",
+            url=lambda e: _money_url(e.grant.commons, f"expense-{e.pk}"),
+        )
         for verb, wording in VERBS.items():
             activity.VERBS.setdefault(verb, wording)
+
+
+def _money_url(commons: object, anchor: str) -> str:
+    from django.urls import reverse
+
+    slug = commons.slug  # type: ignore[attr-defined]
+    return f"{reverse('projects:commons_contributions', args=[slug])}#{anchor}"
 
 
 VERBS = {
