@@ -389,3 +389,23 @@ def test_moderators_hide_a_reported_grant_and_its_expenses_leave_the_totals(peop
     assert funding.totals(commons) == {}
     assert dashboards.funding_by_commons().rows == []
     assert funding.visible_expenses().count() == 0
+
+
+def test_the_dashboard_lists_every_currency_apart(people):
+    holder, banker, commons, funder = people
+    other = make_commons(user=holder, title="Covoiturage")
+    for target, amount, currency in (
+        (commons, "700", "EUR"), (other, "50", "EUR"), (commons, "90", "CHF"),
+    ):  # fmt: skip
+        funding.record_funding(
+            user=banker, funder=funder, commons=target, kind="grant",
+            amount=amount, currency=currency, purpose="Serveurs", date=DAY,
+        )  # fmt: skip
+    chart = dashboards.funding_by_commons()
+    assert [(row[0], row[1], row[3]) for row in chart.rows] == [
+        ("Vélos partagés", "EUR", Decimal("700")),
+        ("Covoiturage", "EUR", Decimal("50")),
+        ("Vélos partagés", "CHF", Decimal("90")),
+    ]
+    # The bars are of one currency: never euros and francs on one scale.
+    assert [bar.label for bar in chart.bars] == ["Vélos partagés", "Covoiturage"]
