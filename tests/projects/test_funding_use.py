@@ -409,3 +409,18 @@ def test_the_dashboard_lists_every_currency_apart(people):
     ]
     # The bars are of one currency: never euros and francs on one scale.
     assert [bar.label for bar in chart.bars] == ["Vélos partagés", "Covoiturage"]
+
+
+def test_a_hidden_grant_no_longer_links_its_funder_to_the_commons(people):
+    from fabrique.projects.models import GraphEdge
+
+    holder, banker, commons, funder = people
+    grant = funding.record_funding(
+        user=banker, funder=funder, commons=commons, kind="grant", amount="300",
+        purpose="Serveurs", date=DAY,
+    )  # fmt: skip
+    funds = GraphEdge.objects.filter(relation="funds", dst_id=commons.pk)
+    assert funds.exists()
+    grant.hidden = True
+    grant.save()
+    assert not funds.exists()
