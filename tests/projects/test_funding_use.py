@@ -414,7 +414,7 @@ def test_the_dashboard_lists_every_currency_apart(people):
 def test_a_hidden_grant_no_longer_links_its_funder_to_the_commons(people):
     from fabrique.projects.models import GraphEdge
 
-    holder, banker, commons, funder = people
+    _holder, banker, commons, funder = people
     grant = funding.record_funding(
         user=banker, funder=funder, commons=commons, kind="grant", amount="300",
         purpose="Serveurs", date=DAY,
