@@ -424,3 +424,33 @@ def test_a_hidden_grant_no_longer_links_its_funder_to_the_commons(people):
     grant.hidden = True
     grant.save()
     assert not funds.exists()
+
+
+def test_the_api_takes_a_receipt_file_checked_by_content(people):
+    holder, banker, commons, funder = people
+    grant = funding.record_funding(
+        user=banker, funder=funder, commons=commons, kind="grant", amount="300",
+        purpose="Serveurs", date=DAY,
+    )  # fmt: skip
+    funding.acknowledge(grant, by=holder)
+    expense = funding.record_expense(
+        grant, user=holder, amount="100", purpose="Disque", date=DAY,
+        receipt_url="https://factures.example/6",
+    )  # fmt: skip
+    url = f"/api/1/funding/expenses/{expense.pk}/receipt/"
+
+    def upload(who, content, name="facture.pdf"):
+        client = ApiClient(token_for(who))
+        return client.client.post(
+            url, {"receipt": SimpleUploadedFile(name, content)},
+            headers=client._headers(),
+        )  # fmt: skip
+
+    assert upload(banker, PDF).status_code == 403
+    refused = upload(holder, b"<svg onload=alert(1)>", "facture.svg")
+    assert refused.status_code == 422
+    assert "PDF, PNG or JPEG" in refused.content.decode()
+    done = upload(holder, PDF)
+    assert done.status_code == 200, done.content
+    assert done.json()["receipt"].endswith(".pdf")
+    assert upload(holder, PDF).status_code == 409  # one receipt an expense

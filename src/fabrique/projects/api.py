@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from fabrique.api.auth import WRITE_AUTH, reader
 from fabrique.api.common import caller, get_or_404, visible
@@ -529,6 +530,31 @@ def record_expense(request: HttpRequest, funding_id: int, payload: ExpenseIn) ->
     except funding.FundingError as exc:
         raise ApiError(409, str(exc), code="funding_state") from exc
     return Status(201, expense)
+
+
+@router.post(
+    "/funding/expenses/{int:expense_id}/receipt/",
+    response={200: ExpenseOut, **ERRORS},
+    **WRITE,
+)
+def attach_receipt(
+    request: HttpRequest, expense_id: int, receipt: File[UploadedFile]
+) -> Any:
+    """Upload the receipt of an expense that has none (a holder of the
+    commons): a PDF, PNG or JPEG file of at most ``FABRIQUE_RECEIPT_MAX_BYTES``,
+    checked by its content; images are stored re-encoded."""
+    user = caller(request)
+    expense = get_or_404(
+        funding.visible_expenses()
+        .select_related("grant__commons", "grant__funder")
+        .filter(grant__commons__hidden=False),
+        "expense",
+        pk=expense_id,
+    )
+    try:
+        return funding.attach_receipt(expense, user=user, file=receipt)
+    except funding.FundingError as exc:
+        raise ApiError(409, str(exc), code="funding_state") from exc
 
 
 class BalanceFilters(Schema):

@@ -44,6 +44,7 @@ VERBS = {
     "funding_grant": _("recorded a grant"),
     "funding_acknowledged": _("acknowledged a grant as received"),
     "funding_spent": _("recorded an expense of a grant"),
+    "funding_receipt": _("added the receipt of an expense"),
     "contract_changed": _("changed the commons a project uses and contributes to"),
     "accompaniment": _("changed the accompaniment of a project"),
 }

@@ -456,6 +456,29 @@ def record_expense(
     return expense
 
 
+def attach_receipt(expense: Expense, *, user: Any, file: IO[bytes] | Any) -> Expense:
+    """Add a receipt file to an expense that has none (a holder of the
+    commons); the file is checked as when the expense is recorded."""
+    grant = expense.grant
+    if not may_spend(user, grant):
+        raise PermissionDenied(
+            _("Only a holder of %(commons)s records what it spent.")
+            % {"commons": grant.commons}
+        )
+    if expense.receipt:
+        raise FundingError(_("This expense has a receipt already."))
+    expense.receipt = _receipt(file)  # type: ignore[assignment]
+    expense.save(update_fields=["receipt"])
+    activity.record(
+        grant.commons,
+        user=user,
+        verb="funding_receipt",
+        summary=expense.purpose,
+        data={"funding": grant.pk, "expense": expense.pk},
+    )
+    return expense
+
+
 # Totals ----------------------------------------------------------------------
 
 
