@@ -454,3 +454,23 @@ def test_the_api_takes_a_receipt_file_checked_by_content(people):
     assert done.status_code == 200, done.content
     assert done.json()["receipt"].endswith(".pdf")
     assert upload(holder, PDF).status_code == 409  # one receipt an expense
+
+
+def test_an_expense_before_the_grant_is_acknowledged_is_refused_on_the_page(
+    client, people
+):
+    holder, banker, commons, funder = people
+    grant = funding.record_funding(
+        user=banker, funder=funder, commons=commons, kind="grant", amount="300",
+        purpose="Serveurs", date=DAY,
+    )  # fmt: skip
+    client.force_login(holder)
+    p = f"expense-{grant.pk}"
+    response = client.post(
+        reverse("projects:funding_expense", args=[grant.pk]),
+        {f"{p}-amount": "10", f"{p}-date": DAY.isoformat(), f"{p}-purpose": "Salle",
+         f"{p}-receipt_url": "https://factures.example/7"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "not acknowledged as received yet" in response.content.decode()
+    assert not Expense.objects.exists()
