@@ -184,6 +184,20 @@ STATE_FOR = {
     ("POST", "/api/1/contributions/{contribution_id}/revoke/"): "confirmed",
 }
 
+
+def _sample_png() -> SimpleUploadedFile:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 120, 80)).save(out, "PNG")
+    return SimpleUploadedFile("receipt.png", out.getvalue())
+
+
+# Upload fields whose route checks the file's content: a small valid file.
+SAMPLE_FILES = {"receipt": _sample_png}
+
 SCHEMA = api.get_openapi_schema()
 WEB_ROUTES = web_routes()
 API_WRITES = [r for r in api_routes(SCHEMA) if r.method in WRITE_METHODS]
@@ -441,7 +455,9 @@ def test_api_writes_refuse_callers_without_the_right(world, geocoder_index, rout
     def call(client: ApiClient):
         if route.multipart:  # uploads: every field as a small file
             files = {
-                name: SimpleUploadedFile(f"{name}.txt", str(value).encode())
+                name: SAMPLE_FILES[name]()
+                if name in SAMPLE_FILES
+                else SimpleUploadedFile(f"{name}.txt", str(value).encode())
                 for name, value in (route.body or {}).items()
             }
             return client.client.post(route.url, files, headers=client._headers())

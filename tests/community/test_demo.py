@@ -12,7 +12,13 @@ from fabrique.community.lifecycle import State
 from fabrique.community.models import Challenge, Experiment, Feedback, Need
 from fabrique.community.questions import normalise_question
 from fabrique.projects import aggregates, graph, graph_edges
-from fabrique.projects.models import Contribution, Funding, GraphEdge, Project
+from fabrique.projects.models import (
+    Contribution,
+    Expense,
+    Funding,
+    GraphEdge,
+    Project,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +67,26 @@ def test_the_demo_has_experiments_feedback_projects_ledger_and_funding(demo):
     months = {c.created.strftime("%Y-%m") for c in Contribution.objects.all()}
     assert len(months) >= 6  # spread over the year, not all today
     assert set(Funding.objects.values_list("kind", flat=True)) == {"pledge", "grant"}
+
+
+def test_the_demo_funding_goes_through_every_state_from_pledge_to_use(demo):
+    from fabrique.projects import funding
+
+    pledges = Funding.objects.filter(kind="pledge")
+    left = {p.pk: funding.remaining(p) for p in pledges}
+    assert any(left[p.pk] == p.amount for p in pledges), "a pledge still open"
+    assert any(0 < left[p.pk] < p.amount for p in pledges), "a pledge partly paid"
+    grants = Funding.objects.filter(kind="grant")
+    assert grants.filter(acknowledged_at__isnull=True).exists(), "a grant waiting"
+    spent = grants.filter(acknowledged_at__isnull=False, expenses__isnull=False)
+    assert spent.exists(), "a received grant with expenses"
+    receipts = Expense.objects.exclude(receipt="")
+    assert receipts.exists()
+    assert Expense.objects.exclude(receipt_url="").exists()
+    assert receipts.first().receipt.name.endswith(".png")
+    # Nobody acknowledged a grant on the funder's side.
+    for grant in grants.filter(acknowledged_at__isnull=False):
+        assert grant.acknowledged_by_id != grant.created_by_id
 
 
 def test_the_demo_shows_a_split_asked_for_and_feedback_on_a_beta(demo):

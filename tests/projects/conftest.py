@@ -1,5 +1,13 @@
 import pytest
 
+# The browser fixtures (headless Chromium against a live server).
+from tests.browser.conftest import (  # noqa: F401
+    browser,
+    other_page,
+    page,
+    screenshot_dir,
+)
+
 
 @pytest.fixture(autouse=True)
 def _english(english):

@@ -16,7 +16,7 @@ from fabrique.community.models import Challenge
 from fabrique.core import moderation
 from fabrique.projects import aggregates, ledger
 from fabrique.projects.funding import record_funding
-from fabrique.projects.models import Contribution, EcosystemCount, Funding
+from fabrique.projects.models import Contribution, EcosystemCount, Expense, Funding
 from tests.catalog.factories import make_actor, make_commons, make_user
 from tests.community.factories import challenge_data, make_need
 
@@ -42,13 +42,35 @@ def from_scratch() -> dict[tuple[str, int, str], Decimal]:
     for row in people.values("commons", "contributor").annotate(n=Count("id")):
         key = ("contributor", row["commons"], str(row["contributor"]))
         found[key] = Decimal(row["n"])
-    for row in Funding.objects.values("commons", "kind", "currency").annotate(
+    # Funding: visible rows of visible funders; a pledge counts for what its
+    # grants have not paid yet.
+    shown = Funding.objects.filter(hidden=False, funder__hidden=False)
+    sums: dict[tuple[str, int, str], Decimal] = {}
+    for row in shown.values("commons", "kind", "currency").annotate(s=Sum("amount")):
+        sums[("funding", row["commons"], f"{row['kind']}|{row['currency']}")] = row["s"]
+    paid = shown.filter(kind="grant", pledge__isnull=False, pledge__hidden=False)
+    for row in paid.values("commons", "currency").annotate(s=Sum("amount")):
+        key = ("funding", row["commons"], f"pledge|{row['currency']}")
+        sums[key] = sums.get(key, Decimal(0)) - row["s"]
+    received = shown.filter(kind="grant", acknowledged_at__isnull=False)
+    for row in received.values("commons", "currency").annotate(s=Sum("amount")):
+        sums[("funding", row["commons"], f"received|{row['currency']}")] = row["s"]
+    spent = Expense.objects.filter(
+        hidden=False, grant__hidden=False, grant__funder__hidden=False
+    )
+    for row in spent.values("grant__commons", "grant__currency").annotate(
         s=Sum("amount")
     ):
-        key = ("funding", row["commons"], f"{row['kind']}|{row['currency']}")
-        found[key] = row["s"]
-    for row in Funding.objects.values("commons", "currency").annotate(s=Sum("amount")):
-        found[("funding_total", row["commons"], row["currency"])] = row["s"]
+        key = ("funding", row["grant__commons"], f"spent|{row['grant__currency']}")
+        sums[key] = row["s"]
+    for (metric, ref, key), value in sums.items():
+        if not value:
+            continue
+        found[(metric, ref, key)] = value
+        figure, _sep, currency = key.partition("|")
+        if figure in {"pledge", "grant"}:
+            total = ("funding_total", ref, currency)
+            found[total] = found.get(total, Decimal(0)) + value
     return found
 
 

@@ -82,12 +82,14 @@ def test_funding_and_health_name_the_commons_and_match_the_health_figures():
             amount=Decimal(amount), purpose="Serveurs", date=datetime.date(2026, 1, 5),
         )  # fmt: skip
     funding = dashboards.funding_by_commons()
+    # still pledged, granted, spent, then both promised and paid
     assert funding.rows == [
         [
             "Vélos partagés",
             "EUR",
-            Decimal("1000"),
             Decimal("250.50"),
+            Decimal("1000"),
+            Decimal("0"),
             Decimal("1250.50"),
         ]
     ]

@@ -36,6 +36,7 @@ SECRETS = (
     "Commun-Caché",
     "Acteur-Caché",
     "Défi-Caché",
+    "Financement-Caché",
     "Retour-Caché",
     "Contribution-En-Attente",
     "jeton-xyz",
@@ -92,6 +93,10 @@ def world():
     Funding.objects.create(
         funder=actor, commons=commons, kind="grant", amount=1200, purpose="Serveur",
         date=date(2026, 9, 1),
+    )  # fmt: skip
+    Funding.objects.create(
+        funder=actor, commons=commons, kind="grant", amount=99,
+        purpose="Financement-Caché", date=date(2026, 9, 2), hidden=True,
     )  # fmt: skip
     from fabrique.accounts.models import ApiToken
 

@@ -17,8 +17,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from fabrique.catalog.demo_data.images import receipt_png
 from fabrique.catalog.models import Actor, Commons, CommunityMembership, Theme
 from fabrique.catalog.services import is_holder
 from fabrique.community import experiments, services
@@ -33,7 +35,7 @@ from fabrique.community.demo_data import (
 )
 from fabrique.community.models import Challenge, Domain, Experiment, Feedback, Need
 from fabrique.core.models import Activity
-from fabrique.projects import aggregates, graph_edges, ledger
+from fabrique.projects import aggregates, funding, graph_edges, ledger
 from fabrique.projects import services as projects
 from fabrique.projects.funding import record_funding
 from fabrique.projects.models import Contribution
@@ -374,16 +376,58 @@ class _Loader:
             )  # fmt: skip
 
     def load_funding(self) -> None:
+        """Every state of funding: pledges open and partly paid, grants
+        waiting for a holder, received and spent with receipts."""
         for spec in FUNDING:
             funder = self.actors[spec["funder"]]
-            record_funding(
-                user=self.admin_of(funder),
+            banker = self.admin_of(funder)
+            entry = record_funding(
+                user=banker,
                 funder=funder,
                 commons=Commons.objects.get(title=spec["commons"]),
                 kind=spec["kind"],
                 amount=Decimal(spec["amount"]),
                 purpose=spec["purpose"],
                 date=self.today + timedelta(days=spec["days"]),
+            )
+            grants = [entry] if entry.kind == "grant" else []
+            for part in spec.get("paid", []):
+                grants.append(
+                    funding.convert(
+                        entry,
+                        user=banker,
+                        amount=Decimal(part["amount"]),
+                        purpose=part["purpose"],
+                        date=self.today + timedelta(days=part["days"]),
+                    )
+                )
+            for grant in grants:
+                if spec.get("acknowledged", True):
+                    self.receive(grant, spec.get("expenses", []))
+
+    def receive(self, grant: Any, expenses: list[dict[str, Any]]) -> None:
+        """A holder of the commons acknowledges ``grant`` and spends of it."""
+        holder = next(
+            (u for u in self.users.values() if funding.may_acknowledge(u, grant)),
+            None,
+        )
+        if holder is None:
+            return
+        funding.acknowledge(grant, by=holder)
+        for spec in expenses:
+            proof = spec["receipt"]
+            funding.record_expense(
+                grant,
+                user=holder,
+                amount=Decimal(spec["amount"]),
+                purpose=spec["purpose"],
+                date=self.today + timedelta(days=spec["days"]),
+                receipt=(
+                    ContentFile(receipt_png(spec["purpose"]), name="facture.png")
+                    if proof == "file"
+                    else None
+                ),
+                receipt_url="" if proof == "file" else proof,
             )
 
     # Dates ---------------------------------------------------------------------

@@ -231,6 +231,8 @@ UPLOAD_LIMITS = {
     "places:search_csv": "GEOCODER_CSV_MAX_BYTES",
     "places:reverse_csv": "GEOCODER_CSV_MAX_BYTES",
     "catalog:image_add": "FABRIQUE_MAX_IMAGE_BYTES",
+    "projects:funding_expense": "FABRIQUE_RECEIPT_MAX_BYTES",
+    "api:attach_receipt": "FABRIQUE_RECEIPT_MAX_BYTES",
 }
 #: Room for the multipart boundaries and the form's other fields.
 UPLOAD_SLACK = 64 * 1024

@@ -3,9 +3,12 @@
 Every counted object has a *signature*: the counters it adds to, with the
 amount (a visible commons adds 1 to ``commons[kind|maturity]``; a confirmed
 contribution adds 1 to its month, to its commons and to its contributor in
-that commons; a funding adds its amount to its commons). A write applies the
-difference between the signature after and before it; a delete takes the
-signature away. Nothing is recounted per request, and :func:`recount` /
+that commons). A write applies the difference between the signature after
+and before it; a delete takes the signature away. Funding is counted per
+commons instead: a pledge, a grant, an expense, an acknowledgement or a
+funder hidden moves the figures of the commons concerned, recomputed from
+its visible rows (a grant paid on a pledge changes what the pledge still
+promises). Nothing is recounted per request, and :func:`recount` /
 :func:`rebuild` compute everything from scratch for checks and bulk loads.
 
 Metrics (``ref`` is a commons id where it says so, else 0):
@@ -17,8 +20,11 @@ Metrics (``ref`` is a commons id where it says so, else 0):
 - ``contributor`` — ref commons, key user id: that person's confirmed entries
   (``last``: the newest one's date), the ground of active contributors and
   bus factor;
-- ``funding`` — ref commons, key ``kind|currency``: amount;
-- ``funding_total`` — ref commons, key currency: pledges plus grants.
+- ``funding`` — ref commons, key ``figure|currency``: ``pledge`` what
+  pledges still promise, ``grant`` granted, ``received`` acknowledged by a
+  holder, ``spent`` spent (hidden funders and rows left out);
+- ``funding_total`` — ref commons, key currency: still promised plus granted
+  (a paid pledge counts once).
 """
 
 from __future__ import annotations
@@ -33,9 +39,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Model
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from fabrique.catalog.models import Commons
+from fabrique.catalog.models import Actor, Commons
 from fabrique.community.models import Challenge
-from fabrique.projects.models import Contribution, EcosystemCount, Funding
+from fabrique.projects.models import Contribution, EcosystemCount, Expense, Funding
 
 Slot = tuple[str, int, str]  # metric, ref, key
 GRAPH_VERSION = "graph_version"  # kept by graph_edges, not a dashboard counter
@@ -58,17 +64,58 @@ def signature(obj: Model) -> Signature:
     elif isinstance(obj, Challenge):
         if not obj.hidden:
             sig[("challenges", 0, obj.state)] += 1
-    elif isinstance(obj, Contribution):
-        if obj.status == Contribution.Status.CONFIRMED and obj.created:
-            sig[("contrib_month", 0, _month(obj.created))] += 1
-            if obj.commons_id and obj.contributor_id:
-                sig[("commons_contribs", obj.commons_id, "")] += 1
-                sig[("contributor", obj.commons_id, str(obj.contributor_id))] += 1
-    elif isinstance(obj, Funding):
-        amount = Decimal(obj.amount)
-        sig[("funding", obj.commons_id, f"{obj.kind}|{obj.currency}")] += amount  # type: ignore[assignment]
-        sig[("funding_total", obj.commons_id, obj.currency)] += amount  # type: ignore[assignment]
+    elif (
+        isinstance(obj, Contribution)
+        and obj.status == Contribution.Status.CONFIRMED
+        and obj.created
+    ):
+        sig[("contrib_month", 0, _month(obj.created))] += 1
+        if obj.commons_id and obj.contributor_id:
+            sig[("commons_contribs", obj.commons_id, "")] += 1
+            sig[("contributor", obj.commons_id, str(obj.contributor_id))] += 1
     return sig
+
+
+FUNDING_METRICS = ("funding", "funding_total")
+
+
+def funding_slots(commons_ids: list[int] | None = None) -> Signature:
+    """The funding counters of ``commons_ids`` (all commons: None), computed
+    from the visible pledges, grants and expenses."""
+    from fabrique.projects import funding
+
+    found: Signature = Counter()
+    ids = (
+        commons_ids
+        if commons_ids is not None
+        else list(
+            funding.visible().values_list("commons_id", flat=True).distinct().order_by()
+        )
+    )
+    for ref in ids:
+        for currency, m in funding.money(commons_id=ref).items():
+            for figure, value in (
+                ("pledge", m.pledged),
+                ("grant", m.granted),
+                ("received", m.received),
+                ("spent", m.spent),
+            ):
+                if value:
+                    found[("funding", ref, f"{figure}|{currency}")] = value  # type: ignore[assignment]
+            if m.committed:
+                found[("funding_total", ref, currency)] = m.committed  # type: ignore[assignment]
+    return found
+
+
+def refresh_funding(commons_ids: list[int]) -> None:
+    """Bring the funding counters of ``commons_ids`` up to their rows."""
+    ids = sorted(set(commons_ids))
+    if not ids:
+        return
+    kept: Signature = Counter()
+    for row in EcosystemCount.objects.filter(metric__in=FUNDING_METRICS, ref__in=ids):
+        kept[(row.metric, row.ref, row.key)] = row.value  # type: ignore[assignment]
+    apply(kept, funding_slots(ids))
 
 
 def _add(slot: Slot, amount: Any) -> None:
@@ -148,9 +195,6 @@ def _all_rows() -> Iterator[Model]:
     yield from Contribution.objects.only(
         "status", "created", "commons_id", "contributor_id"
     ).iterator(2000)
-    yield from Funding.objects.only(
-        "commons_id", "kind", "currency", "amount"
-    ).iterator(2000)
 
 
 def recount() -> tuple[dict[Slot, Decimal], dict[Slot, datetime.datetime]]:
@@ -164,6 +208,8 @@ def recount() -> tuple[dict[Slot, Decimal], dict[Slot, datetime.datetime]]:
                 when = obj.created  # type: ignore[attr-defined]
                 if slot not in last or when > last[slot]:
                     last[slot] = when
+    for slot, amount in funding_slots().items():
+        totals[slot] += Decimal(amount)
     return {s: v for s, v in totals.items() if v}, last
 
 
@@ -199,7 +245,7 @@ def rebuild() -> int:
 
 # Signals -------------------------------------------------------------------
 
-_COUNTED: tuple[type[Model], ...] = (Commons, Challenge, Contribution, Funding)
+_COUNTED: tuple[type[Model], ...] = (Commons, Challenge, Contribution)
 
 
 def _before_save(sender: Any, instance: Model, **kwargs: Any) -> None:
@@ -220,6 +266,34 @@ def _after_delete(sender: Any, instance: Model, **kwargs: Any) -> None:
     apply(signature(instance), Counter())
 
 
+def _funding_changed(sender: Any, instance: Model, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    if isinstance(instance, Expense):
+        ids = list(
+            Funding.objects.filter(pk=instance.grant_id).values_list(
+                "commons_id", flat=True
+            )
+        )
+    else:
+        ids = [instance.commons_id]  # type: ignore[attr-defined]
+    refresh_funding(ids)
+
+
+def _funder_saved(sender: Any, instance: Actor, **kwargs: Any) -> None:
+    """A funder hidden or shown moves the figures of the commons it funds."""
+    if kwargs.get("raw") or kwargs.get("created"):
+        return
+    refresh_funding(
+        list(
+            Funding.objects.filter(funder=instance)
+            .values_list("commons_id", flat=True)
+            .distinct()
+            .order_by()
+        )
+    )
+
+
 def connect() -> None:
     """Keep the counters current as the ecosystem is written."""
     for model in _COUNTED:
@@ -227,3 +301,8 @@ def connect() -> None:
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}.pre")
         post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}.post")
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}.del")
+    for model in (Funding, Expense):
+        uid = f"aggregates.{model.__name__}"
+        post_save.connect(_funding_changed, sender=model, dispatch_uid=f"{uid}.post")
+        post_delete.connect(_funding_changed, sender=model, dispatch_uid=f"{uid}.del")
+    post_save.connect(_funder_saved, sender=Actor, dispatch_uid="aggregates.funder")

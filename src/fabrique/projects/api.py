@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from fabrique.api.auth import WRITE_AUTH, reader
 from fabrique.api.common import caller, get_or_404, visible
@@ -193,6 +194,16 @@ class FundingOut(Schema):
     currency: str
     purpose: str
     date: datetime.date
+    pledge: int | None = Field(
+        description="A grant paying a pledge: the pledge's id.", alias="pledge_id"
+    )
+    recorded_by: UserOut | None = Field(alias="created_by")
+    acknowledged_by: UserOut | None = Field(
+        description="The holder of the commons who said the grant was received."
+    )
+    acknowledged_at: datetime.datetime | None = Field(
+        description="When it was acknowledged; None: not received yet."
+    )
 
     @staticmethod
     def resolve_funder(obj: Any) -> str:
@@ -211,6 +222,58 @@ class FundingIn(Schema):
     currency: str = Field("EUR", min_length=3, max_length=3)
     purpose: str = Field(min_length=1, max_length=300)
     date: datetime.date | None = None
+    pledge: int | None = Field(
+        None,
+        description="A grant paying (part of) this pledge of the same funder to "
+        "the same commons, in its currency: at most what remains of it.",
+    )
+
+
+class ExpenseOut(Schema):
+    id: int
+    grant: int = Field(alias="grant_id")
+    commons: str
+    amount: Decimal
+    currency: str
+    date: datetime.date
+    purpose: str
+    receipt: str | None = Field(description="Address of the receipt file.")
+    receipt_url: str
+    recorded_by: UserOut | None = Field(alias="created_by")
+    created: datetime.datetime
+
+    @staticmethod
+    def resolve_commons(obj: Any) -> str:
+        return obj.grant.commons.slug
+
+    @staticmethod
+    def resolve_currency(obj: Any) -> str:
+        return obj.grant.currency
+
+    @staticmethod
+    def resolve_receipt(obj: Any) -> str | None:
+        return obj.receipt.url if obj.receipt else None
+
+
+class ExpenseIn(Schema):
+    amount: Decimal = Field(ge=Decimal("0.01"), max_digits=14, decimal_places=2)
+    purpose: str = Field(min_length=1, max_length=300)
+    date: datetime.date | None = None
+    receipt_url: str = Field(
+        description="Link to the receipt (http or https). Receipt files are "
+        "uploaded from the commons' page.",
+        max_length=200,
+        pattern=r"^https?://",
+    )
+
+
+class BalanceOut(Schema):
+    currency: str
+    pledged: Decimal = Field(description="What pledges still promise.")
+    granted: Decimal
+    received: Decimal = Field(description="Grants a holder acknowledged.")
+    spent: Decimal
+    balance: Decimal = Field(description="Received less spent.")
 
 
 # Projects ------------------------------------------------------------------
@@ -484,9 +547,12 @@ class FundingFilters(PageParams):
 
 @router.get("/funding/", response={200: page_of(FundingOut), **READ_ERRORS})
 def list_funding(request: HttpRequest, filters: Query[FundingFilters]) -> Any:
-    """Pledges and grants to commons, latest first."""
-    queryset = Funding.objects.select_related("funder", "commons").filter(
-        commons__hidden=False, funder__hidden=False
+    """Pledges and grants to commons, latest first, with who recorded each and
+    who acknowledged each grant as received."""
+    queryset = (
+        funding.visible()
+        .select_related("funder", "commons", "created_by", "acknowledged_by")
+        .filter(commons__hidden=False)
     )
     if filters.commons:
         queryset = queryset.filter(commons__slug=filters.commons)
@@ -497,11 +563,18 @@ def list_funding(request: HttpRequest, filters: Query[FundingFilters]) -> Any:
     return paginate(request, queryset.order_by("-date", "-id"), filters)
 
 
+def _pledge(user: Any, pk: int | None) -> Funding | None:
+    if pk is None:
+        return None
+    return get_or_404(funding.visible(), "pledge", pk=pk, kind=Funding.Kind.PLEDGE)
+
+
 @router.post("/funding/", response={201: FundingOut, **ERRORS}, **WRITE)
 def record_funding(request: HttpRequest, payload: FundingIn) -> Any:
     """Record a pledge or a grant of a funder you administer (or your own, as a
-    person). Send an ``Idempotency-Key`` header to make a retry safe: the same
-    key returns the first record instead of storing a second."""
+    person); a grant with ``pledge`` pays (part of) that pledge. Send an
+    ``Idempotency-Key`` header to make a retry safe: the same key returns the
+    first record instead of storing a second."""
     user = caller(request)
     funder = get_or_404(
         visible(Actor.objects.all(), user), "actor", slug=payload.funder
@@ -514,9 +587,142 @@ def record_funding(request: HttpRequest, payload: FundingIn) -> Any:
         funder=funder,
         commons=commons,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
-        **payload.model_dump(exclude={"funder", "commons"}),
+        pledge=_pledge(user, payload.pledge),
+        **payload.model_dump(exclude={"funder", "commons", "pledge"}),
     )
     return Status(201, entry)
+
+
+def _grant(funding_id: int) -> Funding:
+    return get_or_404(
+        funding.visible()
+        .select_related("funder", "commons")
+        .filter(commons__hidden=False),
+        "grant",
+        pk=funding_id,
+        kind=Funding.Kind.GRANT,
+    )
+
+
+@router.post(
+    "/funding/{int:funding_id}/acknowledge/",
+    response={200: FundingOut, **ERRORS},
+    **WRITE,
+)
+def acknowledge_grant(request: HttpRequest, funding_id: int) -> Any:
+    """Say a grant was received (a holder of the commons, not on the funder's
+    side): from then on it counts as received, with who and when. Saying it
+    again changes nothing."""
+    user = caller(request)
+    return funding.acknowledge(_grant(funding_id), by=user)
+
+
+class ExpenseFilters(PageParams):
+    commons: str | None = Field(None, description="Slug of the commons.")
+    funder: str | None = Field(None, description="Slug of the funder.")
+    grant: int | None = Field(None, description="Id of the grant.")
+
+
+@router.get("/funding/expenses/", response={200: page_of(ExpenseOut), **READ_ERRORS})
+def list_expenses(request: HttpRequest, filters: Query[ExpenseFilters]) -> Any:
+    """What commons spent of their grants, latest first, with who recorded each
+    and its receipt."""
+    queryset = (
+        funding.visible_expenses()
+        .select_related("grant__commons", "created_by")
+        .filter(grant__commons__hidden=False)
+    )
+    if filters.commons:
+        queryset = queryset.filter(grant__commons__slug=filters.commons)
+    if filters.funder:
+        queryset = queryset.filter(grant__funder__slug=filters.funder)
+    if filters.grant:
+        queryset = queryset.filter(grant_id=filters.grant)
+    return paginate(request, queryset.order_by("-date", "-id"), filters)
+
+
+@router.post(
+    "/funding/{int:funding_id}/expenses/",
+    response={201: ExpenseOut, **ERRORS},
+    **WRITE,
+)
+def record_expense(request: HttpRequest, funding_id: int, payload: ExpenseIn) -> Any:
+    """Record what the commons spent of a received grant (a holder of the
+    commons), with a link to its receipt; never more than what is unspent.
+    An ``Idempotency-Key`` header makes a retry safe."""
+    user = caller(request)
+    grant = _grant(funding_id)
+    try:
+        expense = funding.record_expense(
+            grant,
+            user=user,
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+            **payload.model_dump(),
+        )
+    except funding.FundingError as exc:
+        raise ApiError(409, str(exc), code="funding_state") from exc
+    return Status(201, expense)
+
+
+@router.post(
+    "/funding/expenses/{int:expense_id}/receipt/",
+    response={200: ExpenseOut, **ERRORS},
+    **WRITE,
+)
+def attach_receipt(
+    request: HttpRequest, expense_id: int, receipt: File[UploadedFile]
+) -> Any:
+    """Upload the receipt of an expense that has none (a holder of the
+    commons): a PDF, PNG or JPEG file of at most ``FABRIQUE_RECEIPT_MAX_BYTES``,
+    checked by its content; images are stored re-encoded."""
+    user = caller(request)
+    expense = get_or_404(
+        funding.visible_expenses()
+        .select_related("grant__commons", "grant__funder")
+        .filter(grant__commons__hidden=False),
+        "expense",
+        pk=expense_id,
+    )
+    try:
+        return funding.attach_receipt(expense, user=user, file=receipt)
+    except funding.FundingError as exc:
+        raise ApiError(409, str(exc), code="funding_state") from exc
+
+
+class BalanceFilters(Schema):
+    commons: str | None = Field(None, description="Slug of the commons.")
+    funder: str | None = Field(None, description="Slug of the funder.")
+
+
+@router.get("/funding/balance/", response={200: list[BalanceOut], **READ_ERRORS})
+def funding_balance(request: HttpRequest, filters: Query[BalanceFilters]) -> Any:
+    """Figures per currency of one commons (``commons``) or one funder
+    (``funder``): still pledged, granted, received, spent and the balance —
+    received less spent. Hidden funders and rows are left out."""
+    user = reader(request)
+    if bool(filters.commons) == bool(filters.funder):
+        raise ApiError(400, "Give either commons or funder.", code="bad_request")
+    if filters.commons:
+        commons = get_or_404(
+            visible(Commons.objects.all(), user), "commons", slug=filters.commons
+        )
+        found = funding.money(commons=commons)
+    else:
+        funder = get_or_404(
+            visible(Actor.objects.all(), user), "actor", slug=filters.funder
+        )
+        found = funding.money(funder=funder)
+    return [
+        {
+            "currency": m.currency,
+            "pledged": m.pledged,
+            "granted": m.granted,
+            "received": m.received,
+            "spent": m.spent,
+            "balance": m.balance,
+        }
+        for m in found.values()
+    ]
 
 
 # Open data dump --------------------------------------------------------------

@@ -192,7 +192,11 @@ def _commons_named(ids: list[int]) -> dict[int, tuple[str, str]]:
     }
 
 
-def funding_by_commons(currency: str = "EUR") -> Chart:
+def _funding_rows(
+    currency: str,
+) -> list[tuple[str, str, Decimal, Decimal, Decimal, Decimal]]:
+    """The top commons in ``currency``: title, address, still pledged,
+    granted, spent and the total promised and paid."""
     top = list(
         EcosystemCount.objects.filter(metric="funding_total", key=currency)
         .order_by("-value", "ref")
@@ -207,30 +211,68 @@ def funding_by_commons(currency: str = "EUR") -> Chart:
         kind, _sep, cur = row.key.partition("|")
         if cur == currency:
             parts[row.ref][kind] = row.value
+    return [
+        (
+            *named[ref],
+            parts[ref].get("pledge", Decimal(0)),
+            parts[ref].get("grant", Decimal(0)),
+            parts[ref].get("spent", Decimal(0)),
+            total,
+        )
+        for ref, total in top
+    ]
+
+
+def _funding_currencies() -> list[str]:
+    """Currencies with funding, the one most commons received first."""
+    rows = (
+        EcosystemCount.objects.filter(metric="funding_total")
+        .values("key")
+        .annotate(n=Count("id"))
+        .order_by("-n", "key")
+    )
+    return [row["key"] for row in rows]
+
+
+def funding_by_commons(currency: str | None = None) -> Chart:
+    """Per currency, the commons that received the most; the bars show the
+    first currency (the one most commons received), the table every one."""
+    found = [currency] if currency else _funding_currencies()
     bars, totals, rows = [], [], []
-    for ref, total in top:
-        title, url = named[ref]
-        pledged = parts[ref].get("pledge", Decimal(0))
-        granted = parts[ref].get("grant", Decimal(0))
-        segments = [
-            Segment(0, float(v), i, f"{title} · {label}: {_money(v)} {currency}")
-            for i, (label, v) in enumerate(
-                ((_("grants"), granted), (_("pledges"), pledged))
-            )
-            if v
-        ]
-        bars.append(Bar(title, total, f"{_money(total)} {currency}", url, segments))
-        totals.append(total)
-        rows.append([title, currency, granted, pledged, total])
+    for index, cur in enumerate(found or ["EUR"]):
+        for title, url, pledged, granted, spent, total in _funding_rows(cur):
+            rows.append([title, cur, pledged, granted, spent, total])
+            if index:
+                continue
+            segments = [
+                Segment(0, float(v), i, f"{title} · {label}: {_money(v)} {cur}")
+                for i, (label, v) in enumerate(
+                    ((_("granted"), granted), (_("still pledged"), pledged))
+                )
+                if v
+            ]
+            bars.append(Bar(title, total, f"{_money(total)} {cur}", url, segments))
+            totals.append(total)
     _scale(bars, totals)
     return Chart(
         "funding",
         _("Funding by commons"),
-        _("The commons that received the most, grants paid and pledges promised."),
-        [_("commons"), _("currency"), _("grants"), _("pledges"), _("total")],
+        _(
+            "The commons that received the most: what pledges still promise, "
+            "what was granted and what was spent, each currency apart. A pledge "
+            "paid by a grant counts once, as granted; hidden funders are left out."
+        ),
+        [
+            _("commons"),
+            _("currency"),
+            _("still pledged"),
+            _("granted"),
+            _("spent"),
+            _("total"),
+        ],
         rows,
         bars,
-        series=[_("grants"), _("pledges")],
+        series=[_("granted"), _("still pledged")],
     )
 
 

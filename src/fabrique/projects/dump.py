@@ -297,7 +297,8 @@ TABLES: tuple[Table, ...] = (
     Table(
         "funding",
         ("id", "funder", "commons", "kind", "amount", "currency", "purpose", "date"),
-        lambda: Funding.objects.filter(commons__hidden=False, funder__hidden=False)
+        lambda: Funding.objects.filter(commons__hidden=False, funder__hidden=False,
+                                       hidden=False)
         .select_related("funder", "commons").order_by("pk"),
         lambda f: (f.pk, f.funder.slug, f.commons.slug, f.kind, str(f.amount),
                    f.currency, f.purpose, f.date),
@@ -393,7 +394,7 @@ def jsonld_nodes() -> Iterator[dict[str, Any]]:
         }
     for grant in _iterate(
         Funding.objects.filter(
-            commons__hidden=False, funder__hidden=False
+            commons__hidden=False, funder__hidden=False, hidden=False
         ).select_related("funder", "commons")
     ):
         yield {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -9,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fabrique.catalog.models import Actor, Commons
-from fabrique.projects.models import ContributionKind, Project
+from fabrique.projects.models import ContributionKind, Funding, Project
 
 MAX_COMMONS = 200
 
@@ -132,4 +133,105 @@ class ReasonForm(forms.Form):
         label=_("Why"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def fundable_actors(user: Any) -> Any:
+    """Actors ``user`` records money for: organisations they administer, and
+    their own person page."""
+    if not getattr(user, "is_authenticated", False):
+        return Actor.objects.none()
+    return (
+        Actor.objects.filter(hidden=False)
+        .filter(
+            Q(members__user=user, members__role="admin", user__isnull=True)
+            | Q(user=user)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _amount_field() -> forms.DecimalField:
+    return forms.DecimalField(
+        label=_("Amount"),
+        min_value=Decimal("0.01"),
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class FundingForm(forms.Form):
+    """A pledge or a grant of a funder the person acts for."""
+
+    funder = forms.ModelChoiceField(
+        label=_("Funder"), queryset=Actor.objects.none(), empty_label=None
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Funding.Kind.choices,
+        help_text=_("A pledge promises; a grant is paid."),
+    )
+    amount = _amount_field()
+    currency = forms.ChoiceField(label=_("Currency"), initial="EUR")
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    date = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Today if empty."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["funder"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = fundable_actors(user)
+        field.help_text = _(
+            "An organisation you administer, or yourself (shown as a person)."
+        )
+        from fabrique.projects.funding import currencies
+
+        currency = self.fields["currency"]
+        assert isinstance(currency, forms.ChoiceField)
+        currency.choices = [(code, code) for code in currencies()]
+
+
+class ConvertForm(forms.Form):
+    """Pay (part of) a pledge as a grant."""
+
+    amount = _amount_field()
+    purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
+    date = forms.DateField(
+        label=_("Date paid"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Today if empty."),
+    )
+
+
+class ExpenseForm(forms.Form):
+    """What the commons spent of a received grant, with its proof."""
+
+    amount = _amount_field()
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    purpose = forms.CharField(label=_("What it paid for"), max_length=300)
+    receipt = forms.FileField(
+        label=_("Receipt"),
+        required=False,
+        help_text=_("A PDF, PNG or JPEG file."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,image/png,image/jpeg"}
+        ),
+    )
+    receipt_url = forms.URLField(
+        label=_("Or a link to the receipt"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
     )

@@ -175,7 +175,7 @@ def _contribution_edges(where: Q | None) -> list[GraphEdge]:
 
 
 def _funding_edges(where: Q | None) -> list[GraphEdge]:
-    fundings = Funding.objects.all()
+    fundings = Funding.objects.filter(hidden=False)  # hidden by moderation
     if where is not None:
         fundings = fundings.filter(where)
     rows = fundings.values_list("funder_id", "commons_id").annotate(n=Count("id"))

@@ -31,13 +31,12 @@ from django.views.decorators.http import require_POST
 from fabrique.catalog.models import Commons
 from fabrique.community.models import Challenge
 from fabrique.core.permissions import can_moderate, require_member
-from fabrique.projects import funding, ledger
+from fabrique.projects import ledger
 from fabrique.projects.forms import ContributionForm, ReasonForm
 from fabrique.projects.models import (
     Contribution,
     ContributionEvent,
     ContributionKind,
-    Funding,
     Project,
 )
 
@@ -162,6 +161,21 @@ def contributions(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
                 return redirect(request.path + "#mine")
     elif request.method == "POST":
         return redirect_to_login(request.get_full_path())
+    return render_page(request, target, kind, form)
+
+
+def render_page(
+    request: HttpRequest,
+    target: Commons | Challenge,
+    kind: str,
+    form: ContributionForm | None = None,
+    money_forms: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The ledger page of ``target``; ``money_forms`` are funding forms sent
+    back with their errors."""
+    user = request.user
+    if form is None and user.is_authenticated:
+        form = ContributionForm(user=user)
     entries = _entries(target)
     confirmed_entries = entries.filter(status=Contribution.Status.CONFIRMED)
     confirmed = list(confirmed_entries)
@@ -182,26 +196,15 @@ def contributions(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     deciding = ledger.decides_for(user, target)
     money: dict[str, Any] = {}
     if isinstance(target, Commons):
-        labels = dict(Funding.Kind.choices)
-        money = {
-            "totals": [
-                {"kind": labels[k], "currency": c, "total": t}
-                for (k, c), t in funding.totals(target).items()
-            ],
-            "fundings": list(
-                target.fundings.filter(funder__hidden=False)
-                .select_related("funder", "created_by")
-                .order_by("-date", "-pk")[:20]
-            ),
-            "users": list(
-                Project.objects.filter(uses=target, hidden=False).order_by("name")
-            ),
-            "givers": list(
-                Project.objects.filter(contributes_to=target, hidden=False).order_by(
-                    "name"
-                )
-            ),
-        }
+        from fabrique.projects import funding_views
+
+        money = funding_views.commons_money(request, target, money_forms or {})
+        money["users"] = list(
+            Project.objects.filter(uses=target, hidden=False).order_by("name")
+        )
+        money["givers"] = list(
+            Project.objects.filter(contributes_to=target, hidden=False).order_by("name")
+        )
     return render(
         request,
         "projects/contributions.html",
@@ -223,6 +226,7 @@ def contributions(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
             },
             "pending": len(ledger.queue(user)) if deciding else 0,
         },
+        status=400 if money_forms else 200,
     )
 
 

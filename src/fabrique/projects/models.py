@@ -252,6 +252,25 @@ class Funding(models.Model):
     # A client's key for one record: sending it again returns that record.
     idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
+    # A grant paid on a pledge: the pledge's open amount goes down by as much.
+    pledge = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grants",
+        verbose_name=_("paid on the pledge"),
+    )
+    # A grant counts as received once a holder of the commons says so.
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    hidden = models.BooleanField(default=False, help_text="hidden by moderation")
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -272,6 +291,56 @@ class Funding(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.currency} to {self.commons_id}"
 
+    @property
+    def received(self) -> bool:
+        return self.kind == self.Kind.GRANT and self.acknowledged_at is not None
+
+
+def receipt_path(instance: Expense, filename: str) -> str:
+    return f"receipts/{instance.grant.commons_id}/{filename}"
+
+
+class Expense(models.Model):
+    """Money of a grant spent by the receiving commons, with its proof: a
+    receipt (PDF, PNG or JPEG, checked by content) or a link to one."""
+
+    grant = models.ForeignKey(
+        Funding, on_delete=models.CASCADE, related_name="expenses"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    date = models.DateField(_("date"))
+    purpose = models.CharField(_("what it paid for"), max_length=300)
+    receipt = models.FileField(_("receipt"), upload_to=receipt_path, blank=True)
+    receipt_url = models.URLField(_("link to the receipt"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expenses_recorded",
+    )
+    idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    hidden = models.BooleanField(default=False, help_text="hidden by moderation")
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("expense")
+        verbose_name_plural = _("expenses")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="expense_amount_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="expense_idempotency_key_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"expense {self.amount} of grant {self.grant_id}"
+
 
 # The ecosystem's graph and dashboard tables live in their own module.
 from fabrique.projects.ecosystem_models import EcosystemCount, GraphEdge  # noqa: E402
@@ -280,6 +349,7 @@ __all__ = [
     "Contribution",
     "ContributionKind",
     "EcosystemCount",
+    "Expense",
     "Funding",
     "GraphEdge",
     "Project",

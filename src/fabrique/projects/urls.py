@@ -1,7 +1,7 @@
 from django.urls import path
 
 from fabrique.catalog.views import discussions
-from fabrique.projects import ledger_views, views
+from fabrique.projects import funding_views, ledger_views, views
 
 app_name = "projects"
 
@@ -24,6 +24,27 @@ urlpatterns = [
         "contributions/<int:pk>/<str:action>/",
         ledger_views.step,
         name="contribution_step",
+    ),
+    # Funding, from pledge to use.
+    path(
+        "communs/<slug:slug>/financement/",
+        funding_views.record,
+        name="funding_record",
+    ),
+    path(
+        "financement/<int:pk>/verser/",
+        funding_views.convert,
+        name="funding_convert",
+    ),
+    path(
+        "financement/<int:pk>/reception/",
+        funding_views.acknowledge,
+        name="funding_acknowledge",
+    ),
+    path(
+        "financement/<int:pk>/depenses/",
+        funding_views.expense,
+        name="funding_expense",
     ),
     path("projets/", views.project_list, name="projects"),
     # "nouveau" is a reserved slug: no project takes it.

@@ -156,3 +156,17 @@ IMAGES: list[tuple[str, str, Callable[[], bytes]]] = [
         solar_day,
     ),
 ]
+
+
+def receipt_png(line: str) -> bytes:
+    """A small invoice-like receipt for the demo's expenses."""
+    image = Image.new("RGB", (420, 300), PAPER)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 409, 289), outline=GREY, width=2)
+    draw.text((30, 30), "FACTURE", fill=INK)
+    draw.line((30, 55, 390, 55), fill=GREY, width=1)
+    for row, y in enumerate(range(75, 200, 25)):
+        draw.text((30, y), line[:52] if row == 0 else "·" * (20 + row * 3), fill=INK)
+    draw.rectangle((260, 230, 390, 265), fill=LIGHT, outline=GREEN)
+    draw.text((275, 242), "ACQUITTÉE", fill=GREEN)
+    return _png(image)

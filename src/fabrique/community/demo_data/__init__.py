@@ -596,6 +596,22 @@ FUNDING: list[dict[str, Any]] = [
         "amount": "18000",
         "purpose": "Standard téléphonique et défraiement des conducteurs bénévoles",
         "days": -200,
+        # Received, then spent in part: with a receipt file, and with a link.
+        "acknowledged": True,
+        "expenses": [
+            {
+                "amount": "2400",
+                "purpose": "Abonnement annuel du standard téléphonique",
+                "days": -180,
+                "receipt": "file",
+            },
+            {
+                "amount": "3150.40",
+                "purpose": "Défraiement kilométrique des conducteurs, premier semestre",
+                "days": -60,
+                "receipt": "https://covoiturage-rural.example.org/comptes/2026-s1.pdf",
+            },
+        ],
     },
     {
         "funder": "fondation",
@@ -620,6 +636,8 @@ FUNDING: list[dict[str, Any]] = [
         "amount": "30000",
         "purpose": "Extension à trois quartiers en 2027",
         "days": -20,
+        # Partly paid: a first grant on the pledge, received.
+        "paid": [{"amount": "12000", "purpose": "Premier quartier", "days": -5}],
     },
     {
         "funder": "programme",
@@ -628,6 +646,8 @@ FUNDING: list[dict[str, Any]] = [
         "amount": "12000",
         "purpose": "Industrialisation de l'attelage rapide",
         "days": -70,
+        # Left waiting for the holders to say it arrived.
+        "acknowledged": False,
     },
     {
         "funder": "programme",

@@ -29,3 +29,24 @@ def actor_contributions(actor: Any) -> dict[str, Any]:
         .order_by("-created", "-pk")[:RECENT]
     )
     return {"entries": list(entries)}
+
+
+@register.inclusion_tag("projects/_actor_funding.html")
+def actor_funding(actor: Any) -> dict[str, Any]:
+    """What a funder gave, per currency (still pledged, granted, received,
+    spent, balance), and its latest pledges and grants to commons still shown;
+    nothing for a hidden funder."""
+    from fabrique.projects import funding
+
+    if actor.hidden:
+        return {"figures": [], "rows": []}
+    rows = (
+        funding.visible()
+        .filter(funder=actor, commons__hidden=False)
+        .select_related("commons", "acknowledged_by", "created_by")
+        .order_by("-date", "-pk")[:RECENT]
+    )
+    return {
+        "figures": list(funding.money(funder=actor).values()),
+        "rows": list(rows),
+    }
