@@ -169,19 +169,42 @@ MEMBER_API_WRITES = {
 }
 
 
-def _sample_entry_is(status: str) -> None:
-    from fabrique.projects.models import Contribution
+def _sample_entry_is(status: str) -> Any:
+    def prepare(world: dict[str, Any]) -> None:
+        from fabrique.projects.models import Contribution
 
-    Contribution.objects.filter(pk=SAMPLE_PK).update(status=status)
+        Contribution.objects.filter(pk=SAMPLE_PK).update(status=status)
+
+    return prepare
+
+
+def _moderator_holds_a_commons_of_the_contract(world: dict[str, Any]) -> None:
+    from fabrique.projects.models import Project
+
+    commons = Commons.objects.get(pk=SAMPLE_PK)
+    Project.objects.get(pk=SAMPLE_PK).uses.add(commons)
+    CommunityMembership.objects.create(
+        commons=commons, user=world["moderator"], role="holder", status="active"
+    )
 
 
 # Routes that act on an object in another state than the world's: the world
-# is put in that state first (the sample contribution is pending).
-STATE_FOR = {
+# is put in that state first (the sample contribution is pending; the
+# owner's sample project states nothing).
+PREPARE = {
     # Its contributor (the moderator) disputes a decline.
-    ("POST", "/api/1/contributions/{contribution_id}/dispute/"): "declined",
+    ("POST", "/api/1/contributions/{contribution_id}/dispute/"): _sample_entry_is(
+        "declined"
+    ),
     # Its holder (the owner) revokes a confirmation.
-    ("POST", "/api/1/contributions/{contribution_id}/revoke/"): "confirmed",
+    ("POST", "/api/1/contributions/{contribution_id}/revoke/"): _sample_entry_is(
+        "confirmed"
+    ),
+    # A holder outside the project reviews its statement on a commons.
+    (
+        "PUT",
+        "/api/1/projects/{slug}/contract/{commons}/review/",
+    ): _moderator_holds_a_commons_of_the_contract,
 }
 
 
@@ -464,8 +487,8 @@ def test_api_writes_refuse_callers_without_the_right(world, geocoder_index, rout
         return client.send(route.method, route.url, route.body)
 
     clients = {who: ApiClient(token_for(world[who])) for who in PEOPLE}
-    if (route.method, route.path) in STATE_FOR:
-        _sample_entry_is(STATE_FOR[route.method, route.path])
+    if (route.method, route.path) in PREPARE:
+        PREPARE[route.method, route.path](world)
     before = snapshot()
     anonymous = call(ApiClient())
     if (route.method, route.path) in PUBLIC_API_WRITES:

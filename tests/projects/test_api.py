@@ -104,7 +104,7 @@ def test_a_project_is_edited_followed_and_its_contract_checked_through_the_api()
     assert shown["contract"] == {
         "declared": 1, "kept": 0,
         "clauses": [{"commons": stops.slug, "uses": False, "contributes": True,
-                     "confirmed_contributions": 0}],
+                     "confirmed_contributions": 0, "review": None}],
     }  # fmt: skip
     Contribution.objects.create(
         contributor=founder, kind="data", commons=stops, description="Relevé",

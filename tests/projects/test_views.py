@@ -206,3 +206,58 @@ def test_the_page_has_its_team_places_needs_discussions_and_followers(world, cli
     assert "Livrez-vous le samedi ?" in thread.content.decode()
     client.post(url, {"action": "unfollow"})
     assert not Follow.objects.filter(user=reader, object_id=project.pk).exists()
+
+
+def test_holders_acknowledge_or_contest_what_a_project_states(world, client):
+    from fabrique.catalog.models import CommunityMembership
+    from fabrique.projects.models import ContractReview
+    from tests.api.conftest import ApiClient, token_for
+
+    project, given = world["project"], world["given"]
+    holder = make_user("gardienne")
+    CommunityMembership.objects.create(
+        commons=given, user=holder, role="holder", status="active"
+    )
+    url = reverse("projects:contract_review", args=[project.slug, given.slug])
+    # The project's own people do not review their statement; strangers neither.
+    for person in (world["owner"], make_user("passant")):
+        client.force_login(person)
+        assert client.post(url, {"status": "acknowledged"}).status_code == 403
+    client.force_login(holder)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert url in page
+    # Contesting needs a reason.
+    client.post(url, {"status": "contested", "reason": "  "})
+    assert not ContractReview.objects.exists()
+    client.post(url, {"status": "contested", "reason": "Rien reçu depuis mai."})
+    review = ContractReview.objects.get()
+    assert (review.status, review.by, review.reason) == (
+        "contested", holder, "Rien reçu depuis mai.",
+    )  # fmt: skip
+    client.post(url, {"status": "acknowledged"})
+    assert ContractReview.objects.get().status == "acknowledged"
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "Acknowledged" in page
+    # A commons outside the contract is refused.
+    other = make_commons(title="Hors contrat")
+    CommunityMembership.objects.create(
+        commons=other, user=holder, role="holder", status="active"
+    )
+    api = ApiClient(token_for(holder))
+    outside = api.send(
+        "PUT",
+        f"/api/1/projects/{project.slug}/contract/{other.slug}/review/",
+        {"status": "acknowledged"},
+    )
+    assert outside.status_code == 422
+    contested = api.send(
+        "PUT",
+        f"/api/1/projects/{project.slug}/contract/{given.slug}/review/",
+        {"status": "contested", "reason": "Plus rien depuis juin."},
+    )
+    assert contested.status_code == 200, contested.content
+    clause = next(
+        c for c in contested.json()["contract"]["clauses"] if c["commons"] == given.slug
+    )
+    assert clause["review"]["status"] == "contested"
+    assert clause["review"]["by"]["username"] == "gardienne"

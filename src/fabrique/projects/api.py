@@ -62,12 +62,27 @@ class ProjectOut(Schema):
         return [c.slug for c in obj.contributes_to.all()]
 
 
+class ReviewOut(Schema):
+    status: str = Field(description="acknowledged or contested.")
+    reason: str
+    by: UserOut | None
+    updated: datetime.datetime
+
+
+class ReviewIn(Schema):
+    status: Literal["acknowledged", "contested"]
+    reason: str = Field("", max_length=300, description="Needed to contest.")
+
+
 class ClauseOut(Schema):
     commons: str = Field(description="Slug of the commons.")
     uses: bool = Field(description="The project states it uses it.")
     contributes: bool = Field(description="The project states it contributes.")
     confirmed_contributions: int = Field(
         description="Confirmed ledger entries of the project's actor or members."
+    )
+    review: ReviewOut | None = Field(
+        description="What a holder of the commons says of the statement."
     )
 
 
@@ -97,6 +112,7 @@ class ProjectDetailOut(ProjectOut):
                     "uses": c.used,
                     "contributes": c.declared,
                     "confirmed_contributions": len(c.entries),
+                    "review": c.review,
                 }
                 for c in clauses
             ],
@@ -323,6 +339,27 @@ def edit_project(request: HttpRequest, slug: str, payload: ProjectPatch) -> Any:
     project = get_or_404(projects(user), "project", slug=slug)
     services.update_project(
         project, user=user, data=payload.model_dump(exclude_unset=True)
+    )
+    return projects(user).get(pk=project.pk)
+
+
+@router.put(
+    "/projects/{slug}/contract/{commons}/review/",
+    response={200: ProjectDetailOut, **ERRORS},
+    **WRITE,
+)
+def review_contract(
+    request: HttpRequest, slug: str, commons: str, payload: ReviewIn
+) -> Any:
+    """Acknowledge what a project states of a commons, or contest it saying
+    why (a holder of that commons, outside the project)."""
+    from fabrique.projects import contract
+
+    user = caller(request)
+    project = get_or_404(projects(user), "project", slug=slug)
+    target = get_or_404(visible(Commons.objects.all(), user), "commons", slug=commons)
+    contract.review(
+        project, target, by=user, status=payload.status, reason=payload.reason
     )
     return projects(user).get(pk=project.pk)
 

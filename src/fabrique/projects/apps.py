@@ -53,4 +53,6 @@ VERBS = {
     "funding_receipt": _("added the receipt of an expense"),
     "contract_changed": _("changed the commons a project uses and contributes to"),
     "accompaniment": _("changed the accompaniment of a project"),
+    "contract_acknowledged": _("acknowledged what the project states of a commons"),
+    "contract_contested": _("contested what the project states of a commons"),
 }

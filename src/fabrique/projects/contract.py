@@ -6,7 +6,9 @@ the ledger holds a confirmed entry on X by the project's people — its
 carrying actor, or a member of that actor. A project's page shows those
 entries only (not what its members gave elsewhere), and the facilitators'
 list of projects that use commons without contributing reads the ledger,
-not the statement.
+not the statement. A holder of a commons of the contract acknowledges what
+the project states of it, or contests it with a reason; the project's own
+people never review their own statement.
 """
 
 from __future__ import annotations
@@ -14,10 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from fabrique.catalog.models import ActorMember, Commons
-from fabrique.projects.models import Contribution, Project
+from fabrique.catalog.services import normalise_text
+from fabrique.core import activity
+from fabrique.core.permissions import is_active_user
+from fabrique.projects.models import ContractReview, Contribution, Project
 
 CONFIRMED = Contribution.Status.CONFIRMED
 
@@ -30,6 +37,7 @@ class Clause:
     declared: bool  # stated in "contributes to"
     used: bool  # stated in "uses"
     entries: list[Contribution] = field(default_factory=list)
+    review: ContractReview | None = None
 
     @property
     def kept(self) -> bool:
@@ -67,6 +75,10 @@ def check(project: Project) -> list[Clause]:
     for entry in entries(project):
         assert entry.commons_id is not None
         clauses[entry.commons_id].entries.append(entry)
+    for review in project.contract_reviews.filter(
+        commons_id__in=clauses
+    ).select_related("by"):
+        clauses[review.commons_id].review = review
     return sorted(clauses.values(), key=lambda c: c.commons.title.casefold())
 
 
@@ -98,3 +110,55 @@ def using_without_contributing() -> QuerySet[Project]:
         .distinct()
         .order_by("name")
     )
+
+
+def may_review(user: Any, project: Project, commons: Commons) -> bool:
+    """A holder of ``commons`` (in person, or an administrator of a holder
+    organisation) who is not one of the project's people."""
+    from fabrique.projects import ledger
+
+    if not is_active_user(user):
+        return False
+    if ActorMember.objects.filter(actor_id=project.actor_id, user=user).exists():
+        return False
+    return ledger.holds_in_person(user, commons)
+
+
+def review(
+    project: Project, commons: Commons, *, by: Any, status: str, reason: str = ""
+) -> ContractReview:
+    """``by`` acknowledges what ``project`` states of ``commons``, or
+    contests it saying why; the latest word replaces the last."""
+    in_contract = (
+        project.uses.filter(pk=commons.pk).exists()
+        or project.contributes_to.filter(pk=commons.pk).exists()
+    )
+    if not in_contract:
+        raise ValidationError(
+            {"commons": _("This commons is not in the project's contract.")}
+        )
+    if not may_review(by, project, commons):
+        raise PermissionDenied(
+            _(
+                "Only a holder of this commons, outside the project, may "
+                "acknowledge or contest what the project states of it."
+            )
+        )
+    if status not in ContractReview.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    reason = normalise_text(reason or "")[:300]
+    if status == ContractReview.Status.CONTESTED and not reason:
+        raise ValidationError({"reason": _("Say why the statement does not hold.")})
+    found, _created = ContractReview.objects.update_or_create(
+        project=project,
+        commons=commons,
+        defaults={"status": status, "reason": reason, "by": by},
+    )
+    activity.record(
+        project,
+        user=by,
+        verb=f"contract_{status}",
+        summary=f"{commons.title}: {reason}" if reason else commons.title,
+        data={"commons": commons.pk},
+    )
+    return found

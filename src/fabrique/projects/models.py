@@ -23,6 +23,9 @@ class Project(models.Model):
     class Kind(models.TextChoices):
         STARTUP = "startup", _("entrepreneur's project")
         TRANSITION = "transition", _("partner's transition")
+        INDUSTRY = "industry", _("industrial partner's project")
+        TERRITORY = "territory", _("territory's project")
+        LAB = "lab", _("lab's project")
 
     class Accompaniment(models.TextChoices):
         APPLIED = "applied", _("applied")
@@ -354,3 +357,45 @@ __all__ = [
     "GraphEdge",
     "Project",
 ]
+
+
+class ContractReview(models.Model):
+    """A holder of a commons in a project's contract says whether what the
+    project states of it holds: acknowledged, or contested with a reason.
+    One review a project and commons; the latest word replaces the last."""
+
+    class Status(models.TextChoices):
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        CONTESTED = "contested", _("contested")
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="contract_reviews"
+    )
+    commons = models.ForeignKey(
+        Commons, on_delete=models.CASCADE, related_name="contract_reviews"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project", "commons"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "commons"], name="contract_review_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="contested") | ~models.Q(reason=""),
+                name="contract_contest_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.project_id} on {self.commons_id}"

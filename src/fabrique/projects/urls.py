@@ -71,6 +71,11 @@ urlpatterns = [
     ),
     path("projets/<slug:slug>/contrat/", views.project_contract, name="contract"),
     path(
+        "projets/<slug:slug>/contrat/<slug:commons>/avis/",
+        views.contract_review,
+        name="contract_review",
+    ),
+    path(
         "projets/<slug:slug>/accompagnement/",
         views.project_accompaniment,
         name="accompaniment",

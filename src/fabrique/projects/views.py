@@ -84,6 +84,10 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     project = _project(request, slug)
     clauses = contract.check(project)
+    for clause in clauses:
+        clause.may_review = contract.may_review(  # type: ignore[attr-defined]
+            request.user, project, clause.commons
+        )
     manager = can_manage_actor(request.user, project.actor)
     actor = project.actor
     team = (
@@ -286,3 +290,30 @@ def project_follow(request: HttpRequest, slug: str) -> HttpResponse:
         follows.follow(request.user, project)
         messages.success(request, _("You follow %(name)s.") % {"name": project})
     return redirect(project)
+
+
+@require_member
+@require_POST
+def contract_review(request: HttpRequest, slug: str, commons: str) -> HttpResponse:
+    """A holder of a commons acknowledges or contests what the project
+    states of it."""
+    from fabrique.projects import contract
+
+    project = _project(request, slug)
+    target = get_object_or_404(Commons, slug=commons, hidden=False)
+    if not contract.may_review(request.user, project, target):
+        raise PermissionDenied
+    try:
+        contract.review(
+            project,
+            target,
+            by=request.user,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your word on the contract is recorded."))
+    return redirect(f"{project.get_absolute_url()}#contract-title")
