@@ -80,6 +80,7 @@ class _Loader:
             self.load_project(spec, admin)
         self.load_invitations()
         self.load_ledger()
+        self.load_contract_reviews()
         self.load_funding()
         self.spread_dates()
         graph_edges.rebuild()
@@ -114,6 +115,44 @@ class _Loader:
         member = actor.members.order_by("id").first()
         assert member is not None, f"the demo actor {actor} has no member"
         return member.user
+
+    def load_contract_reviews(self) -> None:
+        """Holders review what projects state: one acknowledged, and one
+        stated contribution with nothing confirmed contested."""
+        from fabrique.catalog.models import CommunityMembership
+        from fabrique.projects import contract
+        from fabrique.projects.models import Project
+
+        done: set[str] = set()
+        for project in Project.objects.order_by("slug"):
+            for clause in contract.check(project):
+                wanted = "acknowledged" if clause.kept else "contested"
+                if wanted in done or not clause.declared:
+                    continue
+                holders = CommunityMembership.objects.filter(
+                    commons=clause.commons, role="holder", status="active",
+                    user__isnull=False,
+                ).select_related("user")  # fmt: skip
+                reviewer = next(
+                    (
+                        m.user
+                        for m in holders
+                        if contract.may_review(m.user, project, clause.commons)
+                    ),
+                    None,
+                )
+                if reviewer is None:
+                    continue
+                contract.review(
+                    project,
+                    clause.commons,
+                    by=reviewer,
+                    status=wanted,
+                    reason=""
+                    if clause.kept
+                    else "Aucune contribution reçue depuis le début du projet.",
+                )
+                done.add(wanted)
 
     def load_invitations(self) -> None:
         """Facilitators invite suggested people: one invitation waits for an
