@@ -452,3 +452,15 @@ def test_equal_scores_go_to_more_skills_in_common_before_names(world):
         row.obj = type("P", (), {"public_name": name, "username": name})()
     ranked = matching._top(rows, 10)
     assert [s.name for s in ranked] == ["Zoé", "Aaron"]
+
+
+def test_equal_family_scores_go_to_more_related_skills_before_names(world):
+    # Both only share the "vehicle" family with the challenge (cargo bikes):
+    # the one with more vehicle skills comes first, whatever the alphabet.
+    make_user("aaron", skills=["batteries", "rétrofit"])
+    make_user("zoe", skills=["rétrofit", "électronique embarquée", "soudure"])
+    people = matching.for_challenge(world["challenge"], limit=50)["people"]
+    order = [s.obj.username for s in people if s.obj.username in {"aaron", "zoe"}]
+    scores = {s.obj.username: s.score for s in people}
+    assert scores["aaron"] == scores["zoe"]
+    assert order == ["zoe", "aaron"]

@@ -24,7 +24,8 @@ suggestion carries the reasons that gave it its place:
 Never suggested for a challenge: the people already in it, its
 facilitators and author, and anyone who opted out of suggestions
 (:mod:`fabrique.community.invitations`). Equal scores are ordered by the
-number of skills in common, then contributions, then name.
+number of skills in common, then of skills in the families wanted, then
+contributions, and only then by name.
 
 For a person, open challenges and needs are ranked the same way from their
 side, with their domains of interest counting too.
@@ -93,6 +94,7 @@ class Suggestion:
     role: str | None = None  # "field_actor" or "producer", when known
     invited: bool = False
     weight: float = 0.0  # what their contributions weigh, for ties
+    related: int = 0  # their skills in the families wanted, for ties
 
     @property
     def role_label(self) -> str:
@@ -431,6 +433,12 @@ def _score(
 ) -> Suggestion:
     points, common, reason = _skill_part(theirs, wanted, language)
     suggestion.skills = common
+    wanted_families = {code.split(".")[0] for code in wanted}
+    suggestion.related = sum(
+        1
+        for code in theirs
+        if code not in common and code.split(".")[0] in wanted_families
+    )
     if reason:
         suggestion.reasons.append(reason)
     if contributions:
@@ -455,7 +463,15 @@ def _score(
 
 
 def _top(rows: list[Suggestion], limit: int) -> list[Suggestion]:
-    rows.sort(key=lambda s: (-s.score, -len(s.skills), -s.weight, s.name.casefold()))
+    rows.sort(
+        key=lambda s: (
+            -s.score,
+            -len(s.skills),
+            -s.related,
+            -s.weight,
+            s.name.casefold(),
+        )
+    )
     return rows[:limit]
 
 
