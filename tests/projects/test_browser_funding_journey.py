@@ -104,6 +104,14 @@ def test_a_contribution_confirmed_and_money_followed_from_pledge_to_expense(
     page.goto(page.base_url + reverse("accounts:public_profile", args=["lea"]))
     expect(page.locator("main")).to_contain_text("Import des stations GBFS")
     expect(page.locator("main")).to_contain_text("Hugo Martin")
+    # And in the export of the ledger, with who confirmed it and when.
+    exported = page.request.get(
+        page.base_url + f"/api/1/contributions/?commons={commons.slug}"
+    ).json()
+    (row_out,) = [r for r in exported["data"] if r["id"] == entry.pk]
+    assert row_out["confirmed_by"]["username"] == "hugo"
+    assert row_out["confirmed_at"]
+    assert [s["action"] for s in row_out["history"]] == ["recorded", "confirmed"]
 
     # A funder pledges 5,000 EUR from the same page.
     log_in(page, "banquiere")
