@@ -97,10 +97,18 @@ def error_response(
 
 
 def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
-    # ninja prefixes locations with the source ("body", "query", "path") and
+    # ninja prefixes locations with the source ("body", "query", "file"…) and
     # the parameter name; clients want the field as they sent it.
     parts = [str(part) for part in loc]
-    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form"}:
+    if parts and parts[0] in {
+        "body",
+        "query",
+        "path",
+        "header",
+        "cookie",
+        "form",
+        "file",
+    }:
         parts = parts[1:]
         if len(parts) > 1 and parts[0] in {"payload", "filters", "data"}:
             parts = parts[1:]
