@@ -63,7 +63,9 @@ def several_data_commons() -> list[dict]:
             }
         ],
     )
-    return [data_commons(), bare, documentation]
+    # No distribution: the licence is on the dataset.
+    licensed = data_commons("licensed", distributions=[], licence="CC-BY-4.0")
+    return [data_commons(), bare, documentation, licensed]
 
 
 def transport_of_each_format() -> list[dict]:

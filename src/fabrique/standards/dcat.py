@@ -31,6 +31,7 @@ A *service*: ``uri``, ``title``, ``description``, ``endpoint_url``,
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -179,8 +180,13 @@ class _Builder:
         if data.get("contact"):
             self.contact(node, data["contact"])
         transport = data.get("transport")
-        for distribution in data.get("distributions") or ():
+        distributions = data.get("distributions") or ()
+        for distribution in distributions:
             g.add((node, DCAT.distribution, self.distribution(data, distribution)))
+        if not distributions:
+            # DCAT-AP puts the licence on distributions; without one, it goes
+            # on the dataset, where DCAT 3 allows it on any dcat:Resource.
+            self.licence(node, data.get("licence", ""))
         if transport is not None:
             self.mobility(node, data, transport, spatial)
         self.record(catalog, node, data, created)
@@ -485,6 +491,8 @@ EU_LICENCES = {
     "EUPL_1_2": "EUPL-1.2",
 }
 _STANDARD_FORMATS = {value: key for key, value in mobility.DATA_STANDARD.items()}
+# An SPDX licence address, as exported or as often written by others.
+_SPDX = re.compile(r"https?://spdx\.org/licenses/([A-Za-z0-9.+-]+?)(?:\.html|\.json)?")
 
 
 class _Reader:
@@ -566,10 +574,13 @@ class _Reader:
         }
 
     def licence(self, node: Any, distributions: list[Any]) -> str:
+        """The SPDX id of the dataset's licence, read on the dataset itself
+        (DCAT 3), else on its first distribution that has one (DCAT-AP)."""
         for subject in [node, *distributions]:
             value = self.uri(subject, DCTERMS.license)
-            if value.startswith(SPDX_LICENCES):
-                return value.removeprefix(SPDX_LICENCES)
+            spdx = _SPDX.fullmatch(value)
+            if spdx:
+                return spdx.group(1)
             if value.startswith(EU + "licence/"):
                 spdx = EU_LICENCES.get(value.removeprefix(EU + "licence/"))
                 if spdx:
@@ -659,8 +670,6 @@ class _Reader:
 
 def _bbox(wkt: str) -> tuple[float, float, float, float] | None:
     """The bounding box of a WKT polygon's points."""
-    import re
-
     numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?", wkt)]
     if len(numbers) < 4 or len(numbers) % 2:
         return None
