@@ -578,9 +578,9 @@ class _Reader:
         (DCAT 3), else on its first distribution that has one (DCAT-AP)."""
         for subject in [node, *distributions]:
             value = self.uri(subject, DCTERMS.license)
-            spdx = _SPDX.fullmatch(value)
-            if spdx:
-                return spdx.group(1)
+            address = _SPDX.fullmatch(value)
+            if address:
+                return address.group(1)
             if value.startswith(EU + "licence/"):
                 spdx = EU_LICENCES.get(value.removeprefix(EU + "licence/"))
                 if spdx:

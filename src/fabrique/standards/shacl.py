@@ -16,8 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.term import Node
 from rdflib.namespace import RDF, SH, SKOS
+from rdflib.term import Node
 
 from fabrique.standards import Finding, StandardsError
 
