@@ -262,7 +262,8 @@ def test_a_dcat_round_trip_keeps_the_licence_of_a_commons_without_links(
     assert created.status_code == 200, created.content
     commons = Commons.objects.get(title="Enquête mobilité de Belvallon")
     assert commons.licence == "CC-BY-4.0"
-    assert not (commons.download_url or commons.repository_url)
+    assert commons.download_url == ""
+    assert commons.repository_url == ""
     exported = Client().get(f"/communs/{commons.slug}.ttl")
     assert exported.status_code == 200
     again = post(owner, file=upload(exported.content.decode(), "export.ttl"))
