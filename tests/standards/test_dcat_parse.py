@@ -119,6 +119,33 @@ def test_spdx_addresses_as_others_write_them(address):
     assert warnings == []
 
 
+def test_a_data_service_comes_back():
+    relay = {
+        "uri": f"{BASE}/communs/relais/",
+        "title": "Relais temps réel",
+        "summary": "Redistribue les flux temps réel.",
+        "description": "Un service **robuste**.",
+        "endpoint_url": "https://relais.example/api/",
+        "endpoint_description": "https://relais.example/openapi.json",
+        "landing_page": f"{BASE}/communs/relais/",
+        "tags": ["GTFS-RT", "temps réel"],
+        "themes": [{"uri": f"{BASE}/themes/bus/", "label": "Bus"}],
+        "licence": "MIT",
+        "created": dt.datetime(2025, 1, 2, tzinfo=dt.UTC),
+        "modified": dt.datetime(2025, 3, 4, tzinfo=dt.UTC),
+        "publisher": None,
+        "contact": {"name": "Relais", "url": "https://relais.example/", "email": ""},
+        "serves": [f"{BASE}/communs/compteurs-velo/"],
+    }
+    document = dcat.serialise(
+        dcat.catalog_graph(catalog([data_commons()], services=[relay]))
+    )
+    datasets, services, warnings = dcat.read(document)
+    assert warnings == []
+    assert [d["uri"] for d in datasets] == [data_commons()["uri"]]
+    assert services == [relay]
+
+
 def test_a_document_without_datasets_says_so():
     data = dcat.serialise(dcat.catalog_graph(catalog([])))
     assert dcat.parse(data) == ([], ["the document describes no dcat:Dataset"])

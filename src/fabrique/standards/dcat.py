@@ -23,9 +23,11 @@ transport dataset ``transport``: ``{"formats", "coverage", "bbox",
 "transport_modes", "update_hours"}``.
 
 An *agent*: ``uri``, ``name``, ``homepage``.
-A *service*: ``uri``, ``title``, ``description``, ``endpoint_url``,
-``endpoint_description``, ``landing_page``, ``licence``, ``serves``
-(dataset URIs), ``publisher``.
+A *service* (a commons of kind service, or one of the site's APIs): ``uri``,
+``title``, ``description``, ``endpoint_url``, ``endpoint_description``,
+``landing_page``, ``licence``, ``serves`` (dataset URIs), ``publisher``, and
+optionally ``summary``, ``tags``, ``themes``, ``created``, ``modified``,
+``contact`` as for a dataset.
 """
 
 from __future__ import annotations
@@ -310,10 +312,23 @@ class _Builder:
     def service(self, data: Mapping[str, Any], catalog: URIRef) -> URIRef:
         g = self.g
         node = self.typed(data["uri"], DCAT.DataService)
+        g.add((node, RDF.type, DCAT.Resource))
         g.add((catalog, DCAT.service, node))
         g.add((node, DCTERMS.title, self.text(data["title"])))
         if data.get("description"):
             g.add((node, DCTERMS.description, self.text(data["description"])))
+        if data.get("summary"):
+            g.add((node, DCTERMS.abstract, self.text(data["summary"])))
+        for tag in data.get("tags") or ():
+            g.add((node, DCAT.keyword, self.text(tag)))
+        for theme in data.get("themes") or ():
+            g.add((node, DCAT.theme, self.concept(theme["uri"], theme["label"])))
+        if data.get("created"):
+            g.add((node, DCTERMS.issued, _date(data["created"])))
+        if data.get("modified"):
+            g.add((node, DCTERMS.modified, _date(data["modified"])))
+        if data.get("contact"):
+            self.contact(node, data["contact"])
         g.add((node, DCAT.endpointURL, self.resource(data["endpoint_url"])))
         if data.get("endpoint_description"):
             g.add(
@@ -667,6 +682,50 @@ class _Reader:
             "transport": transport,
         }
 
+    def service(self, node: URIRef) -> dict[str, Any]:
+        """A ``dcat:DataService`` as the export's service dict."""
+        title = self.text(node, DCTERMS.title)
+        if not title:
+            self.warnings.append(f"{node}: no title")
+        summary = self.text(node, DCTERMS.abstract)
+        description = self.text(node, DCTERMS.description)
+        if not summary:
+            summary = description.split("\n", 1)[0][:300]
+        if description in (summary, title):
+            description = ""
+        return {
+            "uri": str(node),
+            "title": title,
+            "summary": summary,
+            "description": description,
+            "endpoint_url": self.uri(node, DCAT.endpointURL),
+            "endpoint_description": self.uri(node, DCAT.endpointDescription),
+            "landing_page": self.uri(node, DCAT.landingPage),
+            "tags": self.texts(node, DCAT.keyword),
+            "themes": [
+                {"uri": str(theme), "label": self.text(theme, SKOS.prefLabel)}
+                for theme in sorted(self.g.objects(node, DCAT.theme), key=str)
+            ],
+            "licence": self.licence(node, []),
+            "created": self.when(node, DCTERMS.issued),
+            "modified": self.when(node, DCTERMS.modified),
+            "publisher": self.agent(self.g.value(node, DCTERMS.publisher)),
+            "contact": self.contact(node),
+            "serves": sorted(str(d) for d in self.g.objects(node, DCAT.servesDataset)),
+        }
+
+
+def service_uris(graph: Graph) -> list[URIRef]:
+    """The data services a graph describes, in a stable order."""
+    return sorted(
+        (
+            s
+            for s in graph.subjects(RDF.type, DCAT.DataService)
+            if isinstance(s, URIRef)
+        ),
+        key=str,
+    )
+
 
 def _bbox(wkt: str) -> tuple[float, float, float, float] | None:
     """The bounding box of a WKT polygon's points."""
@@ -683,9 +742,21 @@ def parse(
     """The datasets of a DCAT-AP document as the export's dicts, and warnings
     for what could not be read. Texts are taken in ``language`` when given in
     several."""
+    datasets, _services, warnings = read(
+        data, name=name, language=language, syntax=syntax
+    )
+    if not datasets:
+        warnings.append("the document describes no dcat:Dataset")
+    return datasets, warnings
+
+
+def read(
+    data: bytes, *, name: str = "", language: str = "fr", syntax: str | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """The datasets and the data services of a DCAT-AP document as the
+    export's dicts, and warnings for what could not be read."""
     graph = rdfio.parse(data, name=name, syntax=syntax)
     reader = _Reader(graph, language)
     datasets = [reader.dataset(node) for node in dataset_uris(graph)]
-    if not datasets:
-        reader.warnings.append("the document describes no dcat:Dataset")
-    return datasets, reader.warnings
+    services = [reader.service(node) for node in service_uris(graph)]
+    return datasets, services, reader.warnings

@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_date, parse_datetime
 
-from fabrique.catalog.models import Commons
+from fabrique.catalog.models import Commons, Kind
 from fabrique.core.permissions import can_view
 from fabrique.standards import dcat
 
@@ -122,6 +122,41 @@ def commons_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
     return data
 
 
+def service_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
+    """The engine's dict of a commons of kind service (a ``dcat:DataService``):
+    its address (the demo link, else its documentation, else its page) is the
+    endpoint, its documentation the endpoint's description."""
+    uri = request.build_absolute_uri(commons.get_absolute_url())
+    return {
+        "uri": uri,
+        "title": commons.title,
+        "summary": commons.summary,
+        "description": commons.description,
+        "endpoint_url": commons.demo_url or commons.documentation_url or uri,
+        "endpoint_description": commons.documentation_url,
+        "landing_page": uri,
+        "tags": list(commons.tags or []),
+        "themes": [
+            {
+                "uri": request.build_absolute_uri(theme.get_absolute_url()),
+                "label": theme.name,
+            }
+            for theme in commons.themes.all()
+        ],
+        "licence": _licence(commons),
+        "created": commons.created,
+        "modified": commons.updated,
+        "publisher": None,
+        "contact": {
+            "name": commons.title,
+            "url": request.build_absolute_uri(
+                reverse("catalog:community", args=[commons.slug])
+            ),
+        },
+        "serves": [],
+    }
+
+
 def _add_transport(request: HttpRequest, data: dict[str, Any], dataset: Any) -> None:
     """A transport dataset's resources and mobility facts, on its commons' dict."""
     page = request.build_absolute_uri(dataset.get_absolute_url())
@@ -194,8 +229,16 @@ def catalog_dict(
     page: dict[str, Any] | None = None,
     services: bool = True,
 ) -> dict[str, Any]:
-    """The engine's dict of a catalogue holding ``commons``."""
-    datasets = [commons_dict(request, c) for c in commons]
+    """The engine's dict of a catalogue holding ``commons``: services as
+    data services, the others as datasets, and the site's own APIs when
+    ``services``."""
+    datasets: list[dict[str, Any]] = []
+    served: list[dict[str, Any]] = []
+    for one in commons:
+        if one.kind == Kind.SERVICE:
+            served.append(service_dict(request, one))
+        else:
+            datasets.append(commons_dict(request, one))
     transport_uris = [d["uri"] for d in datasets if "transport" in d]
     return {
         "uri": request.build_absolute_uri(reverse("catalog:catalogue")),
@@ -206,9 +249,9 @@ def catalog_dict(
         "language": settings.LANGUAGE_CODE[:2],
         "publisher": _site_agent(request),
         "spatial": COUNTRY + getattr(settings, "DCAT_COUNTRY", "FRA"),
-        "modified": max((c["modified"] for c in datasets), default=None),
+        "modified": max((c["modified"] for c in datasets + served), default=None),
         "datasets": datasets,
-        "services": _services(request, transport_uris) if services else [],
+        "services": served + (_services(request, transport_uris) if services else []),
         "page": page,
     }
 
@@ -396,4 +439,5 @@ __all__ = [
     "dataset_rdf",
     "links",
     "negotiated",
+    "service_dict",
 ]
