@@ -33,12 +33,24 @@ optionally ``summary``, ``tags``, ``themes``, ``created``, ``modified``,
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+    NamespaceManager,
+)
+from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from fabrique.standards import Finding, mobility, rdfio, shacl
 from fabrique.standards.mobility import MOBILITYDCATAP
@@ -86,47 +98,75 @@ def _date(value: Any) -> Literal:
     raise TypeError(f"expected a date or a datetime, got {value!r}")
 
 
-def _frequency(hours: int | None) -> URIRef:
+def _frequency(hours: int | None) -> str:
     """The EU frequency concept closest to an update every ``hours`` hours."""
     if not hours:
-        return URIRef(EU + "frequency/UNKNOWN")
+        return EU + "frequency/UNKNOWN"
     if hours <= 1:
-        return URIRef(EU + "frequency/HOURLY")
+        return EU + "frequency/HOURLY"
     if hours <= 24:
-        return URIRef(EU + "frequency/DAILY")
+        return EU + "frequency/DAILY"
     if hours <= 24 * 7:
-        return URIRef(EU + "frequency/WEEKLY")
+        return EU + "frequency/WEEKLY"
     if hours <= 24 * 31:
-        return URIRef(EU + "frequency/MONTHLY")
-    return URIRef(EU + "frequency/IRREG")
+        return EU + "frequency/MONTHLY"
+    return EU + "frequency/IRREG"
+
+
+@lru_cache(maxsize=4096)
+def _ref(uri: str) -> URIRef:
+    """The URIRef of an address met again and again (vocabulary concepts,
+    licences, publishers): built and checked once."""
+    return URIRef(uri)
 
 
 class _Builder:
-    """Adds one catalogue's triples to a graph."""
+    """Adds one catalogue's triples to a graph.
+
+    Nodes shared by many datasets (a publisher, a licence, a concept, a file
+    type) are described once per graph: :meth:`shared` says whether a node
+    is met for the first time, so their triples are not added again."""
 
     def __init__(self, graph: Graph, language: str) -> None:
         self.g = graph
         self.lang = language or None
+        self._described: set[tuple[URIRef, URIRef]] = set()
+        self._texts: dict[str, Literal] = {}
 
     def text(self, value: str) -> Literal:
-        return Literal(value, lang=self.lang)
+        literal = self._texts.get(value)
+        if literal is None:
+            literal = self._texts[value] = Literal(value, lang=self.lang)
+        return literal
 
     def typed(self, uri: str, cls: URIRef) -> URIRef:
         node = URIRef(uri)
         self.g.add((node, RDF.type, cls))
         return node
 
+    def shared(self, uri: str, cls: URIRef) -> tuple[URIRef, bool]:
+        """A node of class ``cls`` that other datasets may share, and whether
+        it is new in this graph (then typed, and to be described)."""
+        node = _ref(uri)
+        key = (node, cls)
+        if key in self._described:
+            return node, False
+        self._described.add(key)
+        self.g.add((node, RDF.type, cls))
+        return node, True
+
     def agent(self, agent: Mapping[str, Any]) -> URIRef:
-        node = self.typed(agent["uri"], FOAF.Agent)
-        self.g.add((node, FOAF.name, self.text(agent["name"])))
-        if agent.get("homepage"):
-            home = self.typed(agent["homepage"], FOAF.Document)
-            self.g.add((node, FOAF.homepage, home))
+        node, new = self.shared(agent["uri"], FOAF.Agent)
+        if new:
+            self.g.add((node, FOAF.name, self.text(agent["name"])))
+            if agent.get("homepage"):
+                home, _ = self.shared(agent["homepage"], FOAF.Document)
+                self.g.add((node, FOAF.homepage, home))
         return node
 
     def licence(self, subject: URIRef, spdx: str) -> None:
         if spdx:
-            doc = self.typed(SPDX_LICENCES + spdx, DCTERMS.LicenseDocument)
+            doc, _ = self.shared(SPDX_LICENCES + spdx, DCTERMS.LicenseDocument)
             self.g.add((subject, DCTERMS.license, doc))
 
     def contact(self, subject: URIRef, contact: Mapping[str, Any]) -> None:
@@ -142,12 +182,18 @@ class _Builder:
 
     def concept(self, uri: str, label: str, lang: str | None = None) -> URIRef:
         """A ``skos:Concept`` with its label (DCAT-AP asks for one)."""
-        node = self.typed(uri, SKOS.Concept)
-        self.g.add((node, SKOS.prefLabel, Literal(label, lang=lang or self.lang)))
+        node, new = self.shared(uri, SKOS.Concept)
+        if new:
+            label_node = (
+                self.text(label)
+                if lang in (None, self.lang)
+                else Literal(label, lang=lang)
+            )
+            self.g.add((node, SKOS.prefLabel, label_node))
         return node
 
     def resource(self, uri: str) -> URIRef:
-        return self.typed(uri, RDFS.Resource)
+        return self.shared(uri, RDFS.Resource)[0]
 
     def dataset(
         self, data: Mapping[str, Any], catalog: URIRef, spatial: str, created: Any
@@ -208,41 +254,36 @@ class _Builder:
         fmt = distribution.get("format", "")
         file_type, media_type = FILE_TYPES.get(fmt, ("", ""))
         if file_type:
-            g.add(
-                (
-                    node,
-                    DCTERMS.format,
-                    self.typed(
-                        EU + "file-type/" + file_type, DCTERMS.MediaTypeOrExtent
-                    ),
-                )
+            extent, _ = self.shared(
+                EU + "file-type/" + file_type, DCTERMS.MediaTypeOrExtent
             )
+            g.add((node, DCTERMS.format, extent))
         if media_type:
             iana = "https://www.iana.org/assignments/media-types/" + media_type
-            g.add((node, DCAT.mediaType, self.typed(iana, DCTERMS.MediaType)))
+            g.add((node, DCAT.mediaType, self.shared(iana, DCTERMS.MediaType)[0]))
         if data.get("transport") is not None:
             standard = mobility.concept(
                 "mobility-data-standard", mobility.DATA_STANDARD.get(fmt, "other")
             )
-            g.add((node, MOBILITYDCATAP.mobilityDataStandard, URIRef(standard)))
+            g.add((node, MOBILITYDCATAP.mobilityDataStandard, _ref(standard)))
             rights = (
                 mobility.RIGHTS_LICENSED
                 if data.get("licence")
                 else mobility.RIGHTS_FREE
             )
-            statement = self.typed(
+            statement, _ = self.shared(
                 mobility.concept("conditions-for-access-and-usage", rights),
                 DCTERMS.RightsStatement,
             )
             g.add((node, DCTERMS.rights, statement))
             if fmt in mobility.GRAMMAR:
                 grammar = mobility.concept("grammar", mobility.GRAMMAR[fmt])
-                g.add((node, MOBILITYDCATAP.grammar, URIRef(grammar)))
+                g.add((node, MOBILITYDCATAP.grammar, _ref(grammar)))
             if fmt in mobility.COMMUNICATION:
                 method = mobility.concept(
                     "communication-method", mobility.COMMUNICATION[fmt]
                 )
-                g.add((node, MOBILITYDCATAP.communicationMethod, URIRef(method)))
+                g.add((node, MOBILITYDCATAP.communicationMethod, _ref(method)))
         return node
 
     def mobility(
@@ -256,23 +297,18 @@ class _Builder:
         formats = list(transport.get("formats") or [])
         g.add((node, DCAT.theme, self.concept(TRANSPORT_THEME, "Transport", "en")))
         for theme in mobility.themes_for(formats):
-            g.add((node, MOBILITYDCATAP.mobilityTheme, URIRef(theme)))
+            g.add((node, MOBILITYDCATAP.mobilityTheme, _ref(theme)))
         for mode in transport.get("transport_modes") or ():
             uri = mobility.concept("transport-mode", mode)
-            g.add((node, MOBILITYDCATAP.transportMode, URIRef(uri)))
+            g.add((node, MOBILITYDCATAP.transportMode, _ref(uri)))
         networks = {mobility.NETWORK[f] for f in formats if f in mobility.NETWORK}
         for network in sorted(networks):
             uri = mobility.concept("network-coverage", network)
-            g.add((node, MOBILITYDCATAP.networkCoverage, URIRef(uri)))
-        g.add(
-            (
-                node,
-                DCTERMS.accrualPeriodicity,
-                self.typed(
-                    _frequency(transport.get("update_hours")), DCTERMS.Frequency
-                ),
-            )
+            g.add((node, MOBILITYDCATAP.networkCoverage, _ref(uri)))
+        frequency, _ = self.shared(
+            _frequency(transport.get("update_hours")), DCTERMS.Frequency
         )
+        g.add((node, DCTERMS.accrualPeriodicity, frequency))
         bbox = transport.get("bbox")
         if bbox:
             min_lon, min_lat, max_lon, max_lat = bbox
@@ -285,7 +321,7 @@ class _Builder:
             if transport.get("coverage"):
                 g.add((place, SKOS.prefLabel, self.text(transport["coverage"])))
         else:
-            place = self.typed(spatial, DCTERMS.Location)
+            place = self.shared(spatial, DCTERMS.Location)[0]
         g.add((node, DCTERMS.spatial, place))
 
     def record(
@@ -304,7 +340,7 @@ class _Builder:
             )
         )
         if self.lang in LANGUAGES:
-            lang = self.typed(
+            lang, _ = self.shared(
                 EU + "language/" + LANGUAGES[self.lang], DCTERMS.LinguisticSystem
             )
             g.add((node, DCTERMS.language, lang))
@@ -349,9 +385,41 @@ class _Builder:
         return node
 
 
+class _QNames(NamespaceManager):
+    """rdflib's namespace manager, remembering the addresses it could not
+    shorten too: the Turtle serialiser asks for each node's prefixed name
+    twice, and a dataset's own addresses (no prefix for them) cost a failed
+    look-up each time otherwise. The memory is emptied when a prefix is
+    bound, so the output is the same as without it."""
+
+    def __init__(self, graph: Graph) -> None:
+        self._unknown: set[tuple[str, bool]] = set()
+        super().__init__(graph)
+
+    def compute_qname(self, uri: str, generate: bool = True) -> tuple[str, URIRef, str]:
+        key = (uri, generate)
+        if key in self._unknown:
+            raise KeyError(f"no known prefix for {uri}")
+        try:
+            return super().compute_qname(uri, generate)
+        except (KeyError, ValueError):
+            self._unknown.add(key)
+            raise
+
+    def bind(
+        self, prefix: str | None, namespace: Any, *args: Any, **kwargs: Any
+    ) -> None:
+        self._unknown.clear()
+        super().bind(prefix, namespace, *args, **kwargs)
+
+
 def new_graph() -> Graph:
     """An empty graph with the prefixes of DCAT-AP and mobilityDCAT-AP bound."""
-    g = Graph()
+    # rdflib's SimpleMemory store: the same triples and the same output as
+    # its default Memory store, without the per-context indexes an export
+    # never reads, so adding and walking triples costs less.
+    g = Graph(store="SimpleMemory")
+    g.namespace_manager = _QNames(g)
     for prefix, namespace in (
         ("dcat", DCAT),
         ("dct", DCTERMS),
@@ -424,7 +492,31 @@ def serialise(graph: Graph, syntax: str = "turtle") -> bytes:
     if rdflib_format == "json-ld":
         text = graph.serialize(format="json-ld", auto_compact=True)
         return text.encode("utf-8")
+    if rdflib_format == "turtle":
+        stream = io.BytesIO()
+        _Turtle(graph).serialize(stream, encoding="utf-8")
+        return stream.getvalue()
     return graph.serialize(format=rdflib_format, encoding="utf-8")
+
+
+class _Turtle(TurtleSerializer):
+    """rdflib's Turtle serialiser, remembering the prefixed name of each
+    address: it asks for it once per occurrence (when counting references,
+    then when writing), and working it out is most of its time."""
+
+    def reset(self) -> None:
+        super().reset()
+        self._pnames: dict[tuple[URIRef, bool], str | None] = {}
+
+    def get_pname(self, uri: Any, gen_prefix: bool = True) -> str | None:
+        if not isinstance(uri, URIRef):
+            return None
+        key = (uri, gen_prefix)
+        try:
+            return self._pnames[key]
+        except KeyError:
+            name = self._pnames[key] = super().get_pname(uri, gen_prefix)
+            return name
 
 
 def dataset_uris(graph: Graph) -> Iterable[URIRef]:

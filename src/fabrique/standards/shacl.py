@@ -169,7 +169,14 @@ def run(data: Graph, *, mobility: bool, folder: str | Path | None = None) -> Rep
 
     root = str(standards_dir(folder))
     shapes = _shapes(root, mobility)
-    target = with_concepts(data, vocabularies(root)) if mobility else data
+    if mobility:
+        target = with_concepts(data, vocabularies(root))
+    elif data.store.context_aware:
+        target = data
+    else:
+        # pyshacl needs a context-aware store (exports use SimpleMemory).
+        target = Graph()
+        target += data
     conforms, report, _ = shacl_validate(
         target,
         shacl_graph=shapes,
