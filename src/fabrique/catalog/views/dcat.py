@@ -45,6 +45,42 @@ COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 PAGE_TYPES = ["text/html"] + [media for _, media, _ in dcat.SYNTAXES.values()]
 
 
+SLUG = "__slug__"
+
+
+class _Addresses:
+    """The absolute addresses of one request's pages, each route reversed
+    once: ``reverse()`` and ``build_absolute_uri()`` for every commons, theme
+    and publisher of a page of 100 cost more than writing the page's RDF."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.root = request.build_absolute_uri("/")[:-1]
+        self._routes: dict[str, str] = {}
+        self._labels: dict[str, str] = {}
+
+    def label(self, field: str) -> str:
+        """A commons field's name in the request's language."""
+        found = self._labels.get(field)
+        if found is None:
+            name = Commons._meta.get_field(field).verbose_name  # type: ignore[union-attr]
+            found = self._labels[field] = str(name)
+        return found
+
+    def of(self, route: str, slug: str) -> str:
+        pattern = self._routes.get(route)
+        if pattern is None:
+            pattern = self._routes[route] = reverse(route, args=[SLUG])
+        return self.root + pattern.replace(SLUG, slug)
+
+
+def _addresses(request: HttpRequest) -> _Addresses:
+    found = getattr(request, "_dcat_addresses", None)
+    if found is None:
+        found = _Addresses(request)
+        request._dcat_addresses = found  # type: ignore[attr-defined]
+    return found
+
+
 def _site_agent(request: HttpRequest) -> dict[str, Any]:
     home = request.build_absolute_uri("/")
     return {"uri": home, "name": settings.SITE_NAME, "homepage": home}
@@ -64,7 +100,7 @@ def _transport(commons: Commons) -> Any:
 
 def _agent(request: HttpRequest, actor: Any) -> dict[str, Any]:
     return {
-        "uri": request.build_absolute_uri(actor.get_absolute_url()),
+        "uri": _addresses(request).of("catalog:actor", actor.slug),
         "name": actor.name,
         "homepage": actor.website or "",
     }
@@ -72,7 +108,8 @@ def _agent(request: HttpRequest, actor: Any) -> dict[str, Any]:
 
 def commons_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
     """The engine's dict of one commons (a dataset; see ``standards.dcat``)."""
-    uri = request.build_absolute_uri(commons.get_absolute_url())
+    urls = _addresses(request)
+    uri = urls.of("catalog:commons", commons.slug)
     data: dict[str, Any] = {
         "uri": uri,
         "title": commons.title,
@@ -82,7 +119,7 @@ def commons_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
         "tags": list(commons.tags or []),
         "themes": [
             {
-                "uri": request.build_absolute_uri(theme.get_absolute_url()),
+                "uri": urls.of("catalog:theme", theme.slug),
                 "label": theme.name,
             }
             for theme in commons.themes.all()
@@ -93,9 +130,7 @@ def commons_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
         "publisher": None,
         "contact": {
             "name": commons.title,
-            "url": request.build_absolute_uri(
-                reverse("catalog:community", args=[commons.slug])
-            ),
+            "url": urls.of("catalog:community", commons.slug),
         },
         "distributions": [],
     }
@@ -110,7 +145,7 @@ def commons_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
             data["distributions"].append(
                 {
                     "uri": f"{uri}#{key}",
-                    "title": str(Commons._meta.get_field(field).verbose_name),
+                    "title": urls.label(field),
                     "access_url": url,
                     "download_url": url if downloadable else "",
                     "format": "",
@@ -126,7 +161,8 @@ def service_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
     """The engine's dict of a commons of kind service (a ``dcat:DataService``):
     its address (the demo link, else its documentation, else its page) is the
     endpoint, its documentation the endpoint's description."""
-    uri = request.build_absolute_uri(commons.get_absolute_url())
+    urls = _addresses(request)
+    uri = urls.of("catalog:commons", commons.slug)
     return {
         "uri": uri,
         "title": commons.title,
@@ -138,7 +174,7 @@ def service_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
         "tags": list(commons.tags or []),
         "themes": [
             {
-                "uri": request.build_absolute_uri(theme.get_absolute_url()),
+                "uri": urls.of("catalog:theme", theme.slug),
                 "label": theme.name,
             }
             for theme in commons.themes.all()
@@ -149,9 +185,7 @@ def service_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
         "publisher": None,
         "contact": {
             "name": commons.title,
-            "url": request.build_absolute_uri(
-                reverse("catalog:community", args=[commons.slug])
-            ),
+            "url": urls.of("catalog:community", commons.slug),
         },
         "serves": [],
     }
@@ -159,7 +193,7 @@ def service_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
 
 def _add_transport(request: HttpRequest, data: dict[str, Any], dataset: Any) -> None:
     """A transport dataset's resources and mobility facts, on its commons' dict."""
-    page = request.build_absolute_uri(dataset.get_absolute_url())
+    page = _addresses(request).of("transport:dataset", dataset.commons.slug)
     data["landing_page"] = page
     data["publisher"] = (
         _agent(request, dataset.publisher)
