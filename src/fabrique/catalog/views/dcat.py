@@ -446,7 +446,10 @@ def catalogue_rdf(request: HttpRequest, suffix: str) -> HttpResponse:
         "total": total,
         "per_page": size,
     }
-    chunk = list(rows[(number - 1) * size : number * size])
+    # The page's ids first (an index-only scan past the earlier pages), then
+    # its rows: the offset walks the index, not the commons themselves.
+    ids = list(rows.values_list("pk", flat=True)[(number - 1) * size : number * size])
+    chunk = list(_visible_commons().filter(pk__in=ids).order_by("pk"))
     return rdf_response(
         lambda: dcat.catalog_graph(catalog_dict(request, chunk, page=page)),
         syntax,
