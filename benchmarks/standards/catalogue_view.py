@@ -9,8 +9,9 @@ The database is migrated, then filled by bulk inserts up to ``--commons``
 commons (each with a theme and links; one in ten with a transport dataset
 and a GTFS resource) if it holds fewer, and vacuumed and analysed. Pages
 are drawn at random over the whole catalogue, deterministically for a seed;
-the first page is left out (warm-up). Reports p50/p95 wall and CPU time per page and the queries of one.
-Use a database of its own: it is filled, never emptied.
+the first page is left out (warm-up). Reports p50/p95 wall and CPU time
+per page and the queries of one. Use a database of its own: it is filled,
+never emptied.
 """
 
 from __future__ import annotations
