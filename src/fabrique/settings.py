@@ -324,7 +324,11 @@ RATELIMIT_REPORT = env("RATELIMIT_REPORT", "20/3600")
 RATELIMIT_TRANSPORT_VALIDATE = env("RATELIMIT_TRANSPORT_VALIDATE", "20/3600")
 RATELIMIT_GEOCODER_CSV = env("RATELIMIT_GEOCODER_CSV", "300/3600")
 RATELIMIT_GBFS_MAP = env("RATELIMIT_GBFS_MAP", "600/3600")
-# Heavy anonymous requests (CSV geocoding, on-demand validation, GBFS maps)
+RATELIMIT_STANDARDS_VALIDATE = env("RATELIMIT_STANDARDS_VALIDATE", "60/3600")
+# Largest metadata file the check page reads (bytes); the CLI has no such cap.
+STANDARDS_VALIDATE_MAX_BYTES = env_int("STANDARDS_VALIDATE_MAX_BYTES", 2 * 1024**2)
+# Heavy anonymous requests (CSV geocoding, on-demand validation, metadata
+# checks, GBFS maps)
 # one client may have running at once; a slot is freed after its lease at
 # the latest, even if the process holding it died.
 CONCURRENCY_HEAVY_PER_CLIENT = env_int("CONCURRENCY_HEAVY_PER_CLIENT", 2)

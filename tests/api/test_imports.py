@@ -244,6 +244,65 @@ def test_a_dcat_catalogue_imports_each_dataset_and_updates_on_re_import(owner) -
     assert not Commons.objects.filter(title="Arceaux de stationnement").exists()
 
 
+def test_a_dcat_round_trip_keeps_the_licence_of_a_commons_without_links(
+    owner,
+) -> None:
+    """import → export → import: a dataset with no distribution keeps its
+    licence (written on the dataset, DCAT 3's dct:license of a dcat:Resource)."""
+    source = """\
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+
+<https://data.example.org/jeux/enquete> a dcat:Dataset ;
+    dct:title "Enquête mobilité de Belvallon"@fr ;
+    dct:description "Les déplacements d'un jour de semaine."@fr ;
+    dct:license <https://spdx.org/licenses/CC-BY-4.0> .
+"""
+    created = post(owner, file=upload(source, "enquete.ttl"), apply="true")
+    assert created.status_code == 200, created.content
+    commons = Commons.objects.get(title="Enquête mobilité de Belvallon")
+    assert commons.licence == "CC-BY-4.0"
+    assert commons.download_url == ""
+    assert commons.repository_url == ""
+    exported = Client().get(f"/communs/{commons.slug}.ttl")
+    assert exported.status_code == 200
+    again = post(owner, file=upload(exported.content.decode(), "export.ttl"))
+    assert again.status_code == 200, again.content
+    (item,) = again.json()["items"]
+    assert item["fields"]["licence"] == "CC-BY-4.0"
+    assert item["fields"]["title"] == commons.title
+
+
+def test_a_data_service_imports_as_a_service_commons_and_comes_back(
+    owner,
+) -> None:
+    source = """\
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+
+<https://relais.example/service> a dcat:DataService ;
+    dct:title "Relais temps réel"@fr ;
+    dct:description "Collecte et redistribue les flux GTFS-RT."@fr ;
+    dcat:keyword "GTFS-RT"@fr ;
+    dcat:endpointURL <https://relais.example/api/> ;
+    dcat:endpointDescription <https://relais.example/openapi.json> ;
+    dct:license <https://spdx.org/licenses/MIT> .
+"""
+    created = post(owner, file=upload(source, "relais.ttl"), apply="true")
+    assert created.status_code == 200, created.content
+    relay = Commons.objects.get(title="Relais temps réel")
+    assert relay.kind == "service"
+    assert relay.demo_url == "https://relais.example/api/"
+    assert relay.documentation_url == "https://relais.example/openapi.json"
+    assert relay.licence == "MIT"
+    assert relay.tags == ["GTFS-RT"]
+    exported = Client().get(f"/communs/{relay.slug}.ttl")
+    again = post(owner, file=upload(exported.content.decode(), "export.ttl"))
+    (item,) = again.json()["items"]
+    fields = {k: getattr(relay, k) for k in item["fields"]}
+    assert item["fields"] == fields
+
+
 def test_invalid_rdf_is_refused_and_nothing_is_stored(owner) -> None:
     response = post(owner, file=upload("<x> a <y", "catalogue.ttl"), apply="true")
     assert response.status_code in (400, 422), response.content

@@ -275,6 +275,71 @@ def test_the_demo_commons_conform(client: Client, standards_dir):
             **spec.get("links", {}),
         )
     g = _page(client, "?page_size=500")
-    assert len(_datasets(g)) == len(COMMONS)
+    services = [c for c in COMMONS if c["kind"] == "service"]
+    assert services
+    assert len(_datasets(g)) == len(COMMONS) - len(services)
+    commons_services = {
+        s for s in g.subjects(RDF.type, DCAT.DataService) if "/communs/" in str(s)
+    }
+    assert len(commons_services) == len(services)
+    report = shacl.run(g, mobility=False, folder=standards_dir)
+    assert [f for f in report.findings if f.severity == "error"] == []
+
+
+def test_a_service_commons_is_a_data_service(client: Client):
+    service = make_commons(
+        kind="service",
+        title="Relais temps réel",
+        themes=[make_theme("Bus", "bus")],
+        demo_url="https://relais.example/api/",
+        documentation_url="https://relais.example/docs/openapi.json",
+        licence="MIT",
+    )
+    g = _page(client)
+    node = URIRef(f"{HOST}/communs/{service.slug}/")
+    assert (node, RDF.type, DCAT.DataService) in g
+    assert (node, RDF.type, DCAT.Dataset) not in g
+    assert (URIRef(f"{HOST}/catalogue"), DCAT.service, node) in g
+    assert g.value(node, DCAT.endpointURL) == URIRef("https://relais.example/api/")
+    assert g.value(node, DCAT.endpointDescription) == URIRef(
+        "https://relais.example/docs/openapi.json"
+    )
+    assert g.value(node, DCTERMS.license) == URIRef("https://spdx.org/licenses/MIT")
+    assert g.value(node, DCAT.theme) == URIRef(f"{HOST}/themes/bus/")
+    # Its own export holds it too, without the site's APIs.
+    alone = graph_of(client.get(f"/communs/{service.slug}.ttl"))
+    assert (node, RDF.type, DCAT.DataService) in alone
+    assert not set(alone.subjects(DCAT.endpointURL, None)) - {node}
+
+
+def test_the_sites_apis_are_data_services_described_by_openapi(
+    client: Client, transport
+):
+    g = _page(client)
+    openapi = URIRef(f"{HOST}/api/1/openapi.json")
+    assert client.get("/api/1/openapi.json").status_code == 200
+    for path in ("/api/1/geocoder/", "/api/1/transport/datasets/"):
+        api = URIRef(HOST + path)
+        assert (api, RDF.type, DCAT.DataService) in g
+        assert g.value(api, DCAT.endpointURL) == api
+        assert g.value(api, DCAT.endpointDescription) == openapi
+    departures = URIRef(f"{HOST}/api/1/transport/datasets/")
+    assert set(g.objects(departures, DCAT.servesDataset)) == {
+        URIRef(f"{HOST}/communs/{transport.slug}/")
+    }
+
+
+def test_services_conform_to_dcat_ap(client: Client, transport, standards_dir):
+    user = make_user()
+    theme = make_theme("Bus", "bus")
+    make_commons(user=user, kind="service", title="Sans adresse", licence="")
+    make_commons(
+        user=user, kind="service", title="Avec tout", themes=[theme],
+        demo_url="https://relais.example/api/",
+        documentation_url="https://relais.example/docs/",
+        tags=["temps réel"],
+    )  # fmt: skip
+    g = _page(client)
+    assert len(set(g.subjects(RDF.type, DCAT.DataService))) == 4
     report = shacl.run(g, mobility=False, folder=standards_dir)
     assert [f for f in report.findings if f.severity == "error"] == []

@@ -63,7 +63,9 @@ def several_data_commons() -> list[dict]:
             }
         ],
     )
-    return [data_commons(), bare, documentation]
+    # No distribution: the licence is on the dataset.
+    licensed = data_commons("licensed", distributions=[], licence="CC-BY-4.0")
+    return [data_commons(), bare, documentation, licensed]
 
 
 def transport_of_each_format() -> list[dict]:
@@ -110,6 +112,39 @@ def test_the_whole_catalogue_conforms_to_dcat_ap(standards):
     datasets = several_data_commons() + transport_of_each_format()
     graph = dcat.catalog_graph(catalog(datasets))
     assert errors(shacl.run(graph, mobility=False, folder=standards)) == []
+
+
+def service_commons() -> dict:
+    """A commons of kind service with every field a data service carries."""
+    return {
+        "uri": f"{BASE}/communs/relais/",
+        "title": "Relais temps réel",
+        "summary": "Redistribue les flux temps réel.",
+        "description": "Un service robuste.",
+        "endpoint_url": "https://relais.example/api/",
+        "endpoint_description": "https://relais.example/openapi.json",
+        "landing_page": f"{BASE}/communs/relais/",
+        "tags": ["GTFS-RT"],
+        "themes": [{"uri": f"{BASE}/themes/bus/", "label": "Bus"}],
+        "licence": "MIT",
+        "created": data_commons()["created"],
+        "modified": data_commons()["modified"],
+        "publisher": None,
+        "contact": {"name": "Relais", "url": "https://relais.example/"},
+        "serves": [f"{BASE}/transport/jeux/jeu-gtfs/"],
+    }
+
+
+def test_data_services_conform_to_dcat_ap_and_mobility(standards):
+    datasets = several_data_commons() + transport_of_each_format()
+    document = catalog(datasets)
+    document["services"] = [*document["services"], service_commons()]
+    graph = dcat.catalog_graph(document)
+    assert errors(shacl.run(graph, mobility=False, folder=standards)) == []
+    transport = catalog(transport_of_each_format()[:1])
+    transport["services"] = [*transport["services"], service_commons()]
+    graph = dcat.catalog_graph(transport)
+    assert errors(shacl.run(graph, mobility=True, folder=standards)) == []
 
 
 def test_a_missing_mandatory_property_is_a_violation(standards):

@@ -123,3 +123,18 @@ def test_paged_catalogue_has_hydra_links():
 def test_unknown_syntax_is_refused_by_name():
     with pytest.raises(ValueError, match="'n3'"):
         dcat.serialise(Graph(), "n3")
+
+
+def test_the_turtle_is_rdflibs_own_byte_for_byte():
+    """The export's speed-ups (a store without context indexes, remembered
+    prefixed names) change nothing in the document rdflib writes."""
+    datasets = [data_commons(f"c{i}") for i in range(5)] + [transport_dataset()]
+    ours = dcat.catalog_graph(catalog(datasets))
+    plain = Graph()
+    for prefix, namespace in ours.namespaces():
+        plain.bind(prefix, namespace, replace=True)
+    plain += ours
+    assert dcat.serialise(ours) == plain.serialize(format="turtle", encoding="utf-8")
+    assert sorted(dcat.serialise(ours, "nt").splitlines()) == sorted(
+        plain.serialize(format="nt", encoding="utf-8").splitlines()
+    )

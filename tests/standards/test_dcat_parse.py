@@ -86,6 +86,66 @@ def test_the_invalid_swedish_turtle_is_refused_with_its_line(standards):
         dcat.parse(path.read_bytes(), name=path.name)
 
 
+def test_a_licence_without_distribution_is_kept_on_the_dataset():
+    bare = data_commons("bare", distributions=[], licence="CC-BY-4.0")
+    graph = dcat.catalog_graph(catalog([bare]))
+    from rdflib import URIRef
+    from rdflib.namespace import DCTERMS
+
+    assert graph.value(URIRef(bare["uri"]), DCTERMS.license) == URIRef(
+        "https://spdx.org/licenses/CC-BY-4.0"
+    )
+    (back,), _ = dcat.parse(dcat.serialise(graph))
+    assert back["licence"] == "CC-BY-4.0"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://spdx.org/licenses/ODbL-1.0",
+        "https://spdx.org/licenses/ODbL-1.0.html",
+        "https://spdx.org/licenses/ODbL-1.0.json",
+    ],
+)
+def test_spdx_addresses_as_others_write_them(address):
+    data = (
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+        "@prefix dct: <http://purl.org/dc/terms/> .\n"
+        f'<https://a.example/d> a dcat:Dataset ; dct:title "D"@fr ;\n'
+        f"    dct:license <{address}> .\n"
+    ).encode()
+    (back,), warnings = dcat.parse(data, name="d.ttl")
+    assert back["licence"] == "ODbL-1.0"
+    assert warnings == []
+
+
+def test_a_data_service_comes_back():
+    relay = {
+        "uri": f"{BASE}/communs/relais/",
+        "title": "Relais temps réel",
+        "summary": "Redistribue les flux temps réel.",
+        "description": "Un service **robuste**.",
+        "endpoint_url": "https://relais.example/api/",
+        "endpoint_description": "https://relais.example/openapi.json",
+        "landing_page": f"{BASE}/communs/relais/",
+        "tags": ["GTFS-RT", "temps réel"],
+        "themes": [{"uri": f"{BASE}/themes/bus/", "label": "Bus"}],
+        "licence": "MIT",
+        "created": dt.datetime(2025, 1, 2, tzinfo=dt.UTC),
+        "modified": dt.datetime(2025, 3, 4, tzinfo=dt.UTC),
+        "publisher": None,
+        "contact": {"name": "Relais", "url": "https://relais.example/", "email": ""},
+        "serves": [f"{BASE}/communs/compteurs-velo/"],
+    }
+    document = dcat.serialise(
+        dcat.catalog_graph(catalog([data_commons()], services=[relay]))
+    )
+    datasets, services, warnings = dcat.read(document)
+    assert warnings == []
+    assert [d["uri"] for d in datasets] == [data_commons()["uri"]]
+    assert services == [relay]
+
+
 def test_a_document_without_datasets_says_so():
     data = dcat.serialise(dcat.catalog_graph(catalog([])))
     assert dcat.parse(data) == ([], ["the document describes no dcat:Dataset"])
@@ -143,8 +203,8 @@ def commons_dicts(draw, index: int) -> dict:
             {"uri": f"{BASE}/themes/{s}-{index}/", "label": draw(words)}
             for s in draw(st.lists(slugs, max_size=3, unique=True))
         ],
-        # DCAT-AP puts the licence on distributions: none, no licence.
-        "licence": draw(licences) if distributions else "",
+        # On the distributions, or on the dataset when it has none.
+        "licence": draw(licences),
         "created": draw(moments),
         "modified": draw(moments),
         "publisher": draw(

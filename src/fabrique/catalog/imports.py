@@ -86,12 +86,48 @@ def _okh(data: bytes, name: str) -> list[Candidate]:
 DCAT_UNMAPPED = ("themes", "publisher", "contact", "transport", "created", "modified")
 
 
+#: What a DCAT-AP data service carries that a commons has no place for.
+DCAT_SERVICE_UNMAPPED = (
+    "themes",
+    "publisher",
+    "contact",
+    "created",
+    "modified",
+    "serves",
+)
+
+
+def _dcat_service(service: dict[str, Any], warnings: list[str]) -> Candidate:
+    """A ``dcat:DataService`` as a service commons: its endpoint is the
+    service's address, its endpoint description the documentation."""
+    endpoint = service.get("endpoint_url") or ""
+    described = service.get("endpoint_description") or ""
+    if endpoint in (service.get("uri"), service.get("landing_page"), described):
+        endpoint = ""
+    fields = {
+        "kind": "service",
+        "title": service.get("title", ""),
+        "summary": (service.get("summary") or "")[:300],
+        "description": service.get("description", ""),
+        "licence": service.get("licence") or "",
+        "demo_url": endpoint,
+        "documentation_url": described,
+        "tags": list(service.get("tags") or []),
+    }
+    notes = list(warnings)
+    notes += not_imported(key for key in DCAT_SERVICE_UNMAPPED if service.get(key))
+    return Candidate(fields, notes, key=str(service.get("uri", ""))[:500])
+
+
 def _dcat(data: bytes, name: str) -> list[Candidate]:
-    """Each ``dcat:Dataset`` of the document as a data commons, remembered by
-    its URI (one document may describe many)."""
+    """Each ``dcat:Dataset`` of the document as a data commons and each
+    ``dcat:DataService`` as a service commons, remembered by its URI (one
+    document may describe many)."""
     from fabrique.standards import dcat
 
-    datasets, warnings = dcat.parse(data, name=name or "catalogue.ttl")
+    datasets, services, warnings = dcat.read(data, name=name or "catalogue.ttl")
+    if not datasets and not services:
+        warnings.append("the document describes no dcat:Dataset nor dcat:DataService")
     found = []
     for dataset in datasets:
         distributions = dataset.get("distributions") or []
@@ -115,6 +151,7 @@ def _dcat(data: bytes, name: str) -> list[Candidate]:
                 f"{len(distributions)} distributions: only the first address is kept"
             )
         found.append(Candidate(fields, notes, key=str(dataset.get("uri", ""))[:500]))
+    found.extend(_dcat_service(service, warnings) for service in services)
     return found
 
 

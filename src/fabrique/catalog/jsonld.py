@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -18,7 +19,7 @@ _TYPES = {
     Kind.DATA: "Dataset",
     Kind.SOFTWARE: "SoftwareSourceCode",
     Kind.HARDWARE: "Product",
-    Kind.KNOWLEDGE: "CreativeWork",
+    Kind.KNOWLEDGE: "LearningResource",
     Kind.SERVICE: "Service",
 }
 
@@ -60,12 +61,39 @@ def commons_jsonld(commons: Commons, request: HttpRequest) -> dict[str, Any]:
             if key == "distribution"
             else commons.download_url
         )
+    if commons.kind == Kind.KNOWLEDGE:
+        _learning_resource(data, commons, request)
+    elif commons.kind == Kind.SERVICE and commons.demo_url:
+        data["availableChannel"] = {
+            "@type": "ServiceChannel",
+            "serviceUrl": commons.demo_url,
+        }
     images = [
         request.build_absolute_uri(image.image.url) for image in commons.images.all()
     ]
     if images:
         data["image"] = images
     return data
+
+
+def _learning_resource(
+    data: dict[str, Any], commons: Commons, request: HttpRequest
+) -> None:
+    """The LRMI terms of schema.org's LearningResource that a knowledge
+    commons can fill: what it is about (its themes, as defined terms), its
+    language, and that it is free to use."""
+    data["inLanguage"] = settings.LANGUAGE_CODE[:2]
+    data["isAccessibleForFree"] = True
+    about = [
+        {
+            "@type": "DefinedTerm",
+            "name": theme.name,
+            "url": request.build_absolute_uri(theme.get_absolute_url()),
+        }
+        for theme in commons.themes.all()
+    ]
+    if about:
+        data["about"] = about
 
 
 def actor_jsonld(actor: Actor, request: HttpRequest) -> dict[str, Any]:

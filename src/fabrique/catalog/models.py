@@ -115,6 +115,13 @@ class Commons(Revisioned):
             models.Index(fields=["kind"]),
             models.Index(fields=["maturity"]),
             models.Index(fields=["licence"]),
+            # The DCAT catalogue's pages walk the visible commons by id: an
+            # index-only scan of this one, instead of the rows themselves.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(hidden=False),
+                name="catalog_commons_visible_id",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -39,7 +39,7 @@ from fabrique.core.revisions import Change, revisions_of, save_revision
 from fabrique.core.uploads import reencode_image
 
 Membership = CommunityMembership
-RESERVED_SLUGS = {"nouveau", "new", "preview", "apercu"}
+RESERVED_SLUGS = {"nouveau", "new", "preview", "apercu", "importer", "valider"}
 COMMONS_EDITABLE = tuple(f for f in Commons.REVISION_FIELDS if f != "slug")
 ACTOR_EDITABLE = tuple(f for f in Actor.REVISION_FIELDS if f != "slug")
 

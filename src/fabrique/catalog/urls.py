@@ -8,6 +8,7 @@ from fabrique.catalog.views import (
     discussions,
     history,
     listing,
+    metadata_check,
     software_standards,
     themes,
 )
@@ -57,6 +58,11 @@ urlpatterns = [
         "communs/importer/",
         software_standards.import_page,
         name="commons_import",
+    ),
+    path(
+        "communs/valider/",
+        metadata_check.metadata_check,
+        name="metadata_check",
     ),
     path(
         "communs/<slug:slug>/",

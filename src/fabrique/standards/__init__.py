@@ -26,13 +26,20 @@ class Finding:
 
     ``path`` names the field or RDF property at fault, ``focus`` the node or
     the place in the document (an RDF subject, a list index), ``message``
-    says what is wrong in plain words.
+    says what is wrong in plain words (in English). For a SHACL result,
+    ``constraint`` names the constraint that failed (``minCount``,
+    ``class``, ``datatype``…), ``expected`` its parameter (``1``,
+    ``dcat:Distribution``…) and ``value`` the value at fault, so that a page
+    can say the same in another language.
     """
 
     severity: Severity
     message: str
     path: str = ""
     focus: str = ""
+    constraint: str = ""
+    expected: str = ""
+    value: str = ""
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)

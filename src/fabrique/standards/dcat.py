@@ -23,19 +23,34 @@ transport dataset ``transport``: ``{"formats", "coverage", "bbox",
 "transport_modes", "update_hours"}``.
 
 An *agent*: ``uri``, ``name``, ``homepage``.
-A *service*: ``uri``, ``title``, ``description``, ``endpoint_url``,
-``endpoint_description``, ``landing_page``, ``licence``, ``serves``
-(dataset URIs), ``publisher``.
+A *service* (a commons of kind service, or one of the site's APIs): ``uri``,
+``title``, ``description``, ``endpoint_url``, ``endpoint_description``,
+``landing_page``, ``licence``, ``serves`` (dataset URIs), ``publisher``, and
+optionally ``summary``, ``tags``, ``themes``, ``created``, ``modified``,
+``contact`` as for a dataset.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+    NamespaceManager,
+)
+from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from fabrique.standards import Finding, mobility, rdfio, shacl
 from fabrique.standards.mobility import MOBILITYDCATAP
@@ -83,104 +98,169 @@ def _date(value: Any) -> Literal:
     raise TypeError(f"expected a date or a datetime, got {value!r}")
 
 
-def _frequency(hours: int | None) -> URIRef:
+def _frequency(hours: int | None) -> str:
     """The EU frequency concept closest to an update every ``hours`` hours."""
     if not hours:
-        return URIRef(EU + "frequency/UNKNOWN")
+        return EU + "frequency/UNKNOWN"
     if hours <= 1:
-        return URIRef(EU + "frequency/HOURLY")
+        return EU + "frequency/HOURLY"
     if hours <= 24:
-        return URIRef(EU + "frequency/DAILY")
+        return EU + "frequency/DAILY"
     if hours <= 24 * 7:
-        return URIRef(EU + "frequency/WEEKLY")
+        return EU + "frequency/WEEKLY"
     if hours <= 24 * 31:
-        return URIRef(EU + "frequency/MONTHLY")
-    return URIRef(EU + "frequency/IRREG")
+        return EU + "frequency/MONTHLY"
+    return EU + "frequency/IRREG"
+
+
+class _Terms:
+    """A namespace's terms, each made once: rdflib builds (and checks) a new
+    term at every attribute access of a namespace."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = URIRef(getattr(self._namespace, name))
+        setattr(self, name, term)
+        return term
+
+
+_DCAT = _Terms(DCAT)
+_DCTERMS = _Terms(DCTERMS)
+_FOAF = _Terms(FOAF)
+_RDF = _Terms(RDF)
+_RDFS = _Terms(RDFS)
+_SKOS = _Terms(SKOS)
+_XSD = _Terms(XSD)
+_VCARD = _Terms(VCARD)
+_GSP = _Terms(GSP)
+_MOBILITYDCATAP = _Terms(MOBILITYDCATAP)
+_HYDRA = _Terms(HYDRA)
+
+
+@lru_cache(maxsize=4096)
+def _ref(uri: str) -> URIRef:
+    """The URIRef of an address met again and again (vocabulary concepts,
+    licences, publishers): built and checked once."""
+    return URIRef(uri)
 
 
 class _Builder:
-    """Adds one catalogue's triples to a graph."""
+    """Adds one catalogue's triples to a graph.
+
+    Nodes shared by many datasets (a publisher, a licence, a concept, a file
+    type) are described once per graph: :meth:`shared` says whether a node
+    is met for the first time, so their triples are not added again."""
 
     def __init__(self, graph: Graph, language: str) -> None:
         self.g = graph
         self.lang = language or None
+        self._described: set[tuple[URIRef, URIRef]] = set()
+        self._texts: dict[str, Literal] = {}
 
     def text(self, value: str) -> Literal:
-        return Literal(value, lang=self.lang)
+        literal = self._texts.get(value)
+        if literal is None:
+            literal = self._texts[value] = Literal(value, lang=self.lang)
+        return literal
 
     def typed(self, uri: str, cls: URIRef) -> URIRef:
         node = URIRef(uri)
-        self.g.add((node, RDF.type, cls))
+        self.g.add((node, _RDF.type, cls))
         return node
 
+    def shared(self, uri: str, cls: URIRef) -> tuple[URIRef, bool]:
+        """A node of class ``cls`` that other datasets may share, and whether
+        it is new in this graph (then typed, and to be described)."""
+        node = _ref(uri)
+        key = (node, cls)
+        if key in self._described:
+            return node, False
+        self._described.add(key)
+        self.g.add((node, _RDF.type, cls))
+        return node, True
+
     def agent(self, agent: Mapping[str, Any]) -> URIRef:
-        node = self.typed(agent["uri"], FOAF.Agent)
-        self.g.add((node, FOAF.name, self.text(agent["name"])))
-        if agent.get("homepage"):
-            home = self.typed(agent["homepage"], FOAF.Document)
-            self.g.add((node, FOAF.homepage, home))
+        node, new = self.shared(agent["uri"], _FOAF.Agent)
+        if new:
+            self.g.add((node, _FOAF.name, self.text(agent["name"])))
+            if agent.get("homepage"):
+                home, _ = self.shared(agent["homepage"], _FOAF.Document)
+                self.g.add((node, _FOAF.homepage, home))
         return node
 
     def licence(self, subject: URIRef, spdx: str) -> None:
         if spdx:
-            doc = self.typed(SPDX_LICENCES + spdx, DCTERMS.LicenseDocument)
-            self.g.add((subject, DCTERMS.license, doc))
+            doc, _ = self.shared(SPDX_LICENCES + spdx, _DCTERMS.LicenseDocument)
+            self.g.add((subject, _DCTERMS.license, doc))
 
     def contact(self, subject: URIRef, contact: Mapping[str, Any]) -> None:
         node = URIRef(str(subject) + "#contact")
-        self.g.add((node, RDF.type, VCARD.Kind))
-        self.g.add((node, RDF.type, VCARD.Organization))
-        self.g.add((node, VCARD.fn, self.text(contact["name"])))
+        self.g.add((node, _RDF.type, _VCARD.Kind))
+        self.g.add((node, _RDF.type, _VCARD.Organization))
+        self.g.add((node, _VCARD.fn, self.text(contact["name"])))
         if contact.get("url"):
-            self.g.add((node, VCARD.hasURL, URIRef(contact["url"])))
+            self.g.add((node, _VCARD.hasURL, URIRef(contact["url"])))
         if contact.get("email"):
-            self.g.add((node, VCARD.hasEmail, URIRef(f"mailto:{contact['email']}")))
-        self.g.add((subject, DCAT.contactPoint, node))
+            self.g.add((node, _VCARD.hasEmail, URIRef(f"mailto:{contact['email']}")))
+        self.g.add((subject, _DCAT.contactPoint, node))
 
     def concept(self, uri: str, label: str, lang: str | None = None) -> URIRef:
         """A ``skos:Concept`` with its label (DCAT-AP asks for one)."""
-        node = self.typed(uri, SKOS.Concept)
-        self.g.add((node, SKOS.prefLabel, Literal(label, lang=lang or self.lang)))
+        node, new = self.shared(uri, _SKOS.Concept)
+        if new:
+            label_node = (
+                self.text(label)
+                if lang in (None, self.lang)
+                else Literal(label, lang=lang)
+            )
+            self.g.add((node, _SKOS.prefLabel, label_node))
         return node
 
     def resource(self, uri: str) -> URIRef:
-        return self.typed(uri, RDFS.Resource)
+        return self.shared(uri, _RDFS.Resource)[0]
 
     def dataset(
         self, data: Mapping[str, Any], catalog: URIRef, spatial: str, created: Any
     ) -> URIRef:
         g = self.g
-        node = self.typed(data["uri"], DCAT.Dataset)
-        g.add((node, RDF.type, DCAT.Resource))
-        g.add((catalog, DCAT.dataset, node))
-        g.add((node, DCTERMS.title, self.text(data["title"])))
+        node = self.typed(data["uri"], _DCAT.Dataset)
+        g.add((node, _RDF.type, _DCAT.Resource))
+        g.add((catalog, _DCAT.dataset, node))
+        g.add((node, _DCTERMS.title, self.text(data["title"])))
         description = data.get("description") or data.get("summary") or data["title"]
-        g.add((node, DCTERMS.description, self.text(description)))
+        g.add((node, _DCTERMS.description, self.text(description)))
         if data.get("summary"):
-            g.add((node, DCTERMS.abstract, self.text(data["summary"])))
-        g.add((node, DCTERMS.identifier, Literal(data["uri"])))
+            g.add((node, _DCTERMS.abstract, self.text(data["summary"])))
+        g.add((node, _DCTERMS.identifier, Literal(data["uri"])))
         if data.get("landing_page"):
-            page = self.typed(data["landing_page"], FOAF.Document)
-            g.add((node, DCAT.landingPage, page))
+            page = self.typed(data["landing_page"], _FOAF.Document)
+            g.add((node, _DCAT.landingPage, page))
         for tag in data.get("tags") or ():
-            g.add((node, DCAT.keyword, self.text(tag)))
+            g.add((node, _DCAT.keyword, self.text(tag)))
         for theme in data.get("themes") or ():
             if data.get("transport") is None:
-                g.add((node, DCAT.theme, self.concept(theme["uri"], theme["label"])))
+                g.add((node, _DCAT.theme, self.concept(theme["uri"], theme["label"])))
             else:
                 # mobilityDCAT-AP keeps dcat:theme for the EU data themes.
-                g.add((node, DCAT.keyword, self.text(theme["label"])))
+                g.add((node, _DCAT.keyword, self.text(theme["label"])))
         if data.get("created"):
-            g.add((node, DCTERMS.issued, _date(data["created"])))
+            g.add((node, _DCTERMS.issued, _date(data["created"])))
         if data.get("modified"):
-            g.add((node, DCTERMS.modified, _date(data["modified"])))
+            g.add((node, _DCTERMS.modified, _date(data["modified"])))
         if data.get("publisher"):
-            g.add((node, DCTERMS.publisher, self.agent(data["publisher"])))
+            g.add((node, _DCTERMS.publisher, self.agent(data["publisher"])))
         if data.get("contact"):
             self.contact(node, data["contact"])
         transport = data.get("transport")
-        for distribution in data.get("distributions") or ():
-            g.add((node, DCAT.distribution, self.distribution(data, distribution)))
+        distributions = data.get("distributions") or ()
+        for distribution in distributions:
+            g.add((node, _DCAT.distribution, self.distribution(data, distribution)))
+        if not distributions:
+            # DCAT-AP puts the licence on distributions; without one, it goes
+            # on the dataset, where DCAT 3 allows it on any dcat:Resource.
+            self.licence(node, data.get("licence", ""))
         if transport is not None:
             self.mobility(node, data, transport, spatial)
         self.record(catalog, node, data, created)
@@ -190,51 +270,46 @@ class _Builder:
         self, data: Mapping[str, Any], distribution: Mapping[str, Any]
     ) -> URIRef:
         g = self.g
-        node = self.typed(distribution["uri"], DCAT.Distribution)
+        node = self.typed(distribution["uri"], _DCAT.Distribution)
         if distribution.get("title"):
-            g.add((node, DCTERMS.title, self.text(distribution["title"])))
-        g.add((node, DCAT.accessURL, URIRef(distribution["access_url"])))
+            g.add((node, _DCTERMS.title, self.text(distribution["title"])))
+        g.add((node, _DCAT.accessURL, URIRef(distribution["access_url"])))
         if distribution.get("download_url"):
-            g.add((node, DCAT.downloadURL, URIRef(distribution["download_url"])))
+            g.add((node, _DCAT.downloadURL, URIRef(distribution["download_url"])))
         self.licence(node, data.get("licence", ""))
         fmt = distribution.get("format", "")
         file_type, media_type = FILE_TYPES.get(fmt, ("", ""))
         if file_type:
-            g.add(
-                (
-                    node,
-                    DCTERMS.format,
-                    self.typed(
-                        EU + "file-type/" + file_type, DCTERMS.MediaTypeOrExtent
-                    ),
-                )
+            extent, _ = self.shared(
+                EU + "file-type/" + file_type, _DCTERMS.MediaTypeOrExtent
             )
+            g.add((node, _DCTERMS.format, extent))
         if media_type:
             iana = "https://www.iana.org/assignments/media-types/" + media_type
-            g.add((node, DCAT.mediaType, self.typed(iana, DCTERMS.MediaType)))
+            g.add((node, _DCAT.mediaType, self.shared(iana, _DCTERMS.MediaType)[0]))
         if data.get("transport") is not None:
             standard = mobility.concept(
                 "mobility-data-standard", mobility.DATA_STANDARD.get(fmt, "other")
             )
-            g.add((node, MOBILITYDCATAP.mobilityDataStandard, URIRef(standard)))
+            g.add((node, _MOBILITYDCATAP.mobilityDataStandard, _ref(standard)))
             rights = (
                 mobility.RIGHTS_LICENSED
                 if data.get("licence")
                 else mobility.RIGHTS_FREE
             )
-            statement = self.typed(
+            statement, _ = self.shared(
                 mobility.concept("conditions-for-access-and-usage", rights),
-                DCTERMS.RightsStatement,
+                _DCTERMS.RightsStatement,
             )
-            g.add((node, DCTERMS.rights, statement))
+            g.add((node, _DCTERMS.rights, statement))
             if fmt in mobility.GRAMMAR:
                 grammar = mobility.concept("grammar", mobility.GRAMMAR[fmt])
-                g.add((node, MOBILITYDCATAP.grammar, URIRef(grammar)))
+                g.add((node, _MOBILITYDCATAP.grammar, _ref(grammar)))
             if fmt in mobility.COMMUNICATION:
                 method = mobility.concept(
                     "communication-method", mobility.COMMUNICATION[fmt]
                 )
-                g.add((node, MOBILITYDCATAP.communicationMethod, URIRef(method)))
+                g.add((node, _MOBILITYDCATAP.communicationMethod, _ref(method)))
         return node
 
     def mobility(
@@ -246,91 +321,139 @@ class _Builder:
     ) -> None:
         g = self.g
         formats = list(transport.get("formats") or [])
-        g.add((node, DCAT.theme, self.concept(TRANSPORT_THEME, "Transport", "en")))
+        g.add((node, _DCAT.theme, self.concept(TRANSPORT_THEME, "Transport", "en")))
         for theme in mobility.themes_for(formats):
-            g.add((node, MOBILITYDCATAP.mobilityTheme, URIRef(theme)))
+            g.add((node, _MOBILITYDCATAP.mobilityTheme, _ref(theme)))
         for mode in transport.get("transport_modes") or ():
             uri = mobility.concept("transport-mode", mode)
-            g.add((node, MOBILITYDCATAP.transportMode, URIRef(uri)))
+            g.add((node, _MOBILITYDCATAP.transportMode, _ref(uri)))
         networks = {mobility.NETWORK[f] for f in formats if f in mobility.NETWORK}
         for network in sorted(networks):
             uri = mobility.concept("network-coverage", network)
-            g.add((node, MOBILITYDCATAP.networkCoverage, URIRef(uri)))
-        g.add(
-            (
-                node,
-                DCTERMS.accrualPeriodicity,
-                self.typed(
-                    _frequency(transport.get("update_hours")), DCTERMS.Frequency
-                ),
-            )
+            g.add((node, _MOBILITYDCATAP.networkCoverage, _ref(uri)))
+        frequency, _ = self.shared(
+            _frequency(transport.get("update_hours")), _DCTERMS.Frequency
         )
+        g.add((node, _DCTERMS.accrualPeriodicity, frequency))
         bbox = transport.get("bbox")
         if bbox:
             min_lon, min_lat, max_lon, max_lat = bbox
-            place = self.typed(data["uri"] + "#coverage", DCTERMS.Location)
+            place = self.typed(data["uri"] + "#coverage", _DCTERMS.Location)
             wkt = (
                 f"POLYGON(({min_lon} {min_lat}, {max_lon} {min_lat}, "
                 f"{max_lon} {max_lat}, {min_lon} {max_lat}, {min_lon} {min_lat}))"
             )
-            g.add((place, DCAT.bbox, Literal(wkt, datatype=GSP.wktLiteral)))
+            g.add((place, _DCAT.bbox, Literal(wkt, datatype=_GSP.wktLiteral)))
             if transport.get("coverage"):
-                g.add((place, SKOS.prefLabel, self.text(transport["coverage"])))
+                g.add((place, _SKOS.prefLabel, self.text(transport["coverage"])))
         else:
-            place = self.typed(spatial, DCTERMS.Location)
-        g.add((node, DCTERMS.spatial, place))
+            place = self.shared(spatial, _DCTERMS.Location)[0]
+        g.add((node, _DCTERMS.spatial, place))
 
     def record(
         self, catalog: URIRef, dataset: URIRef, data: Mapping[str, Any], created: Any
     ) -> None:
         g = self.g
-        node = self.typed(str(dataset) + "#record", DCAT.CatalogRecord)
-        g.add((catalog, DCAT.record, node))
-        g.add((node, FOAF.primaryTopic, dataset))
-        g.add((node, DCTERMS.created, _date(data.get("created") or created)))
+        node = self.typed(str(dataset) + "#record", _DCAT.CatalogRecord)
+        g.add((catalog, _DCAT.record, node))
+        g.add((node, _FOAF.primaryTopic, dataset))
+        g.add((node, _DCTERMS.created, _date(data.get("created") or created)))
         g.add(
             (
                 node,
-                DCTERMS.modified,
+                _DCTERMS.modified,
                 _date(data.get("modified") or data.get("created") or created),
             )
         )
         if self.lang in LANGUAGES:
-            lang = self.typed(
-                EU + "language/" + LANGUAGES[self.lang], DCTERMS.LinguisticSystem
+            lang, _ = self.shared(
+                EU + "language/" + LANGUAGES[self.lang], _DCTERMS.LinguisticSystem
             )
-            g.add((node, DCTERMS.language, lang))
+            g.add((node, _DCTERMS.language, lang))
 
     def service(self, data: Mapping[str, Any], catalog: URIRef) -> URIRef:
         g = self.g
-        node = self.typed(data["uri"], DCAT.DataService)
-        g.add((catalog, DCAT.service, node))
-        g.add((node, DCTERMS.title, self.text(data["title"])))
+        node = self.typed(data["uri"], _DCAT.DataService)
+        g.add((node, _RDF.type, _DCAT.Resource))
+        g.add((catalog, _DCAT.service, node))
+        g.add((node, _DCTERMS.title, self.text(data["title"])))
         if data.get("description"):
-            g.add((node, DCTERMS.description, self.text(data["description"])))
-        g.add((node, DCAT.endpointURL, self.resource(data["endpoint_url"])))
+            g.add((node, _DCTERMS.description, self.text(data["description"])))
+        if data.get("summary"):
+            g.add((node, _DCTERMS.abstract, self.text(data["summary"])))
+        for tag in data.get("tags") or ():
+            g.add((node, _DCAT.keyword, self.text(tag)))
+        for theme in data.get("themes") or ():
+            g.add((node, _DCAT.theme, self.concept(theme["uri"], theme["label"])))
+        if data.get("created"):
+            g.add((node, _DCTERMS.issued, _date(data["created"])))
+        if data.get("modified"):
+            g.add((node, _DCTERMS.modified, _date(data["modified"])))
+        if data.get("contact"):
+            self.contact(node, data["contact"])
+        g.add((node, _DCAT.endpointURL, self.resource(data["endpoint_url"])))
         if data.get("endpoint_description"):
             g.add(
                 (
                     node,
-                    DCAT.endpointDescription,
+                    _DCAT.endpointDescription,
                     self.resource(data["endpoint_description"]),
                 )
             )
         if data.get("landing_page"):
-            page = self.typed(data["landing_page"], FOAF.Document)
-            g.add((node, DCAT.landingPage, page))
+            page = self.typed(data["landing_page"], _FOAF.Document)
+            g.add((node, _DCAT.landingPage, page))
         self.licence(node, data.get("licence", ""))
         if data.get("publisher"):
-            g.add((node, DCTERMS.publisher, self.agent(data["publisher"])))
+            g.add((node, _DCTERMS.publisher, self.agent(data["publisher"])))
         for uri in data.get("serves") or ():
-            g.add((node, DCAT.servesDataset, URIRef(uri)))
+            g.add((node, _DCAT.servesDataset, URIRef(uri)))
         return node
+
+
+class _QNames(NamespaceManager):
+    """rdflib's namespace manager, quicker with addresses it cannot shorten.
+
+    The Turtle serialiser asks for the prefixed name of every subject and
+    object, and a dataset's own addresses have none: rdflib then adds their
+    namespace to its look-up tree (which grows with every dataset) before
+    failing. An address that no bound namespace starts fails here at once,
+    and failures are remembered until the next prefix is bound, so the output
+    is the same as without it."""
+
+    def __init__(self, graph: Graph) -> None:
+        self._unknown: set[tuple[str, bool]] = set()
+        self._bound: tuple[str, ...] = ()
+        super().__init__(graph)
+
+    def compute_qname(self, uri: str, generate: bool = True) -> tuple[str, URIRef, str]:
+        # str.startswith: rdflib terms take one prefix only.
+        if not generate and not str.startswith(uri, self._bound):
+            raise KeyError(f"no known prefix for {uri}")
+        key = (uri, generate)
+        if key in self._unknown:
+            raise KeyError(f"no known prefix for {uri}")
+        try:
+            return super().compute_qname(uri, generate)
+        except (KeyError, ValueError):
+            self._unknown.add(key)
+            raise
+
+    def bind(
+        self, prefix: str | None, namespace: Any, *args: Any, **kwargs: Any
+    ) -> None:
+        self._unknown.clear()
+        super().bind(prefix, namespace, *args, **kwargs)
+        self._bound = tuple(str(bound) for _, bound in self.namespaces())
 
 
 def new_graph() -> Graph:
     """An empty graph with the prefixes of DCAT-AP and mobilityDCAT-AP bound."""
-    g = Graph()
+    # rdflib's SimpleMemory store: the same triples and the same output as
+    # its default Memory store, without the per-context indexes an export
+    # never reads, so adding and walking triples costs less.
+    g = Graph(store="SimpleMemory")
+    g.namespace_manager = _QNames(g)
     for prefix, namespace in (
         ("dcat", DCAT),
         ("dct", DCTERMS),
@@ -351,21 +474,21 @@ def catalog_graph(catalog: Mapping[str, Any], graph: Graph | None = None) -> Gra
     """The DCAT-AP graph of ``catalog`` (see the module's docstring)."""
     g = graph if graph is not None else new_graph()
     build = _Builder(g, catalog.get("language", ""))
-    node = build.typed(catalog["uri"], DCAT.Catalog)
-    g.add((node, DCTERMS.title, build.text(catalog["title"])))
-    g.add((node, DCTERMS.description, build.text(catalog["description"])))
-    g.add((node, DCTERMS.publisher, build.agent(catalog["publisher"])))
-    home = build.typed(catalog["homepage"], FOAF.Document)
-    g.add((node, FOAF.homepage, home))
+    node = build.typed(catalog["uri"], _DCAT.Catalog)
+    g.add((node, _DCTERMS.title, build.text(catalog["title"])))
+    g.add((node, _DCTERMS.description, build.text(catalog["description"])))
+    g.add((node, _DCTERMS.publisher, build.agent(catalog["publisher"])))
+    home = build.typed(catalog["homepage"], _FOAF.Document)
+    g.add((node, _FOAF.homepage, home))
     spatial = catalog["spatial"]
-    g.add((node, DCTERMS.spatial, build.typed(spatial, DCTERMS.Location)))
+    g.add((node, _DCTERMS.spatial, build.typed(spatial, _DCTERMS.Location)))
     if catalog.get("modified"):
-        g.add((node, DCTERMS.modified, _date(catalog["modified"])))
+        g.add((node, _DCTERMS.modified, _date(catalog["modified"])))
     if build.lang in LANGUAGES:
         lang = build.typed(
-            EU + "language/" + LANGUAGES[build.lang], DCTERMS.LinguisticSystem
+            EU + "language/" + LANGUAGES[build.lang], _DCTERMS.LinguisticSystem
         )
-        g.add((node, DCTERMS.language, lang))
+        g.add((node, _DCTERMS.language, lang))
     created = catalog.get("modified") or dt.datetime.now(dt.UTC)
     for dataset in catalog.get("datasets") or ():
         build.dataset(dataset, node, spatial, created)
@@ -403,7 +526,31 @@ def serialise(graph: Graph, syntax: str = "turtle") -> bytes:
     if rdflib_format == "json-ld":
         text = graph.serialize(format="json-ld", auto_compact=True)
         return text.encode("utf-8")
+    if rdflib_format == "turtle":
+        stream = io.BytesIO()
+        _Turtle(graph).serialize(stream, encoding="utf-8")
+        return stream.getvalue()
     return graph.serialize(format=rdflib_format, encoding="utf-8")
+
+
+class _Turtle(TurtleSerializer):
+    """rdflib's Turtle serialiser, remembering the prefixed name of each
+    address: it asks for it once per occurrence (when counting references,
+    then when writing), and working it out is most of its time."""
+
+    def reset(self) -> None:
+        super().reset()
+        self._pnames: dict[tuple[URIRef, bool], str | None] = {}
+
+    def get_pname(self, uri: Any, gen_prefix: bool = True) -> str | None:
+        if not isinstance(uri, URIRef):
+            return None
+        key = (uri, gen_prefix)
+        try:
+            return self._pnames[key]
+        except KeyError:
+            name = self._pnames[key] = super().get_pname(uri, gen_prefix)
+            return name
 
 
 def dataset_uris(graph: Graph) -> Iterable[URIRef]:
@@ -485,6 +632,8 @@ EU_LICENCES = {
     "EUPL_1_2": "EUPL-1.2",
 }
 _STANDARD_FORMATS = {value: key for key, value in mobility.DATA_STANDARD.items()}
+# An SPDX licence address, as exported or as often written by others.
+_SPDX = re.compile(r"https?://spdx\.org/licenses/([A-Za-z0-9.+-]+?)(?:\.html|\.json)?")
 
 
 class _Reader:
@@ -566,10 +715,13 @@ class _Reader:
         }
 
     def licence(self, node: Any, distributions: list[Any]) -> str:
+        """The SPDX id of the dataset's licence, read on the dataset itself
+        (DCAT 3), else on its first distribution that has one (DCAT-AP)."""
         for subject in [node, *distributions]:
             value = self.uri(subject, DCTERMS.license)
-            if value.startswith(SPDX_LICENCES):
-                return value.removeprefix(SPDX_LICENCES)
+            address = _SPDX.fullmatch(value)
+            if address:
+                return address.group(1)
             if value.startswith(EU + "licence/"):
                 spdx = EU_LICENCES.get(value.removeprefix(EU + "licence/"))
                 if spdx:
@@ -656,11 +808,53 @@ class _Reader:
             "transport": transport,
         }
 
+    def service(self, node: URIRef) -> dict[str, Any]:
+        """A ``dcat:DataService`` as the export's service dict."""
+        title = self.text(node, DCTERMS.title)
+        if not title:
+            self.warnings.append(f"{node}: no title")
+        summary = self.text(node, DCTERMS.abstract)
+        description = self.text(node, DCTERMS.description)
+        if not summary:
+            summary = description.split("\n", 1)[0][:300]
+        if description in (summary, title):
+            description = ""
+        return {
+            "uri": str(node),
+            "title": title,
+            "summary": summary,
+            "description": description,
+            "endpoint_url": self.uri(node, DCAT.endpointURL),
+            "endpoint_description": self.uri(node, DCAT.endpointDescription),
+            "landing_page": self.uri(node, DCAT.landingPage),
+            "tags": self.texts(node, DCAT.keyword),
+            "themes": [
+                {"uri": str(theme), "label": self.text(theme, SKOS.prefLabel)}
+                for theme in sorted(self.g.objects(node, DCAT.theme), key=str)
+            ],
+            "licence": self.licence(node, []),
+            "created": self.when(node, DCTERMS.issued),
+            "modified": self.when(node, DCTERMS.modified),
+            "publisher": self.agent(self.g.value(node, DCTERMS.publisher)),
+            "contact": self.contact(node),
+            "serves": sorted(str(d) for d in self.g.objects(node, DCAT.servesDataset)),
+        }
+
+
+def service_uris(graph: Graph) -> list[URIRef]:
+    """The data services a graph describes, in a stable order."""
+    return sorted(
+        (
+            s
+            for s in graph.subjects(RDF.type, DCAT.DataService)
+            if isinstance(s, URIRef)
+        ),
+        key=str,
+    )
+
 
 def _bbox(wkt: str) -> tuple[float, float, float, float] | None:
     """The bounding box of a WKT polygon's points."""
-    import re
-
     numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?", wkt)]
     if len(numbers) < 4 or len(numbers) % 2:
         return None
@@ -674,9 +868,21 @@ def parse(
     """The datasets of a DCAT-AP document as the export's dicts, and warnings
     for what could not be read. Texts are taken in ``language`` when given in
     several."""
+    datasets, _services, warnings = read(
+        data, name=name, language=language, syntax=syntax
+    )
+    if not datasets:
+        warnings.append("the document describes no dcat:Dataset")
+    return datasets, warnings
+
+
+def read(
+    data: bytes, *, name: str = "", language: str = "fr", syntax: str | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """The datasets and the data services of a DCAT-AP document as the
+    export's dicts, and warnings for what could not be read."""
     graph = rdfio.parse(data, name=name, syntax=syntax)
     reader = _Reader(graph, language)
     datasets = [reader.dataset(node) for node in dataset_uris(graph)]
-    if not datasets:
-        reader.warnings.append("the document describes no dcat:Dataset")
-    return datasets, reader.warnings
+    services = [reader.service(node) for node in service_uris(graph)]
+    return datasets, services, reader.warnings

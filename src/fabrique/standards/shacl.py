@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH, SKOS
+from rdflib.term import Node
 
 from fabrique.standards import Finding, StandardsError
 
@@ -168,7 +169,14 @@ def run(data: Graph, *, mobility: bool, folder: str | Path | None = None) -> Rep
 
     root = str(standards_dir(folder))
     shapes = _shapes(root, mobility)
-    target = with_concepts(data, vocabularies(root)) if mobility else data
+    if mobility:
+        target = with_concepts(data, vocabularies(root))
+    elif data.store.context_aware:
+        target = data
+    else:
+        # pyshacl needs a context-aware store (exports use SimpleMemory).
+        target = Graph()
+        target += data
     conforms, report, _ = shacl_validate(
         target,
         shacl_graph=shapes,
@@ -187,16 +195,66 @@ def run(data: Graph, *, mobility: bool, folder: str | Path | None = None) -> Rep
         text = str(message) if message is not None else "constraint not met"
         if value is not None:
             text += f" (value: {value})"
+        constraint, expected = _constraint(
+            report, result, shapes, report.value(result, SH.sourceShape)
+        )
         findings.append(
             Finding(
                 severity="error" if severity == SH.Violation else "warning",
                 message=text,
                 path=short(data, path) if path is not None else "",
                 focus=short(data, focus) if focus is not None else "",
+                constraint=constraint,
+                expected=expected,
+                value=short(data, value) if value is not None else "",
             )
         )
     findings.sort(key=lambda f: (f.severity != "error", f.focus, f.path, f.message))
     return Report(conforms=bool(conforms), findings=findings)
+
+
+# Constraint component -> the shape parameter that says what was expected.
+_PARAMETERS = {
+    "MinCount": SH.minCount,
+    "MaxCount": SH.maxCount,
+    "Class": SH["class"],
+    "NodeKind": SH.nodeKind,
+    "Datatype": SH.datatype,
+    "Pattern": SH.pattern,
+    "MinLength": SH.minLength,
+    "MaxLength": SH.maxLength,
+    "HasValue": SH.hasValue,
+    "LanguageIn": SH.languageIn,
+    "UniqueLang": SH.uniqueLang,
+    "Or": None,
+    "Closed": None,
+}
+
+
+def _constraint(
+    report: Graph, result: Node, shapes: Graph, shape: Node | None
+) -> tuple[str, str]:
+    """The failed constraint of a result (``minCount``…) and its parameter."""
+    component = report.value(result, SH.sourceConstraintComponent)
+    if not isinstance(component, URIRef):
+        return "", ""
+    name = str(component).removeprefix(str(SH)).removesuffix("ConstraintComponent")
+    if name not in _PARAMETERS:
+        return "", ""
+    constraint = name[0].lower() + name[1:]
+    parameter = _PARAMETERS[name]
+    if parameter is None or shape is None:
+        return constraint, ""
+    value = shapes.value(shape, parameter)
+    if value is None:
+        return constraint, ""
+    if parameter == SH.languageIn:
+        from rdflib.collection import Collection
+
+        return constraint, ", ".join(str(v) for v in Collection(shapes, value))
+    if parameter == SH.nodeKind:
+        return constraint, str(value).removeprefix(str(SH))
+    return constraint, short(shapes, value)
 
 
 def unknown_concepts(data: Graph, *, folder: str | Path | None = None) -> list[Finding]:

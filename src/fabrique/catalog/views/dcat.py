@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_date, parse_datetime
 
-from fabrique.catalog.models import Commons
+from fabrique.catalog.models import Commons, Kind
 from fabrique.core.permissions import can_view
 from fabrique.standards import dcat
 
@@ -43,6 +43,42 @@ MAX_PAGE_SIZE = 500
 COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 # The media types a commons page answers with, HTML first (the default).
 PAGE_TYPES = ["text/html"] + [media for _, media, _ in dcat.SYNTAXES.values()]
+
+
+SLUG = "__slug__"
+
+
+class _Addresses:
+    """The absolute addresses of one request's pages, each route reversed
+    once: ``reverse()`` and ``build_absolute_uri()`` for every commons, theme
+    and publisher of a page of 100 cost more than writing the page's RDF."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.root = request.build_absolute_uri("/")[:-1]
+        self._routes: dict[str, str] = {}
+        self._labels: dict[str, str] = {}
+
+    def label(self, field: str) -> str:
+        """A commons field's name in the request's language."""
+        found = self._labels.get(field)
+        if found is None:
+            name = Commons._meta.get_field(field).verbose_name  # type: ignore[union-attr]
+            found = self._labels[field] = str(name)
+        return found
+
+    def of(self, route: str, slug: str) -> str:
+        pattern = self._routes.get(route)
+        if pattern is None:
+            pattern = self._routes[route] = reverse(route, args=[SLUG])
+        return self.root + pattern.replace(SLUG, slug)
+
+
+def _addresses(request: HttpRequest) -> _Addresses:
+    found = getattr(request, "_dcat_addresses", None)
+    if found is None:
+        found = _Addresses(request)
+        request._dcat_addresses = found  # type: ignore[attr-defined]
+    return found
 
 
 def _site_agent(request: HttpRequest) -> dict[str, Any]:
@@ -64,7 +100,7 @@ def _transport(commons: Commons) -> Any:
 
 def _agent(request: HttpRequest, actor: Any) -> dict[str, Any]:
     return {
-        "uri": request.build_absolute_uri(actor.get_absolute_url()),
+        "uri": _addresses(request).of("catalog:actor", actor.slug),
         "name": actor.name,
         "homepage": actor.website or "",
     }
@@ -72,7 +108,8 @@ def _agent(request: HttpRequest, actor: Any) -> dict[str, Any]:
 
 def commons_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
     """The engine's dict of one commons (a dataset; see ``standards.dcat``)."""
-    uri = request.build_absolute_uri(commons.get_absolute_url())
+    urls = _addresses(request)
+    uri = urls.of("catalog:commons", commons.slug)
     data: dict[str, Any] = {
         "uri": uri,
         "title": commons.title,
@@ -82,7 +119,7 @@ def commons_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
         "tags": list(commons.tags or []),
         "themes": [
             {
-                "uri": request.build_absolute_uri(theme.get_absolute_url()),
+                "uri": urls.of("catalog:theme", theme.slug),
                 "label": theme.name,
             }
             for theme in commons.themes.all()
@@ -93,9 +130,7 @@ def commons_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
         "publisher": None,
         "contact": {
             "name": commons.title,
-            "url": request.build_absolute_uri(
-                reverse("catalog:community", args=[commons.slug])
-            ),
+            "url": urls.of("catalog:community", commons.slug),
         },
         "distributions": [],
     }
@@ -110,7 +145,7 @@ def commons_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
             data["distributions"].append(
                 {
                     "uri": f"{uri}#{key}",
-                    "title": str(Commons._meta.get_field(field).verbose_name),
+                    "title": urls.label(field),
                     "access_url": url,
                     "download_url": url if downloadable else "",
                     "format": "",
@@ -122,9 +157,43 @@ def commons_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
     return data
 
 
+def service_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
+    """The engine's dict of a commons of kind service (a ``dcat:DataService``):
+    its address (the demo link, else its documentation, else its page) is the
+    endpoint, its documentation the endpoint's description."""
+    urls = _addresses(request)
+    uri = urls.of("catalog:commons", commons.slug)
+    return {
+        "uri": uri,
+        "title": commons.title,
+        "summary": commons.summary,
+        "description": commons.description,
+        "endpoint_url": commons.demo_url or commons.documentation_url or uri,
+        "endpoint_description": commons.documentation_url,
+        "landing_page": uri,
+        "tags": list(commons.tags or []),
+        "themes": [
+            {
+                "uri": urls.of("catalog:theme", theme.slug),
+                "label": theme.name,
+            }
+            for theme in commons.themes.all()
+        ],
+        "licence": _licence(commons),
+        "created": commons.created,
+        "modified": commons.updated,
+        "publisher": None,
+        "contact": {
+            "name": commons.title,
+            "url": urls.of("catalog:community", commons.slug),
+        },
+        "serves": [],
+    }
+
+
 def _add_transport(request: HttpRequest, data: dict[str, Any], dataset: Any) -> None:
     """A transport dataset's resources and mobility facts, on its commons' dict."""
-    page = request.build_absolute_uri(dataset.get_absolute_url())
+    page = _addresses(request).of("transport:dataset", dataset.commons.slug)
     data["landing_page"] = page
     data["publisher"] = (
         _agent(request, dataset.publisher)
@@ -194,8 +263,16 @@ def catalog_dict(
     page: dict[str, Any] | None = None,
     services: bool = True,
 ) -> dict[str, Any]:
-    """The engine's dict of a catalogue holding ``commons``."""
-    datasets = [commons_dict(request, c) for c in commons]
+    """The engine's dict of a catalogue holding ``commons``: services as
+    data services, the others as datasets, and the site's own APIs when
+    ``services``."""
+    datasets: list[dict[str, Any]] = []
+    served: list[dict[str, Any]] = []
+    for one in commons:
+        if one.kind == Kind.SERVICE:
+            served.append(service_dict(request, one))
+        else:
+            datasets.append(commons_dict(request, one))
     transport_uris = [d["uri"] for d in datasets if "transport" in d]
     return {
         "uri": request.build_absolute_uri(reverse("catalog:catalogue")),
@@ -206,9 +283,9 @@ def catalog_dict(
         "language": settings.LANGUAGE_CODE[:2],
         "publisher": _site_agent(request),
         "spatial": COUNTRY + getattr(settings, "DCAT_COUNTRY", "FRA"),
-        "modified": max((c["modified"] for c in datasets), default=None),
+        "modified": max((c["modified"] for c in datasets + served), default=None),
         "datasets": datasets,
-        "services": _services(request, transport_uris) if services else [],
+        "services": served + (_services(request, transport_uris) if services else []),
         "page": page,
     }
 
@@ -369,7 +446,10 @@ def catalogue_rdf(request: HttpRequest, suffix: str) -> HttpResponse:
         "total": total,
         "per_page": size,
     }
-    chunk = list(rows[(number - 1) * size : number * size])
+    # The page's ids first (an index-only scan past the earlier pages), then
+    # its rows: the offset walks the index, not the commons themselves.
+    ids = list(rows.values_list("pk", flat=True)[(number - 1) * size : number * size])
+    chunk = list(_visible_commons().filter(pk__in=ids).order_by("pk"))
     return rdf_response(
         lambda: dcat.catalog_graph(catalog_dict(request, chunk, page=page)),
         syntax,
@@ -396,4 +476,5 @@ __all__ = [
     "dataset_rdf",
     "links",
     "negotiated",
+    "service_dict",
 ]
