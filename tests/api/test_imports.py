@@ -157,10 +157,11 @@ def repository(settings, tmp_path: Path) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 19051), Handler)
+    # Port 0: the system picks a free one (another run may hold any fixed one).
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield "http://127.0.0.1:19051/org/calc"
+        yield f"http://127.0.0.1:{server.server_address[1]}/org/calc"
     finally:
         server.shutdown()
         server.server_close()
@@ -171,7 +172,9 @@ def test_import_from_a_repository_address(owner, repository: str) -> None:
     assert body["source"] == repository
     commons = Commons.objects.get(slug=body["items"][0]["commons"])
     assert commons.repository_url == FIELDS["repository_url"]
-    missing = post(owner, url="http://127.0.0.1:19051/nothing/here", apply=True)
+    missing = post(
+        owner, url=repository.replace("/org/calc", "/nothing/here"), apply=True
+    )
     assert missing.status_code == 422
     assert "404" in missing.json()["error"]["message"]
 
