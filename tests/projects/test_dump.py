@@ -20,7 +20,7 @@ from fabrique.cli import main as cli
 from fabrique.community.models import Challenge, Experiment, Feedback
 from fabrique.csvcells import FORMULA_STARTS
 from fabrique.projects import dump
-from fabrique.projects.models import Contribution, Funding, Project
+from fabrique.projects.models import Contribution, Expense, Funding, Project
 from tests.catalog.factories import make_actor, make_commons, make_user
 from tests.community.factories import make_challenge
 
@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 TRICKY = 'Vélos, "cargo" et\nremorques; 100 % libres'
 SECRETS = (
+    "Dépense-Cachée",
     "camille.secret@example.org",
     "0612345678",
     "Dominique-Privée",
@@ -90,9 +91,18 @@ def world():
         name="Cargo Express", slug="cargo-express", kind="startup", actor=actor
     )
     project.uses.set([commons, hidden])
-    Funding.objects.create(
+    grant = Funding.objects.create(
         funder=actor, commons=commons, kind="grant", amount=1200, purpose="Serveur",
-        date=date(2026, 9, 1),
+        date=date(2026, 9, 1), acknowledged_at=timezone.now(),
+        acknowledged_by=make_user("tresoriere", display_name="Trésorière Commune"),
+    )  # fmt: skip
+    Expense.objects.create(
+        grant=grant, amount=300, date=date(2026, 9, 15), purpose="Hébergement",
+        receipt_url="https://factures.example.org/42",
+    )  # fmt: skip
+    Expense.objects.create(
+        grant=grant, amount=50, date=date(2026, 9, 16), purpose="Dépense-Cachée",
+        receipt_url="https://factures.example.org/43", hidden=True,
     )  # fmt: skip
     Funding.objects.create(
         funder=actor, commons=commons, kind="grant", amount=99,
@@ -149,6 +159,14 @@ def test_formulas_are_defused_and_unconfirmed_entries_left_out(world, tmp_path):
     assert [row["description"] for row in by_hand] == ["'=SUM(A1:A9)"]
     # Who confirmed it is public, by their public name.
     assert [row["confirmed_by"] for row in by_hand] == ["Dominique Garde"]
+    # Money: who acknowledged a grant, and what it paid for, with receipts.
+    (grant,) = rows(files, "funding")
+    assert grant["acknowledged_by"] == "Trésorière Commune"
+    expenses = rows(files, "expenses")
+    assert [(e["purpose"], e["amount"], e["receipt"]) for e in expenses] == [
+        ("Hébergement", "300.00", "https://factures.example.org/42")
+    ]
+    assert expenses[0]["grant"] == grant["id"]
     (project,) = rows(files, "projects")
     assert project["uses"] == world["commons"].slug  # the hidden one is left out
 

@@ -50,7 +50,7 @@ from fabrique.community.models import (
     Need,
 )
 from fabrique.csvcells import defuse
-from fabrique.projects.models import Contribution, Funding, Project
+from fabrique.projects.models import Contribution, Expense, Funding, Project
 
 ARCHIVE = "fabrique-donnees.zip"
 MANIFEST = "fabrique-donnees.json"
@@ -296,12 +296,29 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "funding",
-        ("id", "funder", "commons", "kind", "amount", "currency", "purpose", "date"),
+        ("id", "funder", "commons", "kind", "amount", "currency", "purpose", "date",
+         "pledge", "recorded_by", "acknowledged_by", "acknowledged_at"),
         lambda: Funding.objects.filter(commons__hidden=False, funder__hidden=False,
                                        hidden=False)
-        .select_related("funder", "commons").order_by("pk"),
+        .select_related("funder", "commons", "created_by", "acknowledged_by")
+        .order_by("pk"),
         lambda f: (f.pk, f.funder.slug, f.commons.slug, f.kind, str(f.amount),
-                   f.currency, f.purpose, f.date),
+                   f.currency, f.purpose, f.date, f.pledge_id or "",
+                   _person(f.created_by), _person(f.acknowledged_by),
+                   f.acknowledged_at),
+    ),
+    Table(
+        "expenses",
+        ("id", "grant", "commons", "amount", "currency", "purpose", "date",
+         "receipt", "recorded_by", "created"),
+        lambda: Expense.objects.filter(
+            hidden=False, grant__hidden=False, grant__commons__hidden=False,
+            grant__funder__hidden=False,
+        ).select_related("grant__commons", "created_by").order_by("pk"),
+        lambda e: (e.pk, e.grant_id, e.grant.commons.slug, str(e.amount),
+                   e.grant.currency, e.purpose, e.date,
+                   _url(e.receipt.url) if e.receipt else e.receipt_url,
+                   _person(e.created_by), e.created),
     ),
 )  # fmt: skip
 
