@@ -12,7 +12,8 @@ Django's test client, ``--requests`` times, each PATCH changing the summary
 and a tag from the revision the previous answer gave: the CPU time of this
 process (``time.process_time``) for each, its median and p95, the wall time
 and the number of SQL queries. ``--profile N`` then runs N more under
-cProfile and prints the functions where the time goes (cumulative and own).
+cProfile and prints the functions where the time goes (cumulative and own);
+``--queries`` prints the SQL statements of one PATCH.
 """
 
 from __future__ import annotations
@@ -132,6 +133,18 @@ def measure(editor: Editor, requests: int) -> dict[str, Any]:
     }
 
 
+def query_log(editor: Editor) -> str:
+    """The SQL statements of one PATCH, in order."""
+    from django.db import connection, reset_queries
+
+    connection.force_debug_cursor = True
+    reset_queries()
+    editor.patch()
+    lines = [f"{n:3d} {q['sql'][:300]}" for n, q in enumerate(connection.queries, 1)]
+    connection.force_debug_cursor = False
+    return "\n".join(lines)
+
+
 def profile(editor: Editor, requests: int, top: int = 25) -> str:
     profiler = cProfile.Profile(time.process_time)
     profiler.enable()
@@ -153,6 +166,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--profile", type=int, default=60, help="PATCHes profiled")
+    parser.add_argument(
+        "--profile-top", type=int, default=25, help="functions listed per order"
+    )
+    parser.add_argument(
+        "--queries", action="store_true", help="print the SQL of one PATCH"
+    )
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
     with fresh_database(args.database) as database_url:
@@ -184,8 +203,10 @@ def main() -> None:
             f"{' '.join(f'{x:.2f}' for x in result['load_average_after'])} after",
             flush=True,
         )
+        if args.queries:
+            print(query_log(editor))
         if args.profile:
-            print(profile(editor, args.profile))
+            print(profile(editor, args.profile, args.profile_top))
         if args.json:
             Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
         connections.close_all()

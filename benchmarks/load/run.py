@@ -5,7 +5,8 @@
         [--writers 50] [--write-seconds 30] [--faults worker,gunicorn,redis,disk]
         [--json out.json]
 
-``fabrique serve`` (gunicorn, 2 workers) and ``fabrique worker`` (RQ) run
+``fabrique serve`` (gunicorn, its default processes and threads unless
+``--web-workers`` / ``--web-threads`` say otherwise) and ``fabrique worker`` (RQ) run
 as processes with ``FABRIQUE_ENV=production``, started as the production
 tests start them (``tests/production/topology.py``), on a fresh PostgreSQL
 database created on the server of ``--database`` (dropped at the end), a
@@ -563,6 +564,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "write_seconds": args.write_seconds,
         "commons": args.commons,
         "recovery_settings": RECOVERY,
+        "web_workers": args.web_workers or "default",
+        "web_threads": args.web_threads or "default",
     }
     redis.start()
     want_disk = "disk" in args.faults
@@ -573,6 +576,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             else contextlib.nullcontext()
         ) as disk:
             settings = dict(RECOVERY)
+            # ``fabrique serve``'s processes and threads (its defaults unless given).
+            if args.web_workers:
+                settings["WEB_CONCURRENCY"] = str(args.web_workers)
+            if args.web_threads:
+                settings["WEB_THREADS"] = str(args.web_threads)
             if disk is not None:
                 settings.update(
                     MEDIA_ROOT=str(disk / "media"),
@@ -686,6 +694,12 @@ def main() -> None:
         default=",".join(FAULTS),
         type=lambda text: [f for f in text.split(",") if f],
         help=f"comma-separated, from {','.join(FAULTS)}; '' for none",
+    )
+    parser.add_argument(
+        "--web-workers", type=int, help="fabrique serve --workers (its default)"
+    )
+    parser.add_argument(
+        "--web-threads", type=int, help="fabrique serve --threads (its default)"
     )
     parser.add_argument("--fault-at", type=float, default=20)
     parser.add_argument("--redis-down", type=float, default=10)

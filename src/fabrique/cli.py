@@ -186,16 +186,67 @@ def stop_worker_process(process: subprocess.Popen[bytes], wait: float = 10) -> N
         process.wait()
 
 
+def _cpus() -> int:
+    """Processors this process may run on (its affinity, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def gunicorn_args(
+    *, bind: str, workers: int, threads: int, timeout: int, debug: bool
+) -> list[str]:
+    """gunicorn's command line for ``fabrique serve``.
+
+    More than one thread per worker selects gunicorn's threaded worker
+    (``gthread``): a worker answers other requests while one waits for the
+    database or Redis, and keeps client connections alive between requests;
+    one thread is gunicorn's plain synchronous worker.
+    """
+    return [
+        "gunicorn",
+        "fabrique.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread" if threads > 1 else "sync",
+        "--timeout",
+        str(timeout),
+        "--access-logfile",
+        "-" if debug else "/dev/null",
+    ]
+
+
 @main.command()
 @click.option("--bind", default="127.0.0.1:8000", show_default=True)
 @click.option(
     "--workers",
-    default=lambda: int(os.environ.get("WEB_CONCURRENCY", "2")),
-    show_default="WEB_CONCURRENCY or 2",
-    type=int,
+    default=lambda: int(os.environ.get("WEB_CONCURRENCY") or max(2, _cpus())),
+    show_default="WEB_CONCURRENCY, or the number of processors (at least 2)",
+    type=click.IntRange(min=1),
+    help="Web processes.",
+)
+@click.option(
+    "--threads",
+    default=lambda: int(os.environ.get("WEB_THREADS") or 4),
+    show_default="WEB_THREADS or 4",
+    type=click.IntRange(min=1),
+    help="Threads per web process (1: one request at a time per process).",
+)
+@click.option(
+    "--timeout",
+    default=30,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Seconds of silence after which gunicorn restarts a web process.",
 )
 @click.option("--migrate/--no-migrate", default=True, show_default=True)
-def serve(bind: str, workers: int, migrate: bool) -> None:
+def serve(bind: str, workers: int, threads: int, timeout: int, migrate: bool) -> None:
     """Run the portal with the production server (gunicorn)."""
     setup_django()
     from django.conf import settings
@@ -204,16 +255,13 @@ def serve(bind: str, workers: int, migrate: bool) -> None:
     if migrate:
         _prepare_database(verbose=False)
     call_command("collectstatic", interactive=False, verbosity=0)
-    args = [
-        "gunicorn",
-        "fabrique.wsgi:application",
-        "--bind",
-        bind,
-        "--workers",
-        str(workers),
-        "--access-logfile",
-        "-" if settings.DEBUG else "/dev/null",
-    ]
+    args = gunicorn_args(
+        bind=bind,
+        workers=workers,
+        threads=threads,
+        timeout=timeout,
+        debug=settings.DEBUG,
+    )
     os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606
 
 

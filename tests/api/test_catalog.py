@@ -7,7 +7,7 @@ import pytest
 from fabrique.catalog.models import Actor, Commons, CommunityMembership, Need
 from fabrique.core.models import Activity
 from fabrique.core.revisions import revisions_of
-from tests.catalog.factories import make_actor, make_commons, make_theme
+from tests.catalog.factories import make_actor, make_commons, make_theme, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -261,3 +261,52 @@ def test_themes_are_read_only(anonymous, as_owner):
     assert anonymous.get("/api/1/themes/").json()["data"][0]["slug"] == theme.slug
     assert anonymous.get("/api/1/themes/covoiturage/").json()["name"] == "Covoiturage"
     assert as_owner.post("/api/1/themes/", {"slug": "x"}).status_code == 405
+
+
+def test_an_edit_answers_the_commons_as_stored(as_stranger, anonymous):
+    velo = make_theme("Vélo", slug="velo")
+    commons = make_commons(themes=[velo])
+    url = f"/api/1/commons/{commons.slug}/"
+    edited = as_stranger.patch(
+        url, {"base_revision": 1, "summary": "Autre résumé", "tags": ["a", "b"]}
+    )
+    assert edited.status_code == 200, edited.content
+    assert edited.json() == anonymous.get(url).json()
+    themed = as_stranger.patch(url, {"base_revision": 2, "themes": []})
+    assert themed.json() == anonymous.get(url).json()
+    assert themed.json()["themes"] == []
+
+
+def test_a_commons_edit_costs_a_bounded_number_of_queries(
+    as_stranger, stranger, owner, django_assert_max_num_queries
+):
+    """Every write an edit makes — revision, activity, search document,
+    counters, the ledger's automatic entry, notifications — in a bounded
+    number of statements, so that the cost of a PATCH cannot creep back up.
+    Here 24 on SQLite and 23 on PostgreSQL, savepoints and two people to
+    notify included (``benchmarks/load/patch_cpu.py``'s edit took 37 before,
+    21 since)."""
+    from fabrique.core.follows import follow
+    from fabrique.notifications.models import Notification
+    from fabrique.projects.models import Contribution
+
+    velo = make_theme("Vélo", slug="velo")
+    commons = make_commons(user=owner, themes=[velo])
+    follow(make_user("follower"), commons)
+    url = f"/api/1/commons/{commons.slug}/"
+    first = as_stranger.patch(url, {"base_revision": 1, "summary": "Un", "tags": ["x"]})
+    assert first.status_code == 200, first.content
+    # The next edits grow the editor's automatic ledger entry: the steady state.
+    for number in (2, 3):
+        with django_assert_max_num_queries(24):
+            response = as_stranger.patch(
+                url,
+                {"base_revision": number, "summary": f"Résumé {number} mots neufs",
+                 "tags": ["x", f"t{number}"]},
+            )  # fmt: skip
+        assert response.status_code == 200, response.content
+        assert response.json()["revision"] == number + 1
+    entry = Contribution.objects.get(contributor=stranger, commons=commons)
+    assert entry.automatic
+    assert entry.words_added > 0
+    assert Notification.objects.filter(activity__object_id=commons.pk).count() == 6

@@ -137,6 +137,8 @@ class Instance:
     env: dict[str, str]
     folder: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    # One per token, closed at the end: the server keeps connections alive.
+    clients: dict[str | None, httpx.Client] = field(default_factory=dict)
 
     def fabrique(self, *args: str, timeout: float = 180) -> str:
         """Run a ``fabrique`` command in this instance's environment."""
@@ -179,6 +181,9 @@ class Instance:
             process.wait()
 
     def stop(self) -> None:
+        for client in self.clients.values():
+            client.close()
+        self.clients.clear()
         for name in list(self.processes):
             self.kill(name, signal.SIGTERM)
 
@@ -187,8 +192,13 @@ class Instance:
         return path.read_text("utf-8", "replace")[-4000:] if path.exists() else ""
 
     def client(self, token: str | None = None) -> httpx.Client:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+        """The instance's HTTP client for ``token`` (anonymous without)."""
+        if token not in self.clients:
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            self.clients[token] = httpx.Client(
+                base_url=self.url, headers=headers, timeout=30
+            )
+        return self.clients[token]
 
     def token(self, username: str) -> str:
         """An administrator ``username`` and a new API token of theirs."""

@@ -151,7 +151,9 @@ def update_commons(request: HttpRequest, slug: str, payload: CommonsPatch) -> An
         themes=themes,
         comment=payload.comment,
     )
-    return commons_queryset(user).get(pk=commons.pk)
+    # The object in hand is what was saved (its revision, times and themes;
+    # a change of themes empties their prefetched list, read again then).
+    return commons
 
 
 @router.delete(

@@ -17,6 +17,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from fabrique.catalog.models import Commons
 from fabrique.catalog.views.pagecache import bump
 from fabrique.core.models import Activity
+from fabrique.core.presave import row_before_save
 
 
 def page_version_name(slug: str) -> str:
@@ -26,8 +27,8 @@ def page_version_name(slug: str) -> str:
 def _commons_changing(sender: Any, instance: Commons, **kwargs: Any) -> None:
     if instance.pk is None:
         return
-    old = Commons.objects.filter(pk=instance.pk).values_list("slug", flat=True)
-    instance._slug_before_save = old.first()  # type: ignore[attr-defined]
+    old = row_before_save(Commons, instance)
+    instance._slug_before_save = old.slug if old else None  # type: ignore[attr-defined]
 
 
 def _commons_changed(sender: Any, instance: Commons, **kwargs: Any) -> None:
@@ -40,11 +41,15 @@ def _commons_changed(sender: Any, instance: Commons, **kwargs: Any) -> None:
 def _activity_changed(sender: Any, instance: Activity, **kwargs: Any) -> None:
     if instance.content_type_id != ContentType.objects.get_for_model(Commons).pk:
         return
-    slug = (
-        Commons.objects.filter(pk=instance.object_id)
-        .values_list("slug", flat=True)
-        .first()
-    )
+    if Activity.target.is_cached(instance) and isinstance(instance.target, Commons):
+        # Recorded with the commons in hand (a revision's save): its slug.
+        slug = instance.target.slug
+    else:
+        slug = (
+            Commons.objects.filter(pk=instance.object_id)
+            .values_list("slug", flat=True)
+            .first()
+        )
     if slug:
         bump(page_version_name(slug))
 

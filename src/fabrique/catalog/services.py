@@ -236,7 +236,9 @@ def update_commons(
     _require_edit(user, commons)
     _apply(commons, data, COMMONS_EDITABLE)
     commons.tags = _clean_list(commons.tags)
-    commons.full_clean(exclude=["slug"])
+    # The creator is not edited: checking that their account exists would
+    # only cost a query.
+    commons.full_clean(exclude=["slug", "created_by"])
     _check_texts(commons)
     m2m = None if themes is None else {"themes": list(themes)}
     return save_revision(

@@ -12,7 +12,11 @@ class CoreConfig(AppConfig):
         # Reads go on when the disk is full (fabrique.core.storage).
         from django.db.backends.signals import connection_created
 
+        from fabrique.core import presave
         from fabrique.core.search import catalogue  # noqa: F401
         from fabrique.core.storage import keep_wal_files
+
+        # First of all pre_save receivers (this application is the first).
+        presave.connect()
 
         connection_created.connect(keep_wal_files, dispatch_uid="keep-wal-files")

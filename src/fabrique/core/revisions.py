@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
+from fabrique.core import presave
 from fabrique.core.models import Activity, Revision
 
 
@@ -98,6 +99,26 @@ def revisions_of(obj: models.Model) -> models.QuerySet[Revision]:
     ).select_related("author")
 
 
+def _swap(model: type[models.Model], pk: Any, base: int) -> models.Model | None:
+    """Move the stored revision of row ``pk`` from ``base`` to ``base + 1``
+    (the compare-and-swap) and return the row as now stored, in the same
+    statement; None when the row was not at ``base``."""
+    quote = connection.ops.quote_name
+    meta = model._meta
+    field = meta.get_field("revision")
+    low, high = connection.ops.integer_field_range(field.get_internal_type())
+    if (low is not None and base < low) or (high is not None and base + 1 > high):
+        return None  # no stored revision is that number
+    revision = quote(field.column)
+    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {revision} = %s "  # noqa: S608 - names only
+        f"WHERE {quote(meta.pk.column)} = %s AND {revision} = %s RETURNING {columns}"
+    )
+    rows = list(model._default_manager.raw(sql, [base + 1, pk, base]))
+    return rows[0] if rows else None
+
+
 def save_revision(
     obj: models.Model,
     *,
@@ -127,16 +148,22 @@ def save_revision(
                 base_revision = model.objects.values_list("revision", flat=True).get(
                     pk=obj.pk
                 )
-            swapped = model.objects.filter(pk=obj.pk, revision=base_revision).update(
-                revision=base_revision + 1
-            )
-            if not swapped:
+            stored = _swap(model, obj.pk, base_revision)
+            if stored is None:
                 current = model.objects.values_list("revision", flat=True).get(
                     pk=obj.pk
                 )
                 raise EditConflict(obj, base_revision, current)
-            last = revisions_of(obj).order_by("-number").first()
-            previous = last.content if last else {}
+            # The save below compares with what was stored (dashboard counters,
+            # a renamed commons' page token): it is this row, already read.
+            presave.remember(obj, stored)
+            content_type = ContentType.objects.get_for_model(obj)
+            previous = (
+                Revision.objects.filter(content_type=content_type, object_id=obj.pk)
+                .order_by("-number")
+                .values_list("content", flat=True)
+                .first()
+            ) or {}
             obj.revision = base_revision + 1  # type: ignore[attr-defined]
             obj.save()
         for name, values in (m2m or {}).items():
@@ -155,8 +182,9 @@ def save_revision(
         changed = [k for k in content if previous.get(k) != content[k]]
         added, removed = words_changed(previous, content)
         Activity.objects.create(
-            content_type=content_type,
-            object_id=obj.pk,
+            # The object in hand, just saved: the handlers of the new entry
+            # (notifications, page-cache tokens) read it rather than load it.
+            target=obj,
             actor=user,
             verb=verb or ("created" if creating else "edited"),
             summary=comment[:300],

@@ -119,17 +119,16 @@ def recipients(entry: Activity) -> dict[int, str]:
         return {}
     from django.contrib.auth import get_user_model
 
-    silent = set(
-        Preference.objects.filter(
-            user_id__in=found, frequency=Frequency.NONE
-        ).values_list("user_id", flat=True)
-    )
+    # Active accounts that did not choose to hear nothing, in one query.
     reachable = set(
         get_user_model()
         .objects.filter(pk__in=found, is_active=True, deleted=False)
+        .exclude(
+            pk__in=Preference.objects.filter(frequency=Frequency.NONE).values("user_id")
+        )
         .values_list("pk", flat=True)
     )
-    return {pk: why for pk, why in found.items() if pk in reachable - silent}
+    return {pk: why for pk, why in found.items() if pk in reachable}
 
 
 def _asked_only(entry: Activity) -> dict[int, str]:

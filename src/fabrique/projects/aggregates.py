@@ -41,6 +41,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from fabrique.catalog.models import Actor, Commons
 from fabrique.community.models import Challenge
+from fabrique.core.presave import row_before_save
 from fabrique.projects.models import Contribution, EcosystemCount, Expense, Funding
 
 Slot = tuple[str, int, str]  # metric, ref, key
@@ -246,17 +247,39 @@ def rebuild() -> int:
 # Signals -------------------------------------------------------------------
 
 _COUNTED: tuple[type[Model], ...] = (Commons, Challenge, Contribution)
+#: The fields :func:`signature` reads, by model (names and column names).
+_SIGNED: dict[type[Model], frozenset[str]] = {
+    Commons: frozenset({"hidden", "kind", "maturity"}),
+    Challenge: frozenset({"hidden", "state"}),
+    Contribution: frozenset(
+        {"status", "created", "commons", "commons_id", "contributor", "contributor_id"}
+    ),
+}
+
+
+def _unsigned(sender: Any, update_fields: Any) -> bool:
+    """A save of named fields that :func:`signature` does not read moves no
+    counter (an automatic entry growing by a few words, say): nothing to
+    read before it nor to apply after it."""
+    signed = _SIGNED.get(sender)
+    return bool(
+        update_fields is not None
+        and signed is not None
+        and not signed & set(update_fields)
+    )
 
 
 def _before_save(sender: Any, instance: Model, **kwargs: Any) -> None:
+    if _unsigned(sender, kwargs.get("update_fields")):
+        return
     old = None
     if instance.pk is not None and not kwargs.get("raw"):
-        old = sender.objects.filter(pk=instance.pk).first()
+        old = row_before_save(sender, instance)
     instance._counted = signature(old) if old else Counter()  # type: ignore[attr-defined]
 
 
 def _after_save(sender: Any, instance: Model, **kwargs: Any) -> None:
-    if kwargs.get("raw"):
+    if kwargs.get("raw") or _unsigned(sender, kwargs.get("update_fields")):
         return
     apply(getattr(instance, "_counted", Counter()), signature(instance))
     instance._counted = signature(instance)  # type: ignore[attr-defined]

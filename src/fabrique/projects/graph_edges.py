@@ -25,12 +25,13 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Model, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from fabrique.catalog.models import Actor, Commons, CommunityMembership
 from fabrique.community.models import BetaVersion, Challenge, Participation
+from fabrique.core.presave import row_before_save
 from fabrique.projects.models import (
     Contribution,
     EcosystemCount,
@@ -202,10 +203,25 @@ def version() -> int:
     return int(value or 0)
 
 
+_TABLE = connection.ops.quote_name(EcosystemCount._meta.db_table)
+_COLUMNS = {
+    name: connection.ops.quote_name(name) for name in ("value", "metric", "ref", "key")
+}
+#: The version moved in one plain statement: every write of the graph's
+#: sources and nodes runs it.
+BUMP_SQL = (
+    f"UPDATE {_TABLE} SET {{value}} = {{value}} + 1 "  # noqa: S608 - names only
+    "WHERE {metric} = %s AND {ref} = 0 AND {key} = ''"
+).format(**_COLUMNS)
+
+
 def bump() -> None:
     """Move the version on: every cached neighbourhood is stale."""
     rows = EcosystemCount.objects.filter(metric=VERSION, ref=0, key="")
-    if not rows.update(value=F("value") + 1):
+    with connection.cursor() as cursor:
+        cursor.execute(BUMP_SQL, [VERSION])
+        moved = cursor.rowcount
+    if not moved:
         try:
             with transaction.atomic():
                 EcosystemCount.objects.create(metric=VERSION, value=1)
@@ -310,17 +326,48 @@ _NODES: dict[type[Model], str] = {
 }
 
 
+#: For a ledger entry, the fields its edges come from (who, for what, whether
+#: confirmed): a save of other fields only (its words, its description)
+#: changes no edge, and nothing a neighbourhood shows.
+_EDGE_FIELDS: dict[type[Model], frozenset[str]] = {
+    Contribution: frozenset(
+        {
+            "status",
+            "actor",
+            "actor_id",
+            "contributor",
+            "contributor_id",
+            "commons",
+            "commons_id",
+            "challenge",
+            "challenge_id",
+        }
+    ),
+}
+
+
+def _edgeless(sender: Any, update_fields: Any) -> bool:
+    fields = _EDGE_FIELDS.get(sender)
+    return bool(
+        update_fields is not None
+        and fields is not None
+        and not fields & set(update_fields)
+    )
+
+
 def _before_save(sender: Any, instance: Model, **kwargs: Any) -> None:
     # A write may move an object to another origin (a contribution to another
     # commons): remember where it was, to refresh both.
     if instance.pk is None or kwargs.get("raw"):
         return
-    old = sender.objects.filter(pk=instance.pk).first()
+    if _edgeless(sender, kwargs.get("update_fields")):
+        return
+    old = row_before_save(sender, instance)
     instance._graph_origins = _origins_of(old) if old else []  # type: ignore[attr-defined]
 
 
 def _after_save(sender: Any, instance: Model, **kwargs: Any) -> None:
-    if kwargs.get("raw"):
+    if kwargs.get("raw") or _edgeless(sender, kwargs.get("update_fields")):
         return
     before = getattr(instance, "_graph_origins", [])
     refresh(*before, *_origins_of(instance))

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Count
+from django.db import connection, models, transaction
+from django.db.models import Count, prefetch_related_objects
 
 from fabrique.core.search.backends import get_backend
 from fabrique.core.search.models import SearchDocument, SearchFacet, SearchFacetTotal
@@ -25,10 +26,42 @@ SUMMARY_CHARS = SearchDocument._meta.get_field("summary").max_length or 500
 VALUE_CHARS = SearchFacet._meta.get_field("value").max_length or 100
 
 
-def reindex(type_name: str, pks: Iterable[int]) -> int:
+def _as_stored(obj: models.Model) -> bool:
+    """Whether ``obj``, just saved, holds what is stored: no field is an
+    expression (``F("n") + 1``) that only the database knows the value of."""
+    return not obj._state.adding and not any(
+        hasattr(obj.__dict__.get(field.attname), "resolve_expression")
+        for field in obj._meta.concrete_fields
+    )
+
+
+def _objects(
+    queryset: models.QuerySet[Any], wanted: list[int], saved: Sequence[models.Model]
+) -> list[Any]:
+    """The objects to build: those just saved as they are in hand (their
+    related lists prefetched as the type's queryset does, unless they already
+    are), the others read."""
+    plain = not queryset.query.where and not queryset.query.annotations
+    in_hand = {
+        obj.pk: obj
+        for obj in saved
+        if plain and obj.pk in wanted and isinstance(obj, queryset.model)
+        and _as_stored(obj)
+    }  # fmt: skip
+    if in_hand:
+        lookups = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+        prefetch_related_objects(list(in_hand.values()), *lookups)
+    rest = [pk for pk in wanted if pk not in in_hand]
+    return [*in_hand.values(), *(queryset.filter(pk__in=rest) if rest else [])]
+
+
+def reindex(
+    type_name: str, pks: Iterable[int], *, saved: Sequence[models.Model] = ()
+) -> int:
     """Rebuild the documents of these objects; missing or hidden ones go away.
 
-    Returns the number of documents written.
+    ``saved`` are objects among them just saved, built as they are in hand
+    rather than read again. Returns the number of documents written.
     """
     indexable = get_type(type_name)
     wanted = sorted({int(pk) for pk in pks if pk is not None})
@@ -38,7 +71,7 @@ def reindex(type_name: str, pks: Iterable[int]) -> int:
     # No savepoint of its own inside the writer's transaction: a failure here
     # fails the write, which rolls back whole.
     with transaction.atomic(savepoint=False):
-        for obj in indexable.objects().filter(pk__in=wanted):
+        for obj in _objects(indexable.objects(), wanted, saved):
             document = indexable.build(obj)
             if document is not None:
                 built.append((obj.pk, document))

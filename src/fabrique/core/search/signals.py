@@ -19,7 +19,7 @@ _PENDING = "_fabrique_search_pending"
 def object_saved(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     indexable = type_for_model(sender)
     if indexable is not None and not raw:
-        index.reindex(indexable.name, [instance.pk])
+        index.reindex(indexable.name, [instance.pk], saved=[instance])
 
 
 def object_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
