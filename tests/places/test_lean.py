@@ -238,18 +238,22 @@ def test_any_query_is_answered_as_django_answers_it(client, path, params):
         assert answered  # Addok's routes never leave the lean path
 
 
-def test_the_geocoder_alone_imports_no_database_nor_template(places_index):
+def test_the_geocoder_alone_imports_no_database_nor_template_and_freezes(places_index):
     code = (
-        "import sys, fabrique.geocoder_wsgi\n"
+        "import gc, sys, fabrique.geocoder_wsgi\n"
         "print(' '.join(m for m in sys.modules if m.startswith("
-        "('django.db', 'django.template', 'django.contrib', 'ninja'))))"
+        "('django.db', 'django.template', 'django.contrib', 'ninja'))))\n"
+        "print(gc.get_freeze_count())"
     )
     env = {**os.environ, "FABRIQUE_GEOCODER_INDEX": str(places_index)}
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True,
         check=True,
     )  # fmt: skip
-    assert out.stdout.split() == []
+    *imported, frozen = out.stdout.splitlines()
+    assert imported == [""]
+    # What the workers share is out of the garbage collector's sight.
+    assert int(frozen) > 10_000
 
 
 class UnixConnection(http.client.HTTPConnection):

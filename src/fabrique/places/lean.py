@@ -19,6 +19,7 @@ malformed text) or any error — those go to Django, which answers as before.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -300,6 +301,14 @@ def not_found(
 
 
 def warm() -> None:
-    """Open the index now (before gunicorn forks its workers, with preload)."""
+    """Open the index now, before gunicorn forks its workers (with preload).
+
+    The objects made so far (modules, settings, the index's tables) are then
+    moved out of the garbage collector's sight (``gc.freeze``): a worker's
+    collections would otherwise write to every page holding them, and each
+    worker would end up with a copy of the pages it shares at first.
+    """
     with contextlib.suppress(IndexUnavailable):  # 503 until it is built
         get_index()
+    gc.collect()
+    gc.freeze()
