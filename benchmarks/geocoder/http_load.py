@@ -297,7 +297,8 @@ def print_markdown(report: dict[str, Any]) -> None:
     names = list(next(iter(figures.values())))
     print(
         f"Run of {report['date']}, commit {report['commit']}, "
-        f"wrk {report['seconds']} s per category and server; load average {' '.join(report['load_before'])} "
+        f"wrk {report['seconds']} s per category and server; "
+        f"load average {' '.join(report['load_before'])} "
         f"before, {' '.join(report['load_after'])} after.\n"
     )
     has_addok = "addok" in names
