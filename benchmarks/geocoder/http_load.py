@@ -176,6 +176,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--queries", type=int, default=200, help="per category")
     parser.add_argument("--no-django", action="store_true")
+    parser.add_argument(
+        "--servers",
+        default=",".join(SERVERS),
+        help="which of portal,geocoder,django,addok to start",
+    )
     args = parser.parse_args()
     work = args.work.resolve()
     scripts = {
@@ -224,7 +229,9 @@ def main() -> None:
     }
     if args.no_django:
         del commands["django"]
-    if args.addok_python:
+    chosen = set(args.servers.split(","))
+    commands = {name: c for name, c in commands.items() if name in chosen}
+    if args.addok_python and "addok" in chosen:
         addok_env = {
             **os.environ,
             "ADDOK_CONFIG_MODULE": str(HERE / "addok_conf.py"),
