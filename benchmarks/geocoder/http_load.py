@@ -43,7 +43,7 @@ from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parents[1]
-SERVERS = ("portal", "geocoder", "django", "addok")
+SERVERS = ("portal", "geocoder", "django", "addok", "portal-gthread")
 
 
 def paths_by_category(work: Path, count: int) -> dict[str, list[str]]:
@@ -110,10 +110,12 @@ def wrk(port: int, script: Path, seconds: int, connections: int) -> dict[str, fl
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": rps,
         "p50_ms": ms(re.search(r"50%\s+([\d.]+)(us|ms|s)", out)),
         "p99_ms": ms(re.search(r"99%\s+([\d.]+)(us|ms|s)", out)),
+        "non_2xx": int(errors.group(1)) if errors else 0,
     }
 
 
@@ -178,8 +180,9 @@ def main() -> None:
     parser.add_argument("--no-django", action="store_true")
     parser.add_argument(
         "--servers",
-        default=",".join(SERVERS),
-        help="which of portal,geocoder,django,addok to start",
+        default="portal,geocoder,django,addok",
+        help="which of portal,geocoder,django,addok,portal-gthread to start "
+        "(portal-gthread: the portal on gunicorn's threaded worker, 4 threads)",
     )
     args = parser.parse_args()
     work = args.work.resolve()
@@ -191,7 +194,7 @@ def main() -> None:
         first, last = (int(p) for p in args.ports.split("-"))
         ports = list(range(first, last + 1))
     else:
-        ports = [0] * 4
+        ports = [0] * len(SERVERS)
     fabrique_env = {
         **os.environ,
         "FABRIQUE_ENV": "production",
@@ -206,6 +209,21 @@ def main() -> None:
             [python, *gunicorn("fabrique.wsgi:application", ports[0], "--preload")],
             fabrique_env,
         ),
+        "portal-gthread": (
+            [
+                python,
+                *gunicorn(
+                    "fabrique.wsgi:application",
+                    ports[4],
+                    "--preload",
+                    "--threads",
+                    "4",
+                    "--worker-class",
+                    "gthread",
+                ),
+            ],
+            fabrique_env,
+        ),  # fmt: skip
         "geocoder": (
             [
                 python,
@@ -336,6 +354,15 @@ def print_markdown(report: dict[str, Any]) -> None:
             + " | ".join(f"{row[n]['p50_ms']:.2f}" for n in names)
             + " |"
         )
+    failed = {
+        n: sum(
+            row[n].get("non_2xx", 0)
+            for c, row in figures.items()
+            if c not in ("empty query", "invalid limit")
+        )
+        for n in names
+    }
+    print(f"\nNon-2xx answers outside the empty and invalid queries: {failed}")
     print("\nMemory after the load, whole process tree (MB):\n")
     print("| server | processes | RSS | PSS |")
     print("| --- | ---: | ---: | ---: |")
