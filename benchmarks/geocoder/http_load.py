@@ -223,7 +223,7 @@ def main() -> None:
                 ),
             ],
             fabrique_env,
-        ),  # fmt: skip
+        ),
         "geocoder": (
             [
                 python,
