@@ -308,7 +308,9 @@ def warm() -> None:
     collections would otherwise write to every page holding them, and each
     worker would end up with a copy of the pages it shares at first.
     """
-    with contextlib.suppress(IndexUnavailable):  # 503 until it is built
+    # Not built yet (answered 503 until it is) or unreadable: the server still
+    # starts, and the first request tries again.
+    with contextlib.suppress(IndexUnavailable, OSError):
         get_index()
     gc.collect()
     gc.freeze()
