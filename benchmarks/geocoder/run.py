@@ -138,9 +138,9 @@ def rss_mb() -> float:
     return 0.0
 
 
-def redis_used(db: int) -> int:
+def redis_used(db: int, port: int = 6379) -> int:
     info = subprocess.run(
-        ["redis-cli", "-n", str(db), "info", "memory"],
+        ["redis-cli", "-p", str(port), "-n", str(db), "info", "memory"],
         capture_output=True,
         text=True,
         check=True,
@@ -226,6 +226,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("var/bench-geocoder"))
     parser.add_argument("--addok-python", default=os.environ.get("ADDOK_PYTHON"))
     parser.add_argument("--redis-db", type=int, default=13)
+    parser.add_argument("--redis-port", type=int, default=6379)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--skip-addok-build", action="store_true")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
@@ -275,8 +276,9 @@ def main() -> None:
         "ADDOK_CONFIG_MODULE": str(HERE / "addok_conf.py"),
         "REDIS_DB_INDEXES": str(args.redis_db),
         "REDIS_DB_DOCUMENTS": str(args.redis_db + 1),
+        "REDIS_PORT": str(args.redis_port),
     }
-    before = redis_used(args.redis_db)
+    before = redis_used(args.redis_db, args.redis_port)
     addok_seconds = None
     if not args.skip_addok_build:
         subprocess.run(
@@ -285,9 +287,9 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        before = redis_used(args.redis_db)
+        before = redis_used(args.redis_db, args.redis_port)
         addok_seconds = build_addok(args.shared, work, args.addok_python, env)
-    redis_bytes = redis_used(args.redis_db) - before
+    redis_bytes = redis_used(args.redis_db, args.redis_port) - before
     runner = subprocess.run(
         [
             args.addok_python,

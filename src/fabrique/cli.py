@@ -441,6 +441,52 @@ def dump(output: str | None, as_json: bool, background: bool) -> None:
     )
 
 
+def geocoder_serve_args(*, bind: str, workers: int, threads: int) -> list[str]:
+    """gunicorn's command line for ``fabrique geocoder-serve``.
+
+    The application (``fabrique.geocoder_wsgi``) is loaded once, index
+    opened, before the workers are forked (``--preload``): they share its
+    memory. The search is computing, not waiting: one thread per worker
+    (gunicorn's synchronous worker) unless told otherwise.
+    """
+    return [
+        "gunicorn",
+        "fabrique.geocoder_wsgi:application",
+        "--preload",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread" if threads > 1 else "sync",
+        "--access-logfile",
+        "/dev/null",
+    ]
+
+
+@main.command("geocoder-serve")
+@click.option("--bind", default="127.0.0.1:8001", show_default=True)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Threads per process (more than one: gunicorn's threaded worker).",
+)
+def geocoder_serve(bind: str, workers: int, threads: int) -> None:
+    """Serve the geocoder alone, as Addok does: /search/ and /reverse/.
+
+    No database, no pages: Django's settings and the index only (set
+    FABRIQUE_GEOCODER_INDEX). The portal (``fabrique serve``) answers the
+    same routes, and the API's, on the same lean path.
+    """
+    args = geocoder_serve_args(bind=bind, workers=workers, threads=threads)
+    os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606
+
+
 @main.command(
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True}
 )

@@ -1,13 +1,16 @@
-"""Read Addok's query parameters, failing as Addok fails (title + description)."""
+"""Read Addok's query parameters, failing as Addok fails (title + description).
+
+``params`` maps each name to its last value (as ``request.GET.get``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
-
-from django.http import QueryDict
 
 from fabrique.geocoder.documents import RESULT_TYPES
 
+Params = Mapping[str, str]
 FILTERS = ("type", "postcode", "citycode")
 TRUE = {"1", "true", "yes", "on", "t", "y"}
 FALSE = {"0", "false", "no", "off", "f", "n"}
@@ -31,7 +34,7 @@ def invalid(name: str, why: str) -> ParamError:
     return ParamError("Invalid parameter", f'The "{name}" parameter is invalid. {why}')
 
 
-def get_int(params: QueryDict, name: str, default: int, high: int = 100) -> int:
+def get_int(params: Params, name: str, default: int, high: int = 100) -> int:
     raw = params.get(name, "").strip()
     if not raw:
         return default
@@ -46,7 +49,7 @@ def get_int(params: QueryDict, name: str, default: int, high: int = 100) -> int:
     return value
 
 
-def get_bool(params: QueryDict, name: str, default: bool) -> bool:
+def get_bool(params: Params, name: str, default: bool) -> bool:
     raw = params.get(name, "").strip().lower()
     if not raw:
         return default
@@ -57,7 +60,7 @@ def get_bool(params: QueryDict, name: str, default: bool) -> bool:
     raise invalid(name, "The value must be a boolean.")
 
 
-def get_float(params: QueryDict, *names: str) -> float | None:
+def get_float(params: Params, *names: str) -> float | None:
     for name in names:
         raw = params.get(name)
         if raw is not None and raw.strip():
@@ -72,13 +75,13 @@ def get_float(params: QueryDict, *names: str) -> float | None:
     return None
 
 
-def get_point(params: QueryDict) -> tuple[float | None, float | None]:
+def get_point(params: Params) -> tuple[float | None, float | None]:
     lat = get_float(params, "lat", "latitude")
     lon = get_float(params, "lon", "lng", "long", "longitude")
     return lat, lon
 
 
-def get_filters(params: QueryDict) -> dict[str, str]:
+def get_filters(params: Params) -> dict[str, str]:
     filters = {}
     for name in FILTERS:
         value = params.get(name, "").strip()
@@ -92,7 +95,7 @@ def get_filters(params: QueryDict) -> dict[str, str]:
     return filters
 
 
-def search_options(params: QueryDict) -> dict[str, Any]:
+def search_options(params: Params) -> dict[str, Any]:
     """Return the engine's keyword arguments for a /search/ request."""
     query = params.get("q", "").strip()
     if not query:
@@ -110,7 +113,7 @@ def search_options(params: QueryDict) -> dict[str, Any]:
     }
 
 
-def reverse_options(params: QueryDict) -> dict[str, Any]:
+def reverse_options(params: Params) -> dict[str, Any]:
     """Return the engine's keyword arguments for a /reverse/ request."""
     lat, lon = get_point(params)
     if lon is None:

@@ -19,11 +19,10 @@ from fabrique.core import concurrency
 from fabrique.core.ratelimit import RateLimited, client_ip, hit, setting_rate
 from fabrique.geocoder.errors import GeocoderError
 
-from . import jobs
-from .answers import collection
+from . import jobs, lean
 from .batch import CsvFailure, geocode_upload
-from .engine import IndexUnavailable, get_index
-from .params import FILTERS, ParamError, reverse_options, search_options
+from .engine import IndexUnavailable
+from .params import ParamError
 
 # Addok writes its JSON with Python's defaults (non-ASCII escaped) and says so.
 JSON_TYPE = "application/json; charset=utf-8"
@@ -45,24 +44,9 @@ def _json(content: dict[str, Any]) -> JsonResponse:
     return response
 
 
-def run_search(params: Any) -> dict[str, Any]:
-    """Search with Addok's parameters (raises ParamError, GeocoderError …)."""
-    options = search_options(params)
-    results = get_index().search(**options)
-    filters = {k: [options[k]] for k in FILTERS if k in options}
-    center = None
-    if options["lat"] is not None:
-        center = (options["lat"], options["lon"])
-    return collection(results, query=options["text"], filters=filters,
-                      center=center, limit=options["limit"])  # fmt: skip
-
-
-def run_reverse(params: Any) -> dict[str, Any]:
-    """Reverse with Addok's parameters."""
-    options = reverse_options(params)
-    results = get_index().reverse(**options)
-    filters = {"type": [options["type"]]} if options["type"] else None
-    return collection(results, filters=filters, limit=options["limit"])
+# The lean path's (``lean``): the JSON routes are answered there first.
+run_search = lean.search
+run_reverse = lean.reverse
 
 
 def _answer(call: Any, params: Any) -> HttpResponse:
