@@ -106,11 +106,10 @@ def _agent(request: HttpRequest, actor: Any) -> dict[str, Any]:
     }
 
 
-def commons_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
-    """The engine's dict of one commons (a dataset; see ``standards.dcat``)."""
-    urls = _addresses(request)
+def _described(urls: Any, commons: Commons) -> dict[str, Any]:
+    """What a dataset and a data service of a commons say alike."""
     uri = urls.of("catalog:commons", commons.slug)
-    data: dict[str, Any] = {
+    return {
         "uri": uri,
         "title": commons.title,
         "summary": commons.summary,
@@ -132,8 +131,15 @@ def commons_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
             "name": commons.title,
             "url": urls.of("catalog:community", commons.slug),
         },
-        "distributions": [],
     }
+
+
+def commons_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
+    """The engine's dict of one commons (a dataset; see ``standards.dcat``)."""
+    urls = _addresses(request)
+    data = _described(urls, commons)
+    uri = data["uri"]
+    data["distributions"] = []
     links = [
         ("download", "download_url", True),
         ("repository", "repository_url", False),
@@ -161,34 +167,11 @@ def service_dict(request: HttpRequest, commons: Commons) -> dict[str, Any]:
     """The engine's dict of a commons of kind service (a ``dcat:DataService``):
     its address (the demo link, else its documentation, else its page) is the
     endpoint, its documentation the endpoint's description."""
-    urls = _addresses(request)
-    uri = urls.of("catalog:commons", commons.slug)
-    return {
-        "uri": uri,
-        "title": commons.title,
-        "summary": commons.summary,
-        "description": commons.description,
-        "endpoint_url": commons.demo_url or commons.documentation_url or uri,
-        "endpoint_description": commons.documentation_url,
-        "landing_page": uri,
-        "tags": list(commons.tags or []),
-        "themes": [
-            {
-                "uri": urls.of("catalog:theme", theme.slug),
-                "label": theme.name,
-            }
-            for theme in commons.themes.all()
-        ],
-        "licence": _licence(commons),
-        "created": commons.created,
-        "modified": commons.updated,
-        "publisher": None,
-        "contact": {
-            "name": commons.title,
-            "url": urls.of("catalog:community", commons.slug),
-        },
-        "serves": [],
-    }
+    data = _described(_addresses(request), commons)
+    data["endpoint_url"] = commons.demo_url or commons.documentation_url or data["uri"]
+    data["endpoint_description"] = commons.documentation_url
+    data["serves"] = []
+    return data
 
 
 def _add_transport(request: HttpRequest, data: dict[str, Any], dataset: Any) -> None:
