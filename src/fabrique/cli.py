@@ -204,9 +204,30 @@ def gunicorn_args(
     database or Redis, and keeps client connections alive between requests;
     one thread is gunicorn's plain synchronous worker.
     """
+    return _gunicorn(
+        "fabrique.wsgi:application",
+        bind=bind,
+        workers=workers,
+        threads=threads,
+        extra=["--timeout", str(timeout)],
+        access_log="-" if debug else "/dev/null",
+    )
+
+
+def _gunicorn(
+    app: str,
+    *,
+    bind: str,
+    workers: int,
+    threads: int,
+    extra: list[str],
+    access_log: str = "/dev/null",
+) -> list[str]:
+    """gunicorn's command line: threaded workers when more than one thread."""
     return [
         "gunicorn",
-        "fabrique.wsgi:application",
+        app,
+        *extra,
         "--bind",
         bind,
         "--workers",
@@ -215,10 +236,8 @@ def gunicorn_args(
         str(threads),
         "--worker-class",
         "gthread" if threads > 1 else "sync",
-        "--timeout",
-        str(timeout),
         "--access-logfile",
-        "-" if debug else "/dev/null",
+        access_log,
     ]
 
 
@@ -449,21 +468,13 @@ def geocoder_serve_args(*, bind: str, workers: int, threads: int) -> list[str]:
     memory. The search is computing, not waiting: one thread per worker
     (gunicorn's synchronous worker) unless told otherwise.
     """
-    return [
-        "gunicorn",
+    return _gunicorn(
         "fabrique.geocoder_wsgi:application",
-        "--preload",
-        "--bind",
-        bind,
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--worker-class",
-        "gthread" if threads > 1 else "sync",
-        "--access-logfile",
-        "/dev/null",
-    ]
+        bind=bind,
+        workers=workers,
+        threads=threads,
+        extra=["--preload"],
+    )
 
 
 @main.command("geocoder-serve")
