@@ -163,8 +163,10 @@ def search(
       ``needs`` (``"open"``), ``actor_type``, ``city`` (of an actor's places).
     - ``sort``: ``relevance`` (documents whose title matches first, then the
       others, each group best first; most recently updated first for an
-      empty query), ``updated`` (newest first) or ``title`` (A→Z, accents
-      ignored).
+      empty query; on SQLite, a query with more than ``COUNT_LIMIT``
+      matches is ranked among its newest ``COUNT_LIMIT`` of the types and
+      filters, those its pages list), ``updated`` (newest first) or
+      ``title`` (A→Z, accents ignored).
     - ``page`` from 1, ``page_size`` from 1 to 100. A page past the end has no
       hits but the right ``total``.
     - ``count_facets=False`` skips the facet counts (``facets`` is then
