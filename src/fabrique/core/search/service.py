@@ -163,8 +163,10 @@ def search(
       ``needs`` (``"open"``), ``actor_type``, ``city`` (of an actor's places).
     - ``sort``: ``relevance`` (documents whose title matches first, then the
       others, each group best first; most recently updated first for an
-      empty query), ``updated`` (newest first) or ``title`` (A→Z, accents
-      ignored).
+      empty query; on SQLite, a query with more than ``COUNT_LIMIT``
+      matches is ranked among its newest ``COUNT_LIMIT`` of the types and
+      filters, those its pages list), ``updated`` (newest first) or
+      ``title`` (A→Z, accents ignored).
     - ``page`` from 1, ``page_size`` from 1 to 100. A page past the end has no
       hits but the right ``total``.
     - ``count_facets=False`` skips the facet counts (``facets`` is then
@@ -560,6 +562,10 @@ def _hits(
         and (sort != "relevance" or get_backend().walks_relevance)
         and _filter_share(type_names, filters, index_generation) >= WALK_FILTER_SHARE
     )
+    if sort == "relevance" and match is not None and not exact:
+        capped = _capped(type_names, match, filters, page_size, offset)
+        if capped is not None:
+            return capped
     if sort != "relevance" or match is None or match.title is None:
         return _ranked(type_names, match, filters, sort, page_size, offset, walk=walk)
     # Relevance: documents whose title matches first, each group best first.
@@ -609,6 +615,49 @@ def _hits(
         max(0, offset - in_titles),
         walk=walk,
     )
+
+
+def _capped(
+    type_names: Sequence[str],
+    match: Match,
+    filters: Mapping[str, Sequence[str]],
+    limit: int,
+    offset: int,
+) -> list[tuple[int, Any]] | None:
+    """A relevance page of a broad word among its newest ``COUNT_LIMIT``
+    matches, on backends that rank by a score computed per document
+    (``SearchBackend.newest_first``); None elsewhere.
+
+    More than ``COUNT_LIMIT`` documents match: the total says "more than
+    COUNT_LIMIT" and its pages list that many, the newest of the types and
+    filters, read in the index's own order. They are ranked as usual, title
+    matches first, then by score: a score is computed for them only, not for
+    every match, in one statement.
+    """
+    newest = get_backend().newest_first
+    if not newest or match.title is None or not match.not_title:
+        return None
+    where, params = _where(type_names, match, filters)
+    sql = (
+        "SELECT c.id, c.score FROM (SELECT d.id AS id, d.updated AS updated, "  # noqa: S608
+        f"{match.score} AS score, NOT ({match.not_title}) AS in_title {where} "
+        f"ORDER BY {newest} LIMIT %s) c "
+        "ORDER BY c.in_title DESC, c.score DESC, c.updated DESC, c.id DESC "
+        "LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                *match.score_params,
+                *match.not_title_params,
+                *params,
+                COUNT_LIMIT,
+                limit,
+                offset,
+            ],
+        )
+        return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
 def _ranked(

@@ -66,6 +66,13 @@ class SearchBackend:
     # Whether relevance past the title matches is an order an index walk
     # can follow (the most recently updated first), rather than a score.
     walks_relevance = False
+    # SQL ordering a match's documents newest first (the latest indexed
+    # first) as the full-text index reads them, without ranking them; empty:
+    # relevance ranks every match. When set, the relevance of a broad word
+    # (more than COUNT_LIMIT matches, "more than 1,000") ranks the newest
+    # COUNT_LIMIT of them only, those its pages list: a score is computed
+    # for them only, not for every match.
+    newest_first = ""
 
     def write(self, documents: Sequence[tuple[int, Document]]) -> None:
         """Add the full text of new documents (given with their row ids)."""

@@ -46,6 +46,9 @@ class SQLiteBackend(SearchBackend):
     name = "sqlite"
     vendor = "sqlite"
     keys_aggregate = "group_concat(m.facet_keys, char(10))"
+    # FTS5 reads a match's rows in rowid (document id) order, either way:
+    # the newest come first without a sort, and bm25 runs on rows selected.
+    newest_first = f"{TABLE}.rowid DESC"
 
     def write(self, documents: Sequence[tuple[int, Document]]) -> None:
         rows = [
