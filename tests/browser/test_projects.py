@@ -110,7 +110,8 @@ def test_projects_notifications_data_and_matching(page, world, screenshot_dir):
 
     page.goto(page.base_url + world["project"].get_absolute_url())
     expect(page.locator("h1")).to_have_text("Livraisons à vélo cargo")
-    expect(page.locator(".project-contract li")).to_have_count(3)
+    # The contract, commons by commons: two used, one contributed to.
+    expect(page.locator(".project-contract tbody tr")).to_have_count(3)
     shoot(page, screenshot_dir, "projects-page")
 
     page.goto(url(page, "projects:data"))
@@ -128,8 +129,15 @@ def test_projects_notifications_data_and_matching(page, world, screenshot_dir):
     # projects that use commons without contributing.
     log_in(page, "sacha")
     page.goto(url(page, "community:challenge_matching", world["challenge"].slug))
-    expect(page.locator(".match").first).to_contain_text("Lea")
-    expect(page.locator(".match-reasons").first).to_contain_text("Vélos cargo")
+    # Camille, a maker nearby, comes first while the challenge lacks makers;
+    # Lea shares two skills with it.
+    expect(page.locator(".match").first).to_contain_text("Camille Martin")
+    expect(page.locator(".match").first).to_contain_text(
+        "le défi manque encore de makers"
+    )
+    lea = page.locator(".match", has_text="Lea")
+    expect(lea.locator(".match-reasons")).to_contain_text("Vélos cargo")
+    expect(lea.locator("button")).to_contain_text("Inviter Lea")
     shoot(page, screenshot_dir, "matching")
     page.goto(url(page, "projects:free_riders"))
     expect(page.locator("tbody tr")).to_have_count(1)

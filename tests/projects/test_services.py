@@ -31,6 +31,12 @@ def test_facilitators_see_projects_that_use_commons_without_contributing():
             description="Export", status=status,
         )  # fmt: skip
     assert list(services.using_without_contributing()) == [giver, taker]
+    # Nor does an automatic entry (an edit of the commons' page).
+    Contribution.objects.create(
+        contributor=founder, kind="documentation", commons=stops,
+        description="Édition de la fiche", status="confirmed", automatic=True,
+    )  # fmt: skip
+    assert list(services.using_without_contributing()) == [giver, taker]
     Contribution.objects.create(
         contributor=founder, kind="code", commons=stops, description="Arrêts",
         status="confirmed",

@@ -2,8 +2,10 @@
 
 A project states the commons it uses and those it contributes to. The
 statement alone proves nothing: a clause "contributes to X" is **kept** when
-the ledger holds a confirmed entry on X by the project's people — its
-carrying actor, or a member of that actor. A project's page shows those
+the ledger holds an entry on X by the project's people — its carrying
+actor, or a member of that actor — recorded by hand and confirmed by a
+holder. Automatic entries (edits of the commons' page) do not count: writing
+the page of a commons one uses is not giving back to it. A project's page shows those
 entries only (not what its members gave elsewhere), and the facilitators'
 list of projects that use commons without contributing reads the ledger,
 not the statement. A holder of a commons of the contract acknowledges what
@@ -27,6 +29,11 @@ from fabrique.core.permissions import is_active_user
 from fabrique.projects.models import ContractReview, Contribution, Project
 
 CONFIRMED = Contribution.Status.CONFIRMED
+
+
+def _given() -> QuerySet[Contribution]:
+    """Entries that keep a contract: confirmed by a holder, not automatic."""
+    return Contribution.objects.filter(status=CONFIRMED, automatic=False)
 
 
 @dataclass
@@ -56,7 +63,8 @@ def entries(project: Project) -> QuerySet[Contribution]:
         Q(used_by_projects=project) | Q(contributing_projects=project)
     )
     return (
-        Contribution.objects.filter(status=CONFIRMED, commons__in=commons)
+        _given()
+        .filter(commons__in=commons)
         .filter(_by_the_project(project))
         .select_related("commons", "contributor", "confirmed_by")
         .order_by("-created", "-id")
@@ -96,7 +104,7 @@ def using_without_contributing() -> QuerySet[Project]:
     """Visible projects that use commons and have no confirmed entry, by
     their people, on any commons of their contract."""
     members = ActorMember.objects.filter(actor_id=OuterRef(OuterRef("actor_id")))
-    gave = Contribution.objects.filter(status=CONFIRMED).filter(
+    gave = _given().filter(
         Q(commons__used_by_projects=OuterRef("pk"))
         | Q(commons__contributing_projects=OuterRef("pk"))
     )
