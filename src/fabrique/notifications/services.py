@@ -93,27 +93,17 @@ def _project(pk: int) -> Iterable[int]:
 
 
 def recipients(entry: Activity) -> dict[int, str]:
-    """User id → why they hear of ``entry`` (the actor and "none" left out)."""
+    """User id → why they hear of ``entry`` (the actor and "none" left out).
+
+    A private entry (an invitation) reaches only the people it asks.
+    """
     found: dict[int, str] = {}
     # An entry may name the people it asks to act (a request to facilitators).
     for user_id in (entry.data or {}).get("asked", []):
         if isinstance(user_id, int):
             found.setdefault(user_id, Reason.ASKED)
-    discussion = (entry.data or {}).get("discussion")
-    if isinstance(discussion, int):
-        for user_id in Message.objects.filter(
-            discussion_id=discussion, author__isnull=False
-        ).values_list("author_id", flat=True):
-            found.setdefault(user_id, Reason.DISCUSSION)
-    content_type = ContentType.objects.get_for_id(entry.content_type_id)
-    label = f"{content_type.app_label}.{content_type.model}"
-    if label in PARTICIPANTS:
-        for user_id in PARTICIPANTS[label](entry.object_id):
-            found.setdefault(user_id, Reason.TAKING_PART)
-    for user_id in Follow.objects.filter(
-        content_type_id=entry.content_type_id, object_id=entry.object_id
-    ).values_list("user_id", flat=True):
-        found.setdefault(user_id, Reason.FOLLOWING)
+    if entry.public:
+        _taking_part(entry, found)
     found.pop(entry.actor_id, None)  # type: ignore[arg-type]
     if not found:
         return {}
@@ -131,26 +121,23 @@ def recipients(entry: Activity) -> dict[int, str]:
     return {pk: why for pk, why in found.items() if pk in reachable}
 
 
-def _asked_only(entry: Activity) -> dict[int, str]:
-    from django.contrib.auth import get_user_model
-
-    asked = [
-        pk
-        for pk in (entry.data or {}).get("asked", [])
-        if isinstance(pk, int) and pk != entry.actor_id
-    ]
-    if not asked:
-        return {}
-    silent = Preference.objects.filter(
-        user_id__in=asked, frequency=Frequency.NONE
-    ).values_list("user_id", flat=True)
-    reachable = (
-        get_user_model()
-        .objects.filter(pk__in=asked, is_active=True, deleted=False)
-        .exclude(pk__in=silent)
-        .values_list("pk", flat=True)
-    )
-    return dict.fromkeys(reachable, Reason.ASKED)
+def _taking_part(entry: Activity, found: dict[int, str]) -> None:
+    """Add those who wrote in its discussion, take part in or follow its object."""
+    discussion = (entry.data or {}).get("discussion")
+    if isinstance(discussion, int):
+        for user_id in Message.objects.filter(
+            discussion_id=discussion, author__isnull=False
+        ).values_list("author_id", flat=True):
+            found.setdefault(user_id, Reason.DISCUSSION)
+    content_type = ContentType.objects.get_for_id(entry.content_type_id)
+    label = f"{content_type.app_label}.{content_type.model}"
+    if label in PARTICIPANTS:
+        for user_id in PARTICIPANTS[label](entry.object_id):
+            found.setdefault(user_id, Reason.TAKING_PART)
+    for user_id in Follow.objects.filter(
+        content_type_id=entry.content_type_id, object_id=entry.object_id
+    ).values_list("user_id", flat=True):
+        found.setdefault(user_id, Reason.FOLLOWING)
 
 
 def _hidden_target(entry: Activity) -> bool:
@@ -159,16 +146,12 @@ def _hidden_target(entry: Activity) -> bool:
 
 
 def notify(entry: Activity) -> int:
-    """Write the notifications of one activity entry; return how many.
-
-    A private entry (an invitation) reaches only the people it asks.
-    """
+    """Write the notifications of one activity entry; return how many."""
     if _hidden_target(entry):
         return 0
-    found = recipients(entry) if entry.public else _asked_only(entry)
     rows = [
         Notification(user_id=user_id, activity=entry, reason=why)
-        for user_id, why in found.items()
+        for user_id, why in recipients(entry).items()
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
