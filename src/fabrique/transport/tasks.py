@@ -515,6 +515,18 @@ def fetch_due_resources() -> int:
 
 
 @task()
+def fetch_realtime_feeds() -> int:
+    """Fetch and check every GTFS-RT feed that is due; come back next period."""
+    from fabrique.notifications import periodic
+    from fabrique.transport.realtime import fetch_due
+
+    try:
+        return len(fetch_due())
+    finally:
+        periodic.schedule_next(fetch_realtime_feeds)
+
+
+@task()
 def warn_expiring_datasets() -> int:
     """Tell followers of data that ends in 30 or 7 days; come back tomorrow."""
     from fabrique.notifications import periodic
