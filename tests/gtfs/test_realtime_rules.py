@@ -197,7 +197,9 @@ AGAINST_SCHEDULE: list[tuple[str, Change]] = [
             pb.TripUpdate(
                 trip=TD(trip_id="T4", schedule_relationship=TD.SCHEDULED),
                 timestamp=STAMP,
-                stop_time_update=[STU(stop_id="S1", arrival=pb.TripUpdate.StopTimeEvent(delay=0))],
+                stop_time_update=[
+                    STU(stop_id="S1", arrival=pb.TripUpdate.StopTimeEvent(delay=0))
+                ],
             )
         ),
     ),

@@ -48,7 +48,10 @@ class Script:
         ]
         stops = {s["stop_id"]: s for s in _rows(gtfs / "stops.txt")}
         self.positions = [
-            (float(stops[s["stop_id"]]["stop_lat"]), float(stops[s["stop_id"]]["stop_lon"]))
+            (
+                float(stops[s["stop_id"]]["stop_lat"]),
+                float(stops[s["stop_id"]]["stop_lon"]),
+            )
             for _t, rows in self.trips[:2]
             for s in rows[:1]
         ]
@@ -113,7 +116,7 @@ class Producer:
         producer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 producer.answer(self)
 
             def log_message(self, *args: object) -> None:
@@ -132,7 +135,9 @@ class Producer:
             time.sleep(5)
             return
         if handler.path == "/junk":
-            body = descriptor_pb2.FileDescriptorProto(name="not.proto").SerializeToString()
+            body = descriptor_pb2.FileDescriptorProto(
+                name="not.proto"
+            ).SerializeToString()
         else:
             with self.lock:
                 step = self.requests

@@ -4,7 +4,6 @@ chart data, delays, vehicles, warnings to followers and the caching proxy."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -52,7 +51,8 @@ def polls(resource, count: int) -> list[RealtimeFetch]:
 
 def test_each_fetch_keeps_its_rule_counts_age_and_entity_counts(feed):
     first, second, jumped, stale = polls(feed, 4)
-    assert first.ok and first.errors == 0, first.rule_counts
+    assert first.ok
+    assert first.errors == 0, first.rule_counts
     assert (first.trip_updates, first.vehicles) == (3, 2)
     assert first.rule_counts == {}
     assert second.errors == 0
@@ -197,5 +197,3 @@ def test_private_addresses_stay_refused_by_default(feed, settings):
     settings.TRANSPORT_FETCH_ALLOW_PRIVATE = False
     row = realtime.poll(feed)
     assert "private or local" in row.error
-
-

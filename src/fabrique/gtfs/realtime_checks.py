@@ -33,12 +33,11 @@ def check_message(
     """
     header = message.header
     where = {"filename": filename}
-    if (
-        header.gtfs_realtime_version not in ("", "1.0")
-        and not header.HasField("incrementality")
+    if header.gtfs_realtime_version not in ("", "1.0") and not header.HasField(
+        "incrementality"
     ):
         emit(notices, "missing_incrementality", **where)
-    if header.HasField("timestamp") and 0 < header.timestamp:
+    if header.HasField("timestamp") and header.timestamp > 0:
         age = now - header.timestamp
         if age > STALE_SECONDS:
             emit(notices, "stale_feed", **where, ageSeconds=int(age))
@@ -70,9 +69,7 @@ def _later_than_header(
         )
 
 
-def _descriptor(
-    trip: Any, notices: Notices, where: dict[str, str], path: str
-) -> None:
+def _descriptor(trip: Any, notices: Notices, where: dict[str, str], path: str) -> None:
     if trip.start_time and not START_TIME.match(trip.start_time):
         emit(notices, "invalid_start_time", **where, path=path, value=trip.start_time)
     if trip.start_date and not START_DATE.match(trip.start_date):

@@ -84,7 +84,8 @@ def load_schedule(con: Any, message: pb.FeedMessage) -> Schedule:
     ids = _ids(message)
     schedule = Schedule()
     for trip_id, route_id, direction in _rows(
-        con, f"SELECT trip_id, route_id, direction_id FROM trips WHERE trip_id {IN}",
+        con,
+        f"SELECT trip_id, route_id, direction_id FROM trips WHERE trip_id {IN}",
         ids["trip"],
     ):
         schedule.trips[str(trip_id)] = (str(route_id), direction)
@@ -255,8 +256,10 @@ def _frequency(
     exact = periods[0][3]
     at = f"{path}.trip_update.trip"
     if not (trip.start_time and trip.start_date):
-        code = "frequency_trip_incomplete" if exact == 0 else (
-            "exact_times_trip_incomplete"
+        code = (
+            "frequency_trip_incomplete"
+            if exact == 0
+            else ("exact_times_trip_incomplete")
         )
         emit(notices, code, **where, path=at, tripId=trip.trip_id)
     if exact == 0:
@@ -398,7 +401,7 @@ def _delay(stu: Any, row: Any, midnight: int | None) -> int | None:
 
 
 def _aggregate(values: dict[str, list[int]]) -> list[dict[str, Any]]:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": key,
             "count": len(found),

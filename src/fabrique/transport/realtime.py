@@ -107,41 +107,43 @@ def fetch_feed(url: str) -> Fetched:
     deadline = time.monotonic() + seconds
     try:
         validate_url(url)
-        with httpx.Client(
-            follow_redirects=True,
-            max_redirects=int(settings.TRANSPORT_FETCH_MAX_REDIRECTS),
-            headers={"User-Agent": USER_AGENT},
-            trust_env=False,
-            transport=_pinned_transport(),
-            timeout=httpx.Timeout(seconds),
-        ) as client:
-            with client.stream("GET", url) as response:
-                if response.status_code >= 400:
-                    raise FeedFetchError(
-                        _("The server answered %(status)s %(reason)s.")
-                        % {
-                            "status": response.status_code,
-                            "reason": response.reason_phrase,
-                        }
-                    )
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_raw(64 * 1024):
-                    size += len(chunk)
-                    if size > limit:
-                        raise FeedFetchError(
-                            _("The feed is larger than %(limit)s bytes; not read.")
-                            % {"limit": limit}
-                        )
-                    if time.monotonic() > deadline:
-                        raise FeedFetchError(
-                            _("The server did not send the feed within %(s)s s.")
-                            % {"s": int(seconds)}
-                        )
-                    chunks.append(chunk)
-                return Fetched(
-                    b"".join(chunks), max_age(response.headers.get("cache-control"))
+        with (
+            httpx.Client(
+                follow_redirects=True,
+                max_redirects=int(settings.TRANSPORT_FETCH_MAX_REDIRECTS),
+                headers={"User-Agent": USER_AGENT},
+                trust_env=False,
+                transport=_pinned_transport(),
+                timeout=httpx.Timeout(seconds),
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code >= 400:
+                raise FeedFetchError(
+                    _("The server answered %(status)s %(reason)s.")
+                    % {
+                        "status": response.status_code,
+                        "reason": response.reason_phrase,
+                    }
                 )
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_raw(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise FeedFetchError(
+                        _("The feed is larger than %(limit)s bytes; not read.")
+                        % {"limit": limit}
+                    )
+                if time.monotonic() > deadline:
+                    raise FeedFetchError(
+                        _("The server did not send the feed within %(s)s s.")
+                        % {"s": int(seconds)}
+                    )
+                chunks.append(chunk)
+            return Fetched(
+                b"".join(chunks), max_age(response.headers.get("cache-control"))
+            )
     except httpx.TimeoutException as exc:
         raise FeedFetchError(
             _("The server did not answer within %(s)s s.") % {"s": int(seconds)}
@@ -357,9 +359,7 @@ def relayed(resource: Resource) -> Relayed | None:
     kept = _read_memory(resource.pk)
     if not path.is_file() or "fetchedAt" not in kept:
         return None
-    return Relayed(
-        path, datetime.fromisoformat(kept["fetchedAt"]), kept.get("maxAge")
-    )
+    return Relayed(path, datetime.fromisoformat(kept["fetchedAt"]), kept.get("maxAge"))
 
 
 def last_report(resource: Resource) -> dict[str, Any] | None:

@@ -58,7 +58,9 @@ def realtime_page(request: HttpRequest, pk: int) -> HttpResponse:
     points = data["points"]
     charts = [
         _chart("errors", _("Errors per fetch"), points, "errors"),
-        _chart("age", _("Age of the feed when fetched (seconds)"), points, "ageSeconds"),
+        _chart(
+            "age", _("Age of the feed when fetched (seconds)"), points, "ageSeconds"
+        ),
         _chart("entities", _("Entities per fetch"), points, "entities"),
     ]
     return render(
