@@ -197,3 +197,12 @@ def test_private_addresses_stay_refused_by_default(feed, settings):
     settings.TRANSPORT_FETCH_ALLOW_PRIVATE = False
     row = realtime.poll(feed)
     assert "private or local" in row.error
+
+
+def test_the_dataset_map_draws_the_vehicles_of_the_feed(feed):
+    polls(feed, 1)
+    page = Client().get(feed.dataset.get_absolute_url())
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"/api/1/transport/resources/{feed.pk}/realtime/vehicles.geojson" in text
+    assert reverse("transport:realtime", args=[feed.pk]) in text

@@ -24,7 +24,8 @@ TABLE_ROWS = 20
 def _chart(
     slug: str, title: str, points: list[dict[str, Any]], key: str
 ) -> dict[str, Any]:
-    values = [p[key] if p[key] is not None else 0 for p in points]
+    # A header ahead of the fetch gives a negative age: drawn at 0.
+    values = [max(p[key] or 0, 0) for p in points]
     top = max(values, default=0) or 1
     step = WIDTH / max(len(values) - 1, 1)
     line = " ".join(
