@@ -46,8 +46,10 @@ def _dataset_with_gtfs(instance: Instance, token: str) -> str:
     version_id = upload.json()["id"]
     wait_for(
         "the GTFS version to be ready",
-        lambda: api.get(f"/api/1/transport/versions/{version_id}/").json()["status"]
-        == "ready",
+        lambda: (
+            api.get(f"/api/1/transport/versions/{version_id}/").json()["status"]
+            == "ready"
+        ),
         within=BOUND,
     )
     return str(slug)
