@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fabrique.core.models import Activity
+from fabrique.notifications.models import Notification
 from fabrique.transport import realtime
 from fabrique.transport.demo import DEMO_FEED_DIR, feed_zip
 from fabrique.transport.models import RealtimeFetch
@@ -127,9 +128,16 @@ def test_the_worker_task_respects_the_period_and_max_age(feed, producer):
 
 
 def test_followers_hear_once_when_the_feed_goes_stale(feed):
+    fan = make_user()
+    fan_client = Client()
+    fan_client.force_login(fan)
+    fan_client.post(reverse("transport:dataset_follow", args=[feed.dataset.slug]))
     polls(feed, 5)
     stale = Activity.objects.filter(verb="transport_realtime_stale")
     assert stale.count() == 1
+    assert Notification.objects.filter(
+        user=fan, activity__verb="transport_realtime_stale"
+    ).exists()
     assert "s old when fetched" in stale.get().summary
 
 
