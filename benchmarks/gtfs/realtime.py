@@ -27,10 +27,10 @@ from google.transit import gtfs_realtime_pb2 as pb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_x8 import build  # noqa: E402
+from build_x8 import build
 
-from fabrique.gtfs.realtime import check_bytes  # noqa: E402
-from fabrique.gtfs.store import ingest, open_store  # noqa: E402
+from fabrique.gtfs.realtime import check_bytes
+from fabrique.gtfs.store import ingest, open_store
 
 
 def prepare(feed: Path, work: Path, copies: int) -> tuple[Path, dict[str, float]]:
@@ -146,7 +146,9 @@ def main() -> None:
         "messageBytes": size,
         "fetches": args.fetches,
         "medianSeconds": round(statistics.median(seconds), 3),
-        "p95Seconds": round(seconds[min(len(seconds) - 1, int(len(seconds) * 0.95))], 3),
+        "p95Seconds": round(
+            seconds[min(len(seconds) - 1, int(len(seconds) * 0.95))], 3
+        ),
         "noticesLastFetch": notices,
         "peakRssMb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
