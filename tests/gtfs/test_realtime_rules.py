@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from google.protobuf import descriptor_pb2
 from google.transit import gtfs_realtime_pb2 as pb
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fabrique.gtfs.realtime import check, check_bytes
 from fabrique.gtfs.realtime_rules import RULES, render_markdown
@@ -372,3 +374,21 @@ def test_the_committed_catalogue_matches_the_registry():
         "docs/gtfs-rt/rules.md is stale: run "
         "`python -m fabrique.gtfs.realtime_rules > docs/gtfs-rt/rules.md`"
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=2**63 - 1),
+    st.text(max_size=12),
+    st.floats(allow_nan=True, allow_infinity=True, width=32),
+)
+def test_odd_values_give_notices_never_a_crash(store, stamp, text, number):
+    feed = message()
+    feed.header.timestamp = stamp
+    trip = feed.entity[0].trip_update.trip
+    trip.start_date, trip.start_time = text, text
+    stu(feed, 0).arrival.time = stamp
+    feed.entity[1].vehicle.position.bearing = number
+    feed.entity[1].vehicle.position.speed = number
+    result = check_bytes(feed.SerializeToString(), gtfs_store=store, now=NOW)
+    result.report()
