@@ -306,14 +306,14 @@ def _stop_time_updates(
     where: dict[str, str],
     path: str,
 ) -> None:
-    rows = schedule.stop_times.get(update.trip.trip_id)
+    rows = schedule.stop_times.get(update.trip.trip_id) or []
+    by_sequence = {row[0]: row[1] for row in rows}
     for j, stu in enumerate(update.stop_time_update):
         at = f"{path}.trip_update.stop_time_update[{j}]"
         if stu.stop_id:
             _stop_point(stu.stop_id, schedule, notices, where, at)
         if not rows:
             continue
-        by_sequence = {row[0]: row[1] for row in rows}
         if stu.HasField("stop_sequence"):
             expected = by_sequence.get(stu.stop_sequence)
             if expected is None:
