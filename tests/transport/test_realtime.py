@@ -214,3 +214,23 @@ def test_the_dataset_map_draws_the_vehicles_of_the_feed(feed):
     text = page.content.decode()
     assert f"/api/1/transport/resources/{feed.pk}/realtime/vehicles.geojson" in text
     assert reverse("transport:realtime", args=[feed.pk]) in text
+
+
+def test_ids_are_checked_against_the_gtfs_version_in_force(feed):
+    from fabrique.transport.models import Version
+
+    gtfs = Version.objects.get(resource__format="gtfs")
+    assert realtime.gtfs_store_of(feed) == gtfs.directory / "store"
+    # A newer version that starts next year is not yet in force.
+    today = timezone.localdate()
+    Version.objects.filter(pk=gtfs.pk).update(
+        valid_from=today - timedelta(days=1), valid_until=today + timedelta(days=1)
+    )
+    newer = Version.objects.get(pk=gtfs.pk)
+    newer.pk = None
+    newer.number = 2
+    newer.sha256 = "0" * 64
+    newer.valid_from = today + timedelta(days=365)
+    newer.valid_until = today + timedelta(days=730)
+    newer.save()
+    assert realtime.gtfs_store_of(feed) == gtfs.directory / "store"

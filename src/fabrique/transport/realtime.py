@@ -162,15 +162,20 @@ def fetch_feed(url: str) -> Fetched:
 
 
 def gtfs_store_of(resource: Resource) -> Path | None:
-    """The store of the dataset's latest ready GTFS version, if any."""
+    """The store of the dataset's GTFS version in force, if any.
+
+    The newest ready version whose validity covers today; else the newest
+    ready one (a feed published ahead, or one without dates).
+    """
+    today = timezone.localdate()
+    ready = Version.objects.filter(
+        resource__dataset_id=resource.dataset_id,
+        resource__format=ResourceFormat.GTFS,
+        status=VersionStatus.READY,
+    ).order_by("-created", "-pk")
     latest = (
-        Version.objects.filter(
-            resource__dataset_id=resource.dataset_id,
-            resource__format=ResourceFormat.GTFS,
-            status=VersionStatus.READY,
-        )
-        .order_by("-created", "-pk")
-        .first()
+        ready.filter(valid_from__lte=today, valid_until__gte=today).first()
+        or ready.first()
     )
     if latest is None:
         return None

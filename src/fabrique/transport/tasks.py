@@ -420,20 +420,10 @@ def _process_other(version: Version, progress: Progress) -> None:
 
 
 def _gtfs_store_of(version: Version) -> Path | None:
-    """The store of the dataset's latest ready GTFS version, if any."""
-    latest = (
-        Version.objects.filter(
-            resource__dataset_id=version.resource.dataset_id,
-            resource__format=ResourceFormat.GTFS,
-            status=VersionStatus.READY,
-        )
-        .order_by("-created", "-pk")
-        .first()
-    )
-    if latest is None:
-        return None
-    store = latest.directory / storage.STORE_DIR
-    return store if store.is_dir() else None
+    """The store of the dataset's GTFS version in force, if any."""
+    from fabrique.transport.realtime import gtfs_store_of
+
+    return gtfs_store_of(version.resource)
 
 
 def _after_ready(version: Version) -> None:
