@@ -116,6 +116,9 @@ def test_the_proxy_serves_many_reusers_with_one_upstream_request(feed, producer)
     message = pb.FeedMessage()
     message.ParseFromString(response.content)
     assert len(message.entity) == 5
+    again = client.get(url, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert again.status_code == 304
+    assert again.content == b""
 
 
 def test_the_worker_task_respects_the_period_and_max_age(feed, producer):

@@ -12,9 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+)
 from django.utils import timezone
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 
@@ -44,6 +49,8 @@ def _realtime_resource(request: HttpRequest, resource_id: int) -> Resource:
 def relay(request: HttpRequest, resource_id: int) -> Any:
     """The last fetched GTFS-RT body of the resource, with its ``Age``.
 
+    ``If-Modified-Since`` the last fetch: 304, no body.
+
     ``Cache-Control: max-age`` is what is left of the fetch period, so shared
     caches in front of reusers also wait for the next fetch.
     """
@@ -53,8 +60,12 @@ def relay(request: HttpRequest, resource_id: int) -> Any:
         raise ApiError(404, "This feed has not been fetched yet.")
     age = max(0, int((timezone.now() - kept.fetched_at).total_seconds()))
     period = max(int(settings.TRANSPORT_REALTIME_EVERY), kept.max_age or 0)
-    # Bodies are capped (TRANSPORT_REALTIME_MAX_BYTES): read whole.
-    response = HttpResponse(kept.path.read_bytes(), content_type=PROTOBUF)
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    if since is not None and int(kept.fetched_at.timestamp()) <= since:
+        response = HttpResponseNotModified()
+    else:
+        # Bodies are capped (TRANSPORT_REALTIME_MAX_BYTES): read whole.
+        response = HttpResponse(kept.path.read_bytes(), content_type=PROTOBUF)
     response["Age"] = str(age)
     response["Cache-Control"] = f"public, max-age={max(0, period - age)}"
     response["Last-Modified"] = http_date(kept.fetched_at.timestamp())
