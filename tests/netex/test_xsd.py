@@ -144,3 +144,14 @@ def test_lxml_parser_never_expands_entities(tmp_path):
 
 def test_the_default_folder_is_in_the_user_cache():
     assert xsd.default_dir().parts[-3:] == (".cache", "fabrique", "netex-xsd")
+
+
+def test_a_large_file_uses_the_schema_without_identity_constraints(
+    netex_xsd, netex_data
+):
+    result = validate(
+        netex_data / "fr_valid.xml", xsd_dir=netex_xsd, max_constrained_bytes=10
+    )
+    assert result.notices.count("xsd_constraints_skipped") == 1
+    assert "xsd_invalid" not in result.notices.codes()
+    assert result.summary()["schema"]["filesChecked"] == 1

@@ -149,6 +149,17 @@ rule(
     topic=SCHEMA,
 )
 rule(
+    "xsd_constraints_skipped",
+    INFO,
+    "A large file was checked against the schema without its key and keyref "
+    "constraints.",
+    "libxml2 checks XSD identity constraints in time growing with the square "
+    "of the number of objects; past the limit (8 MB by default) the schema's "
+    "own constraint-free variant is used, and ids and references are checked "
+    "by the streaming pass instead.",
+    topic=SCHEMA,
+)
+rule(
     "xsd_errors_truncated",
     INFO,
     "Only the first schema errors of a file are listed.",

@@ -36,6 +36,8 @@ from fabrique.notices import Severity
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 # Schema validation holds the document in memory (about 6 to 8 times its size).
 MAX_XSD_BYTES = 512 * 1024**2
+# Above this size, the schema without identity constraints is used.
+MAX_CONSTRAINED_BYTES = 8 * 1024**2
 PROFILES = ("auto", "fr", "none")
 
 
@@ -144,6 +146,7 @@ def validate(
     profile: str = "auto",
     limits: Limits | None = None,
     max_xsd_bytes: int = MAX_XSD_BYTES,
+    max_constrained_bytes: int = MAX_CONSTRAINED_BYTES,
 ) -> NetexValidation:
     """Validate a NeTEx zip or XML file; never raises on bad input.
 
@@ -182,6 +185,7 @@ def validate(
                     xsd_dir=xsd_dir,
                     profile=profile,
                     max_xsd_bytes=max_xsd_bytes,
+                    max_constrained_bytes=max_constrained_bytes,
                     versions=versions,
                 )
     except (OSError, zipfile.BadZipFile) as exc:
@@ -203,6 +207,7 @@ def _validate_one(
     xsd_dir: Path | None,
     profile: str,
     max_xsd_bytes: int,
+    max_constrained_bytes: int,
     versions: set[str],
 ) -> None:
     notices = validation.notices
@@ -226,6 +231,16 @@ def _validate_one(
                     filename=name,
                     version=version,
                     schema=label,
+                )
+            relaxed = entry.with_name(xsd.NO_CONSTRAINT)
+            if size > max_constrained_bytes and relaxed.is_file():
+                entry = relaxed
+                notices.add(
+                    "xsd_constraints_skipped",
+                    INFO,
+                    filename=name,
+                    bytes=size,
+                    limit=max_constrained_bytes,
                 )
             try:
                 schema = xsd.load(str(entry))
