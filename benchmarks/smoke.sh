@@ -79,3 +79,6 @@ step "standards: DCAT-AP page, export and SHACL"
 
 echo
 echo "benchmark smoke: every script ran"
+
+step "netex: validate a replicated file"
+"$PY" benchmarks/netex/validate_large.py --mb 0.2 --xsd-dir "${NETEX_XSD_DIR:-}"

@@ -20,7 +20,7 @@ def test_a_valid_file_is_summarised_with_its_stops_on_a_map(netex_data, tmp_path
         {"id": "EX:Operator:regie:LOC", "name": "Régie Exemple"}
     ]
     assert summary["linesByMode"] == {"bus": 1}
-    assert summary["lines"][0]["publicCode"] == "1"
+    assert summary["lineList"][0]["publicCode"] == "1"
     assert summary["stopPlaces"] == summary["quays"] == 2
     assert summary["validity"] == {"from": "2026-03-01", "to": "2026-06-30"}
     assert summary["calendars"]["dayTypes"] == 1

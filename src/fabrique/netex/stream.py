@@ -90,7 +90,7 @@ class Summary:
         return {
             "operators": self.operators,
             "networks": self.networks,
-            "lines": self.lines,
+            "lineList": self.lines,
             "linesByMode": dict(sorted(self.lines_by_mode.items())),
             "stopPlaces": self.stop_places,
             "quays": self.quays,
