@@ -155,3 +155,9 @@ def test_a_large_file_uses_the_schema_without_identity_constraints(
     assert result.notices.count("xsd_constraints_skipped") == 1
     assert "xsd_invalid" not in result.notices.codes()
     assert result.summary()["schema"]["filesChecked"] == 1
+
+
+def test_the_valid_fixture_is_schema_valid_too(netex_xsd, netex_data):
+    result = validate(netex_data / "fr_valid.xml", xsd_dir=netex_xsd)
+    assert result.notices.codes() <= {"xsd_version_substituted"}
+    assert result.verdict == "valid"

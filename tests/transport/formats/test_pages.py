@@ -116,7 +116,7 @@ def test_a_netex_version_lists_frames(client, dataset, owner, add):
     assert "ServiceFrame" in text
     assert "TimetableFrame" in text
     assert "FR:TypeOfFrame:NETEX_ARRET" in text
-    assert "Checked: XML Schema" in text or "schéma XML" in text
+    assert "Checked: references and ids" in text or "schéma XML" in text
 
 
 def test_a_broken_file_shows_its_notices(client, dataset, owner, add):
