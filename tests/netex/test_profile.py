@@ -15,6 +15,13 @@ from fabrique.netex.validate import validate
 
 # code → (text to replace, replacement), applied once to fr_valid.xml.
 CASES: dict[str, tuple[str, str]] = {
+    "fr_fare_product_without_type": ("<ProductType>singleTrip</ProductType>", ""),
+    "fr_fare_product_type_unknown": (
+        "<ProductType>singleTrip</ProductType>",
+        "<ProductType>ticketUnique</ProductType>",
+    ),
+    "fr_fare_price_invalid": ("<Amount>1.50</Amount>", "<Amount>-1.50</Amount>"),
+    "fr_fare_price_without_currency": ("<Currency>EUR</Currency>", ""),
     "unresolved_reference": (
         '<LineRef ref="EX:Line:1:LOC" version="1"/>',
         '<LineRef ref="EX:Line:404:LOC" version="1"/>',

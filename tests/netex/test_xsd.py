@@ -60,7 +60,7 @@ def test_a_schema_error_names_file_line_path_in_english_and_french(
     result = validate(broken, xsd_dir=netex_xsd)
     sample = result.notices.groups["xsd_invalid"].samples[0]
     assert sample["filename"] == "broken.xml"
-    assert sample["line"] == 33
+    assert sample["line"] == 34
     assert sample["path"].endswith("StopPlace[FR:75056:LMO:gare:LOC]/StopPlaceType")
     assert "feryPort" in sample["message"]
     assert sample["messageFr"].startswith("Élément 'StopPlaceType' : la valeur")

@@ -42,6 +42,22 @@ KEPT = frozenset(
         "DayTypeAssignment",
         "OperatingPeriod",
         "ValidBetween",
+        "PreassignedFareProduct",
+    }
+)
+# PreassignedFareProductEnum values the profile lists (tarifs).
+FARE_PRODUCT_TYPES = frozenset(
+    {
+        "singleTrip",
+        "shortTrip",
+        "timeLimitedSingleTrip",
+        "dayReturnTrip",
+        "periodReturnTrip",
+        "multistepTrip",
+        "dayPass",
+        "periodPass",
+        "supplement",
+        "other",
     }
 )
 # Types of frame of the profile (éléments communs, "Types de trames").
@@ -397,6 +413,38 @@ def _local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
+def _fare_product(
+    element: etree._Element, where: dict[str, Any], state: Scan, french: bool
+) -> None:
+    if not french:
+        return
+    kind = _get(element, "ProductType")
+    if not kind:
+        state.notices.add("fr_fare_product_without_type", ERROR, **where)
+    elif kind not in FARE_PRODUCT_TYPES:
+        state.notices.add("fr_fare_product_type_unknown", ERROR, value=kind, **where)
+
+
+def check_price(element: etree._Element, filename: str, state: Scan) -> None:
+    """Check a closed ``…Price`` element of a French-profile file."""
+    amount = _get(element, "Amount")
+    if not amount:
+        return
+    where = {
+        "filename": filename,
+        "line": element.sourceline or 0,
+        "id": element.get("id", ""),
+    }
+    try:
+        negative = float(amount) < 0
+    except ValueError:
+        negative = True
+    if negative:
+        state.notices.add("fr_fare_price_invalid", ERROR, value=amount, **where)
+    if not _get(element, "Currency"):
+        state.notices.add("fr_fare_price_without_currency", WARNING, **where)
+
+
 MAX_LISTED = 2_000
 MAX_FEATURES = 20_000
 
@@ -417,4 +465,5 @@ _HANDLERS = {
     "DayTypeAssignment": _day_type_assignment,
     "OperatingPeriod": _period,
     "ValidBetween": _period,
+    "PreassignedFareProduct": _fare_product,
 }

@@ -26,6 +26,7 @@ COMMON = "French profile: common elements"
 STOPS = "French profile: stops"
 NETWORKS = "French profile: networks"
 TIMETABLES = "French profile: timetables"
+FARES = "French profile: fares"
 
 
 @dataclass(frozen=True)
@@ -397,5 +398,37 @@ rule(
     "The passing times of a `ServiceJourney` go back in time.",
     "Times are compared with their `DayOffset`; equal times are allowed.",
     topic=TIMETABLES,
+    origin=PROFILE_FR,
+)
+
+# French profile: fares.
+rule(
+    "fr_fare_product_without_type",
+    ERROR,
+    "A `PreassignedFareProduct` has no `ProductType` (1:1 in the profile).",
+    topic=FARES,
+    origin=PROFILE_FR,
+)
+rule(
+    "fr_fare_product_type_unknown",
+    ERROR,
+    "A `ProductType` is not in the profile's list (`singleTrip`, `dayPass`, "
+    "`periodPass`…).",
+    topic=FARES,
+    origin=PROFILE_FR,
+)
+rule(
+    "fr_fare_price_invalid",
+    ERROR,
+    "A price's `Amount` is negative or not a number.",
+    topic=FARES,
+    origin=PROFILE_FR,
+)
+rule(
+    "fr_fare_price_without_currency",
+    WARNING,
+    "A price has an `Amount` but no `Currency` (ISO 4217, `EUR`).",
+    "Without it the frame's default currency applies, which the profile asks to state.",
+    topic=FARES,
     origin=PROFILE_FR,
 )

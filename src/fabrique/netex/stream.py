@@ -23,6 +23,7 @@ from lxml import etree
 from fabrique.netex.profile import (
     KEPT,
     check_kept,
+    check_price,
     frame_type_known,
     id_follows_profile,
 )
@@ -308,6 +309,8 @@ def scan(
                     line=line,
                     id=ident,
                 )
+        if french and name.endswith("Price") and element.get("id"):
+            check_price(element, filename, state)
         if name in KEPT:
             check_kept(name, element, filename, state, french=french)
             kept -= 1
