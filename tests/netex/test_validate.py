@@ -128,3 +128,22 @@ def test_the_check_report_is_unchanged_for_a_zip_bomb(tmp_path):
     result = validate(target, xsd_dir=tmp_path)
     assert result.notices.count("archive_too_large") == 1
     assert result.verdict == "invalid"
+
+
+def test_a_file_past_the_size_limit_is_stopped_with_a_clear_notice(
+    netex_data, tmp_path
+):
+    """A 2 GB file meets the same code path: reading stops at the limit."""
+    from fabrique.netex import Limits
+
+    text = (netex_data / "fr_valid.xml").read_text()
+    padded = tmp_path / "big.xml"
+    padded.write_text(text.replace("<dataObjects>", "<dataObjects>" + " " * 300_000))
+    result = validate(
+        padded, xsd_dir=tmp_path / "none", limits=Limits(max_file_bytes=100_000)
+    )
+    message = result.notices.groups["archive_too_large"].samples[0]["message"]
+    assert "more than 100,000 bytes" in message
+    assert result.verdict == "invalid"
+    # Nothing past the limit was read: no schema, no references, no summary.
+    assert result.summary()["ids"] == 0
