@@ -36,3 +36,39 @@ def test_a_netex_version_shows_its_verdict_offer_and_map(
     page.screenshot(
         path=str(screenshot_dir / f"netex-version-{language}.png"), full_page=True
     )
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_visitor_validates_a_netex_file_from_the_keyboard(
+    page, screenshot_dir, language, settings, tmp_path
+) -> None:
+    settings.TRANSPORT_STORE = tmp_path / "transport"
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+    settings.NETEX_XSD_DIR = str(tmp_path / "no-schema")
+    broken = tmp_path / "offre.xml"
+    broken.write_text(
+        (NETEX / "fr_valid.xml")
+        .read_text()
+        .replace("<Name>Gare - Parc</Name>", "")
+        .replace('<LineRef ref="EX:Line:1:LOC" version="1"/>', '<LineRef ref="X"/>')
+    )
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": page.base_url}]
+    )
+    page.goto(page.base_url + "/transport/valider/")
+    page.locator("#id_file").set_input_files(str(broken))
+    page.locator("#id_file").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.locator("form.validate-form button[type=submit]")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#notices-title")).to_be_visible()
+    expect(page.locator(".format-notices")).to_contain_text("fr_line_without_name")
+    expect(page.locator(".format-notices")).to_contain_text("unresolved_reference")
+    expect(page.locator(".error-text").first).to_be_visible()
+    page.locator(".format-notice details summary").first.click()
+    page.screenshot(
+        path=str(screenshot_dir / f"netex-ondemand-{language}.png"), full_page=True
+    )
