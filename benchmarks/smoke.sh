@@ -80,5 +80,8 @@ step "standards: DCAT-AP page, export and SHACL"
     --standards "${FABRIQUE_STANDARDS_DIR:-../shared/data/standards}" \
     --json "$WORK/dcat.json"
 
+step "netex: validate a replicated file"
+"$PY" benchmarks/netex/validate_large.py --mb 0.2 --xsd-dir "${NETEX_XSD_DIR:-}"
+
 echo
 echo "benchmark smoke: every script ran"

@@ -495,3 +495,7 @@ TRANSPORT_TASK_ATTEMPTS = env_int("FABRIQUE_TRANSPORT_TASK_ATTEMPTS", 3)
 # On-demand validations one client (address) may have queued or running at
 # once; beyond, the page and the API answer 429. Off with RATELIMIT_ENABLED=0.
 TRANSPORT_VALIDATIONS_PER_CLIENT = env_int("TRANSPORT_VALIDATIONS_PER_CLIENT", 3)
+
+# NeTEx XML Schema folder (``fabrique netex xsd install``); the schema is GPL
+# and installed apart. Empty: the user cache folder; missing: schema skipped.
+NETEX_XSD_DIR = env("NETEX_XSD_DIR")

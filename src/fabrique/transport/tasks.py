@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -401,6 +402,9 @@ def _process_other(version: Version, progress: Progress) -> None:
             version.original_path,
             gtfs_store=gtfs_store,
             products_dir=directory,
+            netex_xsd_dir=Path(settings.NETEX_XSD_DIR)
+            if settings.NETEX_XSD_DIR
+            else None,
         ),
         progress,
     )
