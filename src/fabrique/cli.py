@@ -71,6 +71,11 @@ def _prepare_database(*, verbose: bool) -> None:
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+    from fabrique.vehicles.services import seed_interface_types
+
+    # The interface types of vehicle modules ship as data (with their
+    # knowledge commons): created once, after the tables exist.
+    seed_interface_types()
 
 
 @click.group(

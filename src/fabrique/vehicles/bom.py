@@ -53,6 +53,7 @@ class Bom:
     lines: list[BomLine]
     modules_mass: float  # kg, modules as declared
     modules_cost: Decimal
+    link_parts_mass: float = 0.0  # kg of the connectors and bolts links add
 
     @property
     def parts_cost(self) -> Decimal:
@@ -65,12 +66,8 @@ class Bom:
         )
 
     @property
-    def link_parts_mass(self) -> float:
-        return sum(
-            float(line.quantity) * line.unit_mass
-            for line in self.lines
-            if "link" in line.used_in
-        )
+    def total_mass(self) -> float:
+        return self.modules_mass + self.link_parts_mass
 
 
 def _in_unit(quantity: Decimal, unit: str, target: str) -> Decimal:
@@ -120,9 +117,11 @@ def rollup(
         cost += module_cost * count
         for part in parts:
             add(part, count, title)
+    link_mass = 0.0
     for part in link_parts:
         add(part, 1, "link")
-    return Bom(sorted(lines.values(), key=lambda x: x.reference), mass, cost)
+        link_mass += float(part.quantity) * part.unit_mass
+    return Bom(sorted(lines.values(), key=lambda x: x.reference), mass, cost, link_mass)
 
 
 CSV_HEADER = (

@@ -441,7 +441,7 @@ def okh_manifest(configuration: Configuration, *, bom_url: str) -> dict[str, Any
     manifest: dict[str, Any] = tomllib.loads(text)
     manifest["bom"] = bom_url
     manifest["mass"] = {
-        "value": round(bom.modules_mass + bom.link_parts_mass, 3),
+        "value": round(bom.total_mass, 3),
         "unit": "kg",
     }
     parts = []
