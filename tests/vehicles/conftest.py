@@ -5,6 +5,13 @@ from django.utils import timezone
 
 from fabrique.accounts.models import User
 
+# The browser fixtures (headless Chromium against a live server).
+from tests.browser.conftest import (  # noqa: F401
+    browser,
+    page,
+    screenshot_dir,
+)
+
 
 @pytest.fixture
 def member(db):

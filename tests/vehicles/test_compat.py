@@ -135,7 +135,8 @@ def test_a_charger_that_does_not_fit_the_battery_is_explained():
     problems = compat.errors(compat.check_configuration(unlinked, modules, INTERFACES))
     (problem,) = problems
     assert problem.code == "charger_battery_mismatch"
-    assert "voltage" in problem.message and "connector" in problem.message
+    assert "voltage" in problem.message
+    assert "connector" in problem.message
 
 
 def test_missing_required_functions_are_each_reported():

@@ -13,6 +13,13 @@ from fabrique.vehicles.demo_data import MODULES, OHL, VEHICLES
 from fabrique.vehicles.models import Module
 
 DEMO_TAG = "demo"
+KIND_FR = {
+    "platform": "Plateforme", "drive": "Motorisation", "battery": "Batterie",
+    "charger": "Chargeur", "body": "Carrosserie", "seat": "Siège",
+    "cargo": "Caisse", "lighting": "Éclairage", "brakes": "Freinage",
+    "controller": "Électronique", "converter": "Convertisseur",
+    "adapter": "Adaptateur",
+}  # fmt: skip
 
 
 def load(user: Any = None) -> int:
@@ -31,7 +38,7 @@ def load(user: Any = None) -> int:
                 commons={
                     "title": spec["title"],
                     "summary": spec.get("summary")
-                    or f"Module {spec['kind']} de démonstration.",
+                    or f"{KIND_FR[spec['kind']]} de démonstration.",
                     "description": "Contenu de démonstration : chiffres "
                     "plausibles, pas des mesures.",
                     "licence": OHL,

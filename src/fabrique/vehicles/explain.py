@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 
-from fabrique.vehicles.compat import Problem
+from fabrique.vehicles.compat import CompatError, Problem, read_value
 
 TEMPLATES = {
     "no_platform": _("Pick a platform."),
@@ -60,6 +60,24 @@ RULE_TEXT = {
     "guest_at_least_host": _("the second must be at least the first"),
 }
 
+PARAM_NAMES = {
+    "voltage": _("voltage"),
+    "current": _("current"),
+    "connector": _("connector"),
+    "protocol": _("protocol"),
+    "bitrate": _("bit rate"),
+    "profile": _("profile"),
+    "diameter": _("diameter"),
+    "width": _("width"),
+    "load": _("load"),
+    "section": _("section"),
+    "bolt": _("bolt"),
+    "spacing": _("spacing"),
+    "pattern": _("bolt pattern"),
+    "axle": _("axle"),
+    "mass": _("mass"),
+}
+
 FUNCTION_NAMES = {
     "structure": _("structure"),
     "steering": _("steering"),
@@ -76,6 +94,14 @@ FUNCTION_NAMES = {
 }
 
 
+def value_text(raw: object) -> str:
+    """A port parameter as people read it (``42–54.6 V``)."""
+    try:
+        return read_value(raw).text()
+    except CompatError:
+        return str(raw)
+
+
 def _port(name: str, titles: Mapping[str, str]) -> str:
     item, _sep, port = name.partition(".")
     return f"{titles.get(item, item)} › {port}" if port else titles.get(item, item)
@@ -89,6 +115,8 @@ def explain(problem: Problem, titles: Mapping[str, str]) -> str:
     parameter = problem.parameter
     if problem.code == "function_missing":
         parameter = str(FUNCTION_NAMES.get(parameter, parameter))
+    else:
+        parameter = str(PARAM_NAMES.get(parameter, parameter))
     if problem.code == "charger_battery_mismatch" and not problem.values:
         values = [str(_("no matching charging port")), "—"]
     rule = problem.detail.get("rule", "")

@@ -425,19 +425,22 @@ def okh_manifest(configuration: Configuration, *, bom_url: str) -> dict[str, Any
     ) or "Fabrique"
     draft = Draft.of(configuration)
     bom = bill_of_materials(draft)
-    text = okh.from_commons(
-        {
-            "title": commons.title,
-            "summary": commons.summary,
-            "description": commons.description,
-            "licence": commons.licence,
-            "repository_url": commons.repository_url
-            or configuration_url(configuration),
-            "licensor": [licensor],
-            "maturity": commons.maturity,
-            "version": str(commons.revision or 1),
-        }
-    )
+    try:
+        text = okh.from_commons(
+            {
+                "title": commons.title,
+                "summary": commons.summary,
+                "description": commons.description,
+                "licence": commons.licence,
+                "repository_url": commons.repository_url
+                or configuration_url(configuration),
+                "licensor": [licensor],
+                "maturity": commons.maturity,
+                "version": str(commons.revision or 1),
+            }
+        )
+    except okh.StandardsError as exc:
+        raise VehicleError(str(exc)) from exc
     manifest: dict[str, Any] = tomllib.loads(text)
     manifest["bom"] = bom_url
     manifest["mass"] = {

@@ -15,12 +15,18 @@ from django.views.decorators.http import require_GET, require_POST
 from fabrique.core.permissions import can_edit, require_member
 from fabrique.vehicles import bom as bom_engine
 from fabrique.vehicles import compat, completion, services
-from fabrique.vehicles.explain import FUNCTION_NAMES, explain
+from fabrique.vehicles.explain import (
+    FUNCTION_NAMES,
+    PARAM_NAMES,
+    explain,
+    value_text,
+)
 from fabrique.vehicles.models import (
     Configuration,
     InterfaceType,
     Module,
     ModuleKind,
+    Role,
 )
 
 
@@ -65,7 +71,17 @@ def _compatible(module: Module) -> list[dict[str, Any]]:
                     continue
                 if not compat.check_ports(("a", port), ("b", theirs), interfaces):
                     matches.append((other, theirs.name))
-        out.append({"port": port, "matches": matches})
+        out.append(
+            {
+                "port": port,
+                "role": Role(port.role).label,
+                "params": [
+                    (PARAM_NAMES.get(name, name), value_text(value))
+                    for name, value in port.params.items()
+                ],
+                "matches": matches,
+            }
+        )
     return out
 
 
@@ -293,7 +309,12 @@ def configuration_okh(request: HttpRequest, slug: str) -> HttpResponse:
     bom_url = request.build_absolute_uri(
         reverse("vehicles:configuration_bom_csv", args=[slug])
     )
-    manifest = services.okh_manifest(configuration, bom_url=bom_url)
+    try:
+        manifest = services.okh_manifest(configuration, bom_url=bom_url)
+    except services.VehicleError as exc:
+        return HttpResponse(
+            str(exc), status=422, content_type="text/plain; charset=utf-8"
+        )
     response = HttpResponse(
         services.okh_toml(manifest), content_type="application/toml; charset=utf-8"
     )
