@@ -77,5 +77,9 @@ step "standards: DCAT-AP page, export and SHACL"
     --standards "${FABRIQUE_STANDARDS_DIR:-../shared/data/standards}" \
     --json "$WORK/dcat.json"
 
+step "vehicles: checker and completion on a generated catalogue"
+"$PY" benchmarks/vehicles/check_complete.py --modules 40 --interfaces 12 --size 6 \
+    --runs 3 --queries 2 --json "$WORK/vehicles.json"
+
 echo
 echo "benchmark smoke: every script ran"

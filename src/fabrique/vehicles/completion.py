@@ -75,7 +75,11 @@ def _mount_fits(
     hosts: Sequence[tuple[str, compat.PortSpec]],
     interfaces: Mapping[str, InterfaceSpec],
 ) -> bool:
-    return any(not compat.check_ports(host, ("m", port), interfaces) for host in hosts)
+    return any(
+        not compat.check_ports(host, ("m", port), interfaces)
+        for host in hosts
+        if host[1].interface == port.interface
+    )
 
 
 def complete(
@@ -241,28 +245,30 @@ def _solve(
     )
     masses = {k: m.mass_kg() for k, m in by_key.items()}
 
+    costs = {k: m.cost for k, m in by_key.items()}
+    max_mass = math.inf if "load" in relax else load
+    if "mass" not in relax and limits.max_mass is not None:
+        max_mass = min(max_mass, limits.max_mass)
+    budget = math.inf
+    if "budget" not in relax and limits.budget is not None:
+        budget = limits.budget
+    needs_list = {k: list(v.items()) for k, v in needs.items()}
+
     def whole(*chosen: str) -> bool:
-        keys = {k for k in chosen if k}
+        keys = set(chosen)
+        keys.discard(NONE)
+        if sum(masses[k] for k in keys) > max_mass + 1e-9:
+            return False
+        if sum(costs[k] for k in keys) > budget + 1e-9:
+            return False
         if "capacity" not in relax:
-            used: Counter[str] = Counter()
+            used: dict[str, int] = {}
             for k in keys:
-                used.update(needs[k])
-            if any(used[t] > capacity[t] for t in used):
-                return False
-        mass = sum(masses[k] for k in keys)
-        if "load" not in relax and mass > load + 1e-9:
-            return False
-        if (
-            "mass" not in relax
-            and limits.max_mass is not None
-            and mass > limits.max_mass + 1e-9
-        ):
-            return False
-        return not (
-            "budget" not in relax
-            and limits.budget is not None
-            and sum(by_key[k].cost for k in keys) > limits.budget + 1e-9
-        )
+                for kind, n in needs_list[k]:
+                    used[kind] = used.get(kind, 0) + n
+                    if used[kind] > capacity[kind]:
+                        return False
+        return True
 
     csp.addConstraint(whole, ["energy", *variables])
     sets: dict[frozenset[str], None] = {}
