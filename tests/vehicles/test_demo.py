@@ -35,3 +35,18 @@ def _check_vehicle(vehicle):
     assert found == expected, vehicle["title"]
     for problem in compat.errors(problems):
         assert problem.message  # each says why
+
+
+def test_a_connector_mismatch_names_the_adapter_that_bridges_it(demo_vehicles):
+    configuration = Configuration.objects.get(commons__summary__contains="XT60")
+    draft = services.Draft.of(configuration)
+    problems = services.check(draft)
+    connector = next(p for p in problems if p.parameter == "connector")
+    (adapter,) = services.adapters_for(connector)
+    assert adapter.kind == "adapter"
+    # Put the adapter between the battery and the motor: the mismatch is gone.
+    draft.modules["adapter"] = adapter.commons.slug
+    draft.links = [
+        link for link in draft.links if link != ["bat", "out", "motor", "power"]
+    ] + [["bat", "out", "adapter", "in"], ["adapter", "out", "motor", "power"]]
+    assert not [p for p in services.check(draft) if p.parameter == "connector"]

@@ -149,6 +149,9 @@ class ProblemOut(Schema):
     ports: list[str]
     parameter: str
     values: list[str]
+    adapters: list[str] = Field(
+        ..., description="slugs of adapter modules that bridge the two sides"
+    )
 
 
 class CheckOut(Schema):
@@ -220,6 +223,7 @@ def _check_out(draft: services.Draft) -> dict[str, Any]:
                 "ports": list(p.ports),
                 "parameter": p.parameter,
                 "values": list(p.values),
+                "adapters": [m.commons.slug for m in services.adapters_for(p)],
             }
             for p in problems
         ],

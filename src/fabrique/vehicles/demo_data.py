@@ -673,12 +673,24 @@ MODULES: list[dict[str, Any]] = [
     },
     {
         "key": "adapter-xt60",
-        "title": "Adaptateur EnergyBus → XT60",
+        "title": "Adaptateur EnergyBus → XT60 (48 V)",
         "kind": "adapter",
         "mass": 0.05,
         "cost": 18,
         "functions": [],
-        "ports": [power_in("12..60 V", "30 A")],
+        "ports": [
+            {**power_in("12..60 V", "30 A"), "name": "in"},
+            {
+                "name": "out",
+                "interface": "energybus-power",
+                "role": "host",
+                "params": {
+                    "voltage": "42..54.6 V",
+                    "current": "30 A",
+                    "connector": "XT60",
+                },
+            },
+        ],
         "parts": [part("XT60-LEAD", "XT60 lead 20 cm", "1", P, "6.00", 0.03)],
     },
     {

@@ -277,6 +277,26 @@ def check(
         raise VehicleError(str(exc)) from exc
 
 
+def adapters_for(problem: compat.Problem) -> list[Module]:
+    """Adapter modules that bridge the two sides of ``problem``: two interface
+    types, or two connectors of one interface type."""
+    if problem.code == "interface_mismatch":
+        a, b = problem.values[:2]
+        rows = modules_queryset().filter(kind="adapter")
+        return [m for m in rows if {p.interface.key for p in m.ports.all()} >= {a, b}]
+    if problem.code == "parameter_incompatible" and problem.parameter == "connector":
+        wanted = {v.casefold() for v in problem.values[:2]}
+        found = []
+        for m in modules_queryset().filter(kind="adapter"):
+            have = {
+                str(p.params.get("connector", "")).casefold() for p in m.ports.all()
+            }
+            if have >= wanted:
+                found.append(m)
+        return found
+    return []
+
+
 def _commons_data(title: str, summary: str, licence: str) -> dict[str, Any]:
     return {
         "title": title,

@@ -141,7 +141,12 @@ def _analysis(draft: services.Draft) -> dict[str, Any]:
     item_titles = {k: titles.get(v, v) for k, v in draft.items().items()}
     problems = services.check(draft) if draft.platform else []
     explained = [
-        {"problem": p, "text": explain(p, item_titles), "error": p.severity == "error"}
+        {
+            "problem": p,
+            "text": explain(p, item_titles),
+            "error": p.severity == "error",
+            "adapters": services.adapters_for(p),
+        }
         for p in problems
     ]
     return {
