@@ -136,6 +136,11 @@ def demo(host: str, port: int, reset: bool, no_serve: bool, no_worker: bool) -> 
 
     created = load_demo()
     click.echo("Demo content loaded." if created else "Demo content already there.")
+    from fabrique.vehicles.demo import load as load_vehicles_demo
+
+    modules = load_vehicles_demo()
+    if modules:
+        click.echo(f"Demo vehicles: {modules} modules and their vehicles loaded.")
     from fabrique.places.catalogue import rebuild as index_catalogue_places
 
     places = index_catalogue_places()

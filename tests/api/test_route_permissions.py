@@ -172,6 +172,7 @@ MEMBER_API_WRITES = {
     ("POST", "/api/1/notifications/read/"),
     ("PUT", "/api/1/notifications/preferences/"),
     ("PUT", "/api/1/community/suggestions/opt-out/"),
+    ("POST", "/api/1/vehicles/modules/"),
     ("POST", "/api/1/vehicles/configurations/"),
     ("POST", "/api/1/vehicles/configurations/{slug}/fork/"),
 }

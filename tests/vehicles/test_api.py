@@ -83,3 +83,27 @@ def test_a_member_saves_updates_and_forks_a_vehicle(demo_vehicles, member):
     assert updated.json()["modules"] == {"l": s["Kit éclairage 12 V"]}
     fork = client.send("POST", f"/api/1/vehicles/configurations/{slug}/fork/")
     assert fork.json()["forked_from"] == slug
+
+
+def test_a_member_adds_a_module_with_ports_and_parts(demo_vehicles, member):
+    body = {
+        "title": "Feu arrière CAN", "summary": "Un feu arrière sur le bus.",
+        "licence": "CERN-OHL-S-2.0", "kind": "lighting", "mass": 120,
+        "mass_unit": "g", "cost": 22, "functions": ["lighting"],
+        "ports": [{"name": "power", "interface": "energybus-power", "role": "guest",
+                   "params": {"voltage": "36..60 V", "current": "0.2 A",
+                              "connector": "EB-6"}}],
+        "parts": [{"reference": "LED-R", "name": "Red LED board", "quantity": 1,
+                   "unit_cost": 9.5}],
+    }  # fmt: skip
+    client = ApiClient(token_for(member))
+    created = client.send("POST", "/api/1/vehicles/modules/", body)
+    assert created.status_code == 201, created.content
+    module = created.json()
+    assert module["ports"][0]["interface"] == "energybus-power"
+    assert module["parts"][0]["quantity"] == "1"
+    refused = client.send(
+        "POST", "/api/1/vehicles/modules/",
+        {**body, "title": "Autre", "mass_unit": "V"},
+    )  # fmt: skip
+    assert refused.status_code == 422

@@ -88,3 +88,6 @@ def test_build_a_vehicle_fix_its_problem_and_export_it(page, screenshot_dir):
     page.goto(page.base_url + Module.objects.get(
         commons__title="Batterie EnergyBus 48 V 14 Ah").get_absolute_url())  # fmt: skip
     shoot_both_languages(page, screenshot_dir, "vehicle-module")
+    page.goto(page.base_url + reverse("vehicles:catalogue") + "?kind=battery")
+    expect(page.locator("table.vehicle-table tbody tr")).to_have_count(3)
+    shoot_both_languages(page, screenshot_dir, "vehicle-catalogue")

@@ -67,9 +67,6 @@ def load_demo() -> bool:
     from fabrique.transport.demo import load as load_transport_demo
 
     load_transport_demo()
-    from fabrique.vehicles.demo import load as load_vehicles_demo
-
-    load_vehicles_demo()
     return True
 
 

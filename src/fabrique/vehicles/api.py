@@ -123,6 +123,45 @@ class ModuleOut(ModuleItem):
         return list(obj.parts.all())
 
 
+class PortIn(Schema):
+    name: str = Field(..., pattern=r"^[-a-z0-9_]+$", max_length=60)
+    interface: str = Field(..., description="an interface type's key")
+    role: Literal["host", "guest", "peer"]
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        description='"36..60 V", "25.4 mm", {"min", "max", "unit"} or a word',
+    )
+    links: int = Field(1, ge=0, le=100, description="0 for a bus")
+
+
+class PartIn(Schema):
+    reference: str = Field(..., max_length=100)
+    name: str = Field(..., max_length=200)
+    quantity: float = Field(..., gt=0)
+    unit: str = "pcs"
+    unit_cost: float = Field(0, ge=0)
+    unit_mass: float = Field(0, ge=0, description="kg per unit")
+    source: str = ""
+
+
+class ModuleIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    summary: str = Field(..., min_length=1, max_length=300)
+    licence: str = ""
+    kind: Literal[
+        "platform", "drive", "battery", "charger", "body", "seat", "cargo",
+        "lighting", "brakes", "controller", "converter", "adapter",
+    ]  # fmt: skip
+    mass: float = Field(..., ge=0)
+    mass_unit: str = "kg"
+    cost: float = Field(0, ge=0)
+    functions: list[str] = Field(default_factory=list)
+    load_rating: float | None = Field(None, ge=0, description="platforms, kg")
+    required_functions: list[str] = Field(default_factory=list)
+    ports: list[PortIn] = Field(default_factory=list)
+    parts: list[PartIn] = Field(default_factory=list)
+
+
 class VehicleIn(Schema):
     platform: str = Field(..., description="slug of the platform module")
     modules: dict[str, str] = Field(
@@ -284,6 +323,36 @@ def list_modules(request: HttpRequest, filters: Query[ModuleFilters]) -> Any:
 def get_module(request: HttpRequest, slug: str) -> Any:
     """One module with its ports and its own bill of materials."""
     return get_or_404(services.modules_queryset(), "module", commons__slug=slug)
+
+
+@router.post("/vehicles/modules/", response={201: ModuleOut, **ERRORS}, **WRITE)
+def create_module(request: HttpRequest, payload: ModuleIn) -> Any:
+    """Create a module: a hardware commons you hold, with its ports and parts."""
+    unknown = sorted(set(payload.functions) - set(compat.FUNCTIONS))
+    if unknown:
+        raise ApiError(422, f"Unknown functions: {', '.join(unknown)}.")
+    try:
+        compat.quantity({"value": payload.mass, "unit": payload.mass_unit}, "kg")
+        module = services.create_module(
+            user=caller(request),
+            commons={
+                "title": payload.title,
+                "summary": payload.summary,
+                "licence": payload.licence,
+            },
+            kind=payload.kind,
+            mass=payload.mass,
+            mass_unit=payload.mass_unit,
+            cost=payload.cost,
+            functions=payload.functions,
+            load_rating=payload.load_rating,
+            required_functions=payload.required_functions,
+            ports=[p.model_dump() for p in payload.ports],
+            parts=[p.model_dump() for p in payload.parts],
+        )
+    except (services.VehicleError, compat.CompatError) as exc:
+        raise ApiError(422, str(exc)) from None
+    return Status(201, services.modules_queryset().get(pk=module.pk))
 
 
 @router.get(

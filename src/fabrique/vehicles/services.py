@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from fabrique.catalog import services as catalog
 from fabrique.catalog.models import Commons, Kind
 from fabrique.core.permissions import can_edit
+from fabrique.core.revisions import save_revision
 from fabrique.vehicles import bom as bom_engine
 from fabrique.vehicles import compat
 from fabrique.vehicles.interface_data import INTERFACE_TYPES
@@ -51,7 +52,7 @@ def seed_interface_types(user: Any = None) -> int:
         ).exists():
             continue
         with transaction.atomic():
-            commons = Commons.objects.create(
+            commons = Commons(
                 title=f"{entry['title']} {entry['version']}",
                 slug=catalog.unique_slug(
                     Commons, f"interface {entry['key']} {entry['version']}"
@@ -60,8 +61,16 @@ def seed_interface_types(user: Any = None) -> int:
                 description=f"{entry['documentation']}\n\n{entry['source']}",
                 kind=Kind.KNOWLEDGE,
                 licence="CC-BY-SA-4.0",
+                maturity="beta",
                 tags=["interface", entry["category"]],
                 created_by=user,
+            )
+            # Revision 1, as any commons: its community takes it from there.
+            save_revision(
+                commons,
+                user=user,
+                base_revision=None,
+                comment=_("Interface type shipped with Fabrique"),
             )
             InterfaceType.objects.create(
                 key=entry["key"],
