@@ -128,3 +128,12 @@ def test_every_proposal_passes_the_checker(modules, budget):
     for proposal in result.proposals:
         assert check(proposal, platform, known) == []
     assert result.proposals or result.reasons
+
+
+def test_a_mass_limit_too_low_for_any_set_is_named():
+    result = complete(
+        specs.platform(), catalogue(), INTERFACES, required=NEEDED,
+        limits=Limits(max_mass=6),
+    )  # fmt: skip
+    assert result.proposals == []
+    assert {r["code"] for r in result.reasons} == {"blocked_by_mass"}

@@ -50,3 +50,12 @@ def test_a_connector_mismatch_names_the_adapter_that_bridges_it(demo_vehicles):
         link for link in draft.links if link != ["bat", "out", "motor", "power"]
     ] + [["bat", "out", "adapter", "in"], ["adapter", "out", "motor", "power"]]
     assert not [p for p in services.check(draft) if p.parameter == "connector"]
+
+
+def test_loading_the_demo_vehicles_twice_creates_nothing_more(demo_vehicles):
+    from fabrique.vehicles.demo import load
+
+    count = Module.objects.count()
+    assert load(demo_vehicles) == 0
+    assert services.seed_interface_types() == 0
+    assert Module.objects.count() == count

@@ -78,3 +78,22 @@ def test_pages_speak_french(demo_vehicles, client):
     client.cookies["django_language"] = "fr"
     page = client.get("/vehicules/configurateur/").content.decode()
     assert "Configurateur de véhicule" in page
+
+
+def test_the_configurator_proposes_modules_and_opens_a_proposal(demo_vehicles, client):
+    trike = Module.objects.get(kind="platform", commons__title__contains="XD-3")
+    answer = client.post(
+        "/vehicules/configurateur/",
+        {"platform": trike.commons.slug, "complete": "1"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert '<ol class="proposals">' in answer
+    href = answer.split('<a href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    page = client.get(href).content.decode()
+    assert "emboîte" in page
+    poor = client.post(
+        "/vehicules/configurateur/",
+        {"platform": trike.commons.slug, "complete": "1", "budget": "50"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "budget" in poor

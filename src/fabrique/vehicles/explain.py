@@ -130,3 +130,44 @@ def explain(problem: Problem, titles: Mapping[str, str]) -> str:
         "parameter": parameter,
         "rule": RULE_TEXT.get(rule, rule),
     }
+
+
+REASONS = {
+    "no_candidate": _(
+        "No module provides “%(function)s” within the limits%(dropped)s."
+    ),
+    "blocked_by_budget": _(
+        "The budget is too small: the cheapest module of each missing function"
+        " already costs %(cheapest)s €."
+    ),
+    "blocked_by_mass": _("Every set that fits weighs more than the mass limit."),
+    "blocked_by_load": _("Every set that fits weighs more than the platform carries."),
+    "blocked_by_power": _(
+        "No battery of the catalogue suits every powered module of a set."
+    ),
+    "blocked_by_charger": _("No charger of the catalogue fits the batteries."),
+    "blocked_by_capacity": _("The platform has too few free mounting points."),
+    "conflicting_constraints": _("The constraints conflict with each other."),
+}
+
+DROPPED = {
+    "licence": _("licence"),
+    "budget": _("budget"),
+    "mass": _("mass"),
+    "mount": _("no fitting mount on the platform"),
+}
+
+
+def explain_reason(reason: Mapping[str, object]) -> str:
+    """A completion's reason for finding nothing, in words."""
+    dropped = reason.get("dropped") or {}
+    assert isinstance(dropped, Mapping)
+    detail = ", ".join(
+        f"{DROPPED.get(str(k), k)}: {n}" for k, n in sorted(dropped.items())
+    )
+    function = str(reason.get("function", ""))
+    return str(REASONS.get(str(reason["code"]), reason["code"])) % {
+        "function": FUNCTION_NAMES.get(function, function),
+        "dropped": f" ({detail})" if detail else "",
+        "cheapest": reason.get("cheapest", ""),
+    }

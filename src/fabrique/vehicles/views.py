@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,6 +21,7 @@ from fabrique.vehicles.explain import (
     FUNCTION_NAMES,
     PARAM_NAMES,
     explain,
+    explain_reason,
     value_text,
 )
 from fabrique.vehicles.models import (
@@ -171,6 +174,48 @@ def _wire(draft: services.Draft) -> services.Draft:
     return draft
 
 
+def _completion(draft: services.Draft, budget_text: str) -> dict[str, Any]:
+    """Proposals completing the draft's platform, with its modules kept."""
+    specs = services.module_specs()
+    platform = specs.get(draft.platform)
+    if platform is None:
+        return {"proposals": [], "reasons": [], "no_platform": True}
+    try:
+        budget = float(budget_text) if budget_text.strip() else None
+    except ValueError:
+        budget = None
+    kept = [specs[s] for s in draft.modules.values() if s in specs]
+    have = compat.provided_functions([platform, *kept])
+    result = completion.complete(
+        dataclasses.replace(
+            platform, functions=tuple(sorted(set(platform.functions) | have))
+        ),
+        [m for k, m in specs.items() if k != platform.key],
+        services.interface_specs(),
+        limits=completion.Limits(budget=budget, top=3),
+    )
+    titles = {k: m.title for k, m in specs.items()}
+    proposals = []
+    for proposal in result.proposals:
+        added = [k for k in proposal.modules.values() if k != platform.key]
+        slugs = [*draft.modules.values(), *added]
+        proposals.append(
+            {
+                "titles": [titles[k] for k in added],
+                "cost": proposal.cost,
+                "mass": proposal.mass,
+                "query": urlencode(
+                    [("platform", draft.platform)] + [("modules", s) for s in slugs]
+                ),
+            }
+        )
+    return {
+        "proposals": proposals,
+        "reasons": [explain_reason(r) for r in result.reasons],
+        "no_platform": False,
+    }
+
+
 def configurator(request: HttpRequest) -> HttpResponse:
     """Build a vehicle: GET shows it, POST checks it (and links it with
     ``wire``) without storing anything; htmx gets the result part only."""
@@ -182,6 +227,14 @@ def configurator(request: HttpRequest) -> HttpResponse:
             return HttpResponse(str(exc), status=422)
         if "wire" in request.POST:
             draft = _wire(draft)
+        if "complete" in request.POST:
+            return render(
+                request,
+                "vehicles/_completion.html",
+                _completion(draft, request.POST.get("budget", "")),
+            )
+    elif request.GET.getlist("modules"):
+        draft = _wire(_draft_from_post(request.GET))
     elif request.GET.get("from"):
         source = get_object_or_404(
             Configuration, commons__slug=request.GET["from"], commons__hidden=False
