@@ -62,7 +62,7 @@ RULE_TEXT = {
 
 PARAM_NAMES = {
     "voltage": _("voltage"),
-    "current": _("current"),
+    "current": _("electric current"),
     "connector": _("connector"),
     "protocol": _("protocol"),
     "bitrate": _("bit rate"),
