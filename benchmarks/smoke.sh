@@ -56,6 +56,9 @@ if [ -f "$FEED" ]; then
   "$PY" benchmarks/gtfs/compare.py --peers-python "$PY" --data "$SHARED/gtfs" \
       --feeds transport_site_tiny.zip --tools fabrique fabrique-ingest gtfs-guru \
       --runs 1 --out "$WORK/compare"
+  step "gtfs-rt: per-fetch validation against a stored feed"
+  "$PY" benchmarks/gtfs/realtime.py "$FEED" --copies 2 --work "$WORK/realtime" \
+      --trips 5 --fetches 2 --json "$WORK/realtime.json"
 else
   echo "skipped the GTFS benchmarks: $FEED not found (the shared data folder)"
 fi

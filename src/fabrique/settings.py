@@ -256,6 +256,21 @@ TRANSPORT_FETCH_MAX_REDIRECTS = env_int("FABRIQUE_TRANSPORT_FETCH_MAX_REDIRECTS"
 TRANSPORT_FETCH_ALLOW_PRIVATE = env_bool(
     "FABRIQUE_TRANSPORT_FETCH_ALLOW_PRIVATE", False
 )
+# GTFS-RT resources with an address are fetched and checked every
+# TRANSPORT_REALTIME_EVERY seconds (0: never), or less often when the feed's
+# Cache-Control max-age asks; each fetch gives up after
+# TRANSPORT_REALTIME_TIMEOUT seconds or TRANSPORT_REALTIME_MAX_BYTES bytes.
+# Per-fetch results are kept TRANSPORT_REALTIME_KEEP_DAYS days; followers
+# hear when the header is older than TRANSPORT_REALTIME_STALE_SECONDS.
+TRANSPORT_REALTIME_EVERY = env_int("FABRIQUE_TRANSPORT_REALTIME_EVERY", 60)
+TRANSPORT_REALTIME_TIMEOUT = env_int("FABRIQUE_TRANSPORT_REALTIME_TIMEOUT", 10)
+TRANSPORT_REALTIME_MAX_BYTES = env_int(
+    "FABRIQUE_TRANSPORT_REALTIME_MAX_BYTES", 32 * 1024 * 1024
+)
+TRANSPORT_REALTIME_KEEP_DAYS = env_int("FABRIQUE_TRANSPORT_REALTIME_KEEP_DAYS", 30)
+TRANSPORT_REALTIME_STALE_SECONDS = env_int(
+    "FABRIQUE_TRANSPORT_REALTIME_STALE_SECONDS", 300
+)
 # On-demand validations (no account) are kept this many hours, then removed.
 TRANSPORT_JOB_HOURS = env_int("FABRIQUE_TRANSPORT_JOB_HOURS", 72)
 
@@ -469,6 +484,10 @@ FABRIQUE_PERIODIC_TASKS = {
     "fabrique.transport.ondemand.purge_expired_jobs": 3600,
     "fabrique.transport.tasks.warn_expiring_datasets": 86_400,
 }
+if TRANSPORT_REALTIME_EVERY > 0:
+    FABRIQUE_PERIODIC_TASKS["fabrique.transport.tasks.fetch_realtime_feeds"] = (
+        TRANSPORT_REALTIME_EVERY
+    )
 # A check (feed version, on-demand validation) whose worker gave no heartbeat
 # for TRANSPORT_TASK_LEASE seconds is run again, TRANSPORT_TASK_ATTEMPTS runs
 # in all, then failed with the reason (fabrique.transport.recovery).

@@ -420,20 +420,10 @@ def _process_other(version: Version, progress: Progress) -> None:
 
 
 def _gtfs_store_of(version: Version) -> Path | None:
-    """The store of the dataset's latest ready GTFS version, if any."""
-    latest = (
-        Version.objects.filter(
-            resource__dataset_id=version.resource.dataset_id,
-            resource__format=ResourceFormat.GTFS,
-            status=VersionStatus.READY,
-        )
-        .order_by("-created", "-pk")
-        .first()
-    )
-    if latest is None:
-        return None
-    store = latest.directory / storage.STORE_DIR
-    return store if store.is_dir() else None
+    """The store of the dataset's GTFS version in force, if any."""
+    from fabrique.transport.realtime import gtfs_store_of
+
+    return gtfs_store_of(version.resource)
 
 
 def _after_ready(version: Version) -> None:
@@ -512,6 +502,18 @@ def fetch_due_resources() -> int:
     from fabrique.transport.services import fetch_due
 
     return len(fetch_due())
+
+
+@task()
+def fetch_realtime_feeds() -> int:
+    """Fetch and check every GTFS-RT feed that is due; come back next period."""
+    from fabrique.notifications import periodic
+    from fabrique.transport.realtime import fetch_due
+
+    try:
+        return len(fetch_due())
+    finally:
+        periodic.schedule_next(fetch_realtime_feeds)
 
 
 @task()
