@@ -83,5 +83,9 @@ step "standards: DCAT-AP page, export and SHACL"
 step "netex: validate a replicated file"
 "$PY" benchmarks/netex/validate_large.py --mb 0.2 --xsd-dir "${NETEX_XSD_DIR:-}"
 
+step "vehicles: checker and completion on a generated catalogue"
+"$PY" benchmarks/vehicles/check_complete.py --modules 40 --interfaces 12 --size 6 \
+    --runs 3 --queries 2 --json "$WORK/vehicles.json"
+
 echo
 echo "benchmark smoke: every script ran"

@@ -71,6 +71,11 @@ def _prepare_database(*, verbose: bool) -> None:
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+    from fabrique.vehicles.services import seed_interface_types
+
+    # The interface types of vehicle modules ship as data (with their
+    # knowledge commons): created once, after the tables exist.
+    seed_interface_types()
 
 
 @click.group(
@@ -131,6 +136,11 @@ def demo(host: str, port: int, reset: bool, no_serve: bool, no_worker: bool) -> 
 
     created = load_demo()
     click.echo("Demo content loaded." if created else "Demo content already there.")
+    from fabrique.vehicles.demo import load as load_vehicles_demo
+
+    modules = load_vehicles_demo()
+    if modules:
+        click.echo(f"Demo vehicles: {modules} modules and their vehicles loaded.")
     from fabrique.places.catalogue import rebuild as index_catalogue_places
 
     places = index_catalogue_places()

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "fabrique.projects",
     "fabrique.transport",
     "fabrique.notifications",
+    "fabrique.vehicles",
 ]
 
 MIDDLEWARE = [

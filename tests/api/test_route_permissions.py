@@ -72,6 +72,7 @@ from tests.api.routes import (
 )
 from tests.community import world as community_world
 from tests.transport import permission_world as transport_world
+from tests.vehicles import permission_world as vehicles_world
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,8 @@ PUBLIC_WEB_WRITES = {
     "accounts:password_reset_confirm",
     # On-demand GTFS validation: anyone, rate-limited (tests/transport).
     "transport:validate",
+    # The configurator checks and links a vehicle; it stores nothing.
+    "vehicles:configurator",
 }
 
 # Pages any signed-in member may write to: creating content, completing the
@@ -137,6 +140,9 @@ MEMBER_WEB_WRITES = {
     "transport:dataset_create",
     "transport:dataset_follow",
     "transport:reuse_create",
+    # Saving a vehicle creates a commons; forking copies a shared one.
+    "vehicles:configuration_save",
+    "vehicles:configuration_fork",
 }
 
 # API operations any signed-in member may call (same rules as the pages).
@@ -166,6 +172,9 @@ MEMBER_API_WRITES = {
     ("POST", "/api/1/notifications/read/"),
     ("PUT", "/api/1/notifications/preferences/"),
     ("PUT", "/api/1/community/suggestions/opt-out/"),
+    ("POST", "/api/1/vehicles/modules/"),
+    ("POST", "/api/1/vehicles/configurations/"),
+    ("POST", "/api/1/vehicles/configurations/{slug}/fork/"),
 }
 
 
@@ -318,6 +327,7 @@ def world():
         commons=commons,
     )  # fmt: skip
     transport_world.build(pk=SAMPLE_PK, commons=commons)
+    vehicles_world.build(pk=SAMPLE_PK, owner=owner, commons=commons)
     return {"owner": owner, "stranger": stranger, "moderator": moderator}
 
 
