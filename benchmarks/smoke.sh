@@ -77,5 +77,8 @@ step "standards: DCAT-AP page, export and SHACL"
     --standards "${FABRIQUE_STANDARDS_DIR:-../shared/data/standards}" \
     --json "$WORK/dcat.json"
 
+step "badges: Open Badges 3.0 signing and verification"
+"$PY" benchmarks/badges/sign_verify.py --count 5 --json "$WORK/badges.json"
+
 echo
 echo "benchmark smoke: every script ran"

@@ -26,6 +26,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "gbfs": "fabrique.gbfs.cli:gbfs",
     "netex": "fabrique.netex.cli:netex",
     "standards": "fabrique.standards.cli:standards",
+    "badges": "fabrique.credentials.cli:badges",
 }
 
 
