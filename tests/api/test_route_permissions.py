@@ -89,6 +89,8 @@ PUBLIC_WEB_WRITES = {
     "accounts:password_reset_confirm",
     # On-demand GTFS validation: anyone, rate-limited (tests/transport).
     "transport:validate",
+    # Verifying a badge stores nothing (tests/badges).
+    "badges:verify",
 }
 
 # Pages any signed-in member may write to: creating content, completing the
@@ -137,6 +139,9 @@ MEMBER_WEB_WRITES = {
     "transport:dataset_create",
     "transport:dataset_follow",
     "transport:reuse_create",
+    # Any member may nominate someone for a behaviour badge, or second it.
+    "badges:nominate",
+    "badges:second",
 }
 
 # API operations any signed-in member may call (same rules as the pages).

@@ -1,4 +1,4 @@
-"""``fabrique badges verify FILE|URL``: verify a badge offline, from the command line."""
+"""``fabrique badges verify FILE|URL``: verify a badge offline, from a shell."""
 
 from __future__ import annotations
 

@@ -1,0 +1,102 @@
+"""Badge pages: privacy of awards, hosted documents, downloads, verification page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from fabrique.badges import issuing
+from fabrique.badges.models import Award
+
+from .factories import badge, member
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_an_award_is_private_until_its_recipient_accepts_it():
+    ana = member("ana")
+    award = issuing.award(badge(), ana, via=Award.Via.HAND)
+    url = award.get_absolute_url()
+    assert _client().get(url).status_code == 404
+    assert _client(member("bob")).get(url).status_code == 404
+    assert _client(ana).get(url).status_code == 200
+    assert (
+        "ana"
+        not in _client().get("/badges/classes/premiere-contribution/").content.decode()
+    )
+    _client(ana).post(f"{url}visibility/", {"action": "accept"})
+    assert _client().get(url).status_code == 200
+    _client(ana).post(f"{url}visibility/", {"action": "hide"})
+    assert _client().get(url).status_code == 404
+
+
+def test_did_document_and_status_list_are_served(settings):
+    settings.SITE_URL = "https://a.example"
+    doc = _client().get("/.well-known/did.json").json()
+    assert doc["id"] == "did:web:a.example"
+    assert doc["assertionMethod"] == ["did:web:a.example#key-1"]
+    issuing.award(badge(), member("ana"), via=Award.Via.HAND)
+    status = _client().get("/badges/status/1").json()
+    assert status["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+
+
+def test_recipient_downloads_every_form():
+    ana = member("ana")
+    award = issuing.award(badge(), ana, via=Award.Via.HAND)
+    client = _client(ana)
+    base = f"{award.get_absolute_url()}download/"
+    assert client.get(base + "png").content.startswith(b"\x89PNG")
+    assert b"openbadges:credential" in client.get(base + "svg").content
+    assert json.loads(client.get(base + "json").content)["proof"]
+    assert client.get(base + "jwt").content.count(b".") == 2
+    assert json.loads(client.get(base + "presentation").content)["type"]
+    assert b"<svg" in client.get(base + "qr").content
+    assert _client(member("bob")).get(base + "png").status_code == 404
+
+
+def test_verification_page_shows_valid_then_revoked_with_the_reason():
+    ana, admin = member("ana"), member("admin", is_staff=True)
+    award = issuing.award(badge(), ana, via=Award.Via.HAND)
+    png = issuing.baked_png(award)
+    page = _client().post(
+        "/badges/verify/", {"file": SimpleUploadedFile("b.png", png, "image/png")}
+    )
+    assert "verdict-valid" in page.content.decode()
+    _client(admin).post(f"{award.get_absolute_url()}revoke/", {"reason": "Duplicate"})
+    page = _client().post(
+        "/badges/verify/", {"file": SimpleUploadedFile("b.png", png, "image/png")}
+    )
+    html = page.content.decode()
+    assert "verdict-revoked" in html
+    assert "Duplicate" in html
+
+
+def test_only_staff_award_by_hand_and_revoke():
+    ana, bob = member("ana"), member("bob")
+    b = badge()
+    _client(bob).post(f"/badges/classes/{b.slug}/award/", {"username": "ana"})
+    assert not Award.objects.exists()
+    _client(member("admin", is_staff=True)).post(
+        f"/badges/classes/{b.slug}/award/", {"username": "ana", "evidence": "Docs"}
+    )
+    award = Award.objects.get()
+    assert award.recipient == ana
+    _client(bob).post(f"{award.get_absolute_url()}revoke/", {"reason": "x"})
+    award.refresh_from_db()
+    assert award.revoked is None
+
+
+def test_pasted_garbage_is_invalid_not_an_error():
+    page = _client().post("/badges/verify/", {"text": "not a badge"})
+    assert page.status_code == 200
+    assert "verdict-invalid" in page.content.decode()

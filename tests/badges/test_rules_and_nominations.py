@@ -1,0 +1,85 @@
+"""Rule badges from the ledger (worker task) and behaviour badges by nomination."""
+
+from __future__ import annotations
+
+import pytest
+
+from fabrique.badges import nominations, rules
+from fabrique.badges.models import Award
+from fabrique.badges.tasks import evaluate_badge_rules
+from fabrique.catalog.models import Commons
+from fabrique.projects.models import Contribution
+
+from .factories import badge, member
+
+pytestmark = pytest.mark.django_db
+
+
+def _entry(user, commons, status="confirmed", kind="documentation"):
+    return Contribution.objects.create(
+        contributor=user,
+        commons=commons,
+        kind=kind,
+        description="Wrote the setup guide",
+        status=status,
+    )
+
+
+def test_first_confirmed_contribution_earns_the_rule_badge_once(settings):
+    first = badge()
+    ana, bob = member("ana"), member("bob")
+    commons = Commons.objects.create(slug="velo", title="Vélo")
+    _entry(bob, commons, status="pending")
+    _entry(ana, commons)
+    evaluate_badge_rules.call()
+    assert list(Award.objects.values_list("recipient__username", "via")) == [
+        ("ana", "rule")
+    ]
+    assert rules.evaluate() == []
+    assert first.awards.get().evidence == "first confirmed contribution"
+
+
+def test_confirming_an_entry_queues_the_rules(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from fabrique.core import queue
+
+    queued = []
+    monkeypatch.setattr(queue, "enqueue", lambda task, *a: queued.append(task))
+    commons = Commons.objects.create(slug="velo", title="Vélo")
+    with django_capture_on_commit_callbacks(execute=True):
+        _entry(member("ana"), commons, status="pending")
+    assert queued == []
+    with django_capture_on_commit_callbacks(execute=True):
+        _entry(member("bob"), commons)
+    assert queued == [evaluate_badge_rules]
+
+
+def test_n_contributions_rule_waits_for_n(settings):
+    badge("five", name="Five", rule="contributions", rule_count=2)
+    ana = member("ana")
+    commons = Commons.objects.create(slug="velo", title="Vélo")
+    _entry(ana, commons)
+    rules.evaluate()
+    assert not Award.objects.exists()
+    _entry(ana, commons, kind="code")
+    rules.evaluate()
+    assert Award.objects.count() == 1
+
+
+def test_behaviour_badge_is_awarded_when_enough_members_second(settings):
+    settings.BADGES_NOMINATION_SECONDS = 2
+    listening = badge(
+        "ecoute", name="Écoute", kind="behaviour", rule="", nominations_open=True
+    )
+    ana, bob, carla, dan = (member(n) for n in ("ana", "bob", "carla", "dan"))
+    nomination = nominations.nominate(listening, ana, bob, "Listens to newcomers")
+    with pytest.raises(nominations.NominationRefused):
+        nominations.second(nomination, ana)
+    with pytest.raises(nominations.NominationRefused):
+        nominations.nominate(listening, bob, bob, "me")
+    assert nominations.second(nomination, carla) is None
+    award = nominations.second(nomination, dan)
+    assert award is not None
+    assert award.via == "nomination"
+    assert award.recipient == ana
