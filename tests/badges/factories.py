@@ -23,7 +23,7 @@ def badge(slug: str = "premiere-contribution", **fields: Any) -> BadgeClass:
         "criteria": "One confirmed entry on the contribution ledger.",
         "kind": "participation",
         "rule": BadgeClass.Rule.FIRST_CONTRIBUTION,
-        "skills": ["information.documentation"],
+        "skills": ["information.open_data"],
     }
     values.update(fields)
     return BadgeClass.objects.create(

@@ -100,3 +100,38 @@ def test_pasted_garbage_is_invalid_not_an_error():
     page = _client().post("/badges/verify/", {"text": "not a badge"})
     assert page.status_code == 200
     assert "verdict-invalid" in page.content.decode()
+
+
+def test_public_badges_show_on_profile_commons_page_and_open_dump():
+    from fabrique.catalog.models import Commons
+    from fabrique.projects import dump
+
+    commons = Commons.objects.create(slug="velo", title="Vélo")
+    ana = member("ana")
+    award = issuing.award(badge(), ana, via=Award.Via.HAND, commons=commons)
+    assert (
+        "Première contribution" not in _client().get(_profile_url(ana)).content.decode()
+    )
+    rows = list(dump._iterate(_rows("badge_awards")))
+    assert rows == []
+    award.accepted = award.public = True
+    award.save()
+    assert "Première contribution" in _client().get(_profile_url(ana)).content.decode()
+    page = _client().get(commons.get_absolute_url()).content.decode()
+    assert "Recognised here" in page
+    assert "ana" in page
+    assert len(list(_rows("badge_awards"))) == 1
+    issuing.revoke(award, None, "mistake")
+    assert list(_rows("badge_awards")) == []
+
+
+def _rows(name):
+    from fabrique.projects import dump
+
+    return next(t for t in dump.TABLES if t.name == name).rows()
+
+
+def _profile_url(user) -> str:
+    from django.urls import reverse
+
+    return reverse("accounts:public_profile", args=[user.username])

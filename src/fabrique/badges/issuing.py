@@ -361,6 +361,8 @@ def award(
     by: Any = None,
     evidence_url: str = "",
     evidence: str = "",
+    commons: Any = None,
+    challenge: Any = None,
 ) -> Award | None:
     """Give ``badge`` to ``recipient`` once; ``None`` when they already have it."""
     if Award.objects.filter(badge=badge, recipient=recipient).exists():
@@ -372,6 +374,8 @@ def award(
         awarded_by=by,
         evidence_url=evidence_url,
         evidence=evidence,
+        commons=commons,
+        challenge=challenge,
         issued=timezone.now().replace(microsecond=0) - timedelta(seconds=1),
         status_index=_free_index(),
     )

@@ -153,6 +153,21 @@ class Award(models.Model):
     )
     evidence_url = models.URLField(_("evidence"), blank=True)
     evidence = models.CharField(_("what it recognises"), max_length=300, blank=True)
+    # Where the recognised work happened (shown on that page when public).
+    commons = models.ForeignKey(
+        "catalog.Commons",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="badge_awards",
+    )
+    challenge = models.ForeignKey(
+        "community.Challenge",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="badge_awards",
+    )
     issued = models.DateTimeField()
     salt = models.CharField(max_length=32, default=_key, editable=False)
     status_index = models.PositiveIntegerField(unique=True)

@@ -66,8 +66,20 @@ def evaluate() -> list[Award]:
             continue
         already = Award.objects.filter(badge=badge).values_list("recipient", flat=True)
         for user in rule(badge).exclude(pk__in=already).filter(is_active=True):
+            latest = (
+                Contribution.objects.filter(
+                    contributor=user, status=Contribution.Status.CONFIRMED
+                )
+                .order_by("-created")
+                .first()
+            )
             new = issuing.award(
-                badge, user, via=Award.Via.RULE, evidence=str(badge.get_rule_display())
+                badge,
+                user,
+                via=Award.Via.RULE,
+                evidence=str(badge.get_rule_display()),
+                commons=latest.commons if latest else None,
+                challenge=latest.challenge if latest else None,
             )
             if new is not None:
                 made.append(new)
