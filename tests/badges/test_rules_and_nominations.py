@@ -36,7 +36,8 @@ def test_first_confirmed_contribution_earns_the_rule_badge_once(settings):
         ("ana", "rule")
     ]
     assert rules.evaluate() == []
-    assert first.awards.get().evidence == "first confirmed contribution"
+    assert first.awards.get().evidence == "Wrote the setup guide"
+    assert first.awards.get().commons == commons
 
 
 def test_confirming_an_entry_queues_the_rules(

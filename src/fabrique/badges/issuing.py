@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from fabrique.credentials import baking, dataintegrity, ob2, ob3, statuslist, vcjwt
 from fabrique.credentials.contexts import (
@@ -299,6 +299,22 @@ def ob2_revocations() -> dict[str, Any]:
 # Images and baking ---------------------------------------------------------
 
 
+FONTS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "DejaVuSans-Bold.ttf",
+)
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """A font with accented capitals (DejaVu when installed, else Pillow's own)."""
+    for name in FONTS:
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)
+
+
 def badge_png(badge: BadgeClass) -> bytes:
     """The badge class's image as PNG (its upload, or a drawn medal)."""
     if badge.image:
@@ -312,7 +328,7 @@ def badge_png(badge: BadgeClass) -> bytes:
     draw = ImageDraw.Draw(img)
     draw.ellipse((8, 8, 248, 248), fill=badge.colour, outline="#ffffff", width=6)
     initials = "".join(w[0] for w in badge.name.split()[:2]).upper()
-    draw.text((128, 128), initials, fill="#ffffff", anchor="mm", font_size=96)
+    draw.text((128, 128), initials, fill="#ffffff", anchor="mm", font=_font(96))
     out = io.BytesIO()
     img.save(out, format="PNG")
     return out.getvalue()

@@ -77,7 +77,7 @@ def evaluate() -> list[Award]:
                 badge,
                 user,
                 via=Award.Via.RULE,
-                evidence=str(badge.get_rule_display()),
+                evidence=latest.description if latest else "",
                 commons=latest.commons if latest else None,
                 challenge=latest.challenge if latest else None,
             )
