@@ -19,8 +19,6 @@ from tests.browser.steps import log_in, shoot_both_languages, url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp") / "fabrique-badges-shots"
-
 
 def _verify(page, png: Path) -> None:
     page.context.clear_cookies()
@@ -31,8 +29,9 @@ def _verify(page, png: Path) -> None:
 
 
 def test_member_earns_badges_downloads_the_png_and_anyone_verifies_it(
-    page, other_page, settings, tmp_path
+    page, other_page, settings, tmp_path, screenshot_dir
 ):
+    shots = screenshot_dir
     settings.BADGES_NOMINATION_SECONDS = 1
     ana, bob = make_user("ana"), make_user("bob")
     make_user("carla")
@@ -85,13 +84,12 @@ def test_member_earns_badges_downloads_the_png_and_anyone_verifies_it(
     png = tmp_path / "badge.png"
     download.value.save_as(png)
     assert png.read_bytes().startswith(b"\x89PNG")
-    SHOTS.mkdir(exist_ok=True)
-    shoot_both_languages(page, SHOTS, "badge-award")
+    shoot_both_languages(page, shots, "badge-award")
 
     # Anyone verifies it: valid.
     _verify(other_page, png)
     expect(other_page.locator(".verdict-valid")).to_be_visible()
-    shoot_both_languages(other_page, SHOTS, "badge-verify-valid")
+    shoot_both_languages(other_page, shots, "badge-verify-valid")
 
     # The administrator revokes it with a reason: revoked, with the reason.
     page.context.clear_cookies()
@@ -103,7 +101,7 @@ def test_member_earns_badges_downloads_the_png_and_anyone_verifies_it(
     _verify(other_page, png)
     expect(other_page.locator(".verdict-revoked")).to_be_visible()
     expect(other_page.locator(".verdict-revoked")).to_contain_text("Awarded by mistake")
-    shoot_both_languages(other_page, SHOTS, "badge-verify-revoked")
+    shoot_both_languages(other_page, shots, "badge-verify-revoked")
     page.goto(page.base_url + listening.get_absolute_url())
-    shoot_both_languages(page, SHOTS, "badge-class")
+    shoot_both_languages(page, shots, "badge-class")
     assert BadgeClass.objects.count() == 2
