@@ -197,6 +197,9 @@ class FrozenLoader:
             "contextUrl": None,
             "documentUrl": url,
             "document": self.document(url),
+            # "static" lets pyld keep the processed context between calls
+            # (bundled contexts never change while the process runs).
+            "tag": "static",
         }
 
     def with_documents(

@@ -35,11 +35,14 @@ class ProofError(CredentialsError):
     """A proof is missing, malformed or does not verify."""
 
 
-def canonize(document: Mapping[str, Any], loader: FrozenLoader) -> str:
-    """Return the RDFC-1.0 canonical N-Quads of a JSON-LD document."""
+def canonize(document: Any, loader: FrozenLoader) -> str:
+    """Return the RDFC-1.0 canonical N-Quads of a JSON-LD document.
+
+    ``document`` may be already expanded (a list): no context is processed.
+    """
     try:
         result = jsonld.normalize(
-            dict(document),
+            dict(document) if isinstance(document, Mapping) else document,
             {
                 "algorithm": "URDNA2015",
                 "format": "application/n-quads",
@@ -81,9 +84,12 @@ class ProofTrace:
 
 
 def _hashes(
-    unsecured: Mapping[str, Any], options: Mapping[str, Any], loader: FrozenLoader
+    unsecured: Mapping[str, Any],
+    options: Mapping[str, Any],
+    loader: FrozenLoader,
+    expanded: Any = None,
 ) -> tuple[str, str, bytes, bytes]:
-    canon_doc = canonize(unsecured, loader)
+    canon_doc = canonize(unsecured if expanded is None else expanded, loader)
     canon_proof = canonize(options, loader)
     return (
         canon_doc,
@@ -147,6 +153,7 @@ def verify_proof(
     documents: Mapping[str, Mapping[str, Any]],
     *,
     public_key: Ed25519PublicKey | None = None,
+    expanded: Any = None,
 ) -> str:
     """Check the Data Integrity proof(s) we understand; return the key id used.
 
@@ -181,7 +188,7 @@ def verify_proof(
         if not isinstance(value, str):
             raise ProofError("the proof has no proofValue")
         signature = multibase_decode(value)
-        _, _, doc_hash, proof_hash = _hashes(unsecured, options, loader)
+        _, _, doc_hash, proof_hash = _hashes(unsecured, options, loader, expanded)
         try:
             key.verify(signature, proof_hash + doc_hash)
         except InvalidSignature as exc:

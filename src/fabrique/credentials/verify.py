@@ -102,7 +102,7 @@ def _undefined(value: Any, into: set[str]) -> set[str]:
         for key, item in value.items():
             if key.startswith(UNDEFINED_VOCAB):
                 into.add(key[len(UNDEFINED_VOCAB) :])
-            if key == "@type":
+            if key in ("@type", "@id"):
                 for t in item if isinstance(item, list) else [item]:
                     if isinstance(t, str) and t.startswith(UNDEFINED_VOCAB):
                         into.add(t[len(UNDEFINED_VOCAB) :])
@@ -119,10 +119,21 @@ def dropped_terms(doc: Mapping[str, Any], loader: FrozenLoader) -> list[str]:
     Expands with a last context whose ``@vocab`` catches every undefined term,
     then lists what it caught.
     """
+    return probe_expansion(doc, loader)[1]
+
+
+def probe_expansion(
+    doc: Mapping[str, Any], loader: FrozenLoader
+) -> tuple[Any, list[str]]:
+    """Expand ``doc`` catching undefined terms; return the expansion and them.
+
+    When nothing is undefined the catch-all ``@vocab`` was never used, so the
+    expansion is the document's own and canonicalisation can start from it.
+    """
     contexts = [*list(_contexts(doc)), {"@vocab": UNDEFINED_VOCAB}]
     probe = {**doc, "@context": contexts}
     expanded = jsonld.expand(probe, {"documentLoader": loader})
-    return sorted(_undefined(expanded, set()))
+    return expanded, sorted(_undefined(expanded, set()))
 
 
 def extract(data: bytes | str | Mapping[str, Any]) -> tuple[str, str | dict[str, Any]]:
@@ -278,7 +289,7 @@ def _verify_vc(
     for line in ob3.schema_errors(unsecured, applicable):
         verdict.fail(f"schema: {line}")
     try:
-        dropped = dropped_terms(unsecured, loader)
+        expanded, dropped = probe_expansion(unsecured, loader)
     except jsonld.JsonLdError as exc:
         verdict.fail(f"JSON-LD: {dataintegrity._root_cause(exc)}")
         return
@@ -292,7 +303,9 @@ def _verify_vc(
         verdict.checks.append("JSON-LD expands with the bundled contexts")
     if not proof_done:
         try:
-            vm = dataintegrity.verify_proof(doc, loader, docs)
+            vm = dataintegrity.verify_proof(
+                doc, loader, docs, expanded=None if dropped else expanded
+            )
         except CredentialsError as exc:
             verdict.fail(str(exc))
         else:
