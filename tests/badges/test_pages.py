@@ -135,3 +135,20 @@ def _profile_url(user) -> str:
     from django.urls import reverse
 
     return reverse("accounts:public_profile", args=[user.username])
+
+
+def test_an_organisation_administrator_endorses_a_badge_class():
+    from fabrique.badges.models import Endorsement
+    from fabrique.catalog.models import Actor, ActorMember
+
+    b = badge()
+    ana, bob = member("ana"), member("bob")
+    actor = Actor.objects.create(slug="velocite", name="Vélocité")
+    ActorMember.objects.create(actor=actor, user=ana, role="admin")
+    body = {"actor": "velocite", "comment": "We teach this"}
+    assert (
+        _client(bob).post(f"/badges/classes/{b.slug}/endorse/", body).status_code == 404
+    )
+    _client(ana).post(f"/badges/classes/{b.slug}/endorse/", body)
+    assert Endorsement.objects.get().actor == actor
+    assert "We teach this" in _client().get(b.get_absolute_url()).content.decode()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("badges/classes/<slug:slug>/image.png", views.badge_image, name="badge_image"),
     path("badges/classes/<slug:slug>/nominate/", views.nominate, name="nominate"),
     path("badges/classes/<slug:slug>/award/", views.award_create, name="award_create"),
+    path("badges/classes/<slug:slug>/endorse/", views.endorse, name="endorse"),
     path("badges/nominations/<int:pk>/second/", views.second, name="second"),
     path("badges/awards/<slug:key>/", views.award_detail, name="award"),
     path("badges/awards/<slug:key>.json", views.ob2_assertion, name="ob2_assertion"),

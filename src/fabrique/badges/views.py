@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import issuing, nominations, verification
-from .models import Award, BadgeClass, BadgeKind, Issuer, Nomination
+from .models import Award, BadgeClass, BadgeKind, Endorsement, Issuer, Nomination
 
 JSONLD = "application/ld+json"
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -66,6 +66,8 @@ def badge_class(request: HttpRequest, slug: str) -> HttpResponse:
             "nominations": open_nominations,
             "needed": _seconds_needed(),
             "may_manage": _may_manage(request.user),
+            "endorsements": badge.endorsements.select_related("actor"),
+            "endorsers": _admin_actors(request.user),
         },
     )
 
@@ -114,6 +116,32 @@ def second(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Seconded."))
     return redirect(nomination.badge)
+
+
+def _admin_actors(user: Any) -> Any:
+    from fabrique.catalog.models import Actor, ActorMember
+
+    if not user.is_authenticated:
+        return Actor.objects.none()
+    return Actor.objects.filter(
+        members__user=user, members__role=ActorMember.Role.ADMIN, hidden=False
+    )
+
+
+@login_required
+@require_POST
+def endorse(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's administrator vouches for a badge class."""
+    badge = get_object_or_404(BadgeClass, slug=slug)
+    actor = _admin_actors(request.user).filter(slug=request.POST.get("actor")).first()
+    comment = request.POST.get("comment", "").strip()[:500]
+    if actor is None or not comment:
+        raise Http404
+    Endorsement.objects.update_or_create(
+        actor=actor, badge=badge, defaults={"comment": comment, "by": request.user}
+    )
+    messages.success(request, _("Endorsement recorded."))
+    return redirect(badge)
 
 
 @login_required
