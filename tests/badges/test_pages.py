@@ -152,3 +152,20 @@ def test_an_organisation_administrator_endorses_a_badge_class():
     _client(ana).post(f"/badges/classes/{b.slug}/endorse/", body)
     assert Endorsement.objects.get().actor == actor
     assert "We teach this" in _client().get(b.get_absolute_url()).content.decode()
+
+
+def test_verification_page_checks_the_recipient_when_asked():
+    award = issuing.award(badge(), member("ana"), via=Award.Via.HAND)
+    png = issuing.baked_png(award)
+
+    def verdict(email: str) -> str:
+        upload = SimpleUploadedFile("b.png", png, "image/png")
+        html = (
+            _client()
+            .post("/badges/verify/", {"file": upload, "recipient": email})
+            .content.decode()
+        )
+        return "valid" if "verdict-valid" in html else "invalid"
+
+    assert verdict("ANA@example.org") == "valid"
+    assert verdict("bob@example.org") == "invalid"

@@ -53,11 +53,22 @@ def local_award(verdict: Verdict) -> Award | None:
     return Award.objects.filter(key=key).select_related("badge").first()
 
 
-def check(data: bytes | str, *, now: datetime | None = None) -> dict[str, Any]:
-    """Verify ``data``; return the verdict and, for our own awards, the reason."""
+def check(
+    data: bytes | str, *, now: datetime | None = None, recipient: str | None = None
+) -> dict[str, Any]:
+    """Verify ``data``; return the verdict and, for our own awards, the reason.
+
+    With ``recipient`` (an e-mail address), also check the badge is theirs.
+    """
     try:
         docs = trusted_documents()
-        verdict = verify(data, loader=issuing.loader(), documents=docs, now=now)
+        verdict = verify(
+            data,
+            loader=issuing.loader(),
+            documents=docs,
+            now=now,
+            recipient=recipient or None,
+        )
     except CredentialsError as exc:
         verdict = Verdict()
         verdict.fail(str(exc))

@@ -350,5 +350,6 @@ def verify_page(request: HttpRequest) -> HttpResponse:
         if data is None:
             messages.error(request, _("Upload a badge file or paste one."))
         else:
-            result = verification.check(data)
+            recipient = request.POST.get("recipient", "").strip()[:254]
+            result = verification.check(data, recipient=recipient)
     return render(request, "badges/verify.html", {"result": result})
