@@ -169,3 +169,15 @@ def test_verification_page_checks_the_recipient_when_asked():
 
     assert verdict("ANA@example.org") == "valid"
     assert verdict("bob@example.org") == "invalid"
+
+
+def test_verification_reasons_are_said_in_the_page_language():
+    award = issuing.award(badge(), member("ana"), via=Award.Via.HAND)
+    png = issuing.baked_png(award)
+    client = _client()
+    client.cookies["django_language"] = "fr"
+    html = client.post(
+        "/badges/verify/", {"file": SimpleUploadedFile("b.png", png, "image/png")}
+    ).content.decode()
+    assert "non révoqué au" in html
+    assert "preuve Data Integrity par" in html

@@ -7,14 +7,72 @@ administrator stored; nothing is fetched while verifying.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 from fabrique.credentials import CredentialsError
 from fabrique.credentials.verify import Verdict, verify
 
 from . import issuing
 from .models import Award, BadgeClass, Issuer, PinnedDocument
+
+# The engine's reasons (English, no Django) as the page says them.
+REASONS: list[tuple[re.Pattern[str], Any]] = [
+    (
+        re.compile(r"^revoked \(status list of (?P<d>[^)]*)\)$"),
+        _("revoked (status list of %(d)s)"),
+    ),
+    (re.compile(r"^not revoked as of (?P<d>.*)$"), _("not revoked as of %(d)s")),
+    (
+        re.compile(r"^JSON-LD expands with the bundled contexts$"),
+        _("JSON-LD expands with the bundled contexts"),
+    ),
+    (
+        re.compile(r"^Data Integrity proof by (?P<k>.*)$"),
+        _("Data Integrity proof by %(k)s"),
+    ),
+    (re.compile(r"^JWT signature by (?P<k>.*)$"), _("JWT signature by %(k)s")),
+    (re.compile(r"^the recipient matches$"), _("the recipient matches")),
+    (re.compile(r"^expired on (?P<d>.*)$"), _("expired on %(d)s")),
+    (re.compile(r"^not valid before (?P<d>.*)$"), _("not valid before %(d)s")),
+    (
+        re.compile(r"^the signature by (?P<k>.*) does not match the credential$"),
+        _("the signature by %(k)s does not match the credential"),
+    ),
+    (
+        re.compile(r"^no pinned or cached document for (?P<d>\S+): cannot resolve .*$"),
+        _(
+            "the issuer's document %(d)s is not known here: its key cannot be checked "
+            "without fetching it"
+        ),
+    ),
+    (re.compile(r"^the credential has no proof$"), _("the credential has no proof")),
+    (
+        re.compile(r"^the (credential|assertion) was not issued to this recipient$"),
+        _("the badge was not issued to this recipient"),
+    ),
+    (
+        re.compile(r"^the input is neither JSON, a JWT, a PNG nor an SVG badge$"),
+        _("the file is neither JSON, a JWT, a PNG nor an SVG badge"),
+    ),
+    (
+        re.compile(r"^the (PNG|SVG) carries no badge.*$"),
+        _("the image carries no badge"),
+    ),
+    (re.compile(r"^matches its hosted copy$"), _("matches its hosted copy")),
+]
+
+
+def say(message: str) -> str:
+    """The engine's message in the page's language (unknown ones as they are)."""
+    for pattern, text in REASONS:
+        found = pattern.match(message)
+        if found:
+            return str(text) % found.groupdict() if found.groupdict() else str(text)
+    return message
 
 
 def trusted_documents() -> dict[str, dict[str, Any]]:
@@ -77,4 +135,11 @@ def check(
         reason = award.revocation_reason
     else:
         reason = ""
-    return {"verdict": verdict, "award": award, "reason": reason}
+    return {
+        "verdict": verdict,
+        "award": award,
+        "reason": reason,
+        "errors": [say(m) for m in verdict.errors],
+        "checks": [say(m) for m in verdict.checks],
+        "warnings": [say(m) for m in verdict.warnings],
+    }
