@@ -142,6 +142,8 @@ MEMBER_WEB_WRITES = {
     # Any member may nominate someone for a behaviour badge, or second it.
     "badges:nominate",
     "badges:second",
+    # Adding a verified badge from elsewhere to one's own profile.
+    "badges:import_external",
 }
 
 # API operations any signed-in member may call (same rules as the pages).

@@ -112,3 +112,35 @@ def test_ob2_baked_assertion_verifies_through_the_hosted_documents():
     verdict = verification.check(png)["verdict"]
     assert verdict.valid, verdict.errors
     assert verdict.version == "2.0"
+
+
+def test_a_member_keeps_a_badge_from_another_instance_on_their_profile(settings):
+    from django.test import Client
+    from django.urls import reverse
+
+    settings.SITE_URL = "https://a.example"
+    ana = member("ana")
+    png = issuing.baked_png(issuing.award(badge(), ana, via=Award.Via.HAND))
+    a_did = issuing.did_document(issuing.instance_issuer())
+    settings.SITE_URL = "https://b.example"
+    PinnedDocument.objects.create(url="did:web:a.example", document=a_did)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client()
+    client.force_login(ana)
+    client.post(
+        reverse("badges:import_external"),
+        {"file": SimpleUploadedFile("b.png", png), "public": "on"},
+    )
+    kept = ana.external_badges.get()
+    assert kept.issuer == "did:web:a.example"
+    assert kept.version == "3.0"
+    profile = Client().get(reverse("accounts:public_profile", args=["ana"]))
+    assert "From other issuers" in profile.content.decode()
+    # Someone else's badge is refused (the recipient hash is not theirs).
+    bob = member("bob")
+    client.force_login(bob)
+    client.post(
+        reverse("badges:import_external"), {"file": SimpleUploadedFile("b.png", png)}
+    )
+    assert not bob.external_badges.exists()

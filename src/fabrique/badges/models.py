@@ -289,6 +289,29 @@ class Endorsement(models.Model):
         return f"{self.actor_id} endorses {self.badge_id or self.award_id}"
 
 
+class ExternalBadge(models.Model):
+    """A badge from another issuer or instance that a member verified and keeps."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="external_badges",
+    )
+    payload = models.TextField(editable=False)
+    version = models.CharField(max_length=8)
+    achievement = models.CharField(max_length=300)
+    issuer = models.CharField(max_length=500)
+    issuer_name = models.CharField(max_length=300, blank=True)
+    public = models.BooleanField(_("shown on my profile"), default=False)
+    checked = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-checked"]
+
+    def __str__(self) -> str:
+        return f"{self.achievement} ({self.issuer})"
+
+
 class PinnedDocument(models.Model):
     """A trusted copy of another issuer's document (DID, profile, status list).
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path(".well-known/did.json", views.well_known_did, name="did"),
     path("badges/", views.badge_list, name="list"),
     path("badges/verify/", views.verify_page, name="verify"),
+    path("badges/mine/import/", views.import_external, name="import_external"),
     path("badges/status/<str:number>", views.status_list, name="status_list"),
     path("badges/revocations.json", views.ob2_revocations, name="ob2_revocations"),
     path("badges/issuers/<slug:slug>/did.json", views.issuer_did, name="issuer_did"),

@@ -7,6 +7,7 @@ administrator stored; nothing is fetched while verifying.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Any
@@ -109,6 +110,32 @@ def local_award(verdict: Verdict) -> Award | None:
         return None
     key = ident[len(prefix) :].split("/")[0].removesuffix(".json")
     return Award.objects.filter(key=key).select_related("badge").first()
+
+
+def keep_external(owner: Any, data: bytes | str, *, public: bool) -> dict[str, Any]:
+    """Verify a badge from elsewhere for ``owner`` and keep it when valid and theirs."""
+    from django.utils import timezone
+
+    from fabrique.credentials.verify import extract
+
+    from .models import ExternalBadge
+
+    result = check(data, recipient=owner.email or None)
+    verdict = result["verdict"]
+    if verdict.valid and verdict.credential is not None:
+        _, payload = extract(data)
+        text = payload if isinstance(payload, str) else json.dumps(payload)
+        result["kept"] = ExternalBadge.objects.create(
+            owner=owner,
+            payload=text,
+            version=verdict.version,
+            achievement=verdict.achievement[:300],
+            issuer=verdict.issuer[:500],
+            issuer_name=verdict.issuer_name[:300],
+            public=public,
+            checked=timezone.now(),
+        )
+    return result
 
 
 def check(

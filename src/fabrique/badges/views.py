@@ -333,6 +333,30 @@ def badge_image(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(issuing.badge_png(badge), content_type="image/png")
 
 
+@login_required
+@require_POST
+def import_external(request: HttpRequest) -> HttpResponse:
+    """Keep a badge from another instance or issuer on one's profile."""
+    from django.urls import reverse
+
+    upload = request.FILES.get("file")
+    if upload is None or not upload.size or upload.size > MAX_UPLOAD:
+        messages.error(request, _("Upload a badge file or paste one."))
+        return redirect(reverse("accounts:profile"))
+    result = verification.keep_external(
+        request.user, upload.read(), public=request.POST.get("public") == "on"
+    )
+    if "kept" in result:
+        messages.success(request, _("Badge verified and added to your profile."))
+    else:
+        reasons = "; ".join(result["errors"]) or _("it is not valid")
+        messages.error(
+            request,
+            _("This badge was not added: %(reasons)s") % {"reasons": reasons},
+        )
+    return redirect(reverse("accounts:profile"))
+
+
 # Verification -----------------------------------------------------------------
 
 

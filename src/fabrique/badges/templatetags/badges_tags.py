@@ -28,7 +28,17 @@ def badges_of_person(person: Any, own: bool = False) -> dict[str, Any]:
         if own
         else _shown().filter(recipient=person)
     )
-    return {"awards": list(awards), "show_person": False, "own": own}
+    from fabrique.badges.models import ExternalBadge
+
+    others = ExternalBadge.objects.filter(owner=person)
+    if not own:
+        others = others.filter(public=True)
+    return {
+        "awards": list(awards),
+        "external": list(others),
+        "show_person": False,
+        "own": own,
+    }
 
 
 @register.inclusion_tag("badges/_awards.html")
