@@ -84,3 +84,33 @@ def test_behaviour_badge_is_awarded_when_enough_members_second(settings):
     assert award is not None
     assert award.via == "nomination"
     assert award.recipient == ana
+
+
+def test_a_public_skill_badge_weighs_in_suggestions():
+    from fabrique.community import matching
+    from tests.community.factories import make_challenge
+
+    challenge = make_challenge(
+        title="Ouvrir les données des vélos cargo",
+        goal="Publier des données ouvertes sur les vélos cargo.",
+    )
+    wanted = matching.challenge_skills(challenge)
+    assert "information.open_data" in wanted
+    zoe = member("zoe")
+    names = {s.obj.username for s in matching.for_challenge(challenge)["people"]}
+    assert "zoe" not in names
+    award = Award.objects.create(
+        badge=badge("donnees", name="Données", kind="skill", rule=""),
+        recipient=zoe,
+        via="hand",
+        issued=challenge.created,
+        status_index=1,
+        accepted=True,
+        public=True,
+    )
+    found = {s.obj.username: s for s in matching.for_challenge(challenge)["people"]}
+    assert "Open data" in " ".join(found["zoe"].reasons)
+    award.public = False
+    award.save()
+    names = {s.obj.username for s in matching.for_challenge(challenge)["people"]}
+    assert "zoe" not in names

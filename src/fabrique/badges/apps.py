@@ -7,4 +7,11 @@ class BadgesConfig(AppConfig):
     verbose_name = "Badges"
 
     def ready(self) -> None:
+        from fabrique.community import matching
+
         from . import tasks  # noqa: F401  (connects the ledger signal)
+        from .rules import skills_shown_by_badges
+
+        # Public skill badges weigh in suggestions as the skills they align to.
+        if skills_shown_by_badges not in matching.SKILL_SOURCES:
+            matching.SKILL_SOURCES.append(skills_shown_by_badges)

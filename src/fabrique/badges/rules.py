@@ -84,3 +84,15 @@ def evaluate() -> list[Award]:
             if new is not None:
                 made.append(new)
     return made
+
+
+def skills_shown_by_badges() -> dict[int, list[str]]:
+    """Taxonomy skills of the public, unrevoked skill badges, by recipient."""
+    found: dict[int, list[str]] = {}
+    awards = Award.objects.filter(
+        accepted=True, public=True, revoked__isnull=True, badge__kind="skill"
+    ).values_list("recipient_id", "badge__skills")
+    for user_id, codes in awards:
+        mine = found.setdefault(user_id, [])
+        mine.extend(c for c in codes or [] if c not in mine)
+    return found
