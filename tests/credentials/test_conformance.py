@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pyld import jsonld
 
 from fabrique.credentials import CredentialsError, ob3
@@ -191,45 +191,51 @@ def _ob2_documents(folder: Path) -> dict[str, dict[str, Any]]:
     return docs
 
 
-OB2_VALID = [
-    "basic-assertion.json",
-    "basic-assertion-with-language.json",
-    "assertion-with-data-image.json",
-    "assertion-with-multiple-extensions.json",
-    "assertion-with-extension-node-basic.json",
-]
-OB2_INVALID = [
-    "basic-assertion-expired.json",
-    "basic-assertion-expired-before-issued.json",
-    "basic-assertion-in-future.json",
-    "basic-assertion-invalid-context.json",
-    "basic-assertion-invalid-type.json",
-]
+# Where this verifier and the 1EdTech validator part, and why.
+OB2_DIFFERENCES = {
+    # Extension nodes are checked upstream against schemas fetched online.
+    "assertion-with-extension-node-invalid.json": "valid",
+    # A hosted assertion needs no public key (OB 2.0 hosted verification);
+    # upstream flags its issuer for lacking one.
+    "basic-assertion-no-public-key.json": "valid",
+    # Not assertions: a BadgeClass and an Issuer checked on their own.
+    "badge-class-with-language.json": "invalid",
+    "issuer-compact-iri-validation.json": "invalid",
+    # Not JSON (`//` comments), as upstream serves it through a redirect.
+    "redirected-validation-subject.json": "invalid",
+}
 
 
-@pytest.mark.parametrize("name", OB2_VALID)
-def test_ob2_validator_valid_cases_verify(standards: Path, loader, name: str):
+def _ob2_expectations(standards: Path) -> dict[str, str]:
+    """The expected verdicts the data's SOURCES.md lists for each OB 2.0 case."""
+    found: dict[str, str] = {}
+    for line in (standards / "SOURCES.md").read_text().splitlines():
+        match = re.search(
+            r"`openbadges/ob2/validator-testdata/([^`/]+)`.*expected (VALID|INVALID)",
+            line,
+        )
+        if match:
+            found[match.group(1)] = match.group(2).lower()
+    return found
+
+
+def test_ob2_validator_cases_give_the_expected_verdicts(standards: Path, loader):
     folder = standards / "openbadges" / "ob2" / "validator-testdata"
-    verdict = verify(
-        (folder / name).read_bytes(),
-        loader=loader,
-        documents=_ob2_documents(folder),
-        now=NOW,
-    )
-    assert verdict.valid, verdict.errors
-    assert verdict.version == "2.0"
-
-
-@pytest.mark.parametrize("name", OB2_INVALID)
-def test_ob2_validator_invalid_cases_fail(standards: Path, loader, name: str):
-    folder = standards / "openbadges" / "ob2" / "validator-testdata"
-    verdict = verify(
-        (folder / name).read_bytes(),
-        loader=loader,
-        documents=_ob2_documents(folder),
-        now=NOW,
-    )
-    assert not verdict.valid
+    expected = _ob2_expectations(standards)
+    assert len(expected) > 20
+    docs = _ob2_documents(folder)
+    wrong = []
+    for name, verdict_expected in sorted(expected.items()):
+        verdict = verify(
+            (folder / name).read_bytes(), loader=loader, documents=docs, now=NOW
+        )
+        got = "valid" if verdict.valid else "invalid"
+        want = OB2_DIFFERENCES.get(name, verdict_expected)
+        if got != want:
+            wrong.append(f"{name}: expected {want}, got {got}: {verdict.errors}")
+        if name.endswith(".jwt") and got == "valid":
+            assert any(c.startswith("JWS signature by") for c in verdict.checks)
+    assert not wrong, "\n".join(wrong)
 
 
 def test_ob2_context_expands_the_basic_assertion(standards: Path, loader):

@@ -100,3 +100,28 @@ def credential_of(claims: Mapping[str, Any]) -> dict[str, Any]:
     if "@context" in claims:
         return dict(claims)
     raise JWTError("the JWT carries no credential (`vc` claim)")
+
+
+def decode_with_pem(token: str, pem: str) -> dict[str, Any]:
+    """Verify a JWS signed with the key of an OB 2.0 ``CryptographicKey`` (PEM)."""
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    try:
+        key = load_pem_public_key(pem.encode("ascii"))
+    except (ValueError, TypeError) as exc:
+        raise JWTError("the issuer's publicKeyPem cannot be read") from exc
+    alg = header(token).get("alg")
+    if alg not in ("RS256", "RS384", "RS512", "ES256", "ES384", "EdDSA"):
+        raise JWTError(f"JWS algorithm {alg!r} is not supported")
+    try:
+        claims = jwt.decode(
+            token.strip(),
+            key,  # type: ignore[arg-type]
+            algorithms=[str(alg)],
+            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
+        )
+    except jwt.InvalidSignatureError as exc:
+        raise JWTError("the JWS signature does not match") from exc
+    except jwt.PyJWTError as exc:
+        raise JWTError(f"the JWS does not verify: {exc}") from exc
+    return dict(claims)
