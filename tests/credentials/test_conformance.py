@@ -245,3 +245,30 @@ def test_ob2_context_expands_the_basic_assertion(standards: Path, loader):
     )
     doc = json.loads((folder / "validator-testdata/basic-assertion.json").read_text())
     assert dropped_terms(doc, with_ob2) == []
+
+
+def test_1edtech_ob3_canonical_forms_are_reproduced_byte_for_byte(
+    standards: Path, loader: FrozenLoader
+):
+    """The OB 3.0 test vectors canonicalise the validator's ``simple.json``
+    as issued by ``https://example.edu/issuers/565049`` (with its ``url``)."""
+    from fabrique.credentials.dataintegrity import canonize
+
+    folder = standards / "openbadges" / "ob3"
+    doc = json.loads((folder / "validator-testdata" / "simple.json").read_text())
+    proof = doc.pop("proof")[0]
+    issuer = "https://example.edu/issuers/565049"
+    doc["issuer"] = {
+        "id": issuer,
+        "type": ["Profile"],
+        "name": "Example Corp",
+        "url": "https://www.imsglobal.org",
+    }
+    vectors = folder / "test-vectors" / "obv3p0"
+    assert canonize(doc, loader) == (vectors / "document-canon.txt").read_text()
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    options["verificationMethod"] = (
+        f"{issuer}#{proof['verificationMethod'].split('#')[1]}"
+    )
+    options["@context"] = doc["@context"]
+    assert canonize(options, loader) == (vectors / "proof-canon.txt").read_text()
