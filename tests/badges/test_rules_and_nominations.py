@@ -114,3 +114,19 @@ def test_a_public_skill_badge_weighs_in_suggestions():
     award.save()
     names = {s.obj.username for s in matching.for_challenge(challenge)["people"]}
     assert "zoe" not in names
+
+
+def test_the_ecosystem_dashboard_counts_badges_per_month_by_kind():
+    from fabrique.badges import issuing
+    from fabrique.projects import dashboards
+
+    ana, bob = member("ana"), member("bob")
+    issuing.award(badge(), ana, via="hand")
+    issuing.award(badge("ecoute", name="Écoute", kind="behaviour"), ana, via="hand")
+    revoked = issuing.award(badge("b3", name="B3", kind="behaviour"), bob, via="hand")
+    issuing.revoke(revoked, None, "mistake")
+    assert "badges" in dashboards.CHARTS
+    chart = dashboards.CHARTS["badges"]()
+    last = chart.rows[-1]
+    # month, skill, behaviour, participation, total
+    assert last[1:] == [0, 1, 1, 2]
