@@ -85,6 +85,9 @@ def test_member_earns_badges_downloads_the_png_and_anyone_verifies_it(
     download.value.save_as(png)
     assert png.read_bytes().startswith(b"\x89PNG")
     shoot_both_languages(page, shots, "badge-award")
+    page.goto(url(page, "accounts:profile"))
+    expect(page.locator("#external-badge")).to_be_visible()
+    shoot_both_languages(page, shots, "badge-profile")
 
     # Anyone verifies it: valid.
     _verify(other_page, png)
