@@ -35,6 +35,7 @@ CATEGORIES = (
     "glued",
     "city_decides",
     "poi_address",
+    "variant_spelling",
 )
 # Words people type before an address: a building, a name, a direction.
 NOISE = (
@@ -74,6 +75,31 @@ CONTRACTIONS = {
     "Faubourg": "fg",
     "Route": "rte",
 }
+# Spellings that sound alike in French, as people write a name they heard
+# ("Fontenoi" for Fontenoy, "Vaugirar" aside): one is applied to one word.
+HOMOPHONES = (
+    ("y", "i"),
+    ("ph", "f"),
+    ("eau", "o"),
+    ("au", "o"),
+    ("ll", "l"),
+    ("tt", "t"),
+    ("ss", "s"),
+    ("nn", "n"),
+    ("mm", "m"),
+    ("rr", "r"),
+    ("th", "t"),
+    ("ault", "aut"),
+    ("ain", "in"),
+    ("ai", "e"),
+    ("er", "é"),
+    ("ç", "ss"),
+)
+# Words of a street's kind, left as typed (the variant is in the name).
+STREET_KINDS = frozenset(
+    {"rue", "avenue", "boulevard", "place", "chemin", "impasse", "allée", "route",
+     "square", "quai", "passage", "villa", "cité", "lieu-dit", "lotissement"}
+)  # fmt: skip
 _DISTRICT = re.compile(r"^(.+?) \d+(?:er|e) Arrondissement$")
 
 
@@ -212,6 +238,7 @@ def build(shared: Path, seed: int = 2026) -> list[dict[str, Any]]:
             add("reverse", "", a, lat=round(lat, 6), lon=round(lon, 6))
     # Their own generator, so the categories above keep their queries.
     add_shapes(by_source, random.Random(seed + 1), add)
+    add_variants(by_source, random.Random(seed + 2), add)
     return queries
 
 
@@ -269,6 +296,61 @@ def add_shapes(
         if i % 3 == 0 and len(city) >= 5:
             city = typo(city, rng) if i % 2 else city[1:]
         add("city_decides", f"{a['number']} {a['street']} {city}", a)
+
+
+def variant(word: str, rng: random.Random) -> str | None:
+    """Rewrite one sound-alike spelling of ``word`` ("Fontenoy" → "Fontenoi")."""
+    lower = word.lower()
+    spots = [
+        (at, old, new)
+        for old, new in HOMOPHONES
+        for at in range(1, len(lower))  # never the first letter
+        if lower.startswith(old, at) and sounds_alike(lower, at, old)
+    ]
+    if not spots:
+        return None
+    at, old, new = rng.choice(spots)
+    return word[:at] + new + word[at + len(old) :]
+
+
+def sounds_alike(word: str, at: int, old: str) -> bool:
+    """Tell whether rewriting ``old`` at ``at`` keeps the sound: "-er" only at
+    the end ("Chantié", not "Gémain"), "au" not inside "eau"."""
+    if old == "er":
+        return at + 2 == len(word)
+    if old == "au":
+        return word[at - 1] != "e"
+    return True
+
+
+def add_variants(
+    by_source: dict[str, list[dict[str, Any]]],
+    rng: random.Random,
+    add: Callable[..., None],
+) -> None:
+    """Add ``variant_spelling``: one word of the name spelt as it sounds."""
+    half = PER_CATEGORY // 2
+    for _source, pool in sorted(by_source.items()):
+        done = 0
+        for a in rng.sample(pool, len(pool)):
+            words = a["street"].split()
+            spots = [
+                i
+                for i, w in enumerate(words)
+                if len(w) >= 5 and w.lower() not in STREET_KINDS
+            ]
+            if not spots:
+                continue
+            i = rng.choice(spots)
+            changed = variant(words[i], rng)
+            if changed is None:
+                continue
+            words[i] = changed
+            place = a["postcode"] if done % 2 else a["city"]
+            add("variant_spelling", f"{a['number']} {' '.join(words)} {place}", a)
+            done += 1
+            if done == half:
+                break
 
 
 def fold_name(text: str) -> str:
