@@ -167,8 +167,10 @@ def typo(word: str, rng: random.Random) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
-def build(shared: Path, seed: int = 2026) -> list[dict[str, Any]]:
-    """Return the query set: PER_CATEGORY queries per category, half from each file."""
+def build(
+    shared: Path, seed: int = 2026, per_category: int = PER_CATEGORY
+) -> list[dict[str, Any]]:
+    """Return the query set: ``per_category`` a category, half from each file."""
     rng = random.Random(seed)
     addresses = read_addresses(shared)
     by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -193,7 +195,7 @@ def build(shared: Path, seed: int = 2026) -> list[dict[str, Any]]:
             }
         )
 
-    half = PER_CATEGORY // 2
+    half = per_category // 2
     for _source, pool in sorted(by_source.items()):
         sample = rng.sample(pool, half * 8)
         chunks = [sample[i * half : (i + 1) * half] for i in range(8)]
@@ -237,8 +239,8 @@ def build(shared: Path, seed: int = 2026) -> list[dict[str, Any]]:
             lon = a["lon"] + rng.uniform(-9e-5, 9e-5)
             add("reverse", "", a, lat=round(lat, 6), lon=round(lon, 6))
     # Their own generator, so the categories above keep their queries.
-    add_shapes(by_source, random.Random(seed + 1), add)
-    add_variants(by_source, random.Random(seed + 2), add)
+    add_shapes(by_source, random.Random(seed + 1), add, per_category)
+    add_variants(by_source, random.Random(seed + 2), add, per_category)
     return queries
 
 
@@ -252,9 +254,10 @@ def add_shapes(
     by_source: dict[str, list[dict[str, Any]]],
     rng: random.Random,
     add: Callable[..., None],
+    per_category: int = PER_CATEGORY,
 ) -> None:
     """Add the query shapes seen failing: reordered, noise first, glued words …"""
-    half = PER_CATEGORY // 2
+    half = per_category // 2
     for source, pool in sorted(by_source.items()):
         sample = rng.sample(pool, half * 3)
         chunks = [sample[i * half : (i + 1) * half] for i in range(3)]
@@ -291,7 +294,7 @@ def add_shapes(
          if len(towns[fold_name(a["street"])]) > 1),
         key=lambda a: a["id"],
     )  # fmt: skip
-    for i, a in enumerate(rng.sample(shared, PER_CATEGORY)):
+    for i, a in enumerate(rng.sample(shared, per_category)):
         city = a["city"]
         if i % 3 == 0 and len(city) >= 5:
             city = typo(city, rng) if i % 2 else city[1:]
@@ -327,9 +330,10 @@ def add_variants(
     by_source: dict[str, list[dict[str, Any]]],
     rng: random.Random,
     add: Callable[..., None],
+    per_category: int = PER_CATEGORY,
 ) -> None:
     """Add ``variant_spelling``: one word of the name spelt as it sounds."""
-    half = PER_CATEGORY // 2
+    half = per_category // 2
     for _source, pool in sorted(by_source.items()):
         done = 0
         for a in rng.sample(pool, len(pool)):

@@ -241,6 +241,12 @@ def main() -> None:
     parser.add_argument("--redis-port", type=int, default=6379)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--skip-addok-build", action="store_true")
+    parser.add_argument(
+        "--per-category",
+        type=int,
+        default=query_set.PER_CATEGORY,
+        help="queries a category (a few for a smoke run)",
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument(
         "--fabrique-only",
@@ -255,7 +261,9 @@ def main() -> None:
         parser.error("give --addok-python or set ADDOK_PYTHON")
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
-    queries = query_set.build(args.shared, seed=args.seed)
+    queries = query_set.build(
+        args.shared, seed=args.seed, per_category=args.per_category
+    )
     query_set.write(queries, work / "queries.jsonl")
     print(f"{len(queries)} queries", file=sys.stderr)
 
