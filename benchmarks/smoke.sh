@@ -75,6 +75,14 @@ else
   echo "skipped the load benchmark: no BENCH_DATABASE_URL (PostgreSQL) or redis-server"
 fi
 
+if [ -f "$SHARED/addresses/ban_adresses-75.csv.gz" ]; then
+  step "geocoder: quality by category, Fabrique alone, a few queries each"
+  "$PY" benchmarks/geocoder/run.py --fabrique-only --per-category 4 --repeat 1 \
+      --shared "$SHARED" --work "$WORK/geocoder"
+else
+  echo "skipped the geocoder quality run: no $SHARED/addresses"
+fi
+
 step "standards: DCAT-AP page, export and SHACL"
 "$PY" benchmarks/standards/dcat_export.py --commons 200 --page-runs 2 --shacl-runs 1 \
     --standards "${FABRIQUE_STANDARDS_DIR:-../shared/data/standards}" \
