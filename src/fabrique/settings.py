@@ -99,6 +99,14 @@ INSTALLED_APPS = [
     "fabrique.projects",
     "fabrique.transport",
     "fabrique.notifications",
+    # Sign-in beyond passwords (django-allauth): OpenID Connect providers,
+    # passkeys and authenticator apps, the list of one's sessions.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "fabrique.accounts.oidc",
+    "allauth.mfa",
+    "allauth.usersessions",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +124,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "fabrique.core.middleware.SecurityHeadersMiddleware",
     # Innermost: a view failing on full storage answers 503, not 500.
     "fabrique.core.storage.StorageFullMiddleware",
@@ -410,6 +420,136 @@ MAP_REGIONS = map_regions(env("FABRIQUE_MAP_REGIONS", "FRA"))
 MAP_TILES_ATTRIBUTION = env("FABRIQUE_MAP_TILES_ATTRIBUTION", "")
 if MAP_TILES and CONTENT_SECURITY_POLICY:
     CONTENT_SECURITY_POLICY = extend_img_src(CONTENT_SECURITY_POLICY, MAP_TILES)
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "fabrique.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "fabrique.accounts.adapters.SocialAccountAdapter"
+# Our own pages carry the password sign-in and the sign-up (with the charter
+# and its confirmation e-mail); allauth brings the providers, the second
+# factors and the sessions, and its pages are styled with ours.
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# An address may be shared, as on the sign-up page (its holders are warned):
+# refusing it would tell anyone who has an account.
+ACCOUNT_UNIQUE_EMAIL = False
+ACCOUNT_LOGOUT_ON_GET = False
+
+
+def allauth_rate(value: str, per: str) -> str:
+    """Our "count/seconds" as allauth writes it: ``"10/300s/ip"``."""
+    count, _sep, seconds = value.partition("/")
+    return f"{count}/{seconds}s/{per}"
+
+
+# allauth's flows (second factors, provider sign-in, e-mail changes) are
+# limited like ours, from the same settings.
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
+    "login": allauth_rate(RATELIMIT_LOGIN, "ip"),
+    "login_failed": allauth_rate(RATELIMIT_LOGIN, "ip")
+    + ","
+    + allauth_rate(LOGIN_LOCKOUT, "key"),
+    "signup": allauth_rate(RATELIMIT_SIGNUP, "ip"),
+    "reauthenticate": allauth_rate(RATELIMIT_LOGIN, "user"),
+    "manage_email": allauth_rate(RATELIMIT_LOGIN, "user"),
+    "reset_password": allauth_rate(RATELIMIT_LOGIN, "ip"),
+}
+if not RATELIMIT_ENABLED:
+    ACCOUNT_RATE_LIMITS = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_FORMS = {"signup": "fabrique.accounts.forms.ProviderSignupForm"}
+# A provider's account is joined to an existing one only when the provider
+# asserts the address as verified (email_verified) and that address is the
+# confirmed address of the account; otherwise the person signs in first and
+# links the provider from the profile page.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
+
+def oidc_providers(value: str) -> list[dict]:
+    """The OpenID Connect providers of ``FABRIQUE_OIDC_PROVIDERS`` (a JSON list)."""
+    import json
+
+    if not value.strip():
+        return []
+    try:
+        items = json.loads(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"FABRIQUE_OIDC_PROVIDERS is not JSON: {exc}"
+        ) from exc
+    if not isinstance(items, list):
+        raise ImproperlyConfigured("FABRIQUE_OIDC_PROVIDERS: expected a JSON list")
+    apps = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ImproperlyConfigured(
+                f"FABRIQUE_OIDC_PROVIDERS[{index}]: expected an object"
+            )
+        missing = {"id", "issuer", "client_id"} - item.keys()
+        if missing:
+            names = ", ".join(sorted(missing))
+            raise ImproperlyConfigured(
+                f"FABRIQUE_OIDC_PROVIDERS[{index}]: missing {names}"
+            )
+        if not str(item["id"]).replace("-", "").isalnum():
+            raise ImproperlyConfigured(
+                f"FABRIQUE_OIDC_PROVIDERS[{index}]: id {item['id']!r} must be "
+                "letters, digits and dashes (it is part of the callback address)"
+            )
+        app_settings: dict = {
+            "server_url": str(item["issuer"]).rstrip("/"),
+            "oauth_pkce_enabled": bool(item.get("pkce", True)),
+            "fetch_userinfo": bool(item.get("fetch_userinfo", True)),
+            "email_authentication": bool(item.get("email_authentication", True)),
+        }
+        if item.get("scopes"):
+            app_settings["scope"] = list(item["scopes"])
+        auth_params = dict(item.get("auth_params", {}))
+        if item.get("acr_values"):
+            auth_params["acr_values"] = str(item["acr_values"])
+        app_settings["auth_params"] = auth_params
+        if item.get("token_auth_method"):
+            app_settings["token_auth_method"] = item["token_auth_method"]
+        apps.append(
+            {
+                "provider_id": str(item["id"]),
+                "name": str(item.get("label") or item["id"]),
+                "client_id": str(item["client_id"]),
+                "secret": str(item.get("client_secret", "")),
+                "settings": app_settings,
+            }
+        )
+    return apps
+
+
+# OpenID Connect providers (README: FABRIQUE_OIDC_PROVIDERS), each a button on
+# the sign-in page.
+OIDC_PROVIDERS = oidc_providers(env("FABRIQUE_OIDC_PROVIDERS", ""))
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "fabrique.accounts.oidc.provider.FabriqueOIDCProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": OIDC_PROVIDERS,
+    }
+}
+# Second factors: an authenticator app (TOTP), passkeys (WebAuthn), recovery
+# codes; a passkey alone signs in.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = SITE_NAME
+# Local development over http://127.0.0.1 (browsers allow WebAuthn there).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Staff, moderators and administrators must add a second factor before using
+# the site when this is on.
+REQUIRE_2FA_FOR_STAFF = env_bool("FABRIQUE_REQUIRE_2FA_FOR_STAFF", False)
+USERSESSIONS_TRACK_ACTIVITY = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("fabrique.core.urls")),
     path("", include("fabrique.catalog.urls")),
     path("accounts/", include("fabrique.accounts.urls")),
+    path("accounts/", include("fabrique.accounts.allauth_urls")),
     path("api/1/", include("fabrique.api.urls")),
     path("", include("fabrique.places.urls")),
     path("", include("fabrique.community.urls")),

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from fabrique.accounts.views import auth, organisations, profile, tokens
@@ -7,7 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("connexion/", auth.login_view, name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", auth.logout_view, name="logout"),
     path("inscription/", auth.signup, name="signup"),
     path("inscription/envoyee/", auth.signup_sent, name="signup_sent"),
     path("inscription/renvoyer/", auth.signup_resend, name="signup_resend"),
