@@ -551,6 +551,76 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 REQUIRE_2FA_FOR_STAFF = env_bool("FABRIQUE_REQUIRE_2FA_FOR_STAFF", False)
 USERSESSIONS_TRACK_ACTIVITY = True
 
+
+def idp_keys(value: str, data_dir: Path, *, production: bool) -> list[dict]:
+    """The signing keys of ``FABRIQUE_IDP_KEYS`` as allauth takes them.
+
+    A JSON list of ``{"file": "key.pem", "issued_at": "2026-12-01"}`` (and
+    optionally ``not_before``, ``expires_at``): the most recently issued key
+    signs; older ones stay published for verification until they expire.
+    Outside production with none given, one development key is made in the
+    data folder.
+    """
+    import json
+
+    if not value.strip():
+        if production:
+            return []
+        path = data_dir / "idp" / "development-key.pem"
+        if not path.exists():
+            from cryptography.hazmat.primitives import serialization
+            from cryptography.hazmat.primitives.asymmetric import rsa
+
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = path.with_suffix(f".{os.getpid()}.tmp")
+            part.write_bytes(
+                key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
+            part.replace(path)
+        return [{"pem": path.read_text()}]
+    try:
+        items = json.loads(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"FABRIQUE_IDP_KEYS is not JSON: {exc}") from exc
+    if not isinstance(items, list) or not all(
+        isinstance(item, dict) and "file" in item for item in items
+    ):
+        raise ImproperlyConfigured(
+            'FABRIQUE_IDP_KEYS: expected a JSON list of {"file": ..., "issued_at": ...}'
+        )
+    keys = []
+    for item in items:
+        try:
+            pem = Path(item["file"]).read_text()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"FABRIQUE_IDP_KEYS: cannot read {item['file']}: {exc}"
+            ) from exc
+        key = {"pem": pem}
+        for field in ("issued_at", "not_before", "expires_at"):
+            if item.get(field):
+                key[field] = item[field]
+        keys.append(key)
+    return keys
+
+
+# The instance as OpenID provider of the network (allauth.idp.oidc): other
+# instances list it in their FABRIQUE_OIDC_PROVIDERS; clients are registered
+# in the admin. Off in production until keys are given.
+IDP_OIDC_PRIVATE_KEYS = idp_keys(
+    env("FABRIQUE_IDP_KEYS", ""), DATA_DIR, production=PRODUCTION
+)
+IDP_ENABLED = bool(IDP_OIDC_PRIVATE_KEYS)
+IDP_OIDC_ADAPTER = "fabrique.accounts.identity.IdentityProviderAdapter"
+IDP_OIDC_AUTHORIZATION_CODE_EXPIRES_IN = 60
+if IDP_ENABLED:
+    INSTALLED_APPS.append("allauth.idp.oidc")
+
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation."

@@ -22,6 +22,11 @@ urlpatterns = [
     path("", include("fabrique.notifications.urls")),
 ]
 
+if settings.IDP_ENABLED:
+    # The instance as OpenID provider: /.well-known/openid-configuration,
+    # /.well-known/jwks.json, /identity/o/authorize …
+    urlpatterns.append(path("", include("allauth.idp.urls")))
+
 if settings.SERVE_MEDIA:
     # Uploaded images, in production too (FABRIQUE_SERVE_MEDIA=0 when a
     # reverse proxy serves them).

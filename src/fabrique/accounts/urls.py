@@ -42,6 +42,7 @@ urlpatterns = [
     path("profil/jetons/", tokens.create, name="token_create"),
     path("profil/jetons/<int:token_id>/revoquer/", tokens.revoke, name="token_revoke"),
     path("membres/<str:username>/", profile.public_profile, name="public_profile"),
+    path("identite/<str:subject>", profile.identity, name="identity"),
     path("membres/<str:username>/role/", profile.change_role, name="change_role"),
     path(
         "organisations/<slug:slug>/membres/",

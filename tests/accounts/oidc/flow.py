@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -47,3 +48,54 @@ def at_provider(authorize_url: str, account: str) -> str:
 def come_back(client, callback_url: str):
     """Follow the provider's redirect back to the site."""
     return client.get(callback_url.removeprefix(SITE))
+
+
+class _Forms(HTMLParser):
+    """The forms of a page: action and the values of their fields."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": attributes.get("action") or "", "fields": {}})
+        elif tag == "input" and self.forms and attributes.get("name"):
+            self.forms[-1]["fields"][attributes["name"]] = attributes.get("value") or ""
+
+
+def forms(html: str) -> list[dict]:
+    parser = _Forms()
+    parser.feed(html)
+    return parser.forms
+
+
+def at_fabrique_provider(authorize_url: str, username: str, password: str) -> str:
+    """Sign in on a Fabrique instance acting as provider, grant the request;
+    return where it sends the browser back."""
+    url = authorize_url
+    with httpx.Client(follow_redirects=False, timeout=30) as http:
+        for _ in range(12):
+            if url.startswith(SITE):
+                return url
+            response = http.get(url)
+            if response.status_code == 200 and "/accounts/connexion/" in url:
+                form = next(
+                    f for f in forms(response.text) if "password" in f["fields"]
+                )
+                fields = {**form["fields"], "username": username, "password": password}
+                response = http.post(url, data=fields, headers={"Referer": url})
+            elif response.status_code == 200 and "/identity/o/authorize" in url:
+                form = next(f for f in forms(response.text) if "request" in f["fields"])
+                fields = {**form["fields"], "action": "grant"}
+                response = http.post(
+                    urljoin(url, form["action"]), data=fields, headers={"Referer": url}
+                )
+            assert response.is_redirect, (
+                url,
+                response.status_code,
+                response.text[:3000],
+            )
+            url = urljoin(url, response.headers["location"])
+    raise AssertionError("the provider never sent the browser back")

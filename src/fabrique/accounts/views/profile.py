@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -207,3 +207,12 @@ def change_role(request: HttpRequest, username: str) -> HttpResponse:
                 % {"name": person.public_name, "role": person.get_role_display()},
             )
     return redirect("accounts:public_profile", username=person.username)
+
+
+def identity(request: HttpRequest, subject: str) -> HttpResponse:
+    """The network URI of a member of this instance (identity.identity_uri)
+    leads to their public profile."""
+    if not subject.isdigit():
+        raise Http404
+    user = get_object_or_404(User, pk=int(subject), deleted=False, is_active=True)
+    return redirect("accounts:public_profile", username=user.username)
