@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "fabrique.accounts.middleware.SecondFactorRequiredMiddleware",
     "fabrique.core.middleware.SecurityHeadersMiddleware",
     # Innermost: a view failing on full storage answers 503, not 500.
     "fabrique.core.storage.StorageFullMiddleware",

@@ -8,7 +8,6 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
-from django.http import HttpRequest
 
 from fabrique.accounts.models import User
 
@@ -23,18 +22,7 @@ def needs_second_factor(user: Any) -> bool:
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def get_login_redirect_url(self, request: HttpRequest) -> str:
-        from allauth.mfa.models import Authenticator
-
-        user = request.user
-        if (
-            needs_second_factor(user)
-            and not Authenticator.objects.filter(user=user).exists()
-        ):
-            from django.urls import reverse
-
-            return reverse("mfa_index")
-        return super().get_login_redirect_url(request)
+    """allauth's account rules, with our pages."""
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -40,6 +40,11 @@ urlpatterns = [
     path("profil/export.json", profile.export, name="export"),
     path("profil/supprimer/", profile.delete, name="delete"),
     path("profil/jetons/", tokens.create, name="token_create"),
+    path(
+        "profil/sessions/<int:session_id>/terminer/",
+        profile.session_end,
+        name="session_end",
+    ),
     path("profil/jetons/<int:token_id>/revoquer/", tokens.revoke, name="token_revoke"),
     path("membres/<str:username>/", profile.public_profile, name="public_profile"),
     path("identite/<str:subject>", profile.identity, name="identity"),
