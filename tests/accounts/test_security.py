@@ -31,7 +31,8 @@ def test_the_profile_lists_the_sessions_and_one_can_be_signed_out():
     laptop = _signed_in("sam", "Laptop browser")
     phone = _signed_in("sam", "Phone browser")
     page = laptop.get("/accounts/profil/").content.decode()
-    assert "Laptop browser" in page and "Phone browser" in page
+    assert "Laptop browser" in page
+    assert "Phone browser" in page
     assert "Add a passkey" in page or "Ajouter une clé d’accès" in page
     other = UserSession.objects.get(user_agent="Phone browser")
     assert (
