@@ -540,6 +540,33 @@ SOCIALACCOUNT_PROVIDERS = {
         "APPS": OIDC_PROVIDERS,
     }
 }
+
+
+def extend_form_action(policy: str, urls: list[str]) -> str:
+    """Allow the origins of ``urls`` in the policy's ``form-action``: signing
+    in or out at a provider is a form whose answer redirects there."""
+    origins = []
+    for url in urls:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if parts.scheme in {"http", "https"} and origin not in origins:
+            origins.append(origin)
+    if not policy or not origins:
+        return policy
+    directives = [d.strip() for d in policy.split(";") if d.strip()]
+    for index, directive in enumerate(directives):
+        if directive.split()[0] == "form-action":
+            directives[index] = " ".join([directive, *origins])
+            break
+    else:
+        return policy  # no form-action: forms may go anywhere already
+    return "; ".join(directives)
+
+
+CONTENT_SECURITY_POLICY = extend_form_action(
+    CONTENT_SECURITY_POLICY,
+    [app["settings"]["server_url"] for app in OIDC_PROVIDERS],
+)
 # Second factors: an authenticator app (TOTP), passkeys (WebAuthn), recovery
 # codes; a passkey alone signs in.
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]

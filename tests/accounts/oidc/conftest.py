@@ -15,6 +15,12 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import (  # noqa: F401
+    browser,
+    page,
+    screenshot_dir,
+)
+
 HERE = Path(__file__).resolve().parent
 SECRET = "test-client-secret"
 
@@ -127,11 +133,15 @@ def oidc_provider_factory(tmp_path: Path) -> Iterator[Callable[..., Provider]]:
 @pytest.fixture
 def use_providers(settings: Any) -> Callable[..., None]:
     """Configure the site with these providers, as the setting would."""
-    from fabrique.settings import oidc_providers
+    from fabrique.settings import extend_form_action, oidc_providers
 
     def configure(*items: dict[str, Any]) -> None:
         apps = oidc_providers(json.dumps(list(items)))
         settings.OIDC_PROVIDERS = apps
+        settings.CONTENT_SECURITY_POLICY = extend_form_action(
+            settings.CONTENT_SECURITY_POLICY,
+            [app["settings"]["server_url"] for app in apps],
+        )
         settings.SOCIALACCOUNT_PROVIDERS = {
             "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": apps}
         }
