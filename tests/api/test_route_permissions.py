@@ -93,6 +93,12 @@ PUBLIC_WEB_WRITES = {
     "account_logout",
     "account_signup",
     "account_reset_password",
+    # The instance as OpenID provider: OpenID Connect requires the
+    # authorisation and logout endpoints to take POST from anyone (the
+    # former sends the request on to sign-in and consent, the latter signs
+    # out whoever is signed in); tests/accounts/oidc covers them.
+    "idp:oidc:authorization",
+    "idp:oidc:logout",
     # On-demand GTFS validation: anyone, rate-limited (tests/transport).
     "transport:validate",
 }
