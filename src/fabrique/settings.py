@@ -458,8 +458,13 @@ ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
     "manage_email": allauth_rate(RATELIMIT_LOGIN, "user"),
     "reset_password": allauth_rate(RATELIMIT_LOGIN, "ip"),
 }
+# Passkey sign-ins: as many attempts per client as password sign-ins.
+MFA_RATE_LIMITS: dict[str, str] | bool = {
+    "webauthn_login": allauth_rate(RATELIMIT_LOGIN, "ip")
+}
 if not RATELIMIT_ENABLED:
     ACCOUNT_RATE_LIMITS = False
+    MFA_RATE_LIMITS = False
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_FORMS = {"signup": "fabrique.accounts.forms.ProviderSignupForm"}

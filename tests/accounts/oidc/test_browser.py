@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
+from django.core import mail
 
 from fabrique.accounts.models import User
 from tests.browser.factories import PASSWORD, make_user
+from tests.browser.steps import shoot_both_languages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,11 +36,12 @@ def test_a_new_person_signs_in_with_the_provider_then_signs_out_there(
     page, provider, screenshot_dir
 ):
     page.goto(page.base_url + "/accounts/connexion/")
-    page.screenshot(path=str(screenshot_dir / "login-providers.png"), full_page=True)
+    shoot_both_languages(page, screenshot_dir, "login-providers")
     page.get_by_role("button", name="Test provider").click()
     page.wait_for_url(provider.issuer + "/**")
     _at_provider(page, "alice")
     page.wait_for_url("**/accounts/3rdparty/signup/")
+    shoot_both_languages(page, screenshot_dir, "signup-provider")
     page.locator("#id_accept_charter").check()
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
@@ -91,7 +94,8 @@ def test_register_a_passkey_then_sign_in_with_it_alone(page, screenshot_dir):
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
     page.goto(page.base_url + "/accounts/profil/")
-    page.screenshot(path=str(screenshot_dir / "profile-security.png"), full_page=True)
+    shoot_both_languages(page, screenshot_dir, "profile-security")
+    page.reload()
     page.get_by_role("link", name="Ajouter une clé d’accès").click()
     page.wait_for_load_state()
     # Adding a sign-in method asks for the password again first.
@@ -99,6 +103,8 @@ def test_register_a_passkey_then_sign_in_with_it_alone(page, screenshot_dir):
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/accounts/2fa/webauthn/add/")
+    shoot_both_languages(page, screenshot_dir, "passkey-add")
+    page.reload()
     page.locator("input[name=name]").fill("Téléphone")
     page.locator("input[name=passwordless]").check()
     page.locator("#mfa_webauthn_add").click()
@@ -108,6 +114,8 @@ def test_register_a_passkey_then_sign_in_with_it_alone(page, screenshot_dir):
     )
     passkey = Authenticator.objects.get(type=Authenticator.Type.WEBAUTHN)
     assert passkey.wrap().name == "Téléphone"
+    # The owner is told by e-mail that a new way to sign in was added.
+    assert "dominique@example.org" in {to for m in mail.outbox for to in m.to}
     # Signed out, back in with the passkey alone: no username, no password.
     page.context.clear_cookies()
     page.goto(page.base_url + "/accounts/connexion/")

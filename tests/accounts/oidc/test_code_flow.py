@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 import httpx
+from django.core import mail
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
@@ -122,6 +123,8 @@ def test_an_account_is_linked_by_signing_in_first(client, provider, camille):
     )
     assert back.status_code == 302
     assert SocialAccount.objects.get(provider="test", uid="mallory").user == camille
+    # The owner is told by e-mail that a new way to sign in was added.
+    assert [m.to for m in mail.outbox] == [["camille@example.org"]]
 
 
 def test_a_tampered_state_is_refused(client, provider):
