@@ -41,6 +41,7 @@ class InstanceA:
     url: str
     user_pk: str
     process: subprocess.Popen[bytes]
+    folder: Path
 
 
 def _free_port() -> int:
@@ -127,7 +128,7 @@ def instance_a(folder: Path, redirect_uris: list[str]) -> Iterator[InstanceA]:
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("instance A did not start")
             time.sleep(0.3)
-        yield InstanceA(url=url, user_pk=user_pk, process=process)
+        yield InstanceA(url=url, user_pk=user_pk, process=process, folder=folder)
     finally:
         process.terminate()
         process.wait(timeout=30)

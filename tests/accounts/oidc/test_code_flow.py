@@ -8,10 +8,10 @@ from __future__ import annotations
 import time
 
 import httpx
-from django.core import mail
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+from django.core import mail
 
 from fabrique.accounts.models import User
 from tests.accounts.oidc import flow
@@ -183,3 +183,12 @@ def test_signing_out_also_signs_out_at_the_provider(client, provider, camille):
     # The provider accepts it: it asks to confirm the logout.
     answer = httpx.get(target, timeout=20)
     assert answer.status_code == 200
+
+
+def test_sign_in_attempts_at_providers_are_rate_limited(client, provider, settings):
+    settings.RATELIMIT_ENABLED = True
+    settings.RATELIMIT_LOGIN = "2/60"
+    assert client.post("/accounts/oidc/test/login/").status_code == 302
+    assert client.post("/accounts/oidc/test/login/").status_code == 302
+    assert client.post("/accounts/oidc/test/login/").status_code == 429
+    assert client.get("/accounts/oidc/test/login/callback/?state=x").status_code == 429

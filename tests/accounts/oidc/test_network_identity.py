@@ -7,6 +7,7 @@ from __future__ import annotations
 import jwt
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from cryptography.hazmat.primitives import serialization
 
 from fabrique.accounts.identity import identity_uri
 from fabrique.accounts.models import User
@@ -73,7 +74,15 @@ def test_a_person_of_instance_a_signs_in_on_instance_b(client, network):
     token = client.session[LOGOUT_SESSION_KEY]["id_token"]
     keys = httpx_get_json(network.url + "/.well-known/jwks.json")["keys"]
     assert len(keys) == 2
-    assert jwt.get_unverified_header(token)["kid"] in {key["kid"] for key in keys}
+    signer = next(
+        key for key in keys if key["kid"] == jwt.get_unverified_header(token)["kid"]
+    )
+    newest = serialization.load_pem_private_key(
+        (network.folder / "new.pem").read_bytes(), password=None
+    )
+    assert jwt.algorithms.RSAAlgorithm.from_jwk(signer).public_numbers() == (
+        newest.public_key().public_numbers()
+    )
 
 
 def test_the_same_identity_maps_to_the_same_actor_uri_every_time(client, network):
