@@ -97,3 +97,21 @@ def test_a_password_alone_is_not_enough_once_an_authenticator_app_is_on():
     done = client.post("/accounts/2fa/authenticate/", {"code": code})
     assert done.status_code == 302
     assert client.get("/accounts/profil/").wsgi_request.user == user
+
+
+def test_wrong_second_factor_codes_lock_like_wrong_passwords():
+    from allauth.mfa.totp.internal import auth as totp
+
+    user = User.objects.create_user("sam", "sam@example.org", PASSWORD)
+    secret = totp.generate_totp_secret()
+    totp.TOTP.activate(user, secret)
+    client = Client()
+    client.post("/accounts/connexion/", {"username": "sam", "password": PASSWORD})
+    # LOGIN_LOCKOUT (5 failures) counts second-factor codes too.
+    for _ in range(5):
+        client.post("/accounts/2fa/authenticate/", {"code": "000001"})
+    counter = next(totp.yield_hotp_counters_from_time())
+    code = totp.format_hotp_value(totp.hotp_value(secret, counter))
+    locked = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert locked.status_code == 200
+    assert not client.get("/accounts/profil/").wsgi_request.user.is_authenticated
