@@ -71,14 +71,18 @@ def forms(html: str) -> list[dict]:
     return parser.forms
 
 
-def at_fabrique_provider(authorize_url: str, username: str, password: str) -> str:
+def at_fabrique_provider(
+    authorize_url: str, username: str, password: str
+) -> tuple[str, str]:
     """Sign in on a Fabrique instance acting as provider, grant the request;
-    return where it sends the browser back."""
+    return where it sends the browser back, and the consent page's
+    Content-Security-Policy."""
+    policy = ""
     url = authorize_url
     with httpx.Client(follow_redirects=False, timeout=30) as http:
         for _ in range(12):
             if url.startswith(SITE):
-                return url
+                return url, policy
             response = http.get(url)
             if response.status_code == 200 and "/accounts/connexion/" in url:
                 form = next(
@@ -87,6 +91,7 @@ def at_fabrique_provider(authorize_url: str, username: str, password: str) -> st
                 fields = {**form["fields"], "username": username, "password": password}
                 response = http.post(url, data=fields, headers={"Referer": url})
             elif response.status_code == 200 and "/identity/o/authorize" in url:
+                policy = response.headers.get("content-security-policy", "")
                 form = next(f for f in forms(response.text) if "request" in f["fields"])
                 fields = {**form["fields"], "action": "grant"}
                 response = http.post(

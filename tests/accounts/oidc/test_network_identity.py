@@ -43,9 +43,13 @@ def network(home, use_providers):
 def _sign_in(client) -> None:
     authorize = flow.start(client, "network")
     assert authorize.startswith(network_url(authorize))
-    back = flow.come_back(
-        client, flow.at_fabrique_provider(authorize, "dominique", PASSWORD)
+    callback, policy = flow.at_fabrique_provider(authorize, "dominique", PASSWORD)
+    # The consent form's answer may go back to the registered client only.
+    form_action = next(
+        d for d in policy.split(";") if d.strip().startswith("form-action")
     )
+    assert form_action.split()[1:] == ["'self'", "http://testserver"]
+    back = flow.come_back(client, callback)
     assert back.status_code == 302, back.content[:2000]
     if back["Location"] == "/accounts/3rdparty/signup/":
         done = client.post(
