@@ -124,3 +124,46 @@ def test_register_a_passkey_then_sign_in_with_it_alone(page, screenshot_dir):
     page.goto(page.base_url + "/accounts/profil/")
     assert "/connexion/" not in page.url
     assert page.get_by_text("@dominique").is_visible()
+
+
+def test_sign_in_on_instance_b_with_the_identity_of_instance_a(
+    page, live_server, use_providers, tmp_path, screenshot_dir
+):
+    from tests.accounts.oidc.network import CLIENT_SECRET, instance_a
+    from tests.accounts.oidc.network import PASSWORD as A_PASSWORD
+
+    callback = f"{live_server.url}/accounts/oidc/network/login/callback/"
+    with instance_a(tmp_path, [callback]) as home:
+        use_providers(
+            {
+                "id": "network",
+                "issuer": home.url,
+                "client_id": "instance-b",
+                "client_secret": CLIENT_SECRET,
+                "label": "Réseau Fabrique",
+            }
+        )
+        page.goto(page.base_url + "/accounts/connexion/")
+        page.get_by_role("button", name="Réseau Fabrique").click()
+        page.wait_for_url(home.url + "/accounts/connexion/**")
+        page.locator("#id_username").fill("dominique")
+        page.locator("#id_password").fill(A_PASSWORD)
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_url(home.url + "/identity/o/authorize**")
+        for language in ("en", "fr"):
+            page.context.add_cookies(
+                [{"name": "django_language", "value": language, "url": home.url}]
+            )
+            page.reload()
+            page.screenshot(
+                path=str(screenshot_dir / f"provider-consent-{language}.png"),
+                full_page=True,
+            )
+        page.locator("button[name=action][value=grant]").click()
+        page.wait_for_url("**/accounts/3rdparty/signup/")
+        page.locator("#id_accept_charter").check()
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        account = SocialAccount.objects.get(provider="network")
+        assert account.uid == home.user_pk
+        assert account.user.username == "dominique"
