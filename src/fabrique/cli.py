@@ -166,12 +166,19 @@ def demo(host: str, port: int, reset: bool, no_serve: bool, no_worker: bool) -> 
     from fabrique.projects.dump import build as build_dump
 
     click.echo(f"Open data: {build_dump().path.name} built for /donnees/.")
-    url = f"http://{host}:{port}/"
+    # Browsers refuse passkeys on an IP address: the loopback is shown by
+    # name, where the profile page's passkeys work over plain HTTP.
+    shown = "localhost" if host in {"127.0.0.1", "::1"} else host
+    url = f"http://{shown}:{port}/"
     click.secho(f"\n  Fabrique is running at {url}", fg="green", bold=True)
     click.echo(f"  Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
     click.echo(
         f"  Also {DEMO_MODERATOR} (moderator) and {DEMO_ADMIN} (administrator),"
-        " same password\n"
+        " same password"
+    )
+    click.echo(
+        "  Passkeys and an authenticator app can be added on the profile page"
+        f" ({url}accounts/profil/)\n"
     )
     if no_serve:
         return

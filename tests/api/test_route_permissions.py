@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from allauth.usersessions.models import UserSession
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -88,6 +89,17 @@ PUBLIC_WEB_WRITES = {
     "accounts:password_reset",
     "accounts:signup_resend",
     "accounts:password_reset_confirm",
+    # allauth's names for the same pages of ours (fabrique.accounts.allauth_urls).
+    "account_login",
+    "account_logout",
+    "account_signup",
+    "account_reset_password",
+    # The instance as OpenID provider: OpenID Connect requires the
+    # authorisation and logout endpoints to take POST from anyone (the
+    # former sends the request on to sign-in and consent, the latter signs
+    # out whoever is signed in); tests/accounts/oidc covers them.
+    "idp:oidc:authorization",
+    "idp:oidc:logout",
     # On-demand GTFS validation: anyone, rate-limited (tests/transport).
     "transport:validate",
     # The configurator checks and links a vehicle; it stores nothing.
@@ -120,6 +132,10 @@ MEMBER_WEB_WRITES = {
     "accounts:password_change",
     "accounts:token_create",
     "accounts:delete",
+    # allauth's names for our password and settings pages.
+    "account_change_password",
+    "account_set_password",
+    "account_email",
     "community:domain_create",
     "community:domain_join",
     "community:need_create",
@@ -343,7 +359,8 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     state = {}
     for model in apps.get_models():
         meta = model._meta
-        if not meta.managed or meta.proxy or model is Session:
+        # allauth's list of one's sessions follows Django's sessions.
+        if not meta.managed or meta.proxy or model in (Session, UserSession):
             continue
         fields = [
             f.attname for f in meta.concrete_fields if f.name not in IGNORED_FIELDS
