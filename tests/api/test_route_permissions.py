@@ -143,6 +143,9 @@ MEMBER_WEB_WRITES = {
     # Saving a vehicle creates a commons; forking copies a shared one.
     "vehicles:configuration_save",
     "vehicles:configuration_fork",
+    # Proposing a new version of an interface type stores it beside the old
+    # ones with a knowledge commons of its own, held by whoever proposed it.
+    "vehicles:interface_propose",
 }
 
 # API operations any signed-in member may call (same rules as the pages).
