@@ -25,6 +25,7 @@ from fabrique.core.permissions import can_edit, can_moderate, is_commons_holder
 from fabrique.core.revisions import save_revision
 from fabrique.vehicles import bom as bom_engine
 from fabrique.vehicles import compat
+from fabrique.vehicles.explain import PARAM_NAMES
 from fabrique.vehicles.interface_data import INTERFACE_TYPES
 from fabrique.vehicles.models import (
     Configuration,
@@ -343,12 +344,13 @@ def validate_params(
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
         unit = declared[name]
+        label = str(PARAM_NAMES.get(name, name))
         try:
             value = compat.read_value(raw)
         except compat.CompatError:
             raise VehicleError(
                 _("Parameter %(name)s: “%(value)s” cannot be read.")
-                % {"name": name, "value": raw}
+                % {"name": label, "value": raw}
             ) from None
         if not unit:
             out[name] = raw if isinstance(raw, Mapping) else value.text()
@@ -360,19 +362,19 @@ def validate_params(
                     "(for example “12 %(unit)s” or “36..60 %(unit)s”), "
                     "not “%(value)s”."
                 )
-                % {"name": name, "unit": unit, "value": value.word}
+                % {"name": label, "unit": unit, "value": value.word}
             )
         if not value.unit:
             raise VehicleError(
                 _("Parameter %(name)s: give a unit, for example “%(value)s %(unit)s”.")
-                % {"name": name, "value": value.text(), "unit": unit}
+                % {"name": label, "value": value.text(), "unit": unit}
             )
         try:
             compat.in_unit(value, unit)
         except compat.UnitInvalid:
             raise VehicleError(
                 _("Parameter %(name)s: “%(unit)s” is not a unit.")
-                % {"name": name, "unit": value.unit}
+                % {"name": label, "unit": value.unit}
             ) from None
         except compat.UnitMismatch:
             raise VehicleError(
@@ -380,7 +382,7 @@ def validate_params(
                     "Parameter %(name)s: %(unit)s cannot be expressed in "
                     "%(target)s, the unit of this interface."
                 )
-                % {"name": name, "unit": value.unit, "target": unit}
+                % {"name": label, "unit": value.unit, "target": unit}
             ) from None
         if isinstance(raw, Mapping):
             out[name] = dict(raw)

@@ -472,7 +472,9 @@ def _module_context(
             else []
         ),
         "parts": module.parts.all() if module else [],
-        "values": request.POST,
+        "values": {},
+        "port_values": {},
+        "part_values": {},
     }
 
 
@@ -553,6 +555,7 @@ def module_edit(request: HttpRequest, slug: str) -> HttpResponse:
             error, status = str(exc), 422
     context = _module_context(request, commons, module)
     context["profile_error"] = error
+    context["values"] = request.POST
     return render(request, "vehicles/module_edit.html", context, status=status)
 
 
@@ -561,6 +564,7 @@ def _edit_error(
 ) -> HttpResponse:
     context = _module_context(request, commons, module)
     context[key] = error
+    context[key.replace("error", "values")] = request.POST
     return render(request, "vehicles/module_edit.html", context, status=422)
 
 
