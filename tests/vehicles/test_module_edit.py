@@ -250,3 +250,33 @@ def test_the_configurator_takes_a_module_twice(demo_vehicles, client):
         {"platform": platform.commons.slug, f"n-{battery.commons.slug}": "99"},
     )
     assert response.status_code == 422
+
+
+def test_ports_of_an_older_version_are_checked_by_that_version(holder, frame):
+    old = InterfaceType.objects.get(key="tube-clamp")
+    services.propose_version(
+        old, user=holder, version="2.0", documentation="",
+        parameters="diameter mm host_within_guest\ntorque N*m equal",
+    )  # fmt: skip
+    module = services.make_module(frame, user=holder, kind="platform", mass=20)
+    other = services.make_module(
+        catalog.create_commons(
+            user=holder,
+            data={"title": "Panier", "summary": "Un panier.", "kind": "hardware"},
+        ),
+        user=holder, kind="cargo", mass=2,
+    )  # fmt: skip
+    for target, role, diameter in (
+        (module, "host", "25.4 mm"),
+        (other, "guest", "20..30 mm"),
+    ):
+        Port.objects.create(
+            module=target, name="clamp", interface=old, role=role,
+            params={"diameter": diameter, "width": "40 mm", "load": "20 kg"},
+        )  # fmt: skip
+    specs = services.interface_specs()
+    assert specs["tube-clamp"].version == "2.0"
+    a = services.module_spec(module).ports[0]
+    b = services.module_spec(other).ports[0]
+    # Version 1.0's parameters apply: no torque asked for, no problem.
+    assert compat.check_ports(("a", a), ("b", b), specs) == []

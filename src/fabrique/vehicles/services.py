@@ -107,10 +107,11 @@ def interface_spec(row: InterfaceType) -> compat.InterfaceSpec:
 
 
 def interface_specs() -> dict[str, compat.InterfaceSpec]:
-    """The newest version of each interface type, by key."""
+    """The newest version of each interface type, by key, and every version
+    by ``key@version`` (ports of an older version are checked by it)."""
     specs: dict[str, compat.InterfaceSpec] = {}
     for row in InterfaceType.objects.order_by("key", "version"):
-        specs[row.key] = interface_spec(row)
+        specs[row.key] = specs[row.ref] = interface_spec(row)
     return specs
 
 
