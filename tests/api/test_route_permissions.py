@@ -166,6 +166,9 @@ MEMBER_WEB_WRITES = {
     "badges:second",
     # Adding a verified badge from elsewhere to one's own profile.
     "badges:import_external",
+    # Proposing a new version of an interface type stores it beside the old
+    # ones with a knowledge commons of its own, held by whoever proposed it.
+    "vehicles:interface_propose",
 }
 
 # API operations any signed-in member may call (same rules as the pages).

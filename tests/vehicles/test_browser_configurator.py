@@ -26,10 +26,12 @@ def slug(title: str) -> str:
     return Module.objects.get(commons__title=title).commons.slug
 
 
-def tick(page, title: str, *, on: bool = True) -> None:
+def tick(page, title: str, *, on: bool = True, count: int | None = None) -> None:
+    """Set how many of a module the vehicle takes, from the keyboard."""
     box = page.locator(f"#m-{slug(title)}")
+    box.fill(str(count if count is not None else int(on)))
     with page.expect_response(lambda r: "configurateur" in r.url):
-        box.check() if on else box.uncheck()
+        box.press("Tab")
 
 
 def test_build_a_vehicle_fix_its_problem_and_export_it(page, screenshot_dir):

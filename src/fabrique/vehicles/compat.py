@@ -389,6 +389,10 @@ def check_ports(
     spec = interfaces[pa.interface]
     problems = []
     versions = (pa.version or spec.version, pb.version or spec.version)
+    if versions[0] == versions[1]:
+        # Two ports of one older version are checked by that version's
+        # parameters, when the mapping has it under ``key@version``.
+        spec = interfaces.get(f"{spec.key}@{versions[0]}", spec)
     if versions[0].split(".")[0] != versions[1].split(".")[0]:
         problems.append(
             _problem(

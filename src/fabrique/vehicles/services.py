@@ -16,21 +16,29 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from fabrique.catalog import services as catalog
 from fabrique.catalog.models import Commons, Kind
-from fabrique.core.permissions import can_edit
+from fabrique.core import activity
+from fabrique.core.permissions import can_edit, can_moderate, is_commons_holder
 from fabrique.core.revisions import save_revision
 from fabrique.vehicles import bom as bom_engine
 from fabrique.vehicles import compat
+from fabrique.vehicles.explain import PARAM_NAMES
 from fabrique.vehicles.interface_data import INTERFACE_TYPES
 from fabrique.vehicles.models import (
     Configuration,
     InterfaceType,
     Module,
+    ModuleKind,
     Part,
     Port,
+    Role,
 )
+
+# A module's changes are revisions of its commons, read in the activity stream.
+activity.VERBS.setdefault("vehicle_changed", _lazy("changed the vehicle module"))
 
 PLATFORM = "platform"
 
@@ -99,10 +107,11 @@ def interface_spec(row: InterfaceType) -> compat.InterfaceSpec:
 
 
 def interface_specs() -> dict[str, compat.InterfaceSpec]:
-    """The newest version of each interface type, by key."""
+    """The newest version of each interface type, by key, and every version
+    by ``key@version`` (ports of an older version are checked by it)."""
     specs: dict[str, compat.InterfaceSpec] = {}
     for row in InterfaceType.objects.order_by("key", "version"):
-        specs[row.key] = interface_spec(row)
+        specs[row.key] = specs[row.ref] = interface_spec(row)
     return specs
 
 
@@ -195,12 +204,418 @@ def create_module(
                 name=port["name"],
                 interface=interface,
                 role=port["role"],
-                params=port.get("params", {}),
+                params=validate_params(interface, port.get("params", {})),
                 links=port.get("links", 1),
             )
         for part in parts:
             Part.objects.create(module=module, **part)
     return module
+
+
+# Editing a module (pages; the API's creation shares the validation) ----------
+
+
+def require_holder(user: Any, commons: Commons) -> None:
+    """Only the commons' holders (or moderators) change its vehicle module."""
+    catalog.require_signed_in(user)
+    if not (is_commons_holder(user, commons) or can_moderate(user)):
+        raise PermissionDenied(
+            _("Only the holders of this commons change its vehicle module.")
+        )
+
+
+def can_change_module(user: Any, commons: Commons) -> bool:
+    try:
+        require_holder(user, commons)
+    except (PermissionDenied, catalog.CatalogError):
+        return False
+    return True
+
+
+def _changed(module: Module, *, user: Any, comment: str) -> None:
+    """A revision of the module's commons, with ``comment``, and its activity."""
+    save_revision(
+        module.commons,
+        user=user,
+        base_revision=None,
+        comment=comment,
+        verb="vehicle_changed",
+    )
+
+
+def _number(value: Any, label: str) -> float:
+    try:
+        number = float(str(value).replace(",", ".").strip())
+    except ValueError:
+        raise VehicleError(
+            _("%(field)s is a number, not “%(value)s”.")
+            % {"field": label, "value": value}
+        ) from None
+    if number < 0 or number != number:
+        raise VehicleError(_("%(field)s cannot be negative.") % {"field": label})
+    return number
+
+
+def _mass(mass: Any, unit: str) -> tuple[float, str]:
+    value = _number(mass, _("The mass"))
+    unit = (unit or "kg").strip()
+    try:
+        compat.convert(value, unit, "kg")
+    except compat.UnitInvalid:
+        raise VehicleError(
+            _("The mass unit “%(unit)s” is not a unit (try kg or g).") % {"unit": unit}
+        ) from None
+    except compat.UnitMismatch:
+        raise VehicleError(
+            _("The mass unit “%(unit)s” is not a unit of mass (try kg or g).")
+            % {"unit": unit}
+        ) from None
+    return value, unit
+
+
+def _profile(
+    kind: str, mass: Any, mass_unit: str, cost: Any
+) -> tuple[str, float, str, Decimal]:
+    if kind not in ModuleKind.values:
+        raise VehicleError(_("Unknown module kind: %(kind)s.") % {"kind": kind})
+    value, unit = _mass(mass, mass_unit)
+    return kind, value, unit, Decimal(str(_number(cost or 0, _("The cost"))))
+
+
+def make_module(
+    commons: Commons,
+    *,
+    user: Any,
+    kind: str,
+    mass: Any,
+    mass_unit: str = "kg",
+    cost: Any = 0,
+) -> Module:
+    """Turn a hardware commons ``user`` holds into a vehicle module."""
+    require_holder(user, commons)
+    if commons.kind != Kind.HARDWARE:
+        raise VehicleError(_("Only a hardware commons can be a vehicle module."))
+    if Module.objects.filter(commons=commons).exists():
+        raise VehicleError(_("This commons is already a vehicle module."))
+    kind, value, unit, price = _profile(kind, mass, mass_unit, cost)
+    with transaction.atomic():
+        module = Module.objects.create(
+            commons=commons, kind=kind, mass=value, mass_unit=unit, cost=price
+        )
+        _changed(module, user=user, comment=_("Became a vehicle module"))
+    return module
+
+
+def update_module(
+    module: Module,
+    *,
+    user: Any,
+    kind: str,
+    mass: Any,
+    mass_unit: str = "kg",
+    cost: Any = 0,
+) -> Module:
+    require_holder(user, module.commons)
+    module.kind, module.mass, module.mass_unit, module.cost = _profile(
+        kind, mass, mass_unit, cost
+    )
+    with transaction.atomic():
+        module.save()
+        _changed(module, user=user, comment=_("Vehicle module profile changed"))
+    return module
+
+
+def validate_params(
+    interface: InterfaceType, params: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``params`` checked against ``interface``'s parameters with pint.
+
+    Empty values are dropped; a quantity must be expressible in the unit the
+    interface declares. Errors name the parameter and the unit problem.
+    """
+    declared = {p["name"]: p.get("unit", "") for p in interface.parameters}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise VehicleError(
+            _("%(interface)s has no parameter %(names)s.")
+            % {"interface": interface.ref, "names": ", ".join(unknown)}
+        )
+    out: dict[str, Any] = {}
+    for name, raw in params.items():
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        unit = declared[name]
+        label = str(PARAM_NAMES.get(name, name))
+        try:
+            value = compat.read_value(raw)
+        except compat.CompatError:
+            raise VehicleError(
+                _("Parameter %(name)s: “%(value)s” cannot be read.")
+                % {"name": label, "value": raw}
+            ) from None
+        if not unit:
+            out[name] = raw if isinstance(raw, Mapping) else value.text()
+            continue
+        if value.is_word:
+            raise VehicleError(
+                _(
+                    "Parameter %(name)s needs a quantity in %(unit)s "
+                    "(for example “12 %(unit)s” or “36..60 %(unit)s”), "
+                    "not “%(value)s”."
+                )
+                % {"name": label, "unit": unit, "value": value.word}
+            )
+        if not value.unit:
+            raise VehicleError(
+                _("Parameter %(name)s: give a unit, for example “%(value)s %(unit)s”.")
+                % {"name": label, "value": value.text(), "unit": unit}
+            )
+        try:
+            compat.in_unit(value, unit)
+        except compat.UnitInvalid:
+            raise VehicleError(
+                _("Parameter %(name)s: “%(unit)s” is not a unit.")
+                % {"name": label, "unit": value.unit}
+            ) from None
+        except compat.UnitMismatch:
+            raise VehicleError(
+                _(
+                    "Parameter %(name)s: %(unit)s cannot be expressed in "
+                    "%(target)s, the unit of this interface."
+                )
+                % {"name": label, "unit": value.unit, "target": unit}
+            ) from None
+        if isinstance(raw, Mapping):
+            out[name] = dict(raw)
+        elif value.low == value.high:
+            out[name] = {"value": value.low, "unit": value.unit}
+        else:
+            out[name] = {"min": value.low, "max": value.high, "unit": value.unit}
+    return out
+
+
+def _port_fields(
+    module: Module,
+    *,
+    name: str,
+    interface: InterfaceType | None,
+    role: str,
+    params: Mapping[str, Any],
+    links: Any,
+    port: Port | None = None,
+) -> dict[str, Any]:
+    from django.utils.text import slugify
+
+    slug = slugify(name)
+    if not slug:
+        raise VehicleError(_("A port needs a name (letters, digits, dashes)."))
+    if interface is None:
+        raise VehicleError(_("Choose the port's interface type."))
+    if role not in Role.values:
+        raise VehicleError(_("Unknown port role: %(role)s.") % {"role": role})
+    clash = module.ports.filter(name=slug)
+    if port is not None:
+        clash = clash.exclude(pk=port.pk)
+    if clash.exists():
+        raise VehicleError(
+            _("This module already has a port named %(name)s.") % {"name": slug}
+        )
+    count = int(_number(links if links not in (None, "") else 1, _("Links")))
+    return {
+        "name": slug,
+        "interface": interface,
+        "role": role,
+        "params": validate_params(interface, params),
+        "links": count,
+    }
+
+
+def add_port(module: Module, *, user: Any, **fields: Any) -> Port:
+    require_holder(user, module.commons)
+    data = _port_fields(module, **fields)
+    with transaction.atomic():
+        port = Port.objects.create(module=module, **data)
+        _changed(
+            module, user=user, comment=_("Port added: %(name)s") % {"name": port.name}
+        )
+    return port
+
+
+def update_port(port: Port, *, user: Any, **fields: Any) -> Port:
+    require_holder(user, port.module.commons)
+    data = _port_fields(port.module, port=port, **fields)
+    for key, value in data.items():
+        setattr(port, key, value)
+    with transaction.atomic():
+        port.save()
+        _changed(
+            port.module,
+            user=user,
+            comment=_("Port changed: %(name)s") % {"name": port.name},
+        )
+    return port
+
+
+def remove_port(port: Port, *, user: Any) -> None:
+    require_holder(user, port.module.commons)
+    with transaction.atomic():
+        port.delete()
+        _changed(
+            port.module,
+            user=user,
+            comment=_("Port removed: %(name)s") % {"name": port.name},
+        )
+
+
+def _part_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise VehicleError(_("A part needs a name."))
+    quantity = _number(data.get("quantity") or 0, _("The quantity"))
+    if quantity <= 0:
+        raise VehicleError(_("The quantity must be more than zero."))
+    unit = str(data.get("unit") or "pcs").strip()
+    if unit not in ("pcs", "pc"):
+        try:
+            compat.convert(1, unit, unit)
+        except compat.CompatError:
+            raise VehicleError(
+                _("The part unit “%(unit)s” is not a unit (pcs, m, kg, l…).")
+                % {"unit": unit}
+            ) from None
+    from django.utils.text import slugify
+
+    return {
+        "reference": str(data.get("reference") or "").strip()[:100]
+        or slugify(name)[:100].upper(),
+        "name": name[:200],
+        "quantity": Decimal(str(quantity)),
+        "unit": unit[:10],
+        "unit_cost": Decimal(
+            str(_number(data.get("unit_cost") or 0, _("The unit cost")))
+        ),
+        "unit_mass": _number(data.get("unit_mass") or 0, _("The unit mass")),
+        "source": str(data.get("source") or "").strip()[:300],
+    }
+
+
+def add_part(module: Module, *, user: Any, data: Mapping[str, Any]) -> Part:
+    require_holder(user, module.commons)
+    fields = _part_fields(data)
+    with transaction.atomic():
+        part = Part.objects.create(module=module, **fields)
+        _changed(
+            module, user=user, comment=_("Part added: %(name)s") % {"name": part.name}
+        )
+    return part
+
+
+def update_part(part: Part, *, user: Any, data: Mapping[str, Any]) -> Part:
+    require_holder(user, part.module.commons)
+    for key, value in _part_fields(data).items():
+        setattr(part, key, value)
+    with transaction.atomic():
+        part.save()
+        _changed(
+            part.module,
+            user=user,
+            comment=_("Part changed: %(name)s") % {"name": part.name},
+        )
+    return part
+
+
+def remove_part(part: Part, *, user: Any) -> None:
+    require_holder(user, part.module.commons)
+    with transaction.atomic():
+        part.delete()
+        _changed(
+            part.module,
+            user=user,
+            comment=_("Part removed: %(name)s") % {"name": part.name},
+        )
+
+
+# Interface type versions -------------------------------------------------------
+
+
+def parse_parameters(text: str) -> list[dict[str, str]]:
+    """Lines ``name unit rule`` (unit ``-`` for a word) as interface parameters."""
+    params = []
+    for number, line in enumerate(text.splitlines(), 1):
+        words = line.split()
+        if not words:
+            continue
+        if len(words) != 3:
+            raise VehicleError(
+                _(
+                    "Line %(n)s: write “name unit rule”, for example "
+                    "“voltage V overlap”."
+                )
+                % {"n": number}
+            )
+        name, unit, rule = words
+        unit = "" if unit == "-" else unit
+        if rule not in compat.PARAM_RULES:
+            raise VehicleError(
+                _("Line %(n)s: unknown rule %(rule)s (one of %(rules)s).")
+                % {"n": number, "rule": rule, "rules": ", ".join(compat.PARAM_RULES)}
+            )
+        if unit:
+            try:
+                compat.convert(1, unit, unit)
+            except compat.CompatError:
+                raise VehicleError(
+                    _("Line %(n)s: “%(unit)s” is not a unit.")
+                    % {"n": number, "unit": unit}
+                ) from None
+        params.append({"name": name, "unit": unit, "rule": rule})
+    if not params:
+        raise VehicleError(_("An interface type has at least one parameter."))
+    return params
+
+
+def propose_version(
+    previous: InterfaceType,
+    *,
+    user: Any,
+    version: str,
+    parameters: str,
+    documentation: str,
+) -> InterfaceType:
+    """A new version of ``previous``'s interface type, with its own knowledge
+    commons; the old version stays, so ports that name it still resolve."""
+    catalog.require_signed_in(user)
+    version = version.strip()
+    if not version or len(version) > 20:
+        raise VehicleError(_("Give the new version a number, such as 1.1 or 2.0."))
+    if InterfaceType.objects.filter(key=previous.key, version=version).exists():
+        raise VehicleError(
+            _("%(key)s already has a version %(version)s.")
+            % {"key": previous.key, "version": version}
+        )
+    params = parse_parameters(parameters)
+    with transaction.atomic():
+        commons = catalog.create_commons(
+            user=user,
+            data={
+                "title": f"{previous.title} {version}",
+                "summary": previous.commons.summary,
+                "description": documentation.strip() or previous.commons.description,
+                "kind": Kind.KNOWLEDGE,
+                "licence": previous.commons.licence or "CC-BY-SA-4.0",
+                "tags": ["interface", previous.category],
+            },
+        )
+        return InterfaceType.objects.create(
+            key=previous.key,
+            version=version,
+            category=previous.category,
+            title=previous.title,
+            parameters=params,
+            link_parts=previous.link_parts,
+            source=previous.source,
+            commons=commons,
+        )
 
 
 # Configurations ------------------------------------------------------------------

@@ -7,6 +7,47 @@ app_name = "vehicles"
 urlpatterns = [
     path("vehicules/", views.catalogue, name="catalogue"),
     path("vehicules/modules/<slug:slug>/", views.module_detail, name="module"),
+    path(
+        "vehicules/modules/<slug:slug>/modifier/",
+        views.module_edit,
+        name="module_edit",
+    ),
+    path(
+        "vehicules/modules/<slug:slug>/ports/ajouter/",
+        views.port_add,
+        name="port_add",
+    ),
+    path(
+        "vehicules/modules/<slug:slug>/ports/<int:pk>/",
+        views.port_update,
+        name="port_update",
+    ),
+    path(
+        "vehicules/modules/<slug:slug>/ports/<int:pk>/supprimer/",
+        views.port_remove,
+        name="port_remove",
+    ),
+    path(
+        "vehicules/modules/<slug:slug>/pieces/ajouter/",
+        views.part_add,
+        name="part_add",
+    ),
+    path(
+        "vehicules/modules/<slug:slug>/pieces/<int:pk>/",
+        views.part_update,
+        name="part_update",
+    ),
+    path(
+        "vehicules/modules/<slug:slug>/pieces/<int:pk>/supprimer/",
+        views.part_remove,
+        name="part_remove",
+    ),
+    path("vehicules/interfaces/", views.interfaces, name="interfaces"),
+    path(
+        "vehicules/interfaces/<slug:key>/proposer/",
+        views.interface_propose,
+        name="interface_propose",
+    ),
     path("vehicules/configurateur/", views.configurator, name="configurator"),
     path(
         "vehicules/configurations/enregistrer/",
