@@ -32,6 +32,14 @@ class Issuer(models.Model):
         related_name="badge_issuer",
         verbose_name=_("organisation"),
     )
+    domain = models.OneToOneField(
+        "community.Domain",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="badge_issuer",
+        verbose_name=_("community of interest"),
+    )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     url = models.URLField(_("website"), blank=True)
@@ -46,9 +54,12 @@ class Issuer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("badges:issuer", args=[self.slug])
+
     @property
     def is_instance(self) -> bool:
-        return self.actor_id is None
+        return self.actor_id is None and self.domain_id is None
 
 
 class SigningKey(models.Model):
@@ -152,6 +163,7 @@ class Award(models.Model):
         related_name="badge_awards_given",
     )
     evidence_url = models.URLField(_("evidence"), blank=True)
+    more_evidence_urls = models.JSONField(_("other evidence"), default=list, blank=True)
     evidence = models.CharField(_("what it recognises"), max_length=300, blank=True)
     # Where the recognised work happened (shown on that page when public).
     commons = models.ForeignKey(
@@ -287,6 +299,9 @@ class Endorsement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} endorses {self.badge_id or self.award_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("badges:endorsement", args=[self.pk])
 
 
 class ExternalBadge(models.Model):
