@@ -229,3 +229,18 @@ def test_the_account_export_holds_awards_nominations_and_endorsements(org, setti
     assert mine["badge_nominations"][0]["nominee"] == "ana"
     assert mine["badge_endorsements"][0]["comment"] == "Yes"
     json.dumps(data, default=str)
+
+
+def test_deleting_an_organisation_keeps_its_issuer_so_its_badges_verify(org):
+    actor, _ = org
+    issuer = issuing.issuer_for_actor(actor)
+    BadgeClass.objects.create(
+        slug="mentor", issuer=issuer, name="Mentor", description="d", criteria="c",
+        kind="behaviour",
+    )  # fmt: skip
+    did = issuing.did(issuer)
+    actor.delete()
+    issuer.refresh_from_db()
+    assert issuer.actor is None
+    assert not issuer.is_instance
+    assert issuing.did(issuer) == did

@@ -21,14 +21,20 @@ def _key() -> str:
 
 
 class Issuer(models.Model):
-    """Who issues badges: the instance (no actor) or one of its organisations."""
+    """Who issues badges: the instance, an organisation or a community of interest.
+
+    When the organisation or community is deleted, its issuer profile and keys
+    stay, so the badges it issued still verify; only staff manage it then.
+    """
+
+    INSTANCE = "instance"
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     actor = models.OneToOneField(
         Actor,
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="badge_issuer",
         verbose_name=_("organisation"),
     )
@@ -36,7 +42,7 @@ class Issuer(models.Model):
         "community.Domain",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="badge_issuer",
         verbose_name=_("community of interest"),
     )
@@ -59,7 +65,7 @@ class Issuer(models.Model):
 
     @property
     def is_instance(self) -> bool:
-        return self.actor_id is None and self.domain_id is None
+        return self.slug == self.INSTANCE
 
 
 class SigningKey(models.Model):
