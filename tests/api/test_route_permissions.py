@@ -71,6 +71,7 @@ from tests.api.routes import (
     api_routes,
     web_routes,
 )
+from tests.badges import permission_world as badges_world
 from tests.community import world as community_world
 from tests.transport import permission_world as transport_world
 from tests.vehicles import permission_world as vehicles_world
@@ -354,6 +355,9 @@ def world():
     )  # fmt: skip
     transport_world.build(pk=SAMPLE_PK, commons=commons)
     vehicles_world.build(pk=SAMPLE_PK, owner=owner, commons=commons)
+    badges_world.build(
+        pk=SAMPLE_PK, slug=SAMPLE_SLUG, owner=owner, moderator=moderator, actor=actor
+    )
     return {"owner": owner, "stranger": stranger, "moderator": moderator}
 
 

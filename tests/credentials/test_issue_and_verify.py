@@ -221,3 +221,21 @@ def test_presentation_wraps_json_and_jwt_credentials():
     vp = ob3.presentation([{"id": "urn:x"}, "a.b.c"], holder="did:key:z6Mk")
     assert vp["type"] == ["VerifiablePresentation"]
     assert vp["verifiableCredential"][1]["id"].startswith("data:application/vc+jwt,")
+
+
+def test_an_endorsement_credential_signed_by_a_did_key_verifies_offline(loader):
+    key = SigningKey.generate_did_key()
+    unsigned = ob3.endorsement_credential(
+        "https://b.example/badges/endorsements/1.json",
+        ob3.profile(key.controller, "Vélo club", url="https://b.example/"),
+        "https://a.example/badges/classes/premiere-contribution",
+        "We teach newcomers to contribute.",
+        valid_from=ISSUED,
+        name="Vélo club: Première contribution",
+    )
+    signed, _ = dataintegrity.sign(unsigned, key, loader, created=ISSUED)
+    verdict = verify(signed, loader=loader, documents={})
+    assert verdict.valid, verdict.errors
+    assert verdict.issuer == key.controller
+    signed["credentialSubject"]["endorsementComment"] = "Something else"
+    assert not verify(signed, loader=loader, documents={}).valid

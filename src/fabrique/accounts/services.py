@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -134,6 +135,62 @@ def export_user_data(user: User) -> dict[str, Any]:
                 "last_used": t.last_used,
             }
             for t in user.api_tokens.order_by("created")
+        ],
+        **_badges(user),
+    }
+
+
+def _badges(user: User) -> dict[str, Any]:
+    """The person's badges: awards received, nominations, endorsements made."""
+    from fabrique.badges.models import Award, Endorsement, Nomination
+
+    awards = Award.objects.filter(recipient=user).select_related("badge__issuer")
+    nominations = Nomination.objects.filter(
+        Q(nominee=user) | Q(nominated_by=user) | Q(seconds__by=user)
+    ).select_related("badge", "nominee", "nominated_by")
+    return {
+        "badge_awards": [
+            {
+                "badge": a.badge.slug,
+                "name": a.badge.name,
+                "issuer": a.badge.issuer.name,
+                "via": a.via,
+                "issued": a.issued,
+                "evidence": a.evidence,
+                "evidence_urls": [u for u in [a.evidence_url] if u]
+                + list(a.more_evidence_urls),
+                "accepted": a.accepted,
+                "public": a.public,
+                "revoked": a.revoked,
+                "revocation_reason": a.revocation_reason,
+            }
+            for a in awards.order_by("issued", "id")
+        ],
+        "badge_nominations": [
+            {
+                "badge": n.badge.slug,
+                "nominee": n.nominee.username,
+                "nominated_by": n.nominated_by.username,
+                "reason": n.reason
+                if user.pk in (n.nominee_id, n.nominated_by_id)
+                else "",
+                "seconded_by_me": n.seconds.filter(by=user).exists(),
+                "created": n.created,
+                "granted": n.award_id is not None,
+            }
+            for n in nominations.distinct().order_by("created", "id")
+        ],
+        "badge_endorsements": [
+            {
+                "actor": e.actor.slug,
+                "badge": e.badge.slug if e.badge else None,
+                "award": e.award.key if e.award else None,
+                "comment": e.comment,
+                "created": e.created,
+            }
+            for e in Endorsement.objects.filter(by=user)
+            .select_related("actor", "badge", "award")
+            .order_by("created", "id")
         ],
     }
 

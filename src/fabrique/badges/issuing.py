@@ -90,6 +90,88 @@ def issuer_for_actor(actor: Any) -> Issuer:
     return issuer
 
 
+def issuer_for_domain(domain: Any) -> Issuer:
+    """The issuer profile of a community of interest (created on first use)."""
+    issuer, _ = Issuer.objects.get_or_create(
+        domain=domain,
+        defaults={
+            "slug": f"community-{domain.slug}"[:80],
+            "name": domain.name,
+            "description": domain.summary,
+            "url": site(domain.get_absolute_url()),
+        },
+    )
+    return issuer
+
+
+def may_manage(user: Any, issuer: Issuer) -> bool:
+    """Whether ``user`` defines and awards ``issuer``'s badges.
+
+    Staff manage every issuer; the administrators of an organisation and the
+    facilitators of a community of interest manage their own.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    if issuer.actor_id is not None:
+        from fabrique.catalog.models import ActorMember
+
+        return ActorMember.objects.filter(
+            actor_id=issuer.actor_id, user=user, role=ActorMember.Role.ADMIN
+        ).exists()
+    if issuer.domain_id is not None:
+        from fabrique.community.models import DomainMember
+
+        return DomainMember.objects.filter(
+            domain_id=issuer.domain_id,
+            user=user,
+            role=DomainMember.Role.FACILITATOR,
+        ).exists()
+    return False
+
+
+def issuer_choices(user: Any) -> list[tuple[str, str]]:
+    """The issuers ``user`` may define badges for, as ``(ref, name)``.
+
+    A ref is ``instance``, ``actor:<slug>`` or ``domain:<slug>``; the
+    profile of an organisation or community is made when first used.
+    """
+    from fabrique.catalog.models import Actor, ActorMember
+    from fabrique.community.models import Domain, DomainMember
+
+    if not user.is_authenticated:
+        return []
+    choices: list[tuple[str, str]] = []
+    if user.is_staff:
+        choices.append(("instance", instance_issuer().name))
+    actors = Actor.objects.filter(hidden=False, is_organisation=True)
+    domains = Domain.objects.filter(hidden=False)
+    if not user.is_staff:
+        actors = actors.filter(members__user=user, members__role=ActorMember.Role.ADMIN)
+        domains = domains.filter(
+            members__user=user, members__role=DomainMember.Role.FACILITATOR
+        )
+    choices += [(f"actor:{a.slug}", a.name) for a in actors.distinct()]
+    choices += [(f"domain:{d.slug}", d.name) for d in domains.distinct()]
+    return choices
+
+
+def issuer_from_ref(user: Any, ref: str) -> Issuer | None:
+    """The issuer named by ``ref`` when ``user`` may manage it, else ``None``."""
+    from fabrique.catalog.models import Actor
+    from fabrique.community.models import Domain
+
+    if ref not in dict(issuer_choices(user)):
+        return None
+    if ref == "instance":
+        return instance_issuer()
+    kind, _, slug = ref.partition(":")
+    if kind == "actor":
+        return issuer_for_actor(Actor.objects.get(slug=slug))
+    return issuer_for_domain(Domain.objects.get(slug=slug))
+
+
 def did(issuer: Issuer) -> str:
     """The ``did:web`` of an issuer: the host's for the instance, a path for others."""
     host = urlsplit(settings.SITE_URL).netloc
@@ -198,6 +280,7 @@ def credential(award: Award) -> dict[str, Any]:
     evidence = []
     if award.evidence_url or award.evidence:
         evidence.append({"id": award.evidence_url, "name": award.evidence})
+    evidence += [{"id": url} for url in award.more_evidence_urls]
     return ob3.open_badge_credential(
         site(award.get_absolute_url()),
         profile(award.badge.issuer),
@@ -244,6 +327,34 @@ def status_list() -> dict[str, Any]:
     return signed
 
 
+def endorsement_credential(endorsement: Any) -> dict[str, Any]:
+    """The signed OB 3.0 ``EndorsementCredential`` of an endorsement.
+
+    Its issuer is the endorsing organisation's profile, its key that
+    organisation's; the subject is the endorsed achievement or credential.
+    """
+    issuer = issuer_for_actor(endorsement.actor)
+    if endorsement.award_id is not None:
+        subject = site(endorsement.award.get_absolute_url())
+        name = endorsement.award.badge.name
+    else:
+        subject = site(endorsement.badge.get_absolute_url())
+        name = endorsement.badge.name
+    created = endorsement.created.replace(microsecond=0)
+    unsigned = ob3.endorsement_credential(
+        site(endorsement.get_absolute_url()),
+        profile(issuer),
+        subject,
+        endorsement.comment,
+        valid_from=created,
+        name=f"{endorsement.actor.name}: {name}",
+    )
+    signed, _ = dataintegrity.sign(
+        unsigned, engine_key(active_key(issuer)), loader(), created=created
+    )
+    return signed
+
+
 # OB 2.0 hosted documents ---------------------------------------------------
 
 
@@ -270,7 +381,9 @@ def ob2_badge_class(badge: BadgeClass) -> dict[str, Any]:
 
 
 def ob2_assertion(award: Award) -> dict[str, Any]:
-    evidence = [{"id": award.evidence_url}] if award.evidence_url else None
+    urls = [award.evidence_url] if award.evidence_url else []
+    urls += list(award.more_evidence_urls)
+    evidence = [{"id": url} for url in urls] or None
     return ob2.assertion(
         site(reverse("badges:ob2_assertion", args=[award.key])),
         site(reverse("badges:ob2_badge_class", args=[award.badge.slug])),
@@ -377,10 +490,15 @@ def award(
     by: Any = None,
     evidence_url: str = "",
     evidence: str = "",
+    more_evidence_urls: list[str] | None = None,
     commons: Any = None,
     challenge: Any = None,
 ) -> Award | None:
-    """Give ``badge`` to ``recipient`` once; ``None`` when they already have it."""
+    """Give ``badge`` to ``recipient`` once; ``None`` when they already have it.
+
+    ``evidence_url`` is the main link to the recognised work,
+    ``more_evidence_urls`` any further ones.
+    """
     if Award.objects.filter(badge=badge, recipient=recipient).exists():
         return None
     return Award.objects.create(
@@ -390,6 +508,7 @@ def award(
         awarded_by=by,
         evidence_url=evidence_url,
         evidence=evidence,
+        more_evidence_urls=list(more_evidence_urls or []),
         commons=commons,
         challenge=challenge,
         issued=timezone.now().replace(microsecond=0) - timedelta(seconds=1),

@@ -21,16 +21,30 @@ def _key() -> str:
 
 
 class Issuer(models.Model):
-    """Who issues badges: the instance (no actor) or one of its organisations."""
+    """Who issues badges: the instance, an organisation or a community of interest.
+
+    When the organisation or community is deleted, its issuer profile and keys
+    stay, so the badges it issued still verify; only staff manage it then.
+    """
+
+    INSTANCE = "instance"
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     actor = models.OneToOneField(
         Actor,
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="badge_issuer",
         verbose_name=_("organisation"),
+    )
+    domain = models.OneToOneField(
+        "community.Domain",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="badge_issuer",
+        verbose_name=_("community of interest"),
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -46,9 +60,12 @@ class Issuer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("badges:issuer", args=[self.slug])
+
     @property
     def is_instance(self) -> bool:
-        return self.actor_id is None
+        return self.slug == self.INSTANCE
 
 
 class SigningKey(models.Model):
@@ -152,6 +169,7 @@ class Award(models.Model):
         related_name="badge_awards_given",
     )
     evidence_url = models.URLField(_("evidence"), blank=True)
+    more_evidence_urls = models.JSONField(_("other evidence"), default=list, blank=True)
     evidence = models.CharField(_("what it recognises"), max_length=300, blank=True)
     # Where the recognised work happened (shown on that page when public).
     commons = models.ForeignKey(
@@ -287,6 +305,9 @@ class Endorsement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} endorses {self.badge_id or self.award_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("badges:endorsement", args=[self.pk])
 
 
 class ExternalBadge(models.Model):

@@ -11,6 +11,14 @@ urlpatterns = [
     path("badges/mine/import/", views.import_external, name="import_external"),
     path("badges/status/<str:number>", views.status_list, name="status_list"),
     path("badges/revocations.json", views.ob2_revocations, name="ob2_revocations"),
+    path("badges/new/", views.class_create, name="class_create"),
+    path("badges/issuers/<slug:slug>/", views.issuer_detail, name="issuer"),
+    path("badges/issuers/<slug:slug>/edit/", views.issuer_edit, name="issuer_edit"),
+    path("badges/classes/<slug:slug>/edit/", views.class_edit, name="class_edit"),
+    path(
+        "badges/awards/<slug:key>/endorse/", views.award_endorse, name="award_endorse"
+    ),
+    path("badges/endorsements/<int:pk>.json", views.endorsement, name="endorsement"),
     path("badges/issuers/<slug:slug>/did.json", views.issuer_did, name="issuer_did"),
     path("badges/issuers/<slug:slug>.json", views.ob2_issuer, name="ob2_issuer"),
     path("badges/classes/<slug:slug>/", views.badge_class, name="badge_class"),

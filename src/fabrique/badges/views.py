@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import issuing, nominations, verification
+from . import forms, issuing, nominations, verification
 from .models import Award, BadgeClass, BadgeKind, Endorsement, Issuer, Nomination
 
 JSONLD = "application/ld+json"
@@ -28,8 +28,8 @@ def _json(doc: Any, content_type: str = JSONLD) -> HttpResponse:
     return response
 
 
-def _may_manage(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_staff)
+def _may_manage(user: Any, issuer: Issuer) -> bool:
+    return issuing.may_manage(user, issuer)
 
 
 @require_GET
@@ -46,7 +46,12 @@ def badge_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "badges/list.html",
-        {"badges": badges, "recent": recent, "kinds": BadgeKind},
+        {
+            "badges": badges,
+            "recent": recent,
+            "kinds": BadgeKind,
+            "may_define": bool(issuing.issuer_choices(request.user)),
+        },
     )
 
 
@@ -65,9 +70,10 @@ def badge_class(request: HttpRequest, slug: str) -> HttpResponse:
             "awards": shown.select_related("recipient"),
             "nominations": open_nominations,
             "needed": _seconds_needed(),
-            "may_manage": _may_manage(request.user),
+            "may_manage": _may_manage(request.user, badge.issuer),
             "endorsements": badge.endorsements.select_related("actor"),
-            "endorsers": _admin_actors(request.user),
+            "endorsers": _admin_actors(request.user).exists(),
+            "award_form": forms.AwardForm(),
         },
     )
 
@@ -128,39 +134,79 @@ def _admin_actors(user: Any) -> Any:
     )
 
 
+def _endorse(request: HttpRequest, target: BadgeClass | Award) -> HttpResponse:
+    """The endorsement page of a badge class or an award, for organisation admins."""
+    actors = _admin_actors(request.user)
+    choices = [(a.slug, a.name) for a in actors]
+    if not choices:
+        raise Http404
+    form = forms.EndorsementForm(request.POST or None, actors=choices)
+    if request.method == "POST" and form.is_valid():
+        actor = actors.get(slug=form.cleaned_data["actor"])
+        target_field = "award" if isinstance(target, Award) else "badge"
+        Endorsement.objects.update_or_create(
+            actor=actor,
+            **{target_field: target},
+            defaults={"comment": form.cleaned_data["comment"], "by": request.user},
+        )
+        messages.success(request, _("Endorsement recorded."))
+        return redirect(target)
+    return render(
+        request,
+        "badges/endorse.html",
+        {"form": form, "target": target},
+    )
+
+
 @login_required
-@require_POST
 def endorse(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation's administrator vouches for a badge class."""
-    badge = get_object_or_404(BadgeClass, slug=slug)
-    actor = _admin_actors(request.user).filter(slug=request.POST.get("actor")).first()
-    comment = request.POST.get("comment", "").strip()[:500]
-    if actor is None or not comment:
-        raise Http404
-    Endorsement.objects.update_or_create(
-        actor=actor, badge=badge, defaults={"comment": comment, "by": request.user}
+    return _endorse(request, get_object_or_404(BadgeClass, slug=slug))
+
+
+@login_required
+def award_endorse(request: HttpRequest, key: str) -> HttpResponse:
+    """An organisation's administrator vouches for an award they can see."""
+    return _endorse(request, _visible_award(request, key))
+
+
+@require_GET
+def endorsement(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed ``EndorsementCredential`` (public when what it endorses is)."""
+    found = get_object_or_404(
+        Endorsement.objects.select_related("actor", "badge", "award__badge"), pk=pk
     )
-    messages.success(request, _("Endorsement recorded."))
-    return redirect(badge)
+    if found.award is not None and not found.award.shown:
+        raise Http404
+    return _json(issuing.endorsement_credential(found), "application/vc+ld+json")
 
 
 @login_required
 @require_POST
 def award_create(request: HttpRequest, slug: str) -> HttpResponse:
-    badge = get_object_or_404(BadgeClass, slug=slug)
-    if not _may_manage(request.user):
+    """Award by hand, by the issuer's managers, with links to the evidence."""
+    badge = get_object_or_404(BadgeClass.objects.select_related("issuer"), slug=slug)
+    if not _may_manage(request.user, badge.issuer):
         raise Http404
-    recipient = _user(request.POST.get("username", ""))
+    form = forms.AwardForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(badge)
+    recipient = _user(form.cleaned_data["username"])
     if recipient is None:
         messages.error(request, _("No member has this user name."))
         return redirect(badge)
+    urls = form.cleaned_data["evidence_urls"]
     made = issuing.award(
         badge,
         recipient,
         via=Award.Via.HAND,
         by=request.user,
-        evidence_url=request.POST.get("evidence_url", "")[:200],
-        evidence=request.POST.get("evidence", "")[:300],
+        evidence_url=urls[0] if urls else "",
+        more_evidence_urls=urls[1:],
+        evidence=form.cleaned_data["evidence"],
     )
     if made is None:
         messages.error(request, _("This member already has this badge."))
@@ -169,13 +215,93 @@ def award_create(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(badge)
 
 
+# Defining badges ---------------------------------------------------------------
+
+
+@login_required
+def class_create(request: HttpRequest) -> HttpResponse:
+    """Define a badge class for an issuer the user manages."""
+    issuers = issuing.issuer_choices(request.user)
+    if not issuers:
+        raise Http404
+    form = forms.BadgeClassForm(
+        request.POST or None, request.FILES or None, issuers=issuers
+    )
+    if request.method == "POST" and form.is_valid():
+        issuer = issuing.issuer_from_ref(request.user, form.cleaned_data["issuer_ref"])
+        if issuer is None:
+            raise Http404
+        badge = form.save(commit=False)
+        badge.issuer = issuer
+        form.save()
+        messages.success(request, _("Badge class created."))
+        return redirect(badge)
+    initial = request.GET.get("issuer", "")
+    if initial in dict(issuers) and not form.is_bound:
+        form.initial["issuer_ref"] = initial
+    return render(request, "badges/class_form.html", {"form": form, "badge": None})
+
+
+@login_required
+def class_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    badge = get_object_or_404(BadgeClass.objects.select_related("issuer"), slug=slug)
+    if not _may_manage(request.user, badge.issuer):
+        raise Http404
+    form = forms.BadgeClassForm(
+        request.POST or None, request.FILES or None, instance=badge, issuers=[]
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Badge class saved."))
+        return redirect(badge)
+    return render(request, "badges/class_form.html", {"form": form, "badge": badge})
+
+
+@require_GET
+def issuer_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    issuer = get_object_or_404(Issuer, slug=slug)
+    return render(
+        request,
+        "badges/issuer.html",
+        {
+            "issuer": issuer,
+            "did": issuing.did(issuer),
+            "badges": issuer.badge_classes.order_by("kind", "name"),
+            "may_manage": _may_manage(request.user, issuer),
+            "ref": _issuer_ref(issuer),
+        },
+    )
+
+
+def _issuer_ref(issuer: Issuer) -> str:
+    if issuer.actor_id is not None:
+        return f"actor:{issuer.actor.slug}"  # type: ignore[union-attr]
+    if issuer.domain_id is not None:
+        return f"domain:{issuer.domain.slug}"  # type: ignore[union-attr]
+    return "instance"
+
+
+@login_required
+def issuer_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    issuer = get_object_or_404(Issuer, slug=slug)
+    if not _may_manage(request.user, issuer):
+        raise Http404
+    form = forms.IssuerForm(request.POST or None, instance=issuer)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Issuer profile saved."))
+        return redirect(issuer)
+    return render(request, "badges/issuer_form.html", {"form": form, "issuer": issuer})
+
+
 def _visible_award(request: HttpRequest, key: str) -> Award:
     award = get_object_or_404(
         Award.objects.select_related("badge__issuer", "recipient"), key=key
     )
     viewer = request.user
     if award.shown or (
-        viewer.is_authenticated and (viewer.pk == award.recipient_id or viewer.is_staff)
+        viewer.is_authenticated
+        and (viewer.pk == award.recipient_id or _may_manage(viewer, award.badge.issuer))
     ):
         return award
     raise Http404
@@ -191,7 +317,9 @@ def award_detail(request: HttpRequest, key: str) -> HttpResponse:
             "award": award,
             "mine": request.user.is_authenticated
             and request.user.pk == award.recipient_id,
-            "may_manage": _may_manage(request.user),
+            "may_manage": _may_manage(request.user, award.badge.issuer),
+            "endorsements": award.endorsements.select_related("actor"),
+            "endorsers": _admin_actors(request.user).exists(),
         },
     )
 
@@ -214,9 +342,9 @@ def award_visibility(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @require_POST
 def award_revoke(request: HttpRequest, key: str) -> HttpResponse:
-    if not _may_manage(request.user):
+    award = get_object_or_404(Award.objects.select_related("badge__issuer"), key=key)
+    if not _may_manage(request.user, award.badge.issuer):
         raise Http404
-    award = get_object_or_404(Award, key=key)
     reason = request.POST.get("reason", "").strip()[:300]
     if not reason:
         messages.error(request, _("Say why the badge is revoked."))
@@ -285,7 +413,7 @@ def well_known_did(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def issuer_did(request: HttpRequest, slug: str) -> HttpResponse:
-    issuer = get_object_or_404(Issuer, slug=slug, actor__isnull=False)
+    issuer = get_object_or_404(Issuer.objects.exclude(slug="instance"), slug=slug)
     return _json(issuing.did_document(issuer), "application/did+json")
 
 

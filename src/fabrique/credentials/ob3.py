@@ -139,6 +139,35 @@ def open_badge_credential(
     return doc
 
 
+def endorsement_credential(
+    credential_id: str,
+    issuer: Mapping[str, Any],
+    subject_id: str,
+    comment: str,
+    *,
+    valid_from: datetime,
+    name: str,
+) -> dict[str, Any]:
+    """Build an unsigned ``EndorsementCredential``: ``issuer`` vouches for a subject.
+
+    The subject is what is endorsed (an achievement, a credential, a profile),
+    named by its ``id``; the comment says what the endorser vouches for.
+    """
+    return {
+        "@context": [CREDENTIALS_V2, OB3_CONTEXT],
+        "id": credential_id,
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "name": name,
+        "issuer": dict(issuer),
+        "validFrom": timestamp(valid_from),
+        "credentialSubject": {
+            "id": subject_id,
+            "type": ["EndorsementSubject"],
+            "endorsementComment": comment,
+        },
+    }
+
+
 def presentation(
     credentials: Iterable[Mapping[str, Any] | str], holder: str | None = None
 ) -> dict[str, Any]:
