@@ -509,15 +509,19 @@ def test_a_first_visit_lists_what_the_commons_has_in_few_statements(client):
     follows.follow(make_user(), commons)
     with CaptureQueriesContext(connection) as bare:
         page = client.get(commons.get_absolute_url()).content.decode()
-    assert "Atelier Visible" in page and "Atelier Caché" not in page
+    assert "Atelier Visible" in page
+    assert "Atelier Caché" not in page
     assert shown.get_absolute_url() in page
-    assert "Follow · 2" in page and "Marie" in page
+    assert "Follow · 2" in page
+    assert "Marie" in page
     assert page.index(">Auto<") < page.index(">Vélo<")
-    assert "No discussion yet." in page and "Recognised here" not in page
+    assert "No discussion yet." in page
+    assert "Recognised here" not in page
     assert len(bare.captured_queries) <= 8, [q["sql"] for q in bare.captured_queries]
 
     # Every list appears on the next view once it has something.
     Need.objects.create(commons=commons, title="Des testeurs", help_kind="testers")
     services.start_discussion(commons, user=holder, title="Quel schéma ?", body="?")
     page = client.get(commons.get_absolute_url()).content.decode()
-    assert "Des testeurs" in page and "Quel schéma ?" in page
+    assert "Des testeurs" in page
+    assert "Quel schéma ?" in page
