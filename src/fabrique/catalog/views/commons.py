@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -60,14 +62,49 @@ def commons_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return anonymous_page(
             request,
             (version_token(page_version_name(slug)),),
-            lambda: _commons_page(
-                request, get_object_or_404(Commons, slug=slug, hidden=False)
-            ),
+            lambda: _commons_page(request, _shown_commons(slug)),
         )
     commons = get_object_or_404(Commons, slug=slug)
     if not can_view(request.user, commons):
         raise Http404
     return _commons_page(request, commons)
+
+
+_WRITTEN: dict[tuple[str, str], str] = {}
+
+
+def _written(name: str, build: Callable[[], str]) -> str:
+    """The SQL ``build`` writes for ``name`` on this database, kept."""
+    key = (connection.vendor, name)
+    sql = _WRITTEN.get(key)
+    if sql is None:
+        sql = _WRITTEN[key] = build()
+    return sql
+
+
+def _select(model: type[Model], where: str, order: str = "") -> str:
+    """``SELECT`` of ``model``'s columns (names quoted from its metadata)."""
+    q = connection.ops.quote_name
+    meta = model._meta
+    columns = ", ".join(q(f.column) for f in meta.concrete_fields)
+    return f"SELECT {columns} FROM {q(meta.db_table)} WHERE {where} {order}"  # noqa: S608 - quoted model names only
+
+
+def _shown_commons(slug: str) -> Commons:
+    """The visible commons ``slug`` (404 otherwise), from a written statement."""
+    q = connection.ops.quote_name
+
+    def build() -> str:
+        field = Commons._meta.get_field
+        return _select(
+            Commons,
+            f"{q(field('slug').column)} = %s AND {q(field('hidden').column)} = %s",
+        )
+
+    found = list(Commons.objects.raw(_written("commons", build), [slug, False]))
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def _commons_page(request: HttpRequest, commons: Commons) -> HttpResponse:
@@ -210,8 +247,21 @@ def _commons_parts(request: HttpRequest, commons: Commons) -> tuple[str, str, bo
     else:
         _known_empty(commons, "images")
     if probe["needs"]:
-        lists.append(
-            Prefetch("needs", queryset=Need.objects.order_by("status", "-created"))
+        q = connection.ops.quote_name
+
+        def build() -> str:
+            field = Need._meta.get_field
+            return _select(
+                Need,
+                f"{q(field('commons').column)} = %s",
+                f"ORDER BY {q(field('status').column)}, "
+                f"{q(field('created').column)} DESC",
+            )
+
+        _known(
+            commons,
+            "needs",
+            list(Need.objects.raw(_written("needs", build), [commons.pk])),
         )
     else:
         _known_empty(commons, "needs")
