@@ -486,3 +486,42 @@ def test_signed_in_users_get_their_own_page_not_the_cached_one(client):
     page = _signed_in(holder).get(commons.get_absolute_url()).content.decode()
     assert reverse("catalog:commons_edit", args=[commons.slug]) in page
     assert "Take another role in the community" in page
+
+
+def test_a_first_visit_lists_what_the_commons_has_in_few_statements(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fabrique.core import follows
+
+    holder = make_user("marie", display_name="Marie")
+    commons = make_commons(
+        holder, themes=[make_theme("Vélo", "velo"), make_theme("Auto", "auto")]
+    )
+    shown, hidden = make_actor(name="Atelier Visible"), make_actor(name="Atelier Caché")
+    hidden.hidden = True
+    hidden.save()
+    for actor in (shown, hidden):
+        CommunityMembership.objects.create(
+            commons=commons, actor=actor, role="contributor", status="active"
+        )
+    follows.follow(make_user(), commons)
+    follows.follow(make_user(), commons)
+    with CaptureQueriesContext(connection) as bare:
+        page = client.get(commons.get_absolute_url()).content.decode()
+    assert "Atelier Visible" in page
+    assert "Atelier Caché" not in page
+    assert shown.get_absolute_url() in page
+    assert "Follow · 2" in page
+    assert "Marie" in page
+    assert page.index(">Auto<") < page.index(">Vélo<")
+    assert "No discussion yet." in page
+    assert "Recognised here" not in page
+    assert len(bare.captured_queries) <= 8, [q["sql"] for q in bare.captured_queries]
+
+    # Every list appears on the next view once it has something.
+    Need.objects.create(commons=commons, title="Des testeurs", help_kind="testers")
+    services.start_discussion(commons, user=holder, title="Quel schéma ?", body="?")
+    page = client.get(commons.get_absolute_url()).content.decode()
+    assert "Des testeurs" in page
+    assert "Quel schéma ?" in page

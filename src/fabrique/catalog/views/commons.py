@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db import connection
+from django.db.models import Model, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,6 +27,7 @@ from fabrique.catalog.models import (
     CommonsImage,
     CommunityMembership,
     Need,
+    Theme,
 )
 from fabrique.catalog.pageversions import page_version_name
 from fabrique.catalog.views.editing import edit
@@ -56,9 +62,7 @@ def commons_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return anonymous_page(
             request,
             (version_token(page_version_name(slug)),),
-            lambda: _commons_page(
-                request, get_object_or_404(Commons, slug=slug, hidden=False)
-            ),
+            lambda: _commons_page(request, _shown_commons(slug)),
         )
     commons = get_object_or_404(Commons, slug=slug)
     if not can_view(request.user, commons):
@@ -66,8 +70,45 @@ def commons_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _commons_page(request, commons)
 
 
+_WRITTEN: dict[tuple[str, str], str] = {}
+
+
+def _written(name: str, build: Callable[[], str]) -> str:
+    """The SQL ``build`` writes for ``name`` on this database, kept."""
+    key = (connection.vendor, name)
+    sql = _WRITTEN.get(key)
+    if sql is None:
+        sql = _WRITTEN[key] = build()
+    return sql
+
+
+def _select(model: type[Model], where: str, order: str = "") -> str:
+    """``SELECT`` of ``model``'s columns (names quoted from its metadata)."""
+    q = connection.ops.quote_name
+    meta = model._meta
+    columns = ", ".join(q(f.column) for f in meta.concrete_fields)
+    return f"SELECT {columns} FROM {q(meta.db_table)} WHERE {where} {order}"  # noqa: S608 - quoted model names only
+
+
+def _shown_commons(slug: str) -> Commons:
+    """The visible commons ``slug`` (404 otherwise), from a written statement."""
+    q = connection.ops.quote_name
+
+    def build() -> str:
+        field = Commons._meta.get_field
+        return _select(
+            Commons,
+            f"{q(field('slug').column)} = %s AND {q(field('hidden').column)} = %s",
+        )
+
+    found = list(Commons.objects.raw(_written("commons", build), [slug, False]))
+    if not found:
+        raise Http404
+    return found[0]
+
+
 def _commons_page(request: HttpRequest, commons: Commons) -> HttpResponse:
-    body, jsonld = _commons_parts(request, commons)
+    body, jsonld, badges = _commons_parts(request, commons)
     return render(
         request,
         "catalog/commons_detail.html",
@@ -75,6 +116,7 @@ def _commons_page(request: HttpRequest, commons: Commons) -> HttpResponse:
             "commons": commons,
             "body": body,
             "jsonld": jsonld,
+            "recognised_badges": badges,
             "moderation": moderation_context(request, commons),
         },
     )
@@ -87,14 +129,144 @@ def moderation_context(request: HttpRequest, obj: Commons | Actor) -> dict | Non
     return {"label": moderation_label(obj), "pk": obj.pk}
 
 
-def _commons_parts(request: HttpRequest, commons: Commons) -> tuple[str, str]:
-    """The rendered body and JSON-LD of the commons page for ``request``."""
-    prefetch_related_objects(
-        [commons],
-        "themes",
-        "images",
-        Prefetch("needs", queryset=Need.objects.order_by("status", "-created")),
-    )
+def _probe_sql() -> str:
+    """One statement saying which of a commons page's lists are empty.
+
+    Plain SQL written once (table and column names from the models): a
+    first visit's time goes mostly to Django building statements (about
+    1 ms of CPU each), and on most commons pages the images, needs,
+    discussions, followers and badges are none; this replaces those five
+    statements by one that costs no building. Columns: has images, has
+    needs, has visible discussions, followers (a count), has shown badges.
+    """
+    q = connection.ops.quote_name
+
+    def table(model: type[Model]) -> str:
+        return q(model._meta.db_table)
+
+    def col(model: type[Model], name: str) -> str:
+        return q(model._meta.get_field(name).column)
+
+    from fabrique.core.models import Discussion, Follow
+
+    parts = [
+        f"EXISTS (SELECT 1 FROM {table(CommonsImage)} "  # noqa: S608 - quoted model names only
+        f"WHERE {col(CommonsImage, 'commons')} = %s)",
+        f"EXISTS (SELECT 1 FROM {table(Need)} WHERE {col(Need, 'commons')} = %s)",  # noqa: S608 - quoted model names only
+        f"EXISTS (SELECT 1 FROM {table(Discussion)} "  # noqa: S608 - quoted model names only
+        f"WHERE {col(Discussion, 'content_type')} = %s "
+        f"AND {col(Discussion, 'object_id')} = %s "
+        f"AND {col(Discussion, 'hidden')} = %s)",
+        f"(SELECT COUNT(*) FROM {table(Follow)} "  # noqa: S608 - quoted model names only
+        f"WHERE {col(Follow, 'content_type')} = %s "
+        f"AND {col(Follow, 'object_id')} = %s)",
+    ]
+    if apps.is_installed("fabrique.badges"):
+        award = apps.get_model("badges", "Award")
+        parts.append(
+            f"EXISTS (SELECT 1 FROM {table(award)} "  # noqa: S608 - quoted model names only
+            f"WHERE {col(award, 'commons')} = %s AND {col(award, 'accepted')} = %s "
+            f"AND {col(award, 'public')} = %s AND {col(award, 'revoked')} IS NULL)"
+        )
+    return "SELECT " + ", ".join(parts)
+
+
+_PROBES: dict[str, str] = {}
+
+
+def _page_probe(commons: Commons) -> dict[str, object]:
+    """Which lists of ``commons``' page have something, and its followers."""
+    sql = _PROBES.get(connection.vendor)
+    if sql is None:
+        sql = _PROBES[connection.vendor] = _probe_sql()
+    kind = ContentType.objects.get_for_model(commons).pk
+    params: list[object] = [commons.pk, commons.pk, kind, commons.pk, False]
+    params += [kind, commons.pk]
+    with_badges = apps.is_installed("fabrique.badges")
+    if with_badges:
+        params += [commons.pk, True, True]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return {
+        "images": bool(row[0]),
+        "needs": bool(row[1]),
+        "discussions": bool(row[2]),
+        "followers": int(row[3]),
+        "badges": bool(row[4]) if with_badges else False,
+    }
+
+
+_THEMES: dict[str, str] = {}
+
+
+def _themes(commons: Commons) -> None:
+    """Fetch ``commons``' themes (in their order, by name) with a written
+    statement, as ``prefetch_related("themes")`` would keep them."""
+    sql = _THEMES.get(connection.vendor)
+    if sql is None:
+        q = connection.ops.quote_name
+        through = Commons.themes.through._meta
+        theme = Theme._meta
+        columns = ", ".join(f"t.{q(f.column)}" for f in theme.concrete_fields)
+        sql = _THEMES[connection.vendor] = (
+            f"SELECT {columns} FROM {q(theme.db_table)} t "  # noqa: S608 - quoted model names only
+            f"INNER JOIN {q(through.db_table)} ct "
+            f"ON ct.{q(through.get_field('theme').column)} = t.{q(theme.pk.column)} "
+            f"WHERE ct.{q(through.get_field('commons').column)} = %s "
+            f"ORDER BY t.{q(theme.get_field('name').column)}"
+        )
+    _known(commons, "themes", list(Theme.objects.raw(sql, [commons.pk])))
+
+
+def _known_empty(obj: Model, name: str) -> None:
+    """Mark the related list ``name`` of ``obj`` as fetched and empty, as
+    ``prefetch_related`` would after finding nothing (no statement run)."""
+    _known(obj, name, [])
+
+
+def _known(obj: Model, name: str, rows: list) -> None:
+    """Keep ``rows`` as the related list ``name`` of ``obj``, as
+    ``prefetch_related`` does."""
+    found = getattr(obj, name).all()
+    found._result_cache = rows
+    found._prefetch_done = True
+    if not hasattr(obj, "_prefetched_objects_cache"):
+        obj._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    obj._prefetched_objects_cache[name] = found  # type: ignore[attr-defined]
+
+
+def _commons_parts(request: HttpRequest, commons: Commons) -> tuple[str, str, bool]:
+    """The rendered body and JSON-LD of the commons page for ``request``,
+    and whether the page shows badges recognised there."""
+    probe = _page_probe(commons)
+    _themes(commons)
+    lists: list[str | Prefetch] = []
+    if probe["images"]:
+        lists.append("images")
+    else:
+        _known_empty(commons, "images")
+    if probe["needs"]:
+        q = connection.ops.quote_name
+
+        def build() -> str:
+            field = Need._meta.get_field
+            return _select(
+                Need,
+                f"{q(field('commons').column)} = %s",
+                f"ORDER BY {q(field('status').column)}, "
+                f"{q(field('created').column)} DESC",
+            )
+
+        _known(
+            commons,
+            "needs",
+            list(Need.objects.raw(_written("needs", build), [commons.pk])),
+        )
+    else:
+        _known_empty(commons, "needs")
+    if lists:
+        prefetch_related_objects([commons], *lists)
     user = request.user
     mine = (
         list(
@@ -118,10 +290,12 @@ def _commons_parts(request: HttpRequest, commons: Commons) -> tuple[str, str]:
         "roles": CommunityMembership.Role.choices,
         "open_needs": [n for n in needs if n.status in ("open", "in_progress")],
         "other_needs": [n for n in needs if n.status not in ("open", "in_progress")],
-        "discussions": discussions.latest_of(commons, 5),
-        "activity": activity.shown(activity.for_object(commons))[:10],
+        "discussions": discussions.latest_of(commons, 5)
+        if probe["discussions"]
+        else [],
+        "activity": activity.latest_shown(commons, 10),
         "following": follows.is_following(user, commons),
-        "followers": follows.followers_count(commons),
+        "followers": probe["followers"],
         "is_holder": holder,
         "my_memberships": mine,
         "pending_count": commons.memberships.filter(
@@ -136,7 +310,8 @@ def _commons_parts(request: HttpRequest, commons: Commons) -> tuple[str, str]:
         "report_url": report_url(commons),
     }
     body = render_to_string("catalog/_commons_body.html", context, request)
-    return body, str(ld_script(commons_jsonld(commons, request)))
+    jsonld = str(ld_script(commons_jsonld(commons, request)))
+    return body, jsonld, bool(probe["badges"])
 
 
 @login_required
