@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "fabrique.projects",
     "fabrique.transport",
     "fabrique.notifications",
+    "fabrique.federation",
 ]
 
 MIDDLEWARE = [
@@ -467,7 +468,24 @@ FABRIQUE_PERIODIC_TASKS = {
     "fabrique.transport.recovery.recover_stuck": env_int("FABRIQUE_RECOVER_EVERY", 60),
     "fabrique.transport.ondemand.purge_expired_jobs": 3600,
     "fabrique.transport.tasks.warn_expiring_datasets": 86_400,
+    "fabrique.federation.tasks.harvest_due": env_int("FEDERATION_HARVEST_TICK", 60),
 }
+# Network of instances (fabrique.federation): how this instance describes
+# itself at /.well-known/fabrique-instance, its signing key, and the bounds
+# of one harvest run (pages, bytes per page, seconds).
+FEDERATION_REGION = env("FEDERATION_REGION", "")
+FEDERATION_CONTACT = env("FEDERATION_CONTACT", "")
+_position = env("FEDERATION_POSITION", "")
+FEDERATION_POSITION = (
+    tuple(float(x) for x in _position.split(",", 1)) if _position else None
+)
+FEDERATION_KEY_FILE = Path(
+    env("FEDERATION_KEY_FILE", str(DATA_DIR / "federation" / "instance-key.pem"))
+)
+FEDERATION_TOMBSTONE_DAYS = env_int("FEDERATION_TOMBSTONE_DAYS", 90)
+FEDERATION_MAX_PAGES = env_int("FEDERATION_MAX_PAGES", 2000)
+FEDERATION_MAX_PAGE_BYTES = env_int("FEDERATION_MAX_PAGE_BYTES", 20 * 1024**2)
+FEDERATION_HARVEST_SECONDS = env_int("FEDERATION_HARVEST_SECONDS", 1800)
 # A check (feed version, on-demand validation) whose worker gave no heartbeat
 # for TRANSPORT_TASK_LEASE seconds is run again, TRANSPORT_TASK_ATTEMPTS runs
 # in all, then failed with the reason (fabrique.transport.recovery).

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("fabrique.projects.urls")),
     path("", include("fabrique.projects.ecosystem_urls")),
     path("", include("fabrique.notifications.urls")),
+    path("", include("fabrique.federation.urls")),
 ]
 
 if settings.SERVE_MEDIA:
