@@ -75,7 +75,9 @@ def test_a_cursor_older_than_the_pruned_tombstones_asks_for_a_resync(client):
     response = client.get("/federation/changes?after=0")
     assert response.status_code == 410
     assert response.json()["error"]["code"] == "cursor_too_old"
-    assert client.get(f"/federation/changes?after={changes.horizon()}").status_code == 200
+    assert (
+        client.get(f"/federation/changes?after={changes.horizon()}").status_code == 200
+    )
 
 
 def test_a_paging_cursor_that_is_not_a_number_is_refused(client):
