@@ -137,6 +137,10 @@ MEMBER_WEB_WRITES = {
     "transport:dataset_create",
     "transport:dataset_follow",
     "transport:reuse_create",
+    # Linking one's own account with one elsewhere; forking a remote commons
+    # creates a commons, as creating one does.
+    "federation:accounts",
+    "federation:fork",
 }
 
 # API operations any signed-in member may call (same rules as the pages).

@@ -36,7 +36,8 @@ def test_a_first_harvest_creates_the_commons_with_their_origin(recorded, source)
     answer_feed(recorded, page([item(1, "velos"), item(2, "parkings")]))
     run = harvest.run_source(source)
     assert (run.created, run.failed, run.stopped) == (2, [], "")
-    assert run.requests == 2 and run.bytes > 0
+    assert run.requests == 2
+    assert run.bytes > 0
     remote = RemoteCommons.objects.get(origin_uri=f"{REMOTE}/communs/velos/")
     assert remote.origin_instance == REMOTE
     assert remote.contributors[0]["name"] == "Marie"
@@ -81,7 +82,9 @@ def test_a_cursor_too_old_makes_a_full_resync_that_deletes_the_missing(
     recorded.add(feed_url(9), page([]) | {"cursor": 9})
     recorded.asked.clear()
     run = harvest.run_source(source)
-    assert run.full and run.deleted == 1 and run.unchanged == 1
+    assert run.full
+    assert run.deleted == 1
+    assert run.unchanged == 1
     assert list(Commons.objects.values_list("title", flat=True)) == ["Velos"]
 
 
@@ -108,7 +111,8 @@ def test_a_harvested_commons_is_read_only_and_reexported_with_its_origin(
     assert entry["origin"] == REMOTE
     assert entry["contributors"][0]["name"] == "Marie"
     ttl = client.get(f"/communs/{commons.slug}.ttl").content.decode()
-    assert f"<{REMOTE}/communs/velos/>" in ttl and "wasDerivedFrom" in ttl
+    assert f"<{REMOTE}/communs/velos/>" in ttl
+    assert "wasDerivedFrom" in ttl
 
 
 def test_our_own_commons_coming_back_creates_nothing(recorded, source):
@@ -149,7 +153,8 @@ def test_a_feed_claiming_another_instances_uris_is_refused(recorded, source):
 def test_a_dry_run_reports_and_writes_nothing(recorded, source):
     answer_feed(recorded, page([item(1, "velos")]))
     run = harvest.run_source(source, dry_run=True)
-    assert run.created == 1 and run.changes[0]["action"] == "create"
+    assert run.created == 1
+    assert run.changes[0]["action"] == "create"
     assert not Commons.objects.exists()
     source.refresh_from_db()
     assert source.cursor == 0

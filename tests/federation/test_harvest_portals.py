@@ -132,7 +132,8 @@ def test_invalid_rdf_stops_the_run_with_its_reason(recorded, shared_data):
     url = "https://nap.example/catalogue.ttl"
     recorded.add(url, (shared_data / broken).read_bytes(), media="text/turtle")
     run = harvest.run_source(source(url, "dcat"))
-    assert "invalid RDF" in run.stopped and "line 62" in run.stopped
+    assert "invalid RDF" in run.stopped
+    assert "line 62" in run.stopped
     assert not Commons.objects.exists()
 
 
@@ -158,7 +159,7 @@ def udata_dataset(n: int, **extra) -> dict:
                 "format": "zip",
                 "url": f"https://files.example/gtfs-{n}.zip",
             }
-        ],  # fmt: skip
+        ],
         "created_at": "2025-01-01T00:00:00",
         "last_modified": "2025-06-01T00:00:00",
         "deleted": None,
@@ -232,7 +233,7 @@ def test_a_ckan_portal_is_read_through_package_search(recorded):
                     "format": "CSV",
                     "name": "Arrêts",
                 }
-            ],  # fmt: skip
+            ],
             "metadata_modified": "2025-06-01T00:00:00",
         }
 

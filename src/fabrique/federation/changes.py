@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
+from django.urls import reverse
 from django.utils import timezone
 
 from fabrique.catalog.models import Commons
@@ -120,12 +121,21 @@ def contributor(user: Any) -> dict[str, str] | None:
         actor = user.person_actor
     except ObjectDoesNotExist:
         actor = None
+    return {
+        "uri": actor_uri(user, actor),
+        "name": user.public_name,
+        "instance": instance.base_url(),
+    }
+
+
+def actor_uri(user: Any, actor: Any = None) -> str:
+    """The URI of a person of this instance: their person page when they
+    have one, else their public profile."""
     if actor is not None:
-        uri = instance.base_url() + actor.get_absolute_url()
-    else:
-        host = instance.base_url().split("://", 1)[-1]
-        uri = f"acct:{user.username}@{host}"
-    return {"uri": uri, "name": user.public_name, "instance": instance.base_url()}
+        return instance.base_url() + actor.get_absolute_url()
+    return instance.base_url() + reverse(
+        "accounts:public_profile", args=[user.username]
+    )
 
 
 def item(

@@ -202,3 +202,25 @@ class Fork(models.Model):
 
     def __str__(self) -> str:
         return self.derived_from
+
+
+class LinkedAccount(models.Model):
+    """An account of this instance linked to the same person's account on
+    another instance, proved by a claim signed by that instance's key."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    actor_uri = models.CharField(_("account elsewhere"), max_length=500)
+    instance_url = models.CharField(_("instance"), max_length=500)
+    linked = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "actor_uri"], name="linked_account_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.actor_uri

@@ -9,6 +9,8 @@ urlpatterns = [
     path("federation/changes", views.change_feed, name="changes"),
     path("reseau/", views.network, name="network"),
     path("reseau/instances.geojson", views.instances_geojson, name="instances_geojson"),
+    path("reseau/comptes/", views.accounts_page, name="accounts"),
+    path("reseau/membres/<str:username>/", views.person, name="person"),
     path("reseau/moissons/<int:pk>/", views.run_report, name="run"),
     path("communs/<slug:slug>/fork/", views.fork, name="fork"),
 ]

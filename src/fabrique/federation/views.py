@@ -4,6 +4,7 @@ feed, the network page, and starting a local fork of a remote commons."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,6 +21,7 @@ from fabrique.federation.models import (
     Fork,
     HarvestRun,
     HarvestSource,
+    LinkedAccount,
     RemoteCommons,
     RemoteInstance,
 )
@@ -129,6 +131,56 @@ def run_report(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     run = get_object_or_404(HarvestRun.objects.select_related("source"), pk=pk)
     return render(request, "federation/run.html", {"run": run})
+
+
+@require_member
+def accounts_page(request: HttpRequest) -> HttpResponse:
+    """Link this account with the same person's account on another instance:
+    make a signed claim here, or paste one made there."""
+    from fabrique.federation import accounts, claims
+
+    context: dict = {"own_uri": accounts.own_uri(request.user)}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "issue":
+            target = request.POST.get("links", "").strip()
+            if target.startswith(("http://", "https://")):
+                context["claim"] = claims.issue(context["own_uri"], target[:500])
+            else:
+                context["error"] = _("Give the address of your account there.")
+        elif action == "link":
+            try:
+                linked = accounts.link(request.user, request.POST.get("claim", ""))
+            except claims.ClaimError as exc:
+                context["error"] = str(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Your account at %(instance)s is linked.")
+                    % {"instance": linked.instance_url},
+                )
+                return redirect("federation:accounts")
+    context["linked"] = LinkedAccount.objects.filter(user=request.user)
+    context["contributions"] = accounts.remote_contributions(request.user)
+    return render(request, "federation/accounts.html", context)
+
+
+def person(request: HttpRequest, username: str) -> HttpResponse:
+    """A person's accounts on other instances and what they did there."""
+    from fabrique.federation import accounts
+
+    user = get_object_or_404(
+        get_user_model(), username=username, deleted=False, is_active=True
+    )
+    return render(
+        request,
+        "federation/person.html",
+        {
+            "person": user,
+            "linked": LinkedAccount.objects.filter(user=user),
+            "contributions": accounts.remote_contributions(user),
+        },
+    )
 
 
 @require_POST

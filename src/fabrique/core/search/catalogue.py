@@ -190,6 +190,8 @@ COMMONS = register(
             Dependency(Commons, m2m_field="themes"),
             Dependency(Need, lambda need: [need.commons_id]),
             Dependency(Theme, lambda theme: theme.commons.values_list("pk", flat=True)),
+            # Where a harvested commons comes from (the origin facet).
+            Dependency("federation.RemoteCommons", lambda remote: [remote.commons_id]),
         ),
     )
 )
