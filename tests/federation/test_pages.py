@@ -32,7 +32,8 @@ def admin_client() -> Client:
 def test_the_network_page_lists_known_instances_for_everyone(harvested, client):
     html = client.get("/reseau/").content.decode()
     assert "Fabrique Québec" in html
-    assert "Harvest sources" not in html and "Sources moissonnées" not in html
+    assert "Harvest sources" not in html
+    assert "Sources moissonnées" not in html
     points = client.get("/reseau/instances.geojson").json()["features"]
     assert points[0]["geometry"]["coordinates"] == [-71.21, 46.81]
 
