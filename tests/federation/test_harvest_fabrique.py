@@ -168,3 +168,25 @@ def test_a_cursor_that_does_not_move_is_a_loop(recorded, source):
     run = harvest.run_source(source)
     assert "repeats an address" in run.stopped or "does not move" in run.stopped
     assert run.requests <= 4
+
+
+def test_a_relay_does_not_bring_back_a_commons_deleted_at_its_origin(
+    recorded, source
+):
+    relay = HarvestSource.objects.create(
+        name="Afrique", url="https://afrique.example", kind="fabrique"
+    )
+    answer_feed(recorded, page([item(1, "velos")]))
+    harvest.run_source(source)
+    recorded.add(feed_url(1), page([item(2, "velos", action="delete")]))
+    recorded.add(feed_url(2), page([]) | {"cursor": 2})
+    harvest.run_source(source)
+    # The relay has not seen the deletion yet and still lists the commons.
+    answer_feed(
+        recorded,
+        page([item(5, "velos")], base="https://afrique.example"),
+        base="https://afrique.example",
+    )
+    run = harvest.run_source(relay)
+    assert (run.created, run.skipped) == (0, 1)
+    assert not Commons.objects.exists()

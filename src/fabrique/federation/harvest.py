@@ -37,6 +37,7 @@ from fabrique.federation.harvesters import (
     same_site,
 )
 from fabrique.federation.models import (
+    ChangeEntry,
     HarvestRun,
     HarvestSource,
     RemoteCommons,
@@ -192,6 +193,11 @@ class Runner:
                 if not self.dry:
                     existing.commons.delete()
             return
+        if existing is None and record.relayed and self.deleted_here(uri):
+            # Deleted at its origin: a relay that still has it (it will drop
+            # it on its next harvest) does not bring it back to life.
+            self.run.skipped += 1
+            return
         fields = clean(record.fields, uri)
         record.contributors = people(record.contributors)
         record.ledger = people(record.ledger)
@@ -223,6 +229,12 @@ class Runner:
             return
         self.note(action, uri, fields["title"])
         setattr(self.run, f"{action}d", getattr(self.run, f"{action}d") + 1)
+
+    def deleted_here(self, uri: str) -> bool:
+        """Was a copy of ``uri`` deleted here (a tombstone in the feed)?"""
+        return ChangeEntry.objects.filter(
+            uri=uri, action=ChangeEntry.Action.DELETE
+        ).exists()
 
     def _save(
         self,
