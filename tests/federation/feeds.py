@@ -75,4 +75,4 @@ def page(items: list[dict[str, Any]], *, more: bool = False, base: str = REMOTE)
 
 
 def feed_url(after: int, base: str = REMOTE) -> str:
-    return f"{base}/federation/changes?after={after}&limit=100"
+    return f"{base}/federation/changes?after={after}&limit=500"

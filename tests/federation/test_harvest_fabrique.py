@@ -170,9 +170,7 @@ def test_a_cursor_that_does_not_move_is_a_loop(recorded, source):
     assert run.requests <= 4
 
 
-def test_a_relay_does_not_bring_back_a_commons_deleted_at_its_origin(
-    recorded, source
-):
+def test_a_relay_does_not_bring_back_a_commons_deleted_at_its_origin(recorded, source):
     relay = HarvestSource.objects.create(
         name="Afrique", url="https://afrique.example", kind="fabrique"
     )

@@ -19,6 +19,8 @@ from fabrique.federation.fetching import Fetcher, Stopped
 from fabrique.standards import StandardsError
 
 PAGE_SIZE = 100
+#: Items per page of a Fabrique change feed (the most it serves).
+FEED_PAGE_SIZE = 500
 
 
 @dataclass
@@ -124,7 +126,7 @@ def fabrique(source: Any, fetch: Fetcher, walk: Walk) -> Found:
     walk.instance = described
     after = 0 if walk.full else walk.cursor
     while True:
-        url = f"{feed}?{urlencode({'after': after, 'limit': PAGE_SIZE})}"
+        url = f"{feed}?{urlencode({'after': after, 'limit': FEED_PAGE_SIZE})}"
         answer = fetch.get(url, accept="application/json")
         if answer.status == 410 and not walk.full:
             walk.full, after = True, 0
