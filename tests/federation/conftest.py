@@ -11,6 +11,13 @@ import pytest
 from fabrique.federation import fetching, instance
 from fabrique.federation.fetching import Answer, Fetcher
 
+# The browser fixtures (headless Chromium against a live server).
+from tests.browser.conftest import (  # noqa: F401
+    browser,
+    page,
+    screenshot_dir,
+)
+
 
 class Recorded:
     """A getter answering from a dict ``url -> body`` (dict/list: JSON)."""

@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fabrique.catalog.models import Commons, Kind, Maturity, Theme
 from fabrique.catalog.services import unique_slug
@@ -291,7 +292,7 @@ class Runner:
             commons.slug = unique_slug(Commons, commons.title)
         commons.full_clean(exclude=["slug", "created_by"])
         themes = self.themes_for(record.themes)
-        comment = f"Harvested from {self.source.name}"[:300]
+        comment = _("Harvested from %(source)s") % {"source": self.source.name[:200]}
         save_revision(
             commons,
             user=None,
