@@ -77,5 +77,9 @@ step "standards: DCAT-AP page, export and SHACL"
     --standards "${FABRIQUE_STANDARDS_DIR:-../shared/data/standards}" \
     --json "$WORK/dcat.json"
 
+step "network: a whole instance harvested, then one per cent of it"
+"$PY" benchmarks/network/harvest.py --count 40 --percent 10 --port "$PORT" \
+    --json "$WORK/network.json"
+
 echo
 echo "benchmark smoke: every script ran"
