@@ -82,3 +82,20 @@ def test_a_cursor_older_than_the_pruned_tombstones_asks_for_a_resync(client):
 
 def test_a_paging_cursor_that_is_not_a_number_is_refused(client):
     assert client.get("/federation/changes?after=x").status_code == 400
+
+
+def test_a_confirmed_ledger_line_moves_its_commons_and_travels_with_it(client):
+    from fabrique.projects.models import Contribution
+
+    commons = make_commons()
+    cursor = feed(client)["cursor"]
+    Contribution.objects.create(
+        commons=commons,
+        contributor=commons.created_by,
+        kind="code",
+        description="Le lecteur GBFS",
+        status=Contribution.Status.CONFIRMED,
+    )
+    (moved,) = feed(client, cursor)["items"]
+    (line,) = [x for x in moved["ledger"] if x["description"] == "Le lecteur GBFS"]
+    assert "/membres/" in line["contributor"]["uri"]

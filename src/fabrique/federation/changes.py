@@ -88,7 +88,23 @@ def _deleted(sender: Any, instance: Commons, **kwargs: Any) -> None:
         tombstone(uri, origin)
 
 
+def _ledger_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A ledger line of a commons moves the commons in the feed: the ledger
+    travels with it."""
+    if kwargs.get("raw") or not getattr(instance, "commons_id", None):
+        return
+    if getattr(instance, "automatic", False):
+        return  # recorded with an edit of the commons, which moves it already
+    pk = instance.commons_id
+    transaction.on_commit(lambda: _record_if_present(pk, False))
+
+
 def connect() -> None:
+    post_save.connect(
+        _ledger_changed,
+        sender="projects.Contribution",
+        dispatch_uid="federation.changes.ledger",
+    )
     post_save.connect(_saved, sender=Commons, dispatch_uid="federation.changes")
     pre_delete.connect(_deleted, sender=Commons, dispatch_uid="federation.changes")
 

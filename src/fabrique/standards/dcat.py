@@ -695,6 +695,13 @@ class _Reader:
         ``dct:source``), or ''."""
         return self.uri(node, PROV.wasDerivedFrom) or self.uri(node, DCTERMS.source)
 
+    def with_source(self, node: Any, found: dict[str, Any]) -> dict[str, Any]:
+        """``found`` with ``source`` when the node names an origin."""
+        source = self.source(node)
+        if source:
+            found["source"] = source
+        return found
+
     def mobility(self, node: Any, name: str) -> list[URIRef]:
         found: list[URIRef] = []
         for namespace in _MOBILITY_NAMESPACES:
@@ -812,7 +819,7 @@ class _Reader:
             summary = description.split("\n", 1)[0][:300]
         if description in (summary, title):
             description = ""
-        return {
+        found = {
             "uri": str(node),
             "title": title,
             "summary": summary,
@@ -827,8 +834,8 @@ class _Reader:
             "contact": self.contact(node),
             "distributions": dists,
             "transport": transport,
-            "source": self.source(node),
         }
+        return self.with_source(node, found)
 
     def service(self, node: URIRef) -> dict[str, Any]:
         """A ``dcat:DataService`` as the export's service dict."""
@@ -841,7 +848,7 @@ class _Reader:
             summary = description.split("\n", 1)[0][:300]
         if description in (summary, title):
             description = ""
-        return {
+        found = {
             "uri": str(node),
             "title": title,
             "summary": summary,
@@ -860,8 +867,8 @@ class _Reader:
             "publisher": self.agent(self.g.value(node, DCTERMS.publisher)),
             "contact": self.contact(node),
             "serves": sorted(str(d) for d in self.g.objects(node, DCAT.servesDataset)),
-            "source": self.source(node),
         }
+        return self.with_source(node, found)
 
 
 def service_uris(graph: Graph) -> list[URIRef]:
