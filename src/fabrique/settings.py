@@ -476,9 +476,16 @@ FABRIQUE_PERIODIC_TASKS = {
 FEDERATION_REGION = env("FEDERATION_REGION", "")
 FEDERATION_CONTACT = env("FEDERATION_CONTACT", "")
 _position = env("FEDERATION_POSITION", "")
-FEDERATION_POSITION = (
-    tuple(float(x) for x in _position.split(",", 1)) if _position else None
-)
+try:
+    FEDERATION_POSITION = (
+        (float(_position.split(",")[0]), float(_position.split(",")[1]))
+        if _position
+        else None
+    )
+except (ValueError, IndexError) as _exc:
+    raise ImproperlyConfigured(
+        f"FEDERATION_POSITION={_position!r}: expected latitude,longitude"
+    ) from _exc
 FEDERATION_KEY_FILE = Path(
     env("FEDERATION_KEY_FILE", str(DATA_DIR / "federation" / "instance-key.pem"))
 )
