@@ -56,6 +56,9 @@ if [ -f "$FEED" ]; then
   "$PY" benchmarks/gtfs/compare.py --peers-python "$PY" --data "$SHARED/gtfs" \
       --feeds transport_site_tiny.zip --tools fabrique fabrique-ingest gtfs-guru \
       --runs 1 --out "$WORK/compare"
+  step "gtfs-rt: per-fetch validation against a stored feed"
+  "$PY" benchmarks/gtfs/realtime.py "$FEED" --copies 2 --work "$WORK/realtime" \
+      --trips 5 --fetches 2 --json "$WORK/realtime.json"
 else
   echo "skipped the GTFS benchmarks: $FEED not found (the shared data folder)"
 fi
@@ -72,10 +75,28 @@ else
   echo "skipped the load benchmark: no BENCH_DATABASE_URL (PostgreSQL) or redis-server"
 fi
 
+if [ -f "$SHARED/addresses/ban_adresses-75.csv.gz" ]; then
+  step "geocoder: quality by category, Fabrique alone, a few queries each"
+  "$PY" benchmarks/geocoder/run.py --fabrique-only --per-category 4 --repeat 1 \
+      --shared "$SHARED" --work "$WORK/geocoder"
+else
+  echo "skipped the geocoder quality run: no $SHARED/addresses"
+fi
+
 step "standards: DCAT-AP page, export and SHACL"
 "$PY" benchmarks/standards/dcat_export.py --commons 200 --page-runs 2 --shacl-runs 1 \
     --standards "${FABRIQUE_STANDARDS_DIR:-../shared/data/standards}" \
     --json "$WORK/dcat.json"
+
+step "netex: validate a replicated file"
+"$PY" benchmarks/netex/validate_large.py --mb 0.2 --xsd-dir "${NETEX_XSD_DIR:-}"
+
+step "vehicles: checker and completion on a generated catalogue"
+"$PY" benchmarks/vehicles/check_complete.py --modules 40 --interfaces 12 --size 6 \
+    --runs 3 --queries 2 --json "$WORK/vehicles.json"
+
+step "badges: Open Badges 3.0 signing and verification"
+"$PY" benchmarks/badges/sign_verify.py --count 5 --json "$WORK/badges.json"
 
 step "network: a whole instance harvested, then one per cent of it"
 "$PY" benchmarks/network/harvest.py --count 40 --percent 10 --port "$PORT" \

@@ -22,6 +22,47 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
+def context_files() -> dict[str, Path]:
+    """The JSON-LD contexts of the npm packages in ``package.json``.
+
+    Runs ``npm ci`` beside ``package.json`` when a package is missing (the npm
+    registry is reachable wherever the tests run); fails, never skips, when
+    the install does not bring them: the conformance tests must run in CI.
+    """
+    import fcntl
+    import shutil
+    import subprocess
+
+    from fabrique.credentials import contexts
+
+    project = TESTS_DIR.parent
+    assets = Path(os.environ.get("FABRIQUE_ASSETS_DIR", project / "node_modules"))
+    if contexts.missing_packages(assets):
+        npm = shutil.which("npm")
+        assert npm, "npm is needed to install the JSON-LD contexts (npm ci)"
+        with open(project / ".npm-install.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if contexts.missing_packages(assets):
+                subprocess.run(
+                    [
+                        npm,
+                        "ci",
+                        "--omit=dev",
+                        "--no-audit",
+                        "--no-fund",
+                        "--ignore-scripts",
+                    ],
+                    cwd=project,
+                    check=True,
+                    capture_output=True,
+                    timeout=600,
+                )
+    missing = contexts.missing_packages(assets)
+    assert not missing, f"npm ci did not install {missing}"
+    return contexts.context_files(assets)
+
+
+@pytest.fixture(scope="session")
 def test_data() -> Path:
     """The project's own small fixtures."""
     return TESTS_DIR / "data"

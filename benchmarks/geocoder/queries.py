@@ -35,6 +35,7 @@ CATEGORIES = (
     "glued",
     "city_decides",
     "poi_address",
+    "variant_spelling",
 )
 # Words people type before an address: a building, a name, a direction.
 NOISE = (
@@ -74,6 +75,31 @@ CONTRACTIONS = {
     "Faubourg": "fg",
     "Route": "rte",
 }
+# Spellings that sound alike in French, as people write a name they heard
+# ("Fontenoi" for Fontenoy, "Vaugirar" aside): one is applied to one word.
+HOMOPHONES = (
+    ("y", "i"),
+    ("ph", "f"),
+    ("eau", "o"),
+    ("au", "o"),
+    ("ll", "l"),
+    ("tt", "t"),
+    ("ss", "s"),
+    ("nn", "n"),
+    ("mm", "m"),
+    ("rr", "r"),
+    ("th", "t"),
+    ("ault", "aut"),
+    ("ain", "in"),
+    ("ai", "e"),
+    ("er", "é"),
+    ("ç", "ss"),
+)
+# Words of a street's kind, left as typed (the variant is in the name).
+STREET_KINDS = frozenset(
+    {"rue", "avenue", "boulevard", "place", "chemin", "impasse", "allée", "route",
+     "square", "quai", "passage", "villa", "cité", "lieu-dit", "lotissement"}
+)  # fmt: skip
 _DISTRICT = re.compile(r"^(.+?) \d+(?:er|e) Arrondissement$")
 
 
@@ -141,8 +167,10 @@ def typo(word: str, rng: random.Random) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
-def build(shared: Path, seed: int = 2026) -> list[dict[str, Any]]:
-    """Return the query set: PER_CATEGORY queries per category, half from each file."""
+def build(
+    shared: Path, seed: int = 2026, per_category: int = PER_CATEGORY
+) -> list[dict[str, Any]]:
+    """Return the query set: ``per_category`` a category, half from each file."""
     rng = random.Random(seed)
     addresses = read_addresses(shared)
     by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -167,7 +195,7 @@ def build(shared: Path, seed: int = 2026) -> list[dict[str, Any]]:
             }
         )
 
-    half = PER_CATEGORY // 2
+    half = per_category // 2
     for _source, pool in sorted(by_source.items()):
         sample = rng.sample(pool, half * 8)
         chunks = [sample[i * half : (i + 1) * half] for i in range(8)]
@@ -211,7 +239,8 @@ def build(shared: Path, seed: int = 2026) -> list[dict[str, Any]]:
             lon = a["lon"] + rng.uniform(-9e-5, 9e-5)
             add("reverse", "", a, lat=round(lat, 6), lon=round(lon, 6))
     # Their own generator, so the categories above keep their queries.
-    add_shapes(by_source, random.Random(seed + 1), add)
+    add_shapes(by_source, random.Random(seed + 1), add, per_category)
+    add_variants(by_source, random.Random(seed + 2), add, per_category)
     return queries
 
 
@@ -225,9 +254,10 @@ def add_shapes(
     by_source: dict[str, list[dict[str, Any]]],
     rng: random.Random,
     add: Callable[..., None],
+    per_category: int = PER_CATEGORY,
 ) -> None:
     """Add the query shapes seen failing: reordered, noise first, glued words …"""
-    half = PER_CATEGORY // 2
+    half = per_category // 2
     for source, pool in sorted(by_source.items()):
         sample = rng.sample(pool, half * 3)
         chunks = [sample[i * half : (i + 1) * half] for i in range(3)]
@@ -264,11 +294,67 @@ def add_shapes(
          if len(towns[fold_name(a["street"])]) > 1),
         key=lambda a: a["id"],
     )  # fmt: skip
-    for i, a in enumerate(rng.sample(shared, PER_CATEGORY)):
+    for i, a in enumerate(rng.sample(shared, per_category)):
         city = a["city"]
         if i % 3 == 0 and len(city) >= 5:
             city = typo(city, rng) if i % 2 else city[1:]
         add("city_decides", f"{a['number']} {a['street']} {city}", a)
+
+
+def variant(word: str, rng: random.Random) -> str | None:
+    """Rewrite one sound-alike spelling of ``word`` ("Fontenoy" → "Fontenoi")."""
+    lower = word.lower()
+    spots = [
+        (at, old, new)
+        for old, new in HOMOPHONES
+        for at in range(1, len(lower))  # never the first letter
+        if lower.startswith(old, at) and sounds_alike(lower, at, old)
+    ]
+    if not spots:
+        return None
+    at, old, new = rng.choice(spots)
+    return word[:at] + new + word[at + len(old) :]
+
+
+def sounds_alike(word: str, at: int, old: str) -> bool:
+    """Tell whether rewriting ``old`` at ``at`` keeps the sound: "-er" only at
+    the end ("Chantié", not "Gémain"), "au" not inside "eau"."""
+    if old == "er":
+        return at + 2 == len(word)
+    if old == "au":
+        return word[at - 1] != "e"
+    return True
+
+
+def add_variants(
+    by_source: dict[str, list[dict[str, Any]]],
+    rng: random.Random,
+    add: Callable[..., None],
+    per_category: int = PER_CATEGORY,
+) -> None:
+    """Add ``variant_spelling``: one word of the name spelt as it sounds."""
+    half = per_category // 2
+    for _source, pool in sorted(by_source.items()):
+        done = 0
+        for a in rng.sample(pool, len(pool)):
+            words = a["street"].split()
+            spots = [
+                i
+                for i, w in enumerate(words)
+                if len(w) >= 5 and w.lower() not in STREET_KINDS
+            ]
+            if not spots:
+                continue
+            i = rng.choice(spots)
+            changed = variant(words[i], rng)
+            if changed is None:
+                continue
+            words[i] = changed
+            place = a["postcode"] if done % 2 else a["city"]
+            add("variant_spelling", f"{a['number']} {' '.join(words)} {place}", a)
+            done += 1
+            if done == half:
+                break
 
 
 def fold_name(text: str) -> str:

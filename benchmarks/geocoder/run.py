@@ -46,6 +46,7 @@ NUMBER_CATEGORIES = {
     "glued",
     "city_decides",
     "poi_address",
+    "variant_spelling",
 }
 
 
@@ -226,9 +227,26 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("var/bench-geocoder"))
     parser.add_argument("--addok-python", default=os.environ.get("ADDOK_PYTHON"))
     parser.add_argument("--redis-db", type=int, default=13)
+    parser.add_argument(
+        "--redis-db-documents",
+        type=int,
+        help="Addok's documents database (default: the next one; may be the same)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=2026,
+        help="query set seed (another seed gives a held-out set)",
+    )
     parser.add_argument("--redis-port", type=int, default=6379)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--skip-addok-build", action="store_true")
+    parser.add_argument(
+        "--per-category",
+        type=int,
+        default=query_set.PER_CATEGORY,
+        help="queries a category (a few for a smoke run)",
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument(
         "--fabrique-only",
@@ -243,7 +261,9 @@ def main() -> None:
         parser.error("give --addok-python or set ADDOK_PYTHON")
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
-    queries = query_set.build(args.shared)
+    queries = query_set.build(
+        args.shared, seed=args.seed, per_category=args.per_category
+    )
     query_set.write(queries, work / "queries.jsonl")
     print(f"{len(queries)} queries", file=sys.stderr)
 
@@ -275,7 +295,11 @@ def main() -> None:
         **os.environ,
         "ADDOK_CONFIG_MODULE": str(HERE / "addok_conf.py"),
         "REDIS_DB_INDEXES": str(args.redis_db),
-        "REDIS_DB_DOCUMENTS": str(args.redis_db + 1),
+        "REDIS_DB_DOCUMENTS": str(
+            args.redis_db
+            if args.redis_db_documents is None
+            else args.redis_db_documents
+        ),
         "REDIS_PORT": str(args.redis_port),
     }
     before = redis_used(args.redis_db, args.redis_port)
@@ -309,7 +333,9 @@ def main() -> None:
         addok_answers = [json.loads(line) for line in handle]
     addok = summarise(queries, addok_answers)
     report = {
-        "date": time.strftime("%Y-%m-%d"),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "seed": args.seed,
+        "load": os.getloadavg(),
         "queries": len(queries),
         "fabrique": {
             **fabrique,
@@ -344,9 +370,7 @@ def print_fabrique(table: dict[str, Any], count: int, rss_mb: float) -> None:
             f"| {row['p50_ms']:.2f} / {row['p95_ms']:.2f} |"
         )
     everything = table["all"]
-    right = sum(
-        table[c]["accuracy"] * table[c]["n"] for c in query_set.CATEGORIES
-    ) / sum(table[c]["n"] for c in query_set.CATEGORIES)
+    right = overall(table)
     print(
         f"| **all** | {everything['n']} | {right:.1%} "
         f"| {everything['p50_ms']:.2f} / {everything['p95_ms']:.2f} |"
@@ -354,9 +378,20 @@ def print_fabrique(table: dict[str, Any], count: int, rss_mb: float) -> None:
     print(f"\n{everything['qps']:,.0f} queries/s in one process, {rss_mb:.0f} MB RSS")
 
 
+def overall(table: dict[str, Any]) -> float:
+    """Return the share of right top-1 answers over every category."""
+    return sum(
+        table[c]["accuracy"] * table[c]["n"] for c in query_set.CATEGORIES
+    ) / sum(table[c]["n"] for c in query_set.CATEGORIES)
+
+
 def print_markdown(report: dict[str, Any]) -> None:
     f, a = report["fabrique"], report["addok"]
-    print(f"Run of {report['date']}, {report['queries']} queries.\n")
+    load = report["load"]
+    print(
+        f"Run of {report['date']}, seed {report['seed']}, {report['queries']} "
+        f"queries, load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}.\n"
+    )
     print(
         "| category | n | Fabrique top-1 | Addok top-1 | Fabrique p50 / p95 ms "
         "| Addok p50 / p95 ms | speed-up (p50) |"
@@ -372,7 +407,8 @@ def print_markdown(report: dict[str, Any]) -> None:
         )
     fa, aa = f["all"], a["all"]
     print(
-        f"| **all** | {fa['n']} | | | {fa['p50_ms']:.2f} / {fa['p95_ms']:.2f} "
+        f"| **all** | {fa['n']} | {overall(f):.1%} | {overall(a):.1%} "
+        f"| {fa['p50_ms']:.2f} / {fa['p95_ms']:.2f} "
         f"| {aa['p50_ms']:.2f} / {aa['p95_ms']:.2f} "
         f"| {aa['p50_ms'] / fa['p50_ms']:.0f}× |"
     )

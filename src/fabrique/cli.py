@@ -26,6 +26,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "gbfs": "fabrique.gbfs.cli:gbfs",
     "netex": "fabrique.netex.cli:netex",
     "standards": "fabrique.standards.cli:standards",
+    "badges": "fabrique.credentials.cli:badges",
 }
 
 
@@ -71,6 +72,11 @@ def _prepare_database(*, verbose: bool) -> None:
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+    from fabrique.vehicles.services import seed_interface_types
+
+    # The interface types of vehicle modules ship as data (with their
+    # knowledge commons): created once, after the tables exist.
+    seed_interface_types()
 
 
 @click.group(
@@ -131,6 +137,11 @@ def demo(host: str, port: int, reset: bool, no_serve: bool, no_worker: bool) -> 
 
     created = load_demo()
     click.echo("Demo content loaded." if created else "Demo content already there.")
+    from fabrique.vehicles.demo import load as load_vehicles_demo
+
+    modules = load_vehicles_demo()
+    if modules:
+        click.echo(f"Demo vehicles: {modules} modules and their vehicles loaded.")
     from fabrique.places.catalogue import rebuild as index_catalogue_places
 
     places = index_catalogue_places()
@@ -146,15 +157,28 @@ def demo(host: str, port: int, reset: bool, no_serve: bool, no_worker: bool) -> 
     from fabrique.transport.basemap import ensure_installed
 
     click.echo(f"Offline base map: {ensure_installed()}.")
+    from fabrique.badges.demo import ensure_contexts
+    from fabrique.badges.demo import load as load_badges
+
+    click.echo(f"Badge contexts (JSON-LD): {ensure_contexts()}.")
+    others = [DEMO_MODERATOR, DEMO_ADMIN, "ines", "thomas"]
+    click.echo(f"Badges: {load_badges(DEMO_USERNAME, others)} awarded.")
     from fabrique.projects.dump import build as build_dump
 
     click.echo(f"Open data: {build_dump().path.name} built for /donnees/.")
-    url = f"http://{host}:{port}/"
+    # Browsers refuse passkeys on an IP address: the loopback is shown by
+    # name, where the profile page's passkeys work over plain HTTP.
+    shown = "localhost" if host in {"127.0.0.1", "::1"} else host
+    url = f"http://{shown}:{port}/"
     click.secho(f"\n  Fabrique is running at {url}", fg="green", bold=True)
     click.echo(f"  Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
     click.echo(
         f"  Also {DEMO_MODERATOR} (moderator) and {DEMO_ADMIN} (administrator),"
-        " same password\n"
+        " same password"
+    )
+    click.echo(
+        "  Passkeys and an authenticator app can be added on the profile page"
+        f" ({url}accounts/profil/)\n"
     )
     if no_serve:
         return

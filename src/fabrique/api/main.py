@@ -22,7 +22,8 @@ from fabrique.places import api as places_api
 from fabrique.projects import api as projects_api
 from fabrique.projects import ecosystem_api
 from fabrique.transport import api as transport_api
-from fabrique.transport import validation_api
+from fabrique.transport import realtime_api, validation_api
+from fabrique.vehicles import api as vehicles_api
 
 
 class Docs(Swagger):
@@ -90,3 +91,5 @@ api.add_router("", notifications_api.router)
 api.add_router("/geocoder/", places_api.router)
 api.add_router("/transport/validations/", validation_api.router)
 api.add_router("/transport/", transport_api.router)
+api.add_router("/transport/", realtime_api.router)
+api.add_router("", vehicles_api.router)

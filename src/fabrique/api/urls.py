@@ -45,7 +45,8 @@ def enveloped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 RESOURCES = ("commons", "actors", "themes", "needs", "memberships", "discussions",
-             "activity")  # fmt: skip
+             "activity", "vehicles/modules", "vehicles/configurations",
+             "vehicles/interface-types")  # fmt: skip
 
 
 # The index and the catch-all store nothing: exempt from the CSRF check, so a

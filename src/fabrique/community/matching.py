@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -60,6 +60,19 @@ PLACE_RADIUS_KM = 100.0
 DOMAIN_POINTS = 2.0
 ROLE_POINTS = 1.5
 LIMIT = 10
+
+#: Skills people showed elsewhere, filled in by higher apps (public skill
+#: badges): each source returns ``{user id: [taxonomy codes]}``.
+SKILL_SOURCES: list[Callable[[], dict[int, list[str]]]] = []
+
+
+def _shown_skills() -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    for source in SKILL_SOURCES:
+        for user_id, codes in source().items():
+            found[user_id].extend(c for c in codes if c not in found[user_id])
+    return found
+
 
 #: How much a confirmed entry of each kind says about taking part again.
 KIND_WEIGHTS = {
@@ -145,6 +158,10 @@ def challenge_skills(challenge: Challenge) -> list[str]:
         ]
     )
     return skills.codes_in_text(text)
+
+
+def _with(codes: list[str], more: list[str] | None) -> list[str]:
+    return codes + [c for c in more or [] if c not in codes]
 
 
 def need_skills(need: Need) -> list[str]:
@@ -277,8 +294,12 @@ def for_challenge(
     nearby_people = set(near.values_list("actor__user_id", flat=True)) | set(
         near.values_list("actor__members__user_id", flat=True)
     )
+    shown = _shown_skills()
     people = people.filter(
-        Q(pk__in=list(by_user)) | ~Q(skills=[]) | Q(pk__in=nearby_people - {None})
+        Q(pk__in=list(by_user))
+        | ~Q(skills=[])
+        | Q(pk__in=nearby_people - {None})
+        | Q(pk__in=list(shown))
     )
     # A person's places: those of their own person page and of organisations
     # they belong to.
@@ -295,7 +316,7 @@ def for_challenge(
     for person in people.iterator(chunk_size=2000):
         suggestion = _score(
             Suggestion("person", person),
-            theirs=skills.codes_for(person.skills or []),
+            theirs=_with(skills.codes_for(person.skills or []), shown.get(person.pk)),
             wanted=wanted,
             contributions=by_user.get(person.pk, []),
             distance=_nearest(

@@ -35,7 +35,7 @@ from typing import IO, Any
 from .builder import SegmentBuilder, SegmentStats
 from .documents import Result
 from .errors import GeocoderError
-from .normalize import ABBREVIATIONS, NUMBER_WORDS
+from .normalize import ABBREVIATIONS, NUMBER_WORDS, sounds_like
 from .query import (
     MAX_WORDS,
     Query,
@@ -242,6 +242,10 @@ class Index:
     def _known(self, word: str) -> bool:
         return any(word in segment.word_ids for segment in self.segments)
 
+    def _sounds_known(self, word: str) -> bool:
+        key = sounds_like(word)
+        return any(segment.sounding(key) for segment in self.segments)
+
     def _split_glued(self, query: Query, *, autocomplete: bool) -> Query:
         """Split words typed glued ("ruelepic", "saintmartin") against the vocabulary.
 
@@ -267,12 +271,17 @@ class Index:
                 # The cheap test first: most typos cannot be cut in two words.
                 parts = None if completes else self._cut(word)
                 # A word one edit from a known one is a typo ("pinle" is
-                # "pinel"), unless it starts with a street type or an article
+                # "pinel"), and one that sounds like a known one is spelt as
+                # heard ("fobourg" is "faubourg", not "fo bourg"), unless it
+                # starts with a street type or an article typed in full
                 # ("dubac" is "du bac", not "duban").
                 if (
                     parts
-                    and parts[0] not in GLUED
-                    and any(self._known(v) for v in one_edit_variants(word))
+                    and (parts[0] not in GLUED or not word.startswith(parts[0]))
+                    and (
+                        any(self._known(v) for v in one_edit_variants(word))
+                        or self._sounds_known(word)
+                    )
                 ):
                     parts = None
             if parts is None:

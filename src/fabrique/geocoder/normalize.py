@@ -242,3 +242,37 @@ def edits1(
 def unique(tokens: Iterable[str]) -> list[str]:
     """Keep the first occurrence of each token, in order."""
     return list(dict.fromkeys(tokens))
+
+
+# Spellings that sound alike in French, rewritten to one form, in order
+# ("eau" before "au", "ain" before "ai"). A word typed as heard ("Mobert",
+# "Filipe", "Chantié") meets the name as written ("Maubert", "Philippe",
+# "Chantier") when both reduce to the same key.
+_SOUNDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"(?<=[a-z])(?:er|ez|et|ed)$", "e"),
+        (r"eaux?|aux?$|au", "o"),
+        (r"ph", "f"),
+        (r"th", "t"),
+        (r"(?:qu|ck|c(?=[aou])|k)", "k"),
+        (r"c(?=[eiy])", "s"),
+        (r"y", "i"),
+        (r"[ae]i[nm](?![aeiou])", "in"),
+        (r"[ae]i", "e"),
+        (r"(?<=[^cs])h|^h", ""),
+        (r"(?<=[a-z]{3})[stdx]$", ""),
+        (r"(.)\1+", r"\1"),
+    )
+)
+
+
+def sounds_like(word: str) -> str:
+    """Return a key shared by French spellings that sound alike.
+
+    >>> sounds_like("mobert") == sounds_like("maubert")
+    True
+    """
+    for pattern, replacement in _SOUNDS:
+        word = pattern.sub(replacement, word)
+    return word

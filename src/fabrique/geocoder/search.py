@@ -10,8 +10,9 @@ intersection would be empty (a wrong or extra word must not lose the answer).
 
 - *query coverage*: the share of the query's letters matched by the
   document, a word counting fully when exact, 0.9 when its prefix
-  completes a longer token (falling to 0.7 for a short prefix), 0.8 for a
-  one-edit match;
+  completes a longer token (falling to 0.7 for a short prefix), 0.9 when
+  it sounds like the token (``normalize.sounds_like``: "Mobert" for
+  Maubert), 0.8 for a one-edit match;
 - *name coverage*: the share of the name's letters matched by some word, so
   "rue de la paix" prefers "Rue de la Paix" to "Rue de la Paix Prolongée";
 - ``text = 0.6 × query coverage + 0.4 × name coverage``, times 0.9 when a
@@ -37,14 +38,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .documents import SCALE, Result, distance_m
-from .normalize import edits1
+from .normalize import edits1, sounds_like
 from .query import Query
-from .segment import Segment
+from .segment import MIN_SOUND_LENGTH, Segment
 
 MAX_CANDIDATES = 100
 MAX_PREFIX_EXPANSION = 300
 LONE_PREFIX_EXPANSION = 40
 EXACT, PREFIX, FUZZY = 1.0, 0.9, 0.8
+# A word spelt as it sounds ("Mobert" for Maubert) weighs as a prefix, more than
+# a word one edit away ("Robert"): the sound was meant, the letter was not.
+SOUNDS = 0.9
 LOOSE = 0.25  # the share of an unmatched loose word's letters still asked for
 ELSEWHERE = 0.85  # a candidate not in the city or postcode another one is in
 
@@ -103,7 +107,8 @@ def _needs_fuzzy(word: _Word, known: frozenset[str]) -> bool:
 
 
 def _add_fuzzy(segment: Segment, word: _Word) -> None:
-    """Let a word missing from the vocabulary stand for its one-edit variants."""
+    """Let a word missing from the vocabulary stand for its one-edit variants
+    and for the words that sound alike."""
     word_ids = segment.word_ids
     for variant in one_edit_variants(word.text):
         variant_id = word_ids.get(variant)
@@ -111,6 +116,15 @@ def _add_fuzzy(segment: Segment, word: _Word) -> None:
             word.weights[variant] = FUZZY
             word.ids.append(variant_id)
             word.fuzzy = True
+    if len(word.text) < MIN_SOUND_LENGTH:
+        return
+    vocabulary = segment.vocabulary
+    for word_id in segment.sounding(sounds_like(word.text)):
+        token = vocabulary[word_id]
+        if token not in word.weights:
+            word.ids.append(word_id)
+        word.weights[token] = SOUNDS
+        word.fuzzy = True
 
 
 @lru_cache(maxsize=4096)
@@ -128,7 +142,9 @@ def _best_possible(words: list[_Word], known: frozenset[str]) -> float:
             reachable += len(word.text)
             total += len(word.text)
         elif _needs_fuzzy(word, known):
-            reachable += FUZZY * len(word.text)
+            # A word of MIN_SOUND_LENGTH letters or more may sound like one.
+            long = len(word.text) >= MIN_SOUND_LENGTH
+            reachable += (SOUNDS if long else FUZZY) * len(word.text)
             total += len(word.text)
         elif not word.loose:
             total += len(word.text)

@@ -13,7 +13,11 @@ from typing import Any
 from .builder import FORMAT_VERSION
 from .documents import DOCUMENT_TYPES
 from .errors import GeocoderError
+from .normalize import sounds_like
 from .storage import ArrayColumn, StringColumn
+
+# Shorter words are left to the one-edit variants.
+MIN_SOUND_LENGTH = 4
 
 # Document ids kept as posting sets per segment (about 70 bytes each): at
 # most this, and at most ten times the segment's documents.
@@ -136,11 +140,31 @@ class Segment:
         # Small sources get a small share, so a hundred of them stay bounded.
         budget = min(POSTING_CACHE_IDS, max(50_000, 10 * self.size))
         self.postings = PostingCache(self._postings, budget)
+        self._sounds: dict[str, list[int]] | None = None
+        self._sounds_lock = threading.Lock()
 
     def _postings(self, word_id: int) -> frozenset[int]:
         return frozenset(
             self._post[self._post_off[word_id] : self._post_off[word_id + 1]]
         )
+
+    def sounding(self, key: str) -> list[int]:
+        """Return the ids of the words whose :func:`sounds_like` key is ``key``.
+
+        The table is built on first use (a query holding a word no source
+        knows), so serving plain queries costs no memory for it.
+        """
+        sounds = self._sounds
+        if sounds is None:
+            with self._sounds_lock:
+                sounds = self._sounds
+                if sounds is None:
+                    sounds = {}
+                    for word_id, word in enumerate(self.vocabulary):
+                        if len(word) >= MIN_SOUND_LENGTH and word.isalpha():
+                            sounds.setdefault(sounds_like(word), []).append(word_id)
+                    self._sounds = sounds
+        return sounds.get(key, [])
 
     def frequency(self, word_id: int) -> int:
         """Return how many documents hold a word."""

@@ -22,6 +22,9 @@ from google.protobuf.message import DecodeError
 from google.transit import gtfs_realtime_pb2 as pb
 
 from fabrique.gtfs.errors import GTFSError
+from fabrique.gtfs.realtime_checks import check_message
+from fabrique.gtfs.realtime_history import check_history, memory
+from fabrique.gtfs.realtime_schedule import check_schedule, delays, load_schedule
 from fabrique.notices import Notices, Severity
 
 MAX_BYTES = 64 * 1024**2
@@ -45,6 +48,10 @@ class RealtimeCheck:
     unknown_ids: dict[str, list[str]] = field(default_factory=dict)
     checked_against: str | None = None
     seconds: float = 0.0
+    # Left for the next fetch's comparisons (realtime_history.memory).
+    memory: dict[str, Any] = field(default_factory=dict)
+    delays: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    age_seconds: int | None = None
 
     @property
     def decoded(self) -> bool:
@@ -64,6 +71,8 @@ class RealtimeCheck:
             "alerts": self.alerts,
             "alertCount": len(self.alerts),
             "checkedAgainstGtfs": self.checked_against,
+            "headerAgeSeconds": self.age_seconds,
+            "delays": self.delays,
             "unknownIds": self.unknown_ids,
             # Trip updates and vehicles (alerts are listed above), capped.
             "entityList": [e for e in self.entities if e["kind"] != "alert"][
@@ -146,6 +155,7 @@ def check(
     gtfs_store: Path | None = None,
     now: datetime | None = None,
     max_bytes: int = MAX_BYTES,
+    previous: dict[str, Any] | None = None,
 ) -> RealtimeCheck:
     """Decode ``path`` and check it; ids against ``gtfs_store`` when given.
 
@@ -153,15 +163,12 @@ def check(
     >>> result.alerts[0]["effect"]  # doctest: +SKIP
     'DETOUR'
     """
-    started = time.monotonic()
     notices = Notices()
-    result = RealtimeCheck(path.name, notices)
-    now = now or datetime.now(UTC)
     try:
         size = path.stat().st_size
     except OSError as exc:
         notices.add("file_unreadable", ERROR, filename=path.name, message=str(exc))
-        return result
+        return RealtimeCheck(path.name, notices)
     if size > max_bytes:
         notices.add(
             "file_too_large",
@@ -170,19 +177,64 @@ def check(
             bytes=size,
             limit=max_bytes,
         )
+        return RealtimeCheck(path.name, notices)
+    return check_bytes(
+        path.read_bytes(),
+        filename=path.name,
+        gtfs_store=gtfs_store,
+        now=now,
+        max_bytes=max_bytes,
+        previous=previous,
+    )
+
+
+def check_bytes(
+    data: bytes,
+    *,
+    filename: str = "feed.pb",
+    gtfs_store: Path | None = None,
+    now: datetime | None = None,
+    max_bytes: int = MAX_BYTES,
+    previous: dict[str, Any] | None = None,
+) -> RealtimeCheck:
+    """Check a fetched body; ``previous`` is the last fetch's ``memory``.
+
+    >>> check_bytes(b"junk").notices.codes()
+    {'protobuf_decode_failed'}
+    """
+    started = time.monotonic()
+    notices = Notices()
+    result = RealtimeCheck(filename, notices)
+    now = now or datetime.now(UTC)
+    if len(data) > max_bytes:
+        notices.add(
+            "file_too_large", ERROR, filename=filename, bytes=len(data), limit=max_bytes
+        )
         return result
-    message = decode(path.read_bytes(), notices, filename=path.name)
+    message = decode(data, notices, filename=filename)
     if message is not None:
         _Reader(result, now).read(message)
+        check_message(message, notices, filename=filename, now=now.timestamp())
+        frequency_trips: set[str] = set()
         if gtfs_store is not None:
-            _check_ids(result, message, gtfs_store)
+            frequency_trips = _check_ids(result, message, gtfs_store, now)
         else:
             notices.add(
                 "ids_not_checked",
                 INFO,
-                filename=path.name,
+                filename=filename,
                 message="no GTFS version given: trip, route and stop ids not checked",
             )
+        result.memory = memory(message, data)
+        check_history(
+            result.memory,
+            previous,
+            notices,
+            filename=filename,
+            frequency_trips=frequency_trips,
+        )
+        if message.header.timestamp and _moment(message.header.timestamp):
+            result.age_seconds = int(now.timestamp() - message.header.timestamp)
     result.seconds = time.monotonic() - started
     return result
 
@@ -490,7 +542,10 @@ CODES = {
 TABLES = {"trip_id": "trips", "route_id": "routes", "stop_id": "stops"}
 
 
-def _check_ids(result: RealtimeCheck, message: pb.FeedMessage, store: Path) -> None:
+def _check_ids(
+    result: RealtimeCheck, message: pb.FeedMessage, store: Path, now: datetime
+) -> set[str]:
+    """Check ids and schedule rules; the trip ids with ``exact_times`` = 0."""
     from fabrique.gtfs.store import open_store
 
     found = referenced_ids(message)
@@ -503,7 +558,7 @@ def _check_ids(result: RealtimeCheck, message: pb.FeedMessage, store: Path) -> N
             filename=result.filename,
             message=f"the GTFS version could not be read ({exc})",
         )
-        return
+        return set()
     result.checked_against = store.name
     try:
         for kind, ids in found.items():
@@ -518,8 +573,16 @@ def _check_ids(result: RealtimeCheck, message: pb.FeedMessage, store: Path) -> N
                     path=ids[ident],
                     value=ident,
                 )
+        schedule = load_schedule(con, message)
     finally:
         con.close()
+    check_schedule(message, schedule, result.notices, filename=result.filename)
+    result.delays = delays(message, schedule, now=int(now.timestamp()))
+    return {
+        trip_id
+        for trip_id, periods in schedule.frequencies.items()
+        if periods and periods[0][3] == 0
+    }
 
 
 def _existing(con: Any, table: str, column: str, ids: Iterable[str]) -> set[str]:

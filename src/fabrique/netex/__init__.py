@@ -1,10 +1,13 @@
-"""NeTEx engine: well-formedness and frames of NeTEx XML files. Imports no Django.
+"""NeTEx engine: XML Schema, references, French-profile rules, summary.
 
->>> from fabrique.netex import check
->>> check(Path("offer.zip")).summary()["frames"]  # doctest: +SKIP
-{'CompositeFrame': 26, 'GeneralFrame': 49, 'ResourceFrame': 26}
+Imports no Django.
+
+>>> from fabrique.netex import validate
+>>> validate(Path("offer.zip"), xsd_dir=Path("xsd")).verdict  # doctest: +SKIP
+'valid_with_warnings'
 """
 
 from fabrique.netex.check import Limits, NetexCheck, check
+from fabrique.netex.validate import NetexValidation, validate
 
-__all__ = ["Limits", "NetexCheck", "check"]
+__all__ = ["Limits", "NetexCheck", "NetexValidation", "check", "validate"]

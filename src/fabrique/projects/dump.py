@@ -152,6 +152,24 @@ def _challenges() -> QuerySet[Challenge]:
     ).select_related("need", "subdomain", "commons")
 
 
+def _public_awards() -> Any:
+    """Awards their recipients accepted and made public, not revoked (badges app)."""
+    from django.apps import apps
+
+    award = apps.get_model("badges", "Award")
+    return (
+        award.objects.filter(accepted=True, public=True, revoked__isnull=True)
+        .select_related("badge", "recipient")
+        .order_by("pk")
+    )
+
+
+def _badge_classes() -> Any:
+    from django.apps import apps
+
+    return apps.get_model("badges", "BadgeClass").objects.order_by("pk")
+
+
 def _slug_if_visible(obj: Any) -> str:
     return "" if obj is None or getattr(obj, "hidden", False) else obj.slug
 
@@ -319,6 +337,20 @@ TABLES: tuple[Table, ...] = (
                    e.grant.currency, e.purpose, e.date,
                    _url(e.receipt.url) if e.receipt else e.receipt_url,
                    _person(e.created_by), e.created),
+    ),
+    Table(
+        "badge_classes",
+        ("slug", "name", "kind", "description", "criteria", "rule", "skills"),
+        _badge_classes,
+        lambda b: (b.slug, b.name, b.kind, b.description, b.criteria, b.rule,
+                   " ".join(b.skills)),
+    ),
+    Table(
+        "badge_awards",
+        ("url", "badge", "recipient", "awarded", "evidence", "issued"),
+        _public_awards,
+        lambda a: (_url(a.get_absolute_url()), a.badge.slug,
+                   _person(a.recipient), a.via, a.evidence, a.issued),
     ),
 )  # fmt: skip
 

@@ -413,3 +413,42 @@ def _resource_rule(user: Any, obj: Resource) -> bool:
 @edit_rule(Version)
 def _version_rule(user: Any, obj: Version) -> bool:
     return can_edit(user, obj.resource.dataset)
+
+
+class RealtimeFetch(models.Model):
+    """One fetch of a GTFS-RT resource: what came back and what its check found.
+
+    Kept ``TRANSPORT_REALTIME_KEEP_DAYS`` days (30 by default) for the
+    resource page's charts; the last body is kept on disk for the proxy.
+    """
+
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="realtime_fetches"
+    )
+    fetched_at = models.DateTimeField(default=timezone.now)
+    # When the next fetch may happen (the period, or the feed's max-age).
+    next_after = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    size = models.PositiveIntegerField(default=0)
+    header_time = models.DateTimeField(null=True, blank=True)
+    # Seconds between the header timestamp and the fetch.
+    age_seconds = models.IntegerField(null=True, blank=True)
+    errors = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    entities = models.PositiveIntegerField(default=0)
+    trip_updates = models.PositiveIntegerField(default=0)
+    vehicles = models.PositiveIntegerField(default=0)
+    alerts = models.PositiveIntegerField(default=0)
+    # Notice code -> count for this fetch.
+    rule_counts = models.JSONField(default=dict, blank=True)
+    validation_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-fetched_at", "-pk"]
+        verbose_name = _("real-time fetch")
+        verbose_name_plural = _("real-time fetches")
+        indexes = [models.Index(fields=["resource", "-fetched_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} @ {self.fetched_at:%Y-%m-%d %H:%M:%S}"

@@ -164,6 +164,32 @@ def enqueue(job: ValidationJob) -> None:
         )
 
 
+def input_format(path: Path) -> str:
+    """``netex`` for a NeTEx XML file or a zip of XML files (no .txt), else ``gtfs``.
+
+    A lone file is NeTEx when its first 8 KB name the NeTEx root or namespace
+    (an HTML error page served instead of a feed stays a GTFS failure).
+    """
+    import zipfile
+
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                names = [n.lower() for n in archive.namelist()]
+            if any(n.endswith(".txt") for n in names):
+                return ResourceFormat.GTFS
+            if any(n.endswith(".xml") for n in names):
+                return ResourceFormat.NETEX
+            return ResourceFormat.GTFS
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    except (OSError, zipfile.BadZipFile):
+        return ResourceFormat.GTFS
+    if b"PublicationDelivery" in head or b"www.netex.org.uk" in head:
+        return ResourceFormat.NETEX
+    return ResourceFormat.GTFS
+
+
 def start_from_upload(file: Any, *, client: str = "") -> ValidationJob:
     """Keep an uploaded file in a new job and queue its validation.
 
@@ -175,7 +201,7 @@ def start_from_upload(file: Any, *, client: str = "") -> ValidationJob:
     check_client(client)  # before reading the file; again below, under lock
     received = services.receive_upload(file, max_bytes=max_upload())
     try:
-        services.check_file(received, ResourceFormat.GTFS)
+        services.check_file(received, input_format(received.path))
         job = ValidationJob(
             filename=received.filename,
             size=received.size,
@@ -325,7 +351,7 @@ def _fetch(job: ValidationJob, progress: _Progress) -> None:
     progress.update(5, _("Downloading %(url)s") % {"url": job.source_url[:150]})
     received = services.download(job.source_url, max_bytes=max_upload())
     try:
-        services.check_file(received, ResourceFormat.GTFS)
+        services.check_file(received, input_format(received.path))
         shutil.move(received.path, job.directory / received.filename)
     finally:
         received.discard()
@@ -343,6 +369,9 @@ def process(job: ValidationJob) -> None:
     original = directory / job.filename
     if not job.filename or not original.is_file():
         raise JobError(_("The file to validate is missing; please send it again."))
+    if input_format(original) == ResourceFormat.NETEX:
+        _process_netex(job, original, progress)
+        return
     result = _validate(original, progress)
     report = build_report(result)
     report["summary"]["gtfsInput"] = job.filename
@@ -362,6 +391,36 @@ def process(job: ValidationJob) -> None:
         errors=totals["ERROR"],
         warnings=totals["WARNING"],
         infos=totals["INFO"],
+        finished=timezone.now(),
+    )
+
+
+def _process_netex(job: ValidationJob, original: Path, progress: _Progress) -> None:
+    """Validate a NeTEx file or zip: schema, references, French profile."""
+    from fabrique.netex import validate as validate_netex
+    from fabrique.netex.report import to_html
+    from fabrique.netex.xsd import default_dir
+
+    progress.update(10, _("Checking the NeTEx files"))
+    configured = settings.NETEX_XSD_DIR
+    result = validate_netex(
+        original, xsd_dir=Path(configured) if configured else default_dir()
+    )
+    report = result.report()
+    directory = job.directory
+    (directory / storage.REPORT_JSON).write_text(
+        json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (directory / storage.REPORT_HTML).write_text(
+        to_html(report, title=f"NeTEx: {job.filename}"), encoding="utf-8"
+    )
+    ValidationJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE,
+        progress=100,
+        progress_message="",
+        errors=result.errors,
+        warnings=result.warnings,
+        infos=report["summary"]["infos"],
         finished=timezone.now(),
     )
 

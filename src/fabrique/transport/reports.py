@@ -511,6 +511,13 @@ def job(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
             response["HX-Refresh"] = "true"
             return response
         report = read_report(found.directory)
+        if report is not None and report.get("summary", {}).get("format") == "netex":
+            from fabrique.transport.formats.views import notices_context
+
+            context.update(
+                {"summary": report["summary"], "notices": notices_context(report)}
+            )
+            return render(request, "transport/netex_job.html", context)
         if report is not None:
             context.update(report_context(report))
             return render(request, "transport/report.html", context)

@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -401,6 +402,9 @@ def _process_other(version: Version, progress: Progress) -> None:
             version.original_path,
             gtfs_store=gtfs_store,
             products_dir=directory,
+            netex_xsd_dir=Path(settings.NETEX_XSD_DIR)
+            if settings.NETEX_XSD_DIR
+            else None,
         ),
         progress,
     )
@@ -420,20 +424,10 @@ def _process_other(version: Version, progress: Progress) -> None:
 
 
 def _gtfs_store_of(version: Version) -> Path | None:
-    """The store of the dataset's latest ready GTFS version, if any."""
-    latest = (
-        Version.objects.filter(
-            resource__dataset_id=version.resource.dataset_id,
-            resource__format=ResourceFormat.GTFS,
-            status=VersionStatus.READY,
-        )
-        .order_by("-created", "-pk")
-        .first()
-    )
-    if latest is None:
-        return None
-    store = latest.directory / storage.STORE_DIR
-    return store if store.is_dir() else None
+    """The store of the dataset's GTFS version in force, if any."""
+    from fabrique.transport.realtime import gtfs_store_of
+
+    return gtfs_store_of(version.resource)
 
 
 def _after_ready(version: Version) -> None:
@@ -512,6 +506,18 @@ def fetch_due_resources() -> int:
     from fabrique.transport.services import fetch_due
 
     return len(fetch_due())
+
+
+@task()
+def fetch_realtime_feeds() -> int:
+    """Fetch and check every GTFS-RT feed that is due; come back next period."""
+    from fabrique.notifications import periodic
+    from fabrique.transport.realtime import fetch_due
+
+    try:
+        return len(fetch_due())
+    finally:
+        periodic.schedule_next(fetch_realtime_feeds)
 
 
 @task()

@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 
 from fabrique.catalog.views import dcat as dcat_views
-from fabrique.transport import views
+from fabrique.transport import realtime_views, views
 
 app_name = "transport"
 
@@ -43,6 +43,11 @@ urlpatterns = [
         "transport/ressources/<int:pk>/recuperer/",
         views.resource_fetch,
         name="resource_fetch",
+    ),
+    path(
+        "transport/ressources/<int:pk>/temps-reel/",
+        realtime_views.realtime_page,
+        name="realtime",
     ),
     path("transport/versions/<int:pk>/", views.version_detail, name="version"),
     path(

@@ -419,11 +419,27 @@ def dataset_detail(
         "resource_form": ResourceForm() if manage else None,
         "has_partials": _has_partials(),
         "network_version": network,
+        "realtime_layers": _realtime_layers(resources),
         "departures": _departures(request, network) if network else None,
         "max_upload_mb": settings.TRANSPORT_MAX_UPLOAD // 1024**2,
         **_engagement(request, dataset, reuse_form),
     }
     return render(request, "transport/dataset_detail.html", context)
+
+
+def _realtime_layers(resources: list[Resource]) -> list[dict[str, Any]]:
+    """Map layers of the located vehicles of each followed GTFS-RT feed."""
+    return [
+        {
+            "url": f"/api/1/transport/resources/{r.pk}/realtime/vehicles.geojson",
+            "kind": "points",
+            "label": _("Vehicles (%(title)s)") % {"title": r.title},
+            "color": "#b3261e",
+            "detail_property": "routeId",
+        }
+        for r in resources
+        if r.format == ResourceFormat.GTFS_RT and r.url
+    ]
 
 
 def _report_url(obj: Any) -> str:

@@ -116,7 +116,7 @@ def test_a_netex_version_lists_frames(client, dataset, owner, add):
     assert "ServiceFrame" in text
     assert "TimetableFrame" in text
     assert "FR:TypeOfFrame:NETEX_ARRET" in text
-    assert "Not checked yet" in text or "pas encore" in text
+    assert "Checked: references and ids" in text or "schéma XML" in text
 
 
 def test_a_broken_file_shows_its_notices(client, dataset, owner, add):
@@ -187,3 +187,23 @@ def test_a_gtfs_rt_page_lists_trip_updates_and_vehicles(client, dataset, owner, 
     assert "maj-1" in text
     assert "bus-7" in text
     assert "48.85000, 2.30000" in text or "48,85000, 2,30000" in text
+
+
+def test_a_valid_netex_version_shows_its_offer_and_stops_on_a_map(
+    client, dataset, owner, add
+):
+    resource = make_resource(dataset, owner, title="Offre NeTEx", format="netex")
+    version = add(resource, (DATA / "netex" / "fr_valid.xml").read_bytes(), "o.xml")
+    version.refresh_from_db()
+    assert version.errors == 0
+    text = client.get(reverse("transport:format_version", args=[version.pk])).content
+    text = text.decode()
+    assert "Gare - Parc" in text
+    assert "2026-03-01 → 2026-06-30" in text
+    assert "Régie Exemple" in text
+    geojson_url = reverse("transport:format_netex_geojson", args=[version.pk])
+    assert geojson_url in text
+    data = client.get(geojson_url).json()
+    assert len(data["features"]) == 4
+    gbfs_url = reverse("transport:format_gbfs_geojson", args=[version.pk])
+    assert client.get(gbfs_url).status_code == 404

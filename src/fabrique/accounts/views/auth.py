@@ -8,6 +8,8 @@ import time
 import unicodedata
 from typing import Any
 
+from allauth.account.internal.flows.login import perform_password_login
+from allauth.account.models import Login
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -15,15 +17,18 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from requests import RequestException
 
 from fabrique.accounts import confirmation
 from fabrique.accounts.forms import SignupForm
 from fabrique.accounts.models import User
+from fabrique.accounts.oidc.views import LOGOUT_SESSION_KEY, FabriqueOIDCAdapter
 from fabrique.accounts.services import address_in_use, warn_address_owners
 from fabrique.core.ratelimit import Rate, client_key, counters, ratelimit
 from fabrique.core.ratelimit import _wait_text as wait_text
@@ -189,7 +194,29 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         clear_login_failures(_username_key(self.request), client_key(self.request))
-        return super().form_valid(form)
+        # The password was right: allauth's login takes over, asking for the
+        # second factor (authenticator app, passkey) of those who have one.
+        user = form.get_user()
+        return perform_password_login(
+            self.request,
+            {"username": user.get_username()},
+            Login(user=user, redirect_url=self.get_success_url()),
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["oidc_providers"] = [
+            {"id": app["provider_id"], "name": app["name"]}
+            for app in settings.OIDC_PROVIDERS
+        ]
+        context["passkey_login"] = settings.MFA_PASSKEY_LOGIN_ENABLED
+        next_url = context.get("next") or ""
+        context["redirect_field"] = (
+            format_html('<input type="hidden" name="next" value="{}">', next_url)
+            if next_url
+            else ""
+        )
+        return context
 
     def _locked(self, wait: int) -> HttpResponse:
         # The form as sent, not checked (the password is not even tried).
@@ -217,6 +244,55 @@ class LoginView(auth_views.LoginView):
 # and per (username, client) with a growing lock: attempts from elsewhere
 # never lock the owner out of their account on their own connection.
 login_view = ratelimit("login", "RATELIMIT_LOGIN", key=client_key)(LoginView.as_view())
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign out here, then at the OpenID Connect provider one came from, when
+    it offers a logout endpoint (RP-initiated logout)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        provider_logout = request.session.get(LOGOUT_SESSION_KEY)
+        response = super().post(request, *args, **kwargs)
+        if isinstance(provider_logout, dict):
+            target = provider_logout_url(request, provider_logout)
+            if target:
+                return redirect(target)
+        return response
+
+
+def provider_logout_url(request: HttpRequest, stored: dict[str, Any]) -> str:
+    """The provider's end-session address for the session's ID token ("" if
+    the provider is gone from the settings or offers none)."""
+    app = next(
+        (
+            app
+            for app in settings.OIDC_PROVIDERS
+            if app["provider_id"] == stored.get("provider_id")
+        ),
+        None,
+    )
+    if app is None:
+        return ""
+    try:
+        adapter = FabriqueOIDCAdapter(request, app["provider_id"])
+        endpoint = adapter.openid_config.get("end_session_endpoint")
+    except (RequestException, ValueError, KeyError):
+        return ""
+    if not endpoint:
+        return ""
+    query = urlencode(
+        {
+            "id_token_hint": stored.get("id_token", ""),
+            "client_id": app["client_id"],
+            "post_logout_redirect_uri": request.build_absolute_uri(
+                resolve_url(settings.LOGOUT_REDIRECT_URL)
+            ),
+        }
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+
+logout_view = LogoutView.as_view()
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -113,6 +118,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         for member in context["organisations"]
         if can_manage_members(user, member.actor)
     }
+    context.update(security_context(request))
     return render(request, "accounts/profile.html", context)
 
 
@@ -207,3 +213,56 @@ def change_role(request: HttpRequest, username: str) -> HttpResponse:
                 % {"name": person.public_name, "role": person.get_role_display()},
             )
     return redirect("accounts:public_profile", username=person.username)
+
+
+def identity(request: HttpRequest, subject: str) -> HttpResponse:
+    """The network URI of a member of this instance (identity.identity_uri)
+    leads to their public profile."""
+    if not subject.isdigit():
+        raise Http404
+    user = get_object_or_404(User, pk=int(subject), deleted=False, is_active=True)
+    return redirect("accounts:public_profile", username=user.username)
+
+
+def security_context(request: HttpRequest) -> dict[str, Any]:
+    """Sign-in methods and sessions of the signed-in person, for the profile."""
+    user = request.user
+    authenticators = list(Authenticator.objects.filter(user=user).order_by("pk"))
+    linked = list(SocialAccount.objects.filter(user=user).order_by("pk"))
+    names = {app["provider_id"]: app["name"] for app in settings.OIDC_PROVIDERS}
+    return {
+        "passkeys": [
+            a for a in authenticators if a.type == Authenticator.Type.WEBAUTHN
+        ],
+        "totp": next(
+            (a for a in authenticators if a.type == Authenticator.Type.TOTP), None
+        ),
+        "recovery_codes": next(
+            (a for a in authenticators if a.type == Authenticator.Type.RECOVERY_CODES),
+            None,
+        ),
+        "linked_providers": [
+            {"name": names.get(account.provider, account.provider), "uid": account.uid}
+            for account in linked
+        ],
+        "unlinked_providers": [
+            {"id": app["provider_id"], "name": app["name"]}
+            for app in settings.OIDC_PROVIDERS
+            if app["provider_id"] not in {account.provider for account in linked}
+        ],
+        "sessions": UserSession.objects.purge_and_list(user),
+        "current_session_key": request.session.session_key,
+    }
+
+
+@login_required
+@require_POST
+def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Sign out one of one's own sessions (another device, a lost phone)."""
+    session = get_object_or_404(UserSession, pk=session_id, user=request.user)
+    if session.is_current():
+        logout(request)
+        return redirect("home")
+    session.end()
+    messages.success(request, _("That session is signed out."))
+    return redirect("accounts:profile")

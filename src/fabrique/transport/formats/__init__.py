@@ -15,6 +15,7 @@ from typing import Any
 FORMATS = ("gbfs", "gtfs-rt", "netex")
 # Files written to ``products_dir`` for the pages.
 GBFS_GEOJSON = "gbfs.geojson"
+NETEX_GEOJSON = "netex.geojson"
 
 
 @dataclass
@@ -48,6 +49,7 @@ def process(
     gtfs_store: Path | None = None,
     products_dir: Path | None = None,
     allow_private: bool = False,
+    netex_xsd_dir: Path | None = None,
 ) -> FormatResult:
     """Check the file, folder or zip at ``path`` as ``fmt`` (gbfs, gtfs-rt, netex).
 
@@ -76,6 +78,13 @@ def process(
         from fabrique.gtfs.realtime import check as check_rt
 
         return _result(check_rt(path, gtfs_store=gtfs_store).report())
-    from fabrique.netex import check as check_netex
+    from fabrique.netex import validate as validate_netex
+    from fabrique.netex.xsd import default_dir
 
-    return _result(check_netex(path).report())
+    netex = validate_netex(path, xsd_dir=netex_xsd_dir or default_dir())
+    if products_dir is not None:
+        products_dir.mkdir(parents=True, exist_ok=True)
+        (products_dir / NETEX_GEOJSON).write_text(
+            json.dumps(netex.geojson(), ensure_ascii=False)
+        )
+    return _result(netex.report())

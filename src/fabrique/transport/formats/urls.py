@@ -13,4 +13,9 @@ urlpatterns = [
         views.gbfs_geojson,
         name="format_gbfs_geojson",
     ),
+    path(
+        "transport/versions/<int:pk>/netex.geojson",
+        views.netex_geojson,
+        name="format_netex_geojson",
+    ),
 ]

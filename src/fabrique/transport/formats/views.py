@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from fabrique.core.concurrency import limit_concurrency
 from fabrique.core.ratelimit import ratelimit
 from fabrique.transport import services, storage
-from fabrique.transport.formats import FORMATS, GBFS_GEOJSON
+from fabrique.transport.formats import FORMATS, GBFS_GEOJSON, NETEX_GEOJSON
 from fabrique.transport.models import Version
 from fabrique.transport.views import _version_or_404
 
@@ -69,7 +69,8 @@ def _moment(text: Any) -> datetime | None:
         return None
 
 
-def _notices(report: dict[str, Any] | None) -> list[dict[str, Any]]:
+def notices_context(report: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The notices of a report as the notices template shows them."""
     notices = []
     for notice in (report or {}).get("notices") or []:
         samples = notice.get("sampleNotices") or []
@@ -157,6 +158,28 @@ def _gtfs_rt_context(summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _netex_context(version: Version, summary: dict[str, Any]) -> dict[str, Any]:
+    located = int(summary.get("locatedStops") or 0)
+    if not located:
+        return {"map_layers": []}
+    url = reverse("transport:format_netex_geojson", args=[version.pk])
+    return {
+        "map_layers": [
+            {
+                "url": url,
+                "kind": "points",
+                "label": _("Stop places and quays"),
+                "name_property": "name",
+                "detail_property": "kind",
+                "radius": 4,
+            }
+        ],
+        "map_summary": _("%(count)s stop places and quays with coordinates")
+        % {"count": located},
+        "map_links": [(_("GeoJSON of stop places and quays"), url)],
+    }
+
+
 @require_GET
 def version_page(request: HttpRequest, pk: int) -> HttpResponse:
     """What the check of a GBFS, GTFS-RT or NeTEx version found."""
@@ -171,13 +194,15 @@ def version_page(request: HttpRequest, pk: int) -> HttpResponse:
         "dataset": resource.dataset,
         "fmt": fmt,
         "summary": summary,
-        "notices": _notices(report),
+        "notices": notices_context(report),
         "has_report": report is not None,
     }
     if report is not None and fmt == "gbfs":
         context.update(_gbfs_context(request, version))
     elif report is not None and fmt == "gtfs-rt":
         context.update(_gtfs_rt_context(summary))
+    elif report is not None and fmt == "netex":
+        context.update(_netex_context(version, summary))
     template = "transport/formats/version.html"
     if request.headers.get("HX-Request") and request.GET.get("part") == "stations":
         template = "transport/formats/_gbfs_stations.html"
@@ -212,3 +237,19 @@ def gbfs_geojson(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _count(value: Any) -> str:
     return "?" if value is None else str(value)
+
+
+@require_GET
+@limit_concurrency("gbfs-map", methods=frozenset({"GET"}))
+@ratelimit("gbfs-map", "RATELIMIT_GBFS_MAP", methods=frozenset({"GET"}))
+def netex_geojson(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop places and quays (with coordinates) of a NeTEx version."""
+    version = _format_version(request, pk)
+    if version.resource.format != "netex":
+        raise Http404
+    data = services.read_json(version, NETEX_GEOJSON)
+    if not isinstance(data, dict):
+        data = {"type": "FeatureCollection", "features": []}
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/geo+json"
+    return response

@@ -121,8 +121,13 @@ def _counts(version: Any) -> tuple[int | None, int | None]:
 
 
 @register.inclusion_tag("transport/_map.html")
-def version_map(version: Any) -> dict[str, Any]:
-    """The map of a version's stops and lines, read from the transport API."""
+def version_map(
+    version: Any, extra_layers: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The map of a version's stops and lines, read from the transport API.
+
+    ``extra_layers``: more GeoJSON layers drawn on top (real-time vehicles).
+    """
     from django.utils.translation import gettext as _
     from django.utils.translation import ngettext
 
@@ -145,6 +150,7 @@ def version_map(version: Any) -> dict[str, Any]:
         "layers": [
             {"url": lines_url, "kind": "lines", "label": _("Lines")},
             {"url": stops_url, "kind": "points", "label": _("Stops")},
+            *(extra_layers or []),
         ],
         "label": _("Map of the stops and lines of version %(number)s")
         % {"number": version.number},
