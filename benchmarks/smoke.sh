@@ -98,5 +98,9 @@ step "vehicles: checker and completion on a generated catalogue"
 step "badges: Open Badges 3.0 signing and verification"
 "$PY" benchmarks/badges/sign_verify.py --count 5 --json "$WORK/badges.json"
 
+step "network: a whole instance harvested, then one per cent of it"
+"$PY" benchmarks/network/harvest.py --count 40 --percent 10 --port "$PORT" \
+    --json "$WORK/network.json"
+
 echo
 echo "benchmark smoke: every script ran"

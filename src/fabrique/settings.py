@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "fabrique.projects",
     "fabrique.transport",
     "fabrique.notifications",
+    "fabrique.federation",
     "fabrique.vehicles",
     "fabrique.badges",
     # Sign-in beyond passwords (django-allauth): OpenID Connect providers,
@@ -735,7 +736,31 @@ FABRIQUE_PERIODIC_TASKS = {
     "fabrique.transport.recovery.recover_stuck": env_int("FABRIQUE_RECOVER_EVERY", 60),
     "fabrique.transport.ondemand.purge_expired_jobs": 3600,
     "fabrique.transport.tasks.warn_expiring_datasets": 86_400,
+    "fabrique.federation.tasks.harvest_due": env_int("FEDERATION_HARVEST_TICK", 60),
 }
+# Network of instances (fabrique.federation): how this instance describes
+# itself at /.well-known/fabrique-instance, its signing key, and the bounds
+# of one harvest run (pages, bytes per page, seconds).
+FEDERATION_REGION = env("FEDERATION_REGION", "")
+FEDERATION_CONTACT = env("FEDERATION_CONTACT", "")
+_position = env("FEDERATION_POSITION", "")
+try:
+    FEDERATION_POSITION = (
+        (float(_position.split(",")[0]), float(_position.split(",")[1]))
+        if _position
+        else None
+    )
+except (ValueError, IndexError) as _exc:
+    raise ImproperlyConfigured(
+        f"FEDERATION_POSITION={_position!r}: expected latitude,longitude"
+    ) from _exc
+FEDERATION_KEY_FILE = Path(
+    env("FEDERATION_KEY_FILE", str(DATA_DIR / "federation" / "instance-key.pem"))
+)
+FEDERATION_TOMBSTONE_DAYS = env_int("FEDERATION_TOMBSTONE_DAYS", 90)
+FEDERATION_MAX_PAGES = env_int("FEDERATION_MAX_PAGES", 2000)
+FEDERATION_MAX_PAGE_BYTES = env_int("FEDERATION_MAX_PAGE_BYTES", 20 * 1024**2)
+FEDERATION_HARVEST_SECONDS = env_int("FEDERATION_HARVEST_SECONDS", 1800)
 if TRANSPORT_REALTIME_EVERY > 0:
     FABRIQUE_PERIODIC_TASKS["fabrique.transport.tasks.fetch_realtime_feeds"] = (
         TRANSPORT_REALTIME_EVERY

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("fabrique.projects.urls")),
     path("", include("fabrique.projects.ecosystem_urls")),
     path("", include("fabrique.notifications.urls")),
+    path("", include("fabrique.federation.urls")),
     path("", include("fabrique.vehicles.urls")),
     path("", include("fabrique.badges.urls")),
 ]

@@ -159,6 +159,10 @@ MEMBER_WEB_WRITES = {
     "transport:dataset_create",
     "transport:dataset_follow",
     "transport:reuse_create",
+    # Linking one's own account with one elsewhere; forking a remote commons
+    # creates a commons, as creating one does.
+    "federation:accounts",
+    "federation:fork",
     # Saving a vehicle creates a commons; forking copies a shared one.
     "vehicles:configuration_save",
     "vehicles:configuration_fork",

@@ -276,3 +276,20 @@ def test_export_then_parse_gives_the_same_commons(data, syntax):
     assert [normalised(d) for d in back] == sorted(
         (normalised(d) for d in datasets), key=lambda d: d["uri"]
     )
+
+
+def test_a_harvested_copy_names_its_origin_and_the_next_page_is_read():
+    copy = data_commons("copy", source="https://origin.example/communs/velos/")
+    page = {
+        "uri": "https://fabrique.example/catalogue.ttl?page=1",
+        "first": "https://fabrique.example/catalogue.ttl?page=1",
+        "last": "https://fabrique.example/catalogue.ttl?page=2",
+        "next": "https://fabrique.example/catalogue.ttl?page=2",
+        "previous": "",
+        "total": 2,
+        "per_page": 1,
+    }
+    graph = dcat.catalog_graph({**catalog([copy]), "page": page})
+    assert dcat.next_page(graph) == page["next"]
+    (back,), _ = dcat.parse(dcat.serialise(graph))
+    assert back["source"] == "https://origin.example/communs/velos/"

@@ -128,6 +128,16 @@ def _dcat(data: bytes, name: str) -> list[Candidate]:
     datasets, services, warnings = dcat.read(data, name=name or "catalogue.ttl")
     if not datasets and not services:
         warnings.append("the document describes no dcat:Dataset nor dcat:DataService")
+    return from_dcat(datasets, services, warnings)
+
+
+def from_dcat(
+    datasets: list[dict[str, Any]],
+    services: list[dict[str, Any]],
+    warnings: list[str],
+) -> list[Candidate]:
+    """Candidates of the datasets then the services read from a DCAT-AP
+    document (``standards.dcat.read``), in that order."""
     found = []
     for dataset in datasets:
         distributions = dataset.get("distributions") or []

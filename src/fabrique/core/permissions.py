@@ -30,6 +30,9 @@ M = TypeVar("M", bound=models.Model)
 # model -> (rule, whether moderators may edit regardless of the rule)
 _EDIT_RULES: dict[type[models.Model], tuple[EditRule, bool]] = {}
 _defaults_registered = False
+# Checks ``lock(obj) -> bool`` that make an object read-only for everyone
+# (a commons harvested from another instance is changed at its origin).
+_LOCKS: list[Callable[[Any], bool]] = []
 
 # Fields that name the account an object belongs to, in order of preference.
 OWNER_FIELDS = ("author", "created_by", "user", "reporter")
@@ -86,6 +89,17 @@ def edit_rule(
     return register
 
 
+def edit_lock(lock: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """Register ``lock(obj) -> bool``: objects it holds may be changed by nobody."""
+    if lock not in _LOCKS:
+        _LOCKS.append(lock)
+    return lock
+
+
+def is_locked(obj: Any) -> bool:
+    return any(lock(obj) for lock in _LOCKS)
+
+
 def _rule_for(obj: Any) -> tuple[EditRule, bool] | None:
     global _defaults_registered
     if not _defaults_registered:
@@ -100,6 +114,8 @@ def _rule_for(obj: Any) -> tuple[EditRule, bool] | None:
 def can_edit(user: Any, obj: Any) -> bool:
     """May ``user`` change (or delete) ``obj``?"""
     if not is_active_user(user):
+        return False
+    if is_locked(obj):
         return False
     found = _rule_for(obj)
     rule, moderators = found if found else (is_owner, True)

@@ -28,6 +28,11 @@ A *service* (a commons of kind service, or one of the site's APIs): ``uri``,
 ``landing_page``, ``licence``, ``serves`` (dataset URIs), ``publisher``, and
 optionally ``summary``, ``tags``, ``themes``, ``created``, ``modified``,
 ``contact`` as for a dataset.
+
+A dataset or a service harvested from another catalogue also has ``source``:
+the URI of the original, written as ``dct:source`` and
+``prov:wasDerivedFrom`` so that whoever harvests this catalogue keeps the
+first origin (and recognises its own commons coming back).
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ from fabrique.standards import Finding, mobility, rdfio, shacl
 from fabrique.standards.mobility import MOBILITYDCATAP
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
@@ -218,6 +224,13 @@ class _Builder:
             self.g.add((node, _SKOS.prefLabel, label_node))
         return node
 
+    def source(self, node: URIRef, data: Mapping[str, Any]) -> None:
+        """``dct:source`` and ``prov:wasDerivedFrom`` of a harvested copy."""
+        if data.get("source"):
+            origin = _ref(data["source"])
+            self.g.add((node, _DCTERMS.source, origin))
+            self.g.add((node, PROV.wasDerivedFrom, origin))
+
     def resource(self, uri: str) -> URIRef:
         return self.shared(uri, _RDFS.Resource)[0]
 
@@ -234,6 +247,7 @@ class _Builder:
         if data.get("summary"):
             g.add((node, _DCTERMS.abstract, self.text(data["summary"])))
         g.add((node, _DCTERMS.identifier, Literal(data["uri"])))
+        self.source(node, data)
         if data.get("landing_page"):
             page = self.typed(data["landing_page"], _FOAF.Document)
             g.add((node, _DCAT.landingPage, page))
@@ -377,6 +391,7 @@ class _Builder:
         g.add((node, _RDF.type, _DCAT.Resource))
         g.add((catalog, _DCAT.service, node))
         g.add((node, _DCTERMS.title, self.text(data["title"])))
+        self.source(node, data)
         if data.get("description"):
             g.add((node, _DCTERMS.description, self.text(data["description"])))
         if data.get("summary"):
@@ -462,6 +477,7 @@ def new_graph() -> Graph:
         ("vcard", VCARD),
         ("xsd", XSD),
         ("hydra", HYDRA),
+        ("prov", PROV),
         ("locn", LOCN),
         ("gsp", GSP),
         ("mobilitydcatap", MOBILITYDCATAP),
@@ -674,6 +690,18 @@ class _Reader:
             return str(value)
         return ""
 
+    def source(self, node: Any) -> str:
+        """The origin a harvested copy names (``prov:wasDerivedFrom``, else
+        ``dct:source``), or ''."""
+        return self.uri(node, PROV.wasDerivedFrom) or self.uri(node, DCTERMS.source)
+
+    def with_source(self, node: Any, found: dict[str, Any]) -> dict[str, Any]:
+        """``found`` with ``source`` when the node names an origin."""
+        source = self.source(node)
+        if source:
+            found["source"] = source
+        return found
+
     def mobility(self, node: Any, name: str) -> list[URIRef]:
         found: list[URIRef] = []
         for namespace in _MOBILITY_NAMESPACES:
@@ -791,7 +819,7 @@ class _Reader:
             summary = description.split("\n", 1)[0][:300]
         if description in (summary, title):
             description = ""
-        return {
+        found = {
             "uri": str(node),
             "title": title,
             "summary": summary,
@@ -807,6 +835,7 @@ class _Reader:
             "distributions": dists,
             "transport": transport,
         }
+        return self.with_source(node, found)
 
     def service(self, node: URIRef) -> dict[str, Any]:
         """A ``dcat:DataService`` as the export's service dict."""
@@ -819,7 +848,7 @@ class _Reader:
             summary = description.split("\n", 1)[0][:300]
         if description in (summary, title):
             description = ""
-        return {
+        found = {
             "uri": str(node),
             "title": title,
             "summary": summary,
@@ -839,6 +868,7 @@ class _Reader:
             "contact": self.contact(node),
             "serves": sorted(str(d) for d in self.g.objects(node, DCAT.servesDataset)),
         }
+        return self.with_source(node, found)
 
 
 def service_uris(graph: Graph) -> list[URIRef]:
@@ -882,7 +912,29 @@ def read(
     """The datasets and the data services of a DCAT-AP document as the
     export's dicts, and warnings for what could not be read."""
     graph = rdfio.parse(data, name=name, syntax=syntax)
+    return read_graph(graph, language=language)
+
+
+def read_graph(
+    graph: Graph, *, language: str = "fr"
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """:func:`read` for a graph already parsed."""
     reader = _Reader(graph, language)
     datasets = [reader.dataset(node) for node in dataset_uris(graph)]
     services = [reader.service(node) for node in service_uris(graph)]
     return datasets, services, reader.warnings
+
+
+def next_page(graph: Graph) -> str:
+    """The address of the next page of a paged catalogue (hydra
+    ``next``, as this export and others write it), or ''.
+
+    >>> next_page(new_graph())
+    ''
+    """
+    # ``nextPage`` is the name of the older hydra ``PagedCollection``.
+    for prop in (HYDRA.next, HYDRA.nextPage):
+        for _view, link in graph.subject_objects(prop):
+            if isinstance(link, URIRef):
+                return str(link)
+    return ""

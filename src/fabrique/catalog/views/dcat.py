@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import (
     Http404,
     HttpRequest,
@@ -106,11 +107,22 @@ def _agent(request: HttpRequest, actor: Any) -> dict[str, Any]:
     }
 
 
+def origin_of(commons: Commons) -> str:
+    """The origin URI of a commons harvested from elsewhere, else ''."""
+    try:
+        remote = commons.remote  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return ""
+    return str(getattr(remote, "origin_uri", "") or "")
+
+
 def _described(urls: Any, commons: Commons) -> dict[str, Any]:
-    """What a dataset and a data service of a commons say alike."""
+    """What a dataset and a data service of a commons say alike; a harvested
+    commons names its origin (never re-exported as this site's own)."""
     uri = urls.of("catalog:commons", commons.slug)
     return {
         "uri": uri,
+        "source": origin_of(commons),
         "title": commons.title,
         "summary": commons.summary,
         "description": commons.description,
@@ -276,7 +288,7 @@ def catalog_dict(
 def _visible_commons() -> Any:
     return (
         Commons.objects.filter(hidden=False)
-        .select_related("transport_dataset__publisher")
+        .select_related("transport_dataset__publisher", "remote")
         .prefetch_related("themes", "transport_dataset__resources")
     )
 
@@ -300,7 +312,7 @@ def _syntax(suffix: str) -> str:
 
 
 def _one_commons(request: HttpRequest, slug: str) -> Commons:
-    rows = Commons.objects.select_related("transport_dataset__publisher")
+    rows = Commons.objects.select_related("transport_dataset__publisher", "remote")
     commons = get_object_or_404(
         rows.prefetch_related("themes", "transport_dataset__resources"), slug=slug
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +72,22 @@ def _join(*parts: Any) -> str:
     return "\n".join(str(part) for part in parts if part)
 
 
+HERE = "here"
+
+
+def _origin(commons: Commons) -> str:
+    """The instance a harvested commons comes from, or ``here``."""
+    try:
+        remote = commons.remote  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return HERE
+    return str(getattr(remote, "origin_instance", "") or HERE)
+
+
+def _origin_labels(values: Sequence[str]) -> dict[str, str]:
+    return {v: str(_("this instance")) if v == HERE else v for v in values}
+
+
 def commons_document(commons: Commons) -> Document | None:
     if commons.hidden:
         return None
@@ -105,6 +122,7 @@ def commons_document(commons: Commons) -> Document | None:
             "maturity": [commons.maturity],
             "licence": [commons.licence],
             "needs": [OPEN] if any(n.status == Need.Status.OPEN for n in needs) else [],
+            "origin": [_origin(commons)],
         },
     )
 
@@ -139,7 +157,8 @@ def actor_document(actor: Actor) -> Document | None:
 
 
 def _commons_queryset() -> QuerySet[Commons]:
-    return Commons.objects.prefetch_related(
+    # "remote": the provenance of harvested commons (federation app).
+    return Commons.objects.select_related("remote").prefetch_related(
         "themes",
         Prefetch(
             "needs",
@@ -165,11 +184,14 @@ COMMONS = register(
             Facet("maturity", _("Maturity"), _choice_labels(Maturity)),
             Facet("licence", _("Licence"), limit=12),
             Facet("needs", _("Needs"), _needs_labels),
+            Facet("origin", _("Origin"), _origin_labels),
         ),
         dependencies=(
             Dependency(Commons, m2m_field="themes"),
             Dependency(Need, lambda need: [need.commons_id]),
             Dependency(Theme, lambda theme: theme.commons.values_list("pk", flat=True)),
+            # Where a harvested commons comes from (the origin facet).
+            Dependency("federation.RemoteCommons", lambda remote: [remote.commons_id]),
         ),
     )
 )

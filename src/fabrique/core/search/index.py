@@ -9,8 +9,10 @@ totals stay as they are. Otherwise it is deleted and inserted again.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -55,6 +57,26 @@ def _objects(
     return [*in_hand.values(), *(queryset.filter(pk__in=rest) if rest else [])]
 
 
+_DEFERRED = threading.local()
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Collect the reindexing asked inside, and do it once on leaving (one
+    call per type): a bulk writer (a harvest) saves hundreds of objects."""
+    if getattr(_DEFERRED, "pending", None) is not None:
+        yield
+        return
+    _DEFERRED.pending = {}
+    try:
+        yield
+        pending: dict[str, set[int]] = _DEFERRED.pending
+    finally:
+        _DEFERRED.pending = None
+    for type_name, pks in pending.items():
+        reindex(type_name, sorted(pks))
+
+
 def reindex(
     type_name: str, pks: Iterable[int], *, saved: Sequence[models.Model] = ()
 ) -> int:
@@ -62,7 +84,12 @@ def reindex(
 
     ``saved`` are objects among them just saved, built as they are in hand
     rather than read again. Returns the number of documents written.
+    Inside :func:`deferred`, only notes them (and returns 0).
     """
+    pending = getattr(_DEFERRED, "pending", None)
+    if pending is not None:
+        pending.setdefault(type_name, set()).update(pk for pk in pks if pk is not None)
+        return 0
     indexable = get_type(type_name)
     wanted = sorted({int(pk) for pk in pks if pk is not None})
     if not wanted:

@@ -1,0 +1,226 @@
+"""The change feed: every change of a public commons, in order, resumable.
+
+Signals keep one :class:`ChangeEntry` per commons (moved to the end at each
+change); a deleted or hidden commons becomes a tombstone. :func:`page`
+reads the feed after a cursor; each item carries the commons as it is now,
+its origin (this instance, or the origin of a harvested copy: never passed
+off as this instance's own) and its contributors.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.db.models.signals import post_save, pre_delete
+from django.urls import reverse
+from django.utils import timezone
+
+from fabrique.catalog.models import Commons
+from fabrique.federation import instance, ledger
+from fabrique.federation.models import ChangeEntry, FeedHorizon
+
+MAX_LIMIT = 500
+Action = ChangeEntry.Action
+
+
+class CursorTooOld(Exception):
+    """The cursor is below the pruned horizon: resync from 0."""
+
+
+def _origin(commons: Commons) -> tuple[str, str]:
+    """(origin URI, origin instance) of a commons."""
+    try:
+        remote = commons.remote  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        remote = None
+    if remote is not None:
+        return remote.origin_uri, remote.origin_instance
+    return instance.commons_uri(commons.slug), instance.base_url()
+
+
+def record(commons: Commons, *, created: bool = False) -> None:
+    """Move the commons' entry to the end of the feed."""
+    uri, origin = _origin(commons)
+    earlier = ChangeEntry.objects.filter(commons_id=commons.pk)
+    # A renamed commons has a new address: its old one is a tombstone.
+    for old in earlier.exclude(uri=uri):
+        tombstone(old.uri, old.origin_instance)
+    earlier.filter(uri=uri).delete()
+    ChangeEntry.objects.filter(uri=uri, commons__isnull=True).delete()
+    action = Action.DELETE if commons.hidden else (
+        Action.CREATE if created else Action.UPDATE
+    )  # fmt: skip
+    ChangeEntry.objects.create(
+        uri=uri,
+        commons=None if commons.hidden else commons,
+        action=action,
+        origin_instance=origin,
+    )
+
+
+def tombstone(uri: str, origin: str) -> None:
+    ChangeEntry.objects.filter(uri=uri).delete()
+    ChangeEntry.objects.create(uri=uri, action=Action.DELETE, origin_instance=origin)
+
+
+def _saved(sender: Any, instance: Commons, created: bool, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    transaction.on_commit(lambda: _record_if_present(instance.pk, created))
+
+
+def _record_if_present(pk: int, created: bool) -> None:
+    commons = Commons.objects.select_related("remote").filter(pk=pk).first()
+    if commons is not None:
+        record(commons, created=created)
+
+
+def _deleted(sender: Any, instance: Commons, **kwargs: Any) -> None:
+    entry = ChangeEntry.objects.filter(commons_id=instance.pk).first()
+    if entry is not None:
+        tombstone(entry.uri, entry.origin_instance)
+    else:
+        uri, origin = _origin(instance)
+        tombstone(uri, origin)
+
+
+def _ledger_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A ledger line of a commons moves the commons in the feed: the ledger
+    travels with it."""
+    if kwargs.get("raw") or not getattr(instance, "commons_id", None):
+        return
+    if getattr(instance, "automatic", False):
+        return  # recorded with an edit of the commons, which moves it already
+    pk = instance.commons_id
+    transaction.on_commit(lambda: _record_if_present(pk, False))
+
+
+def connect() -> None:
+    post_save.connect(
+        _ledger_changed,
+        sender="projects.Contribution",
+        dispatch_uid="federation.changes.ledger",
+    )
+    post_save.connect(_saved, sender=Commons, dispatch_uid="federation.changes")
+    pre_delete.connect(_deleted, sender=Commons, dispatch_uid="federation.changes")
+
+
+def horizon() -> int:
+    row = FeedHorizon.objects.first()
+    return row.seq if row else 0
+
+
+def prune(now: Any = None) -> int:
+    """Drop tombstones older than ``FEDERATION_TOMBSTONE_DAYS``; return how many."""
+    now = now or timezone.now()
+    old = ChangeEntry.objects.filter(
+        action=Action.DELETE,
+        at__lt=now - timedelta(days=settings.FEDERATION_TOMBSTONE_DAYS),
+    )
+    last = old.order_by("-seq").values_list("seq", flat=True).first()
+    if last is None:
+        return 0
+    count, _ = old.delete()
+    FeedHorizon.objects.update_or_create(pk=1, defaults={"seq": last})
+    return count
+
+
+def contributor(user: Any) -> dict[str, str] | None:
+    """A local account as an actor of the network: its URI and name."""
+    if user is None:
+        return None
+    try:
+        actor = user.person_actor
+    except ObjectDoesNotExist:
+        actor = None
+    return {
+        "uri": actor_uri(user, actor),
+        "name": user.public_name,
+        "instance": instance.base_url(),
+    }
+
+
+def actor_uri(user: Any, actor: Any = None) -> str:
+    """The URI of a person of this instance: their person page when they
+    have one, else their public profile."""
+    if actor is not None:
+        return instance.base_url() + actor.get_absolute_url()
+    return instance.base_url() + reverse(
+        "accounts:public_profile", args=[user.username]
+    )
+
+
+def item(
+    entry: ChangeEntry, commons: Commons | None, ledger: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """One feed item: the entry, and the commons as it is now."""
+    found: dict[str, Any] = {
+        "seq": entry.seq,
+        "action": entry.action,
+        "uri": entry.uri,
+        "origin": entry.origin_instance,
+        "at": entry.at.isoformat(),
+    }
+    if commons is None or entry.action == Action.DELETE:
+        found["action"] = Action.DELETE
+        return found
+    try:
+        remote = commons.remote  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        remote = None
+    found["page"] = remote.origin_page if remote else entry.uri
+    found["origin_name"] = remote.origin_name if remote else settings.SITE_NAME
+    found["commons"] = {
+        "title": commons.title,
+        "summary": commons.summary,
+        "description": commons.description,
+        "kind": commons.kind,
+        "licence": commons.licence,
+        "maturity": commons.maturity,
+        "tags": list(commons.tags or []),
+        "themes": sorted(t.name for t in commons.themes.all()),
+        "repository_url": commons.repository_url,
+        "documentation_url": commons.documentation_url,
+        "demo_url": commons.demo_url,
+        "download_url": commons.download_url,
+    }
+    if remote is not None:
+        found["contributors"] = list(remote.contributors)
+        found["ledger"] = list(remote.ledger)
+    else:
+        creator = contributor(commons.created_by)
+        found["contributors"] = [{**creator, "role": "creator"}] if creator else []
+        found["ledger"] = ledger
+    return found
+
+
+def page(after: int, limit: int) -> dict[str, Any]:
+    """The feed after ``after``: at most ``limit`` items, and the cursor."""
+    if after < horizon():
+        raise CursorTooOld(after)
+    limit = max(1, min(limit, MAX_LIMIT))
+    entries = list(ChangeEntry.objects.filter(seq__gt=after).order_by("seq")[:limit])
+    ids = [e.commons_id for e in entries if e.commons_id]
+    rows = Commons.objects.filter(pk__in=ids, hidden=False)
+    commons = {
+        c.pk: c
+        for c in rows.select_related(
+            "remote", "created_by__person_actor"
+        ).prefetch_related("themes")
+    }
+    lines = ledger.lines_for(ids)
+    items = [
+        item(e, commons.get(e.commons_id or 0), lines.get(e.commons_id or 0, []))
+        for e in entries
+    ]
+    cursor = entries[-1].seq if entries else after
+    return {
+        "instance": instance.base_url(),
+        "items": items,
+        "cursor": cursor,
+        "more": len(entries) == limit,
+    }

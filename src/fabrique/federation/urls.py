@@ -1,0 +1,16 @@
+from django.urls import path
+
+from fabrique.federation import views
+
+app_name = "federation"
+
+urlpatterns = [
+    path(".well-known/fabrique-instance", views.well_known, name="well_known"),
+    path("federation/changes", views.change_feed, name="changes"),
+    path("reseau/", views.network, name="network"),
+    path("reseau/instances.geojson", views.instances_geojson, name="instances_geojson"),
+    path("reseau/comptes/", views.accounts_page, name="accounts"),
+    path("reseau/membres/<str:username>/", views.person, name="person"),
+    path("reseau/moissons/<int:pk>/", views.run_report, name="run"),
+    path("communs/<slug:slug>/fork/", views.fork, name="fork"),
+]
