@@ -25,6 +25,7 @@ import multiprocessing
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TextIO
 
 from fabrique.csvcells import defuse, defuse_all
@@ -152,20 +153,29 @@ def _write(writer: Any, geocode: Geocode, rows: Iterator[list[str]], jobs: int) 
             count += 1
         return count
     _geocode = geocode
+    # An executor, not multiprocessing.Pool: on an error in the file (or a
+    # stop asked by ``progress``) the chunks not started are cancelled and the
+    # running ones finish, with no signal sent to the processes; terminating
+    # a Pool could leave its task thread waiting forever on the queue's lock.
+    executor = ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_child_started,
+    )
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, _child_started) as pool:
-            pending: deque[Any] = deque()
-            chunks = itertools.chain(
-                [first], iter(lambda: list(itertools.islice(rows, CHUNK_ROWS)), [])
-            )
-            for chunk in chunks:
-                pending.append(pool.apply_async(_geocode_chunk, (chunk,)))
-                count += len(chunk)
-                while len(pending) >= jobs * CHUNKS_AHEAD:
-                    writer.writerows(pending.popleft().get())
-            while pending:
-                writer.writerows(pending.popleft().get())
+        pending: deque[Future[list[list[str]]]] = deque()
+        chunks = itertools.chain(
+            [first], iter(lambda: list(itertools.islice(rows, CHUNK_ROWS)), [])
+        )
+        for chunk in chunks:
+            pending.append(executor.submit(_geocode_chunk, chunk))
+            count += len(chunk)
+            while len(pending) >= jobs * CHUNKS_AHEAD:
+                writer.writerows(pending.popleft().result())
+        while pending:
+            writer.writerows(pending.popleft().result())
     finally:
+        executor.shutdown(wait=True, cancel_futures=True)
         _geocode = None
     return count
 
