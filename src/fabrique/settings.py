@@ -605,7 +605,10 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 # Staff, moderators and administrators must add a second factor before using
 # the site when this is on.
 REQUIRE_2FA_FOR_STAFF = env_bool("FABRIQUE_REQUIRE_2FA_FOR_STAFF", False)
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are recorded when one signs in (and listed on the profile page);
+# not updated on every request, which would make each page view a write:
+# slower, and a full disk would then fail reads too.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 
 def idp_keys(value: str, data_dir: Path, *, production: bool) -> list[dict]:

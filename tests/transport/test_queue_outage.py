@@ -44,6 +44,23 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _only_the_version_checks():
+    """These tests count the version check's tasks. An upload also records a
+    confirmed ledger entry, which queues the badge rules (tests/badges); that
+    second task is left out here so the counts stay about the check."""
+    from django.db.models.signals import post_save
+
+    from fabrique.badges.tasks import _contribution_saved
+    from fabrique.projects.models import Contribution
+
+    post_save.disconnect(sender=Contribution, dispatch_uid="badge-rules")
+    yield
+    post_save.connect(
+        _contribution_saved, sender=Contribution, dispatch_uid="badge-rules"
+    )
+
+
 @pytest.fixture
 def redis_queue(settings, tmp_path):
     """The production task queue (RQ, tasks kept in the database while it is

@@ -64,6 +64,10 @@ class SQLiteBackend(SearchBackend):
                 rows,
             )
 
+    def rewrite(self, documents: Sequence[tuple[int, Document]]) -> None:
+        # write() already deletes the rows it replaces: once is enough.
+        self.write(documents)
+
     def delete(self, ids: Sequence[int]) -> None:
         if not ids:
             return
