@@ -116,7 +116,10 @@ def test_a_netex_version_lists_frames(client, dataset, owner, add):
     assert "ServiceFrame" in text
     assert "TimetableFrame" in text
     assert "FR:TypeOfFrame:NETEX_ARRET" in text
-    assert "Checked: references and ids" in text or "schéma XML" in text
+    # Whether the XML Schema is installed here or not, the page says what
+    # was checked, references and ids always.
+    assert "Checked: " in text
+    assert "references and ids" in text
 
 
 def test_a_broken_file_shows_its_notices(client, dataset, owner, add):
