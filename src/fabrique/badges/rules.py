@@ -57,15 +57,21 @@ RULES: dict[str, RuleFunction] = {
 }
 
 
-def evaluate() -> list[Award]:
-    """Give every rule badge to the members who meet its rule; return new awards."""
+def evaluate(user_ids: list[int] | None = None) -> list[Award]:
+    """Give every rule badge to the members who meet its rule; return new awards.
+
+    ``user_ids`` limits the look to those members (the one whose entry was
+    just confirmed); ``None`` looks at everyone (the periodic run)."""
     made: list[Award] = []
     for badge in BadgeClass.objects.exclude(rule=""):
         rule = RULES.get(badge.rule)
         if rule is None:
             continue
         already = Award.objects.filter(badge=badge).values_list("recipient", flat=True)
-        for user in rule(badge).exclude(pk__in=already).filter(is_active=True):
+        candidates = rule(badge).exclude(pk__in=already).filter(is_active=True)
+        if user_ids is not None:
+            candidates = candidates.filter(pk__in=user_ids)
+        for user in candidates:
             latest = (
                 Contribution.objects.filter(
                     contributor=user, status=Contribution.Status.CONFIRMED
