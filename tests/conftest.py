@@ -62,6 +62,13 @@ def context_files() -> dict[str, Path]:
     return contexts.context_files(assets)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _json_ld_contexts(context_files):
+    """Every test session has the JSON-LD contexts badges are signed with: any
+    page of the site may sign (a status list, an endorsement), not only the
+    badge tests'. The README's test command thus needs npm, and nothing else."""
+
+
 @pytest.fixture(scope="session")
 def test_data() -> Path:
     """The project's own small fixtures."""

@@ -134,6 +134,7 @@ MIDDLEWARE = [
     "fabrique.core.middleware.SecurityHeadersMiddleware",
     # Innermost: a view failing on full storage answers 503, not 500.
     "fabrique.core.storage.StorageFullMiddleware",
+    "fabrique.badges.middleware.MissingContextsMiddleware",
 ]
 
 ROOT_URLCONF = "fabrique.urls"

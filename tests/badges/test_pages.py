@@ -181,3 +181,28 @@ def test_verification_reasons_are_said_in_the_page_language():
     ).content.decode()
     assert "non révoqué au" in html
     assert "preuve Data Integrity par" in html
+
+
+def test_without_the_context_packages_signing_pages_answer_503_and_name_the_fix(
+    settings, tmp_path
+):
+    installed = settings.FABRIQUE_ASSETS_DIR
+    ana = member("ana")
+    award = issuing.award(badge(), ana, via=Award.Via.HAND)
+    settings.FABRIQUE_ASSETS_DIR = tmp_path
+    issuing._loader_for.cache_clear()
+    response = _client().get("/badges/status/1")
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "badges_unavailable"
+    assert "npm ci" in error["message"]
+    assert "@digitalbazaar/credentials-context" in error["details"]
+    page = _client(ana).get(
+        f"{award.get_absolute_url()}download/json", HTTP_ACCEPT="text/html"
+    )
+    assert page.status_code == 503
+    assert "npm ci" in page.content.decode()
+    # Nothing was lost: the award is still there, and signs once installed.
+    settings.FABRIQUE_ASSETS_DIR = installed
+    response = _client(ana).get(f"{award.get_absolute_url()}download/json")
+    assert json.loads(response.content)["proof"]
