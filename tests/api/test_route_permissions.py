@@ -73,6 +73,7 @@ from tests.api.routes import (
 )
 from tests.badges import permission_world as badges_world
 from tests.community import world as community_world
+from tests.federation import permission_world as federation_world
 from tests.transport import permission_world as transport_world
 from tests.vehicles import permission_world as vehicles_world
 
@@ -358,6 +359,7 @@ def world():
         commons=commons,
     )  # fmt: skip
     transport_world.build(pk=SAMPLE_PK, commons=commons)
+    federation_world.build(pk=SAMPLE_PK)
     vehicles_world.build(pk=SAMPLE_PK, owner=owner, commons=commons)
     badges_world.build(
         pk=SAMPLE_PK, slug=SAMPLE_SLUG, owner=owner, moderator=moderator, actor=actor

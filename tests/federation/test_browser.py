@@ -50,3 +50,78 @@ def test_network_pages(page, recorded, screenshot_dir):
     page.keyboard.press("Enter")
     expect(page.locator("#made-claim")).to_be_visible()
     shoot_both_languages(page, screenshot_dir, "network-accounts")
+
+
+def test_administrators_manage_harvest_sources_with_the_keyboard(
+    page, recorded, screenshot_dir, settings, monkeypatch
+):
+    import socket
+
+    from fabrique.federation.models import HarvestRun
+    from fabrique.transport import services as transport
+    from tests.browser.keyboard import tab_through, unlabelled_controls
+
+    hosts = {"quebec.example": "8.8.8.8", "lan.example": "10.0.0.7"}
+
+    def resolve(host, port, **kwargs):
+        if host not in hosts:
+            raise socket.gaierror(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (hosts[host], port))]
+
+    monkeypatch.setattr(transport, "resolve", resolve)
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+    recorded.add(f"{REMOTE}/.well-known/fabrique-instance", description())
+    recorded.add(feed_url(0), page_of([item(1, "velos", title="Vélos du Québec")]))
+    make_user("admin", is_superuser=True, is_staff=True)
+    sign_in(page, "admin")
+
+    page.goto(f"{page.base_url}/reseau/")
+    page.locator("main a[href='/reseau/sources/']").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/reseau/sources/")
+    page.locator("main a[href='/reseau/sources/ajouter/']").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/reseau/sources/ajouter/")
+    assert unlabelled_controls(page) == []
+    shoot_both_languages(page, screenshot_dir, "network-source-form")
+
+    # Typed as a person would: a private address first, refused with the reason.
+    page.locator("#id_name").focus()
+    page.keyboard.type("Québec")
+    page.keyboard.press("Tab")
+    page.keyboard.type("https://lan.example/")
+    page.keyboard.press("Enter")
+    expect(page.locator(".form-error")).to_have_count(1)
+    expect(page.locator(".field:has(#id_url) .form-error")).to_contain_text(
+        "lan.example"
+    )
+    page.locator("#id_url").fill("")
+    page.locator("#id_url").focus()
+    page.keyboard.type(REMOTE)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/reseau/sources/")
+    source = HarvestSource.objects.get()
+    row = page.locator(f"#source-{source.pk}")
+    expect(row).to_be_visible()
+
+    focused = tab_through(page)
+    assert focused.count("mode") == 2  # "Run now" and "Dry run" are reached
+    row.locator("button[value=run]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    expect(row.locator(".badge.ok")).to_be_visible()
+    assert HarvestRun.objects.get().created == 1
+    assert Commons.objects.get().title == "Vélos du Québec"
+    shoot_both_languages(page, screenshot_dir, "network-sources")
+
+    row.locator(".danger-link").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/supprimer/")
+    shoot_both_languages(page, screenshot_dir, "network-source-delete")
+    page.locator("main button.danger").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/reseau/sources/")
+    assert not HarvestSource.objects.exists()
+    assert Commons.objects.count() == 1

@@ -90,6 +90,45 @@ def http_get(url: str, accept: str, max_bytes: int, timeout: float) -> Answer:
         raise Stopped(f"{url[:300]}: {str(exc)[:200] or type(exc).__name__}") from exc
 
 
+def check_address(url: str) -> str:
+    """The address of a harvest source, checked as the fetcher will check it:
+    http(s), no credentials, a host that resolves to public addresses only
+    (unless ``TRANSPORT_FETCH_ALLOW_PRIVATE``), and not this instance itself.
+    Raises ValidationError saying what is wrong."""
+    from urllib.parse import urlsplit
+
+    from django.utils.translation import gettext as _
+
+    from fabrique.federation import instance
+    from fabrique.transport.services import FetchError, checked_addresses, validate_url
+
+    url = (url or "").strip()
+    try:
+        validate_url(url)
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except (ValidationError, ValueError) as exc:
+        raise ValidationError(
+            _("Give an http:// or https:// address."), code="scheme"
+        ) from exc
+    if not url:
+        raise ValidationError(_("Give an http:// or https:// address."), code="scheme")
+    if parts.username or parts.password:
+        raise ValidationError(
+            _("The address may not hold a user name or password."), code="credentials"
+        )
+    if instance.is_own(url.rstrip("/")) or url.rstrip("/") == instance.base_url():
+        raise ValidationError(
+            _("This is the address of this very instance: it cannot harvest itself."),
+            code="self",
+        )
+    try:
+        checked_addresses(parts.hostname or "", port)
+    except FetchError as exc:
+        raise ValidationError(str(exc), code="host") from exc
+    return url
+
+
 def too_large(url: str, limit: int) -> str:
     return f"{url[:300]}: the answer is over {limit:,} bytes"
 

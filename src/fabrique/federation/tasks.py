@@ -16,3 +16,15 @@ def harvest_due() -> int:
         return len(harvest.run_due())
     finally:
         periodic.schedule_next(harvest_due)
+
+
+@task()
+def harvest_source(source_pk: int, dry_run: bool = False) -> int | None:
+    """Harvest one source now (an administrator asked); the run's id."""
+    from fabrique.federation import harvest
+    from fabrique.federation.models import HarvestSource
+
+    source = HarvestSource.objects.filter(pk=source_pk).first()
+    if source is None:
+        return None  # deleted since it was queued
+    return harvest.run_source(source, dry_run=dry_run).pk

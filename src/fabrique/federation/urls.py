@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fabrique.federation import views
+from fabrique.federation import sources, views
 
 app_name = "federation"
 
@@ -12,5 +12,14 @@ urlpatterns = [
     path("reseau/comptes/", views.accounts_page, name="accounts"),
     path("reseau/membres/<str:username>/", views.person, name="person"),
     path("reseau/moissons/<int:pk>/", views.run_report, name="run"),
+    path("reseau/sources/", sources.source_list, name="sources"),
+    path("reseau/sources/ajouter/", sources.source_create, name="source_create"),
+    path("reseau/sources/<int:pk>/", sources.source_edit, name="source_edit"),
+    path("reseau/sources/<int:pk>/moissonner/", sources.source_run, name="source_run"),
+    path(
+        "reseau/sources/<int:pk>/supprimer/",
+        sources.source_delete,
+        name="source_delete",
+    ),
     path("communs/<slug:slug>/fork/", views.fork, name="fork"),
 ]
