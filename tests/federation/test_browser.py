@@ -125,3 +125,61 @@ def test_administrators_manage_harvest_sources_with_the_keyboard(
     page.wait_for_url("**/reseau/sources/")
     assert not HarvestSource.objects.exists()
     assert Commons.objects.count() == 1
+
+
+def test_a_profile_shows_roles_and_badges_on_the_linked_instance(
+    page, recorded, screenshot_dir
+):
+    from fabrique.federation import people
+    from fabrique.federation.models import LinkedAccount
+
+    there = f"{REMOTE}/accounts/membres/marie/"
+    linked = LinkedAccount.objects.create(
+        user=make_user("marie"), actor_uri=there, instance_url=REMOTE
+    )
+    recorded.add(f"{REMOTE}/.well-known/fabrique-instance", description())
+    shared = item(1, "velos", title="Vélos partagés du Québec")
+    shared["ledger"] = [
+        {"kind": "code", "description": "Le lecteur GBFS", "at": "2026-01-01",
+         "contributor": {"uri": there, "name": "Marie"}}
+    ]  # fmt: skip
+    recorded.add(feed_url(0), page_of([shared]))
+    recorded.add(
+        people.document_url(linked),
+        {
+            "uri": there,
+            "roles": [
+                {
+                    "commons": f"{REMOTE}/communs/velos/",
+                    "role": "holder",
+                    "title": "Vélos partagés du Québec",
+                },
+                {
+                    "commons": f"{REMOTE}/communs/bornes/",
+                    "role": "contributor",
+                    "title": "Bornes de recharge",
+                },
+            ],
+            "badges": [
+                {
+                    "name": "Cartographe",
+                    "issuer": "Fabrique Québec",
+                    "issued": "2026-02-03T10:00:00+00:00",
+                    "url": f"{REMOTE}/badges/attributions/abc/",
+                },
+            ],
+        },
+    )
+    harvest.run_source(
+        HarvestSource.objects.create(name="Québec", url=REMOTE, kind="fabrique")
+    )
+    sign_in(page, "marie")
+    page.goto(f"{page.base_url}/accounts/profil/")
+    section = page.locator("section.linked-accounts")
+    expect(section).to_contain_text("Cartographe")
+    expect(section.locator(f"a[href='{REMOTE}/communs/bornes/']")).to_be_visible()
+    local = Commons.objects.get().get_absolute_url()
+    expect(section.locator(f"a[href='{local}']")).to_be_visible()
+    expect(page.locator("#elsewhere + ul")).to_contain_text("Le lecteur GBFS")
+    section.scroll_into_view_if_needed()
+    shoot_both_languages(page, screenshot_dir, "network-profile")

@@ -31,7 +31,7 @@ class CursorTooOld(Exception):
     """The cursor is below the pruned horizon: resync from 0."""
 
 
-def _origin(commons: Commons) -> tuple[str, str]:
+def origin_of(commons: Commons) -> tuple[str, str]:
     """(origin URI, origin instance) of a commons."""
     try:
         remote = commons.remote  # type: ignore[attr-defined]
@@ -44,7 +44,7 @@ def _origin(commons: Commons) -> tuple[str, str]:
 
 def record(commons: Commons, *, created: bool = False) -> None:
     """Move the commons' entry to the end of the feed."""
-    uri, origin = _origin(commons)
+    uri, origin = origin_of(commons)
     earlier = ChangeEntry.objects.filter(commons_id=commons.pk)
     # A renamed commons has a new address: its old one is a tombstone.
     for old in earlier.exclude(uri=uri):
@@ -84,7 +84,7 @@ def _deleted(sender: Any, instance: Commons, **kwargs: Any) -> None:
     if entry is not None:
         tombstone(entry.uri, entry.origin_instance)
     else:
-        uri, origin = _origin(instance)
+        uri, origin = origin_of(instance)
         tombstone(uri, origin)
 
 

@@ -179,7 +179,13 @@ class Runner:
         self.run.duration = round(time.monotonic() - clock, 3)
         self.run.finished = timezone.now()
         self.run.save()
-        self._remember_instance()
+        home = self._remember_instance()
+        if home and not self.dry and not self.run.stopped:
+            from fabrique.federation import people
+
+            # Roles and badges of the people linked there travel with the
+            # harvest, as their contributions do with the commons.
+            people.refresh_instance(home)
         if not self.dry:
             # A run stopped half-way keeps its cursor: items are applied in
             # order, so the next run goes on from there.
@@ -344,10 +350,11 @@ class Runner:
             if not self.dry:
                 remote.commons.delete()
 
-    def _remember_instance(self) -> None:
+    def _remember_instance(self) -> str:
+        """Keep what the instance harvested says of itself; its address."""
         described = self.walk.instance
         if self.source.kind != "fabrique":
-            return
+            return ""
         url = str((described or {}).get("url") or self.base).rstrip("/")
         values: dict[str, Any] = {
             "checked": timezone.now(),
@@ -371,6 +378,7 @@ class Runner:
         remote, _ = RemoteInstance.objects.update_or_create(url=url, defaults=values)
         if self.source.instance_id != remote.pk:
             HarvestSource.objects.filter(pk=self.source.pk).update(instance=remote)
+        return url
 
 
 def _number(value: Any) -> float | None:

@@ -214,6 +214,12 @@ class LinkedAccount(models.Model):
     actor_uri = models.CharField(_("account elsewhere"), max_length=500)
     instance_url = models.CharField(_("instance"), max_length=500)
     linked = models.DateTimeField(auto_now_add=True)
+    #: What that instance publishes about the person (``people.document``):
+    #: roles in communities and public badges, read again at each harvest.
+    roles = models.JSONField(default=list, blank=True)
+    badges = models.JSONField(default=list, blank=True)
+    checked = models.DateTimeField(null=True, blank=True)
+    problem = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [

@@ -7,6 +7,7 @@ app_name = "federation"
 urlpatterns = [
     path(".well-known/fabrique-instance", views.well_known, name="well_known"),
     path("federation/changes", views.change_feed, name="changes"),
+    path("federation/person", views.person_document, name="person_document"),
     path("reseau/", views.network, name="network"),
     path("reseau/instances.geojson", views.instances_geojson, name="instances_geojson"),
     path("reseau/comptes/", views.accounts_page, name="accounts"),

@@ -21,7 +21,6 @@ from fabrique.federation.models import (
     Fork,
     HarvestRun,
     HarvestSource,
-    LinkedAccount,
     RemoteCommons,
     RemoteInstance,
 )
@@ -65,6 +64,26 @@ def change_feed(request: HttpRequest) -> JsonResponse:
             410,
         )
     return _public_json(page)
+
+
+def person_document(request: HttpRequest) -> JsonResponse:
+    """``?uri=`` a member's actor URI: their roles in communities and their
+    public badges, for the instances where they linked an account."""
+    from fabrique.federation import people
+
+    user = people.user_for(request.GET.get("uri", "")[:500])
+    if user is None:
+        return _public_json(
+            {
+                "error": {
+                    "code": "not_found",
+                    "message": "no member of this instance has this URI",
+                    "details": {},
+                }
+            },
+            404,
+        )
+    return _public_json(people.document(user))
 
 
 def network(request: HttpRequest) -> HttpResponse:
@@ -154,33 +173,24 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
             except claims.ClaimError as exc:
                 context["error"] = str(exc)
             else:
+                from fabrique.federation import people
+
+                people.refresh(linked)
                 messages.success(
                     request,
                     _("Your account at %(instance)s is linked.")
                     % {"instance": linked.instance_url},
                 )
                 return redirect("federation:accounts")
-    context["linked"] = LinkedAccount.objects.filter(user=request.user)
-    context["contributions"] = accounts.remote_contributions(request.user)
     return render(request, "federation/accounts.html", context)
 
 
 def person(request: HttpRequest, username: str) -> HttpResponse:
     """A person's accounts on other instances and what they did there."""
-    from fabrique.federation import accounts
-
     user = get_object_or_404(
         get_user_model(), username=username, deleted=False, is_active=True
     )
-    return render(
-        request,
-        "federation/person.html",
-        {
-            "person": user,
-            "linked": LinkedAccount.objects.filter(user=user),
-            "contributions": accounts.remote_contributions(user),
-        },
-    )
+    return render(request, "federation/person.html", {"person": user})
 
 
 @require_POST
