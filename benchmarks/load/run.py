@@ -3,6 +3,7 @@
     python benchmarks/load/run.py --database postgres://…/base \
         [--ports 18400-18449] [--commons 3000] [--seconds 60] [--connections 100]
         [--writers 50] [--write-seconds 30] [--faults worker,gunicorn,redis,disk]
+        [--parts reads,writes] [--lock-waits] [--compare LABEL=PATH --rounds N]
         [--json out.json]
 
 ``fabrique serve`` (gunicorn, its default processes and threads unless
@@ -34,6 +35,12 @@ Scenarios, one after the other on the same instance (``seed.py`` fills it):
    again), ``disk`` (the uploads' tmpfs filled up: GTFS uploads must answer
    503, reads go on; the filler is removed at twice ``--fault-at``).
 
+``--parts`` picks the scenarios 1 and 2 (both by default). ``--lock-waits``
+samples what the database's busy sessions wait for during the writes.
+``--compare LABEL=PATH --rounds N`` runs the writes N times on the code of
+PATH (another checkout's ``src``) and N times on this one, alternating, with
+``fabrique serve`` started again on each.
+
 wrk's socket errors (connect, read, write, timeout) and answers that are not
 2xx/3xx are reported apart; a prober beside wrk requests the home page and
 the API every 0.25 s, so that the recovery time (from the fault to the last
@@ -57,6 +64,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -270,6 +278,75 @@ class Prober:
                 self._stop.wait(0.25)
 
     def __enter__(self) -> Prober:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+# --------------------------------------------------------------------- waits
+
+
+@dataclass
+class LockWaits:
+    """Samples, every ``every`` s, what the run database's busy sessions wait
+    for (``pg_stat_activity``): how often a session was running a statement,
+    how often it was waiting for a lock, and for those, the statement that
+    waits and the one the blocking session ran last."""
+
+    url: str
+    every: float = 0.1
+    samples: int = 0
+    active: int = 0
+    waits: Counter[str] = field(default_factory=Counter)
+    statements: Counter[str] = field(default_factory=Counter)
+    blockers: Counter[str] = field(default_factory=Counter)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    SQL = """
+        SELECT a.wait_event_type, a.wait_event, a.query,
+               (SELECT b.query FROM pg_stat_activity b
+                WHERE b.pid = (pg_blocking_pids(a.pid))[1])
+        FROM pg_stat_activity a
+        WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+          AND a.state = 'active'
+    """
+
+    def __post_init__(self) -> None:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _short(query: str | None) -> str:
+        return " ".join((query or "").split())[:110]
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            while not self._stop.is_set():
+                rows = connection.execute(self.SQL).fetchall()
+                self.samples += 1
+                for kind, event, query, blocker in rows:
+                    self.active += 1
+                    self.waits[f"{kind or 'CPU'}:{event or '-'}"] += 1
+                    if kind == "Lock":
+                        self.statements[self._short(query)] += 1
+                        self.blockers[self._short(blocker)] += 1
+                self._stop.wait(self.every)
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "samples": self.samples,
+            "active_sessions": self.active,
+            "lock_waits": sum(self.statements.values()),
+            "by_event": dict(self.waits.most_common(8)),
+            "waiting_statements": dict(self.statements.most_common(6)),
+            "blockers_last_statement": dict(self.blockers.most_common(6)),
+        }
+
+    def __enter__(self) -> LockWaits:
         self._thread.start()
         return self
 
@@ -562,6 +639,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "seconds": args.seconds,
         "writers": args.writers,
         "write_seconds": args.write_seconds,
+        "parts": args.parts,
+        "compare": args.compare,
+        "rounds": args.rounds,
         "commons": args.commons,
         "recovery_settings": RECOVERY,
         "web_workers": args.web_workers or "default",
@@ -622,31 +702,19 @@ def _scenarios(
     token = instance.token("loadadmin")
     out: dict[str, Any] = {"gunicorn_workers": len(gunicorn_workers(instance))}
 
-    load_before = _load()
-    print(f"1. reads: {args.connections} connections, {args.seconds} s", flush=True)
-    reads = wrk_result(
-        wrk(instance.url, "mix.lua", seconds=args.seconds, connections=args.connections,
-            threads=args.threads, args=[str(mix)])
-    )  # fmt: skip
-    reads.pop("bad_seconds")
-    out["reads"] = {**reads, "load_before": load_before, "load_after": _load()}
-    _line("reads", out["reads"])
+    if "reads" in args.parts:
+        load_before = _load()
+        print(f"1. reads: {args.connections} connections, {args.seconds} s", flush=True)
+        reads = wrk_result(
+            wrk(instance.url, "mix.lua", seconds=args.seconds,
+                connections=args.connections, threads=args.threads, args=[str(mix)])
+        )  # fmt: skip
+        reads.pop("bad_seconds")
+        out["reads"] = {**reads, "load_before": load_before, "load_after": _load()}
+        _line("reads", out["reads"])
 
-    writers = work / "writers.tsv"
-    writers.write_text(
-        "".join(
-            f"{w['token']}\t{w['slug']}\t{w['revision']}\n" for w in plan["writers"]
-        )
-    )
-    load_before = _load()
-    print(f"2. writes: {args.writers} writers, {args.write_seconds} s", flush=True)
-    writes = wrk_result(
-        wrk(instance.url, "writers.lua", seconds=args.write_seconds,
-            connections=args.writers, threads=args.writers,
-            env={"WRITERS_FILE": str(writers)})
-    )  # fmt: skip
-    out["writes"] = {**writes, "load_before": load_before, "load_after": _load()}
-    _line("writes", out["writes"])
+    if "writes" in args.parts:
+        out.update(_writes(instance, plan, args, work))
 
     out["faults"] = {}
     for kind in args.faults:
@@ -660,6 +728,89 @@ def _scenarios(
         if result["prober_failures"]:
             print(f"   prober: {result['prober_failures'][:10]}")
     return out
+
+
+def _writes(
+    instance: Instance, plan: dict[str, Any], args: argparse.Namespace, work: Path
+) -> dict[str, Any]:
+    """The writers' run; with ``--compare``, ``--rounds`` runs of the other
+    code and of this one, alternating (the other first), ``fabrique serve``
+    started again on each code (same database, same writers)."""
+    codes = [("this", str(ROOT / "src"))]
+    if args.compare:
+        label, _, source = args.compare.partition("=")
+        codes.insert(0, (label, str(Path(source).resolve())))
+    turns = [codes[i % len(codes)] for i in range(args.rounds * len(codes))]
+    runs = []
+    for number, (label, source) in enumerate(turns, 1):
+        if args.compare:
+            restart_serve(instance, PYTHONPATH=source)
+        writers = work / "writers.tsv"
+        writers.write_text(
+            "".join(
+                f"{w['token']}\t{w['slug']}\t{_revision(instance, w)}\n"
+                for w in plan["writers"]
+            )
+        )
+        load_before = _load()
+        print(
+            f"2. writes ({number}/{len(turns)}, {label}): {args.writers} writers, "
+            f"{args.write_seconds} s",
+            flush=True,
+        )
+        started = datetime.now(UTC).strftime("%H:%M:%S UTC")
+        with (
+            LockWaits(instance.env["DATABASE_URL"])
+            if args.lock_waits
+            else contextlib.nullcontext()
+        ) as waits:
+            writes = wrk_result(
+                wrk(instance.url, "writers.lua", seconds=args.write_seconds,
+                    connections=args.writers, threads=args.writers,
+                    env={"WRITERS_FILE": str(writers)})
+            )  # fmt: skip
+        result = {
+            **writes,
+            "code": label,
+            "started": started,
+            "load_before": load_before,
+            "load_after": _load(),
+        }
+        _line(f"writes, {label}", result)
+        if waits is not None:
+            result["lock_waits"] = waits.report()
+            print(f"   waits: {json.dumps(waits.report(), ensure_ascii=False)}")
+        runs.append(result)
+    if not args.compare and len(runs) == 1:
+        return {"writes": runs[0]}
+    return {"writes": runs}
+
+
+def _revision(instance: Instance, writer: dict[str, Any]) -> int:
+    """The writer's commons' current revision (runs before moved it on)."""
+    answer = instance.client(writer["token"]).get(f"/api/1/commons/{writer['slug']}/")
+    answer.raise_for_status()
+    return int(answer.json()["revision"])
+
+
+def restart_serve(instance: Instance, **env: str) -> None:
+    """Stop ``fabrique serve`` gracefully and start it again with ``env``."""
+    port = instance.url.rsplit(":", 1)[1]
+    for client in instance.clients.values():
+        client.close()
+    instance.clients.clear()
+    instance.kill("serve", signal.SIGTERM)
+    instance.start("serve", "serve", "--bind", f"127.0.0.1:{port}", **env)
+
+    def home() -> bool:
+        if instance.processes["serve"].poll() is not None:
+            raise Failed(f"fabrique serve exited:\n{instance.log('serve')}")
+        try:
+            return httpx.get(instance.url + "/", timeout=5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_for("the home page", home, within=90)
 
 
 def _line(name: str, r: dict[str, Any]) -> None:
@@ -701,12 +852,33 @@ def main() -> None:
     parser.add_argument(
         "--web-threads", type=int, help="fabrique serve --threads (its default)"
     )
+    parser.add_argument(
+        "--parts",
+        default="reads,writes",
+        type=lambda text: [p for p in text.split(",") if p],
+        help="comma-separated, from reads,writes (the faults: --faults)",
+    )
+    parser.add_argument(
+        "--lock-waits",
+        action="store_true",
+        help="sample what PostgreSQL sessions wait for during the writes",
+    )
+    parser.add_argument(
+        "--compare",
+        help="LABEL=PATH: also run the writes on the code of PATH (another "
+        "checkout's src folder), alternating with this one",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="runs of the writes for each code"
+    )
     parser.add_argument("--fault-at", type=float, default=20)
     parser.add_argument("--redis-down", type=float, default=10)
     parser.add_argument("--disk-size", default="16m")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--json", help="write the report to this file")
     args = parser.parse_args()
+    if set(args.parts) - {"reads", "writes"}:
+        parser.error("--parts: reads, writes or both")
     unknown = set(args.faults) - set(FAULTS)
     if unknown:
         parser.error(f"unknown faults: {', '.join(sorted(unknown))}")

@@ -188,6 +188,17 @@ class AuditLog(GenericTarget):
         return f"{self.action} on {self.content_type_id}:{self.object_id}"
 
 
+class Version(models.Model):
+    """A version of cached things on SQLite (``fabrique.core.versions``; on
+    PostgreSQL each version is a sequence instead)."""
+
+    name = models.CharField(max_length=30, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value}"
+
+
 # The search index tables (documents, facets) live with the search package.
 from fabrique.core.search.models import (  # noqa: E402, F401
     SearchDocument,

@@ -41,14 +41,14 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from fabrique.catalog.models import Actor, Commons
 from fabrique.community.models import Challenge
+from fabrique.core import versions
 from fabrique.core.presave import row_before_save
 from fabrique.projects.models import Contribution, EcosystemCount, Expense, Funding
 
 Slot = tuple[str, int, str]  # metric, ref, key
-GRAPH_VERSION = "graph_version"  # kept by graph_edges, not a dashboard counter
-#: Moves with every counted write: cached dashboards are stored under it.
-VERSION = "dashboard_version"
-_VERSIONS = (GRAPH_VERSION, VERSION)
+#: Moves with every counted write: cached dashboards are stored under it (a
+#: version of ``fabrique.core.versions``: writers do not queue on it).
+VERSION = "dashboards"
 Signature = Counter[Slot]
 
 
@@ -163,12 +163,7 @@ def _refresh_last(commons_id: int, user_id: int) -> None:
 
 def version() -> int:
     """The dashboards' current version (read by their cache)."""
-    value = (
-        EcosystemCount.objects.filter(metric=VERSION)
-        .values_list("value", flat=True)
-        .first()
-    )
-    return int(value or 0)
+    return versions.current(VERSION)
 
 
 def apply(before: Signature, after: Signature) -> None:
@@ -178,7 +173,7 @@ def apply(before: Signature, after: Signature) -> None:
     # No savepoint of its own inside the writer's transaction: a failure here
     # fails the write, which rolls back whole.
     with transaction.atomic(savepoint=False):
-        _add((VERSION, 0, ""), 1)
+        versions.bump(VERSION)
         for slot in before.keys() | after.keys():
             delta = after.get(slot, 0) - before.get(slot, 0)
             if delta:
@@ -218,7 +213,7 @@ def stored() -> tuple[dict[Slot, Decimal], dict[Slot, datetime.datetime]]:
     """The counters as kept."""
     values: dict[Slot, Decimal] = {}
     last: dict[Slot, datetime.datetime] = {}
-    for row in EcosystemCount.objects.exclude(metric__in=_VERSIONS).iterator(5000):
+    for row in EcosystemCount.objects.iterator(5000):
         slot = (row.metric, row.ref, row.key)
         values[slot] = row.value
         if row.last is not None:
@@ -230,8 +225,8 @@ def rebuild() -> int:
     """Replace every counter by a recount; return the number of counters."""
     values, last = recount()
     with transaction.atomic():
-        EcosystemCount.objects.exclude(metric__in=_VERSIONS).delete()
-        _add((VERSION, 0, ""), 1)
+        EcosystemCount.objects.all().delete()
+        versions.bump(VERSION)
         EcosystemCount.objects.bulk_create(
             (
                 EcosystemCount(

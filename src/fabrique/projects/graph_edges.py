@@ -25,16 +25,16 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Model, Q
+from django.db import transaction
+from django.db.models import Count, Model, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from fabrique.catalog.models import Actor, Commons, CommunityMembership
 from fabrique.community.models import BetaVersion, Challenge, Participation
+from fabrique.core import versions
 from fabrique.core.presave import row_before_save
 from fabrique.projects.models import (
     Contribution,
-    EcosystemCount,
     Funding,
     GraphEdge,
     Project,
@@ -188,45 +188,20 @@ def _funding_edges(where: Q | None) -> list[GraphEdge]:
 
 # Refresh -------------------------------------------------------------------
 
-#: The counter that moves whenever the graph may have changed: cached
-#: neighbourhoods are stored under it, so a write makes them stale at once.
-VERSION = "graph_version"
+#: The version that moves whenever the graph may have changed: cached
+#: neighbourhoods are stored under it, so a write makes them stale at once
+#: (a version of ``fabrique.core.versions``: writers do not queue on it).
+VERSION = "graph"
 
 
 def version() -> int:
     """The graph's current version (read by the cache of neighbourhoods)."""
-    value = (
-        EcosystemCount.objects.filter(metric=VERSION)
-        .values_list("value", flat=True)
-        .first()
-    )
-    return int(value or 0)
-
-
-_TABLE = connection.ops.quote_name(EcosystemCount._meta.db_table)
-_COLUMNS = {
-    name: connection.ops.quote_name(name) for name in ("value", "metric", "ref", "key")
-}
-#: The version moved in one plain statement: every write of the graph's
-#: sources and nodes runs it.
-BUMP_SQL = (
-    f"UPDATE {_TABLE} SET {{value}} = {{value}} + 1 "  # noqa: S608 - names only
-    "WHERE {metric} = %s AND {ref} = 0 AND {key} = ''"
-).format(**_COLUMNS)
+    return versions.current(VERSION)
 
 
 def bump() -> None:
     """Move the version on: every cached neighbourhood is stale."""
-    rows = EcosystemCount.objects.filter(metric=VERSION, ref=0, key="")
-    with connection.cursor() as cursor:
-        cursor.execute(BUMP_SQL, [VERSION])
-        moved = cursor.rowcount
-    if not moved:
-        try:
-            with transaction.atomic():
-                EcosystemCount.objects.create(metric=VERSION, value=1)
-        except IntegrityError:
-            rows.update(value=F("value") + 1)
+    versions.bump(VERSION)
 
 
 def _derive(origin: str) -> list[GraphEdge]:

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.db.models import Count, prefetch_related_objects
 
+from fabrique.core import versions
 from fabrique.core.search.backends import get_backend
 from fabrique.core.search.models import SearchDocument, SearchFacet, SearchFacetTotal
 from fabrique.core.search.registry import Document, get_type, types
@@ -285,25 +286,16 @@ def _subtract_totals(type_name: str, ids: Sequence[int]) -> None:
     _add_totals(type_name, deltas)
 
 
-# The index generation: a row of the totals table no type uses, counting the
-# writes. Search results are cached under it (``service._cache_key``); it
-# commits with the write, so every process sees the change at once.
-GENERATION = ("", "", "generation")
+# The index generation, moving on every write of the index: search results
+# are cached under it (``service._cache_key``). A version of
+# ``fabrique.core.versions``: writers of the index do not wait for one another
+# on it, and every process sees the change once the write commits.
 
 
 def generation() -> int:
-    """The number of writes to the index so far (changes on every write)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count FROM core_searchfacettotal "
-            "WHERE type = %s AND name = %s AND value = %s",
-            list(GENERATION),
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    """The index's version: a number no other state of the index had."""
+    return versions.current("search")
 
 
 def _bump_generation() -> None:
-    # Last in its transaction, after the totals: locks are taken in one order.
-    with connection.cursor() as cursor:
-        cursor.execute(TOTALS_SQL, [*GENERATION, 1])
+    versions.bump("search")
