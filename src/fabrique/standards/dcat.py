@@ -38,6 +38,7 @@ first origin (and recognises its own commons coming back).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Iterable, Mapping
@@ -172,11 +173,7 @@ class _Adder:
     makes terms, and the check costs more than storing the triple)."""
 
     def __init__(self, graph: Graph) -> None:
-        self.graph = graph
-        self._store_add = graph.store.add
-
-    def add(self, triple: tuple[Any, Any, Any]) -> None:
-        self._store_add(triple, self.graph, False)
+        self.add = functools.partial(graph.store.add, context=graph)
 
 
 class _Builder:
@@ -489,14 +486,18 @@ class _QNames(NamespaceManager):
         self._bound = tuple(str(bound) for _, bound in self.namespaces())
 
 
+_TYPE = str(RDF.type)
+
+
 class _ExportStore(SimpleMemory):
     """rdflib's ``SimpleMemory`` store, filled lazily.
 
     Writing a graph reads it subject by subject (and asks for the members of
     one class), so while nothing else is asked, triples are kept in a
-    subject → predicate → object index only, in the order they were added,
-    plus the subjects of each ``rdf:type``. The first question that needs
-    another index hands every triple, in the same order, to ``SimpleMemory``,
+    subject → predicate → object index only, plus the subjects of each
+    ``rdf:type`` and the list of triples in the order they were added. The
+    first question that needs another index hands every triple, in that
+    order, to ``SimpleMemory``,
     which answers everything from then on: the graph holds and returns the
     same triples either way, only their indexing is put off."""
 
@@ -505,7 +506,8 @@ class _ExportStore(SimpleMemory):
         # None once the triples have been handed to SimpleMemory.
         self._spo: dict[Any, dict[Any, dict[Any, None]]] | None = {}
         self._types: dict[Any, dict[Any, None]] = {}
-        self._count = 0
+        # Every triple in the order added, for SimpleMemory's other indexes.
+        self._added: list[Any] = []
 
     def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
         spo = self._spo
@@ -516,8 +518,10 @@ class _ExportStore(SimpleMemory):
         objects = spo.setdefault(s, {}).setdefault(p, {})
         if o not in objects:
             objects[o] = None
-            self._count += 1
-            if p == _RDF.type:
+            self._added.append(triple)
+            # p == RDF.type, without rdflib's equality (an address is equal
+            # to an address of the same class and text only).
+            if type(p) is URIRef and str.__eq__(p, _TYPE):
                 self._types.setdefault(o, {})[s] = None
 
     def objects_of(self, subject: Any) -> dict[Any, dict[Any, None]] | None:
@@ -540,13 +544,13 @@ class _ExportStore(SimpleMemory):
 
     def _index(self) -> None:
         """Hands every triple to ``SimpleMemory``; the store is lean no more."""
-        triples = self.lean_triples()
-        if triples is None:
+        if self._spo is None:
             return
-        for triple in list(triples):
+        self._spo = None
+        for triple in self._added:
             # SimpleMemory keeps no contexts.
             super().add(triple, None)  # type: ignore[arg-type]
-        self._spo = None
+        self._added = []
         self._types = {}
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Any:
@@ -578,7 +582,7 @@ class _ExportStore(SimpleMemory):
 
     def __len__(self, context: Any = None) -> int:
         if self._spo is not None:
-            return self._count
+            return len(self._added)
         return super().__len__(context)
 
 
@@ -794,6 +798,24 @@ class _Turtle(TurtleSerializer):
                 for obj in objects[1:]:
                     write(between)
                     write(label(obj, OBJECT))
+
+    def sortProperties(self, properties: Any) -> Any:
+        """rdflib's order, compared as texts where all the terms compared are
+        addresses (rdflib compares two addresses by their text, so the order
+        is the same, without a call to its comparison per pair)."""
+        for objects in properties.values():
+            if len(objects) > 1:
+                if all(type(obj) is URIRef for obj in objects):
+                    objects.sort(key=str)
+                else:
+                    objects.sort()
+        predicates = list(properties)
+        if all(type(predicate) is URIRef for predicate in predicates):
+            predicates.sort(key=str)
+        else:
+            predicates.sort()
+        first = [p for p in dict.fromkeys(self.predicateOrder) if p in properties]
+        return first + [p for p in predicates if p not in first]
 
     def buildPredicateHash(self, subject: Any) -> Any:
         store = self.store.store
