@@ -18,7 +18,7 @@ from .normalize import (
     housenumber_key,
     is_suffix,
     split_housenumber,
-    tokenize,
+    tokenize_words,
     typed_as_is,
 )
 
@@ -54,12 +54,12 @@ def parse_query(text: object) -> Query:
             f"the query is {len(text)} characters long, at most "
             f"{MAX_QUERY_LENGTH} are accepted"
         )
-    tokens = tokenize(text)
+    # Only digits typed as digits make a house number ("quatre septembre" does not).
+    typed = fold(text).split()
+    tokens = tokenize_words(typed)
     if not tokens:
         raise GeocoderError("the query is empty (no letter or digit)")
     housenumber = ""
-    # Only digits typed as digits make a house number ("quatre septembre" does not).
-    typed = fold(text).split()
     parts = split_housenumber(tokens[0]) if typed[0][:1].isdigit() else None
     if parts is not None and len(tokens) > 1:
         number, suffix = parts
