@@ -116,3 +116,30 @@ def test_search_with_next_refuses_what_search_refuses(opened):
     with pytest.raises(GeocoderError, match="postcode"):
         opened.search_with_next("rue de rivoli", postcode="!")
     assert opened.search_with_next("zzzz qqqq") == (None, None)
+
+
+def test_a_word_being_typed_is_a_prefix_too_not_only_an_abbreviation(tmp_path):
+    from fabrique.geocoder.index import build_documents
+
+    folder = tmp_path / "index"
+    streets = [
+        ("Boulevard des Tamaris", 0.9), ("Rue des Bouleaux", 0.2),
+        ("Rue du Général Foy", 0.9), ("Rue des Genêts", 0.2),
+    ]  # fmt: skip
+    documents = [
+        {"id": f"s{i}", "type": "street", "name": name, "lat": 44.35, "lon": 2.57,
+         "city": "Rodez", "postcode": "12000", "importance": importance}
+        for i, (name, importance) in enumerate(streets)
+    ]  # fmt: skip
+    build_documents(folder, "streets", documents)
+    with Index.open(folder) as index:
+        # "boul" and "gen" are abbreviations (boulevard, général), but typed
+        # last while autocompleting they may start another word.
+        assert index.search("Rue des Boul", limit=1)[0].name == "Rue des Bouleaux"
+        assert index.search("Rue des Gen", limit=1)[0].name == "Rue des Genêts"
+        # Not autocompleting, the abbreviation is read as before.
+        done = index.search("Rue des Boul", limit=1, autocomplete=False)
+        assert done[0].name == "Boulevard des Tamaris"
+        assert (
+            index.search("Bd des Tamaris", limit=1)[0].name == "Boulevard des Tamaris"
+        )

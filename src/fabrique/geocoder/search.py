@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .documents import SCALE, Result, distance_m
-from .normalize import edits1, sounds_like
+from .normalize import ABBREVIATIONS, edits1, sounds_like
 from .query import Query
 from .segment import MIN_SOUND_LENGTH, Segment
 
@@ -74,7 +74,13 @@ class _Word:
 
 
 def _expand(
-    segment: Segment, word: str, *, last: bool, autocomplete: bool, loose: bool
+    segment: Segment,
+    word: str,
+    *,
+    last: bool,
+    autocomplete: bool,
+    loose: bool,
+    typed: str = "",
 ) -> _Word:
     weights: dict[str, float] = {}
     ids: list[int] = []
@@ -93,6 +99,15 @@ def _expand(
                 token = segment.vocabulary[word_id]
                 if token not in weights:
                     weights[token] = _prefix_weight(word, token)
+                    ids.append(word_id)
+        # A word being typed read as an abbreviation ("boul"): also the start
+        # of the words it begins ("bouleaux"), weighed as any prefix.
+        expansion = segment.prefixed(typed) if typed else range(0)
+        if len(expansion) <= MAX_PREFIX_EXPANSION:
+            for word_id in expansion:
+                token = segment.vocabulary[word_id]
+                if token not in weights:
+                    weights[token] = _prefix_weight(typed, token)
                     ids.append(word_id)
     return _Word(word, weights, ids, False, prefix, loose)
 
@@ -242,10 +257,15 @@ def _words(
     segment: Segment, query: Query, texts: list[str], autocomplete: bool
 ) -> list[_Word]:
     last = len(texts) - 1
+    # The last word as typed, when read as an abbreviation (query.py).
+    typed = query.typed_last
+    if typed and ABBREVIATIONS.get(typed) != texts[last]:
+        typed = ""
     return [
         _expand(
             segment, text, last=i == last, autocomplete=autocomplete,
             loose=text in query.loose and len(texts) > 1,
+            typed=typed if i == last else "",
         )
         for i, text in enumerate(texts)
     ]  # fmt: skip
