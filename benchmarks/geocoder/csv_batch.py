@@ -15,7 +15,10 @@ of the files people send. Fabrique: the command line, ``--jobs 1`` and
 workers, the whole file uploaded to ``/search/csv/`` (one worker answers
 it), then the file in two halves uploaded at once (both workers), each
 timed once per round. Rows per second are the file's rows over the wall
-time; the load average is read before and after. Both outputs are then
+time; on a shared machine the CPU time (user + system of the processes that
+did the work: Fabrique's command and its workers; Addok's gunicorn and, with
+``--redis-pid``, its Redis) moves less with the load, so rows per CPU second
+are printed too; the load average is read before and after. Both outputs are then
 compared row by row (same ``result_id`` for the top answer).
 """
 
@@ -28,6 +31,7 @@ import io
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -59,6 +63,32 @@ def write_rows(shared: Path, target: Path, rows: int, seed: int) -> None:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         writer.writerows(chosen)
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def tree_cpu(pids: list[int]) -> float:
+    """Return the CPU seconds (user + system) of processes and their children."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    seen = set()
+    todo = list(pids)
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+        todo += [int(child) for child in children]
+    return total
 
 
 def run_fabrique(index: Path, source: Path, target: Path, jobs: int) -> float:
@@ -157,6 +187,9 @@ def main() -> None:
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--redis-db-documents", type=int)
     parser.add_argument("--port", type=int, default=0, help="Addok's (else free)")
+    parser.add_argument(
+        "--redis-pid", type=int, help="Addok's Redis, to count its CPU time too"
+    )
     args = parser.parse_args()
     work = args.work.resolve()
     index = work / "index"
@@ -195,6 +228,7 @@ def main() -> None:
         )
     load_before = os.getloadavg()
     times: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     outputs: dict[str, str] = {}
     try:
         if addok is not None:
@@ -210,12 +244,22 @@ def main() -> None:
                     if name.startswith("fabrique"):
                         target = Path(folder) / "out.csv"
                         jobs = int(name[-1])
+                        before = children_cpu()
                         seconds = run_fabrique(index, source, target, jobs)
+                        used = children_cpu() - before
                         outputs[name] = target.read_text(encoding="utf-8")
                     else:
+                        assert addok is not None
+                        pids = [
+                            addok.pid,
+                            *([args.redis_pid] if args.redis_pid else []),
+                        ]
+                        before = tree_cpu(pids)
                         seconds, answer = run_addok(port, source, "half" in name)
+                        used = tree_cpu(pids) - before
                         outputs[name] = answer.decode("utf-8-sig")
                     times.setdefault(name, []).append(seconds)
+                    cpu.setdefault(name, []).append(used)
                     print(f"{name}: {args.rows / seconds:,.0f} rows/s", file=sys.stderr)
     finally:
         if addok is not None:
@@ -233,6 +277,7 @@ def main() -> None:
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in load_after],
         "seconds": times,
+        "cpu_seconds": cpu,
     }
     reference = top_ids(outputs["fabrique --jobs 1"])
     if "addok, 1 upload" in outputs:
@@ -255,14 +300,18 @@ def print_markdown(report: dict[str, Any]) -> None:
         f"{' / '.join(map(str, report['load_before']))} before, "
         f"{' / '.join(map(str, report['load_after']))} after\n"
     )
-    print("| run | best s | median s | rows/s (best) | rows/s (median) | found |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| run | best s | median s | rows/s (best) | rows/s (median) "
+        "| CPU s (best) | rows per CPU second | found |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, seconds in report["seconds"].items():
         best, median = min(seconds), statistics.median(seconds)
+        used = min(report["cpu_seconds"][name])
         found = report["found"].get(name, 0)
         print(
             f"| {name} | {best:.2f} | {median:.2f} | {rows / best:,.0f} | "
-            f"{rows / median:,.0f} | {found:.1%} |"
+            f"{rows / median:,.0f} | {used:.2f} | {rows / used:,.0f} | {found:.1%} |"
         )
     if "same_top_as_addok" in report:
         print(f"\nSame top answer as Addok: {report['same_top_as_addok']:.1%} of rows.")
