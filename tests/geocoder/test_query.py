@@ -115,3 +115,12 @@ def test_number_with_a_digit_suffix_stays_a_word_too():
     query = parse_query("8P2 Rue Saint-Etienne du Mont")
     assert query.housenumber == "8p2"
     assert query.words[:2] == ("8p2", "rue")
+
+
+def test_a_last_word_read_as_an_abbreviation_is_kept_as_typed():
+    query = parse_query("85 Rue des Boul")
+    assert query.words == ("rue", "des", "boulevard")
+    assert query.typed_last == "boul"
+    assert parse_query("85 rue des bouleaux").typed_last == ""
+    # Only the last word: the one that may be still being typed.
+    assert parse_query("12 bd voltaire").typed_last == ""

@@ -46,7 +46,16 @@ from .query import (
     parse_query,
 )
 from .reverse import DEFAULT_RADIUS, DEFAULT_TYPES, reverse_segment
-from .search import Filters, one_edit_variants, search_segment, segment_bound
+from .search import (
+    Filters,
+    Ranked,
+    build_result,
+    one_edit_variants,
+    query_words,
+    rank_segment,
+    ranked_key,
+    words_bound,
+)
 from .segment import Segment
 from .sources import read_ban, read_bano, read_gtfs_stops, read_places
 
@@ -198,35 +207,23 @@ class Index:
         >>> index.search("rue de rivoli", type="street", limit=1)[0].name
         'Rue de Rivoli'
         """
-        query = self._split_glued(parse_query(text), autocomplete=autocomplete)
-        limit = check_limit(limit)
-        filters = Filters(
-            type=check_type(type),
-            postcode=check_code("postcode", postcode),
-            citycode=check_code("citycode", citycode),
-        )
-        center = check_point(lat, lon)
-        results: list[Result] = []
+        query, limit, filters, center, known, ordered = self._prepare(
+            text, limit=limit, autocomplete=autocomplete, type=type,
+            postcode=postcode, citycode=citycode, lat=lat, lon=lon,
+        )  # fmt: skip
+        found: list[tuple[Segment, Ranked]] = []
         floor = -1.0
-        known = frozenset(
-            word
-            for word in query.words
-            if any(word in segment.word_ids for segment in self.segments)
-        )
-        # The most promising sources first, so the others can often be skipped.
-        ordered = sorted(
-            self.segments,
-            key=lambda segment: (
-                -segment_bound(segment, query, autocomplete=autocomplete, known=known)
-            ),
-        )
-        for segment in ordered:
-            results += search_segment(
-                segment, query, autocomplete=autocomplete, filters=filters,
-                center=center, limit=limit, floor=floor, known=known,
-            )  # fmt: skip
-            if len(results) >= limit:
-                floor = sorted((r.score for r in results), reverse=True)[limit - 1]
+        for segment, words, bound in ordered:
+            found += [
+                (segment, ranked)
+                for ranked in rank_segment(
+                    segment, query, words, filters=filters, center=center,
+                    limit=limit, floor=floor, known=known, bound=bound,
+                )
+            ]  # fmt: skip
+            if len(found) >= limit:
+                floor = sorted((f[0] for _s, f in found), reverse=True)[limit - 1]
+        results = [build_result(segment, ranked) for segment, ranked in found]
         results.sort(key=lambda r: (-r.score, -r.importance, r.label))
         seen: set[tuple[str, str]] = set()
         unique = []
@@ -238,6 +235,117 @@ class Index:
                 if len(unique) == limit:
                     break
         return unique
+
+    def search_with_next(
+        self,
+        text: str,
+        *,
+        autocomplete: bool = True,
+        lat: float | None = None,
+        lon: float | None = None,
+        type: str | None = None,
+        postcode: str | None = None,
+        citycode: str | None = None,
+    ) -> tuple[Result | None, float | None]:
+        """Return the best result and the next one's score, in one search.
+
+        The same as ``search(text, limit=2)``'s first result and its second
+        result's score (``None`` when missing), as batch geocoding writes
+        them, for less work: a source that cannot give the best answer is
+        asked for its best candidate's score only, and a result is built for
+        the answer alone.
+        """
+        query, _limit, filters, center, known, ordered = self._prepare(
+            text, limit=2, autocomplete=autocomplete, type=type,
+            postcode=postcode, citycode=citycode, lat=lat, lon=lon,
+        )  # fmt: skip
+        found: list[tuple[Segment, Ranked]] = []
+        floor = -1.0
+        for segment, words, bound in ordered:
+            # The places this source can still take among the first two: none
+            # when two answers already beat its best, the second when one does.
+            wanted = 2 - sum(1 for _s, f in found if f[0] > bound)
+            if wanted <= 0:
+                continue
+            found += [
+                (segment, ranked)
+                for ranked in rank_segment(
+                    segment, query, words, filters=filters, center=center,
+                    limit=wanted, floor=floor, known=known, bound=bound,
+                )
+            ]  # fmt: skip
+            if len(found) >= 2:
+                floor = sorted((f[0] for _s, f in found), reverse=True)[1]
+        if not found:
+            return None, None
+        keys = [ranked_key(segment, ranked) for segment, ranked in found]
+        if len(set(keys)) < len(keys):
+            # The same place held by two sources: search() drops the copy, which
+            # a source asked for fewer candidates could not make up for.
+            results = self.search(
+                text, limit=2, autocomplete=autocomplete, lat=lat, lon=lon,
+                type=type, postcode=postcode, citycode=citycode,
+            )  # fmt: skip
+            return results[0], results[1].score if len(results) > 1 else None
+        top = max(f[0] for _s, f in found)
+        # Ties on the best score are broken as search() breaks them.
+        tied = [
+            build_result(segment, ranked)
+            for segment, ranked in found
+            if ranked[0] == top
+        ]
+        best = min(tied, key=lambda r: (-r.importance, r.label))
+        best_key = (best.type, best.id)
+        following = [
+            ranked[0]
+            for key, (_s, ranked) in zip(keys, found, strict=True)
+            if key != best_key
+        ]
+        return best, max(following) if following else None
+
+    def _prepare(
+        self,
+        text: str,
+        *,
+        limit: int,
+        autocomplete: bool,
+        type: str | None,
+        postcode: str | None,
+        citycode: str | None,
+        lat: float | None,
+        lon: float | None,
+    ) -> tuple[
+        Query,
+        int,
+        Filters,
+        tuple[float, float] | None,
+        frozenset[str],
+        list[tuple[Segment, list[Any], float]],
+    ]:
+        """Parse and check a search (in the order errors are reported); return
+        the sources, best first, with the query's words as each holds them and
+        the best score it could give."""
+        query = self._split_glued(parse_query(text), autocomplete=autocomplete)
+        limit = check_limit(limit)
+        filters = Filters(
+            type=check_type(type),
+            postcode=check_code("postcode", postcode),
+            citycode=check_code("citycode", citycode),
+        )
+        center = check_point(lat, lon)
+        known = frozenset(
+            word
+            for word in query.words
+            if any(word in segment.word_ids for segment in self.segments)
+        )
+        visits = []
+        for segment in self.segments:
+            words = query_words(segment, query, autocomplete=autocomplete)
+            visits.append((segment, words, words_bound(segment, words, known)))
+        # The most promising sources first, so the others can often be skipped
+        # (a stable sort: equal bounds keep the folder's order).
+        visits.sort(key=lambda visit: -visit[2])
+        return query, limit, filters, center, known, visits
 
     def _known(self, word: str) -> bool:
         return any(word in segment.word_ids for segment in self.segments)

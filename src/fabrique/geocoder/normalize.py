@@ -167,7 +167,11 @@ TOKEN_PROCESSORS: tuple[Callable[[list[str]], list[str]], ...] = (
 
 def tokenize(text: str) -> list[str]:
     """Return the normalised tokens of ``text`` (see the module example)."""
-    words = fold(text).split()
+    return tokenize_words(fold(text).split())
+
+
+def tokenize_words(words: list[str]) -> list[str]:
+    """Return the normalised tokens of words already folded (:func:`fold`)."""
     for processor in TOKEN_PROCESSORS:
         words = processor(words)
     return words

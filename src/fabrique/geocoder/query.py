@@ -8,17 +8,18 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .documents import RESULT_TYPES
 from .errors import GeocoderError
 from .normalize import (
+    ABBREVIATIONS,
     SUFFIXES,
     fold,
     housenumber_key,
     is_suffix,
     split_housenumber,
-    tokenize,
+    tokenize_words,
     typed_as_is,
 )
 
@@ -43,6 +44,10 @@ class Query:
     # The house number as typed, also kept among the words when it may belong
     # to the name instead ("8P2 Rue …", "Rue du 8 Mai 1945"); search decides.
     number_token: str = ""
+    # The last word as typed when it was read as an abbreviation ("boul" for
+    # boulevard): while autocompleting, it may be the start of another word
+    # ("Rue des Boul…" for Bouleaux); search tries both.
+    typed_last: str = ""
 
 
 def parse_query(text: object) -> Query:
@@ -54,12 +59,20 @@ def parse_query(text: object) -> Query:
             f"the query is {len(text)} characters long, at most "
             f"{MAX_QUERY_LENGTH} are accepted"
         )
-    tokens = tokenize(text)
-    if not tokens:
-        raise GeocoderError("the query is empty (no letter or digit)")
-    housenumber = ""
     # Only digits typed as digits make a house number ("quatre septembre" does not).
     typed = fold(text).split()
+    tokens = tokenize_words(typed)
+    if not tokens:
+        raise GeocoderError("the query is empty (no letter or digit)")
+    query = _parse(text, typed, tokens)
+    last = typed[-1]
+    if query.words and ABBREVIATIONS.get(last) == query.words[-1]:
+        return replace(query, typed_last=last)
+    return query
+
+
+def _parse(text: str, typed: list[str], tokens: list[str]) -> Query:
+    housenumber = ""
     parts = split_housenumber(tokens[0]) if typed[0][:1].isdigit() else None
     if parts is not None and len(tokens) > 1:
         number, suffix = parts

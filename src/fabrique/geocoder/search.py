@@ -29,7 +29,10 @@ work stops early: at most :data:`MAX_CANDIDATES` candidates a source (the
 most important: documents are numbered that way), house numbers looked up
 only for candidates that can still enter the top ``limit``, sources visited
 best-first and skipped when they cannot beat the answers already found, and
-typo variants tried only for words that no source holds as typed.
+typo variants tried only for words that no source holds as typed. A
+:class:`Result` is built only for the candidates answered, and batch
+geocoding's "next score" (``Index.search_with_next``) asks a source that
+cannot give the best answer for its best candidate's score alone.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .documents import SCALE, Result, distance_m
-from .normalize import edits1, sounds_like
+from .normalize import ABBREVIATIONS, edits1, sounds_like
 from .query import Query
 from .segment import MIN_SOUND_LENGTH, Segment
 
@@ -71,7 +74,13 @@ class _Word:
 
 
 def _expand(
-    segment: Segment, word: str, *, last: bool, autocomplete: bool, loose: bool
+    segment: Segment,
+    word: str,
+    *,
+    last: bool,
+    autocomplete: bool,
+    loose: bool,
+    typed: str = "",
 ) -> _Word:
     weights: dict[str, float] = {}
     ids: list[int] = []
@@ -90,6 +99,15 @@ def _expand(
                 token = segment.vocabulary[word_id]
                 if token not in weights:
                     weights[token] = _prefix_weight(word, token)
+                    ids.append(word_id)
+        # A word being typed read as an abbreviation ("boul"): also the start
+        # of the words it begins ("bouleaux"), weighed as any prefix.
+        expansion = segment.prefixed(typed) if typed else range(0)
+        if len(expansion) <= MAX_PREFIX_EXPANSION:
+            for word_id in expansion:
+                token = segment.vocabulary[word_id]
+                if token not in weights:
+                    weights[token] = _prefix_weight(typed, token)
                     ids.append(word_id)
     return _Word(word, weights, ids, False, prefix, loose)
 
@@ -239,23 +257,46 @@ def _words(
     segment: Segment, query: Query, texts: list[str], autocomplete: bool
 ) -> list[_Word]:
     last = len(texts) - 1
+    # The last word as typed, when read as an abbreviation (query.py).
+    typed = query.typed_last
+    if typed and ABBREVIATIONS.get(typed) != texts[last]:
+        typed = ""
     return [
         _expand(
             segment, text, last=i == last, autocomplete=autocomplete,
             loose=text in query.loose and len(texts) > 1,
+            typed=typed if i == last else "",
         )
         for i, text in enumerate(texts)
     ]  # fmt: skip
+
+
+#: A candidate kept by :func:`rank_segment`: score, document, house-number
+#: index (-1 for the document itself), latitude, longitude, distance (metres,
+#: with a ``lat``/``lon`` bias). A :class:`Result` is built only for those
+#: answered (:func:`make_result`), not for every candidate that was scored.
+Ranked = tuple[float, int, int, float, float, int | None]
+
+
+def query_words(segment: Segment, query: Query, *, autocomplete: bool) -> list[_Word]:
+    """Return the query's words as one segment holds them (for :func:`rank_segment`)."""
+    texts, _number = _query_texts(query)
+    return _words(segment, query, texts, autocomplete)
+
+
+def words_bound(segment: Segment, words: list[_Word], known: frozenset[str]) -> float:
+    """Return the best score a segment could give for these words."""
+    # Documents are numbered by decreasing importance: the first has the most.
+    best_factor = 0.9 + 0.1 * float(segment.doc_imp[0]) if segment.size else 0.0
+    return _best_possible(words, known) * best_factor
 
 
 def segment_bound(
     segment: Segment, query: Query, *, autocomplete: bool, known: frozenset[str]
 ) -> float:
     """Return the best score a segment could give (to visit the best first)."""
-    texts, _number = _query_texts(query)
-    words = _words(segment, query, texts, autocomplete)
-    best_factor = 0.9 + 0.1 * float(segment.doc_imp[0]) if segment.size else 0.0
-    return _best_possible(words, known) * best_factor
+    words = query_words(segment, query, autocomplete=autocomplete)
+    return words_bound(segment, words, known)
 
 
 def search_segment(
@@ -274,14 +315,55 @@ def search_segment(
     ``floor`` is the score to beat (the worst of the answers kept so far);
     ``known`` are query words some segment holds exactly (not typos).
     """
+    words = query_words(segment, query, autocomplete=autocomplete)
+    ranked = rank_segment(
+        segment, query, words, filters=filters, center=center, limit=limit,
+        floor=floor, known=known,
+    )  # fmt: skip
+    return [build_result(segment, found) for found in ranked]
+
+
+def build_result(segment: Segment, found: Ranked) -> Result:
+    """Return the result of a candidate kept by :func:`rank_segment`."""
+    score, doc, hn_index, lat, lon, distance = found
+    result = make_result(segment, doc, hn_index, score, lat, lon)
+    result.distance = distance
+    return result
+
+
+def ranked_key(segment: Segment, found: Ranked) -> tuple[str, str]:
+    """Return the ``(type, id)`` of a ranked candidate, as its result has."""
+    _score, doc, hn_index, *_rest = found
+    if hn_index >= 0:
+        return "housenumber", segment.hn_id[hn_index]
+    return segment.type_name(doc), segment.text["id"][doc]
+
+
+def rank_segment(
+    segment: Segment,
+    query: Query,
+    words: list[_Word],
+    *,
+    filters: Filters,
+    center: tuple[float, float] | None,
+    limit: int,
+    floor: float = -1.0,
+    known: frozenset[str] = frozenset(),
+    bound: float | None = None,
+) -> list[Ranked]:
+    """Return the ``limit`` best candidates of one segment, best first.
+
+    ``words`` come from :func:`query_words` for this segment (typo variants
+    are added to them here), ``bound`` from :func:`words_bound` when already
+    known; see :func:`search_segment` for the rest.
+    """
     texts, housenumber = _query_texts(query)
-    words = _words(segment, query, texts, autocomplete)
     # Scores never exceed the text score: skip a segment that cannot beat the
     # answers other segments already gave (one source per department stays
     # cheap), before paying for typo variants.
-    # Documents are numbered by decreasing importance: the first has the most.
-    best_factor = 0.9 + 0.1 * float(segment.doc_imp[0]) if segment.size else 0.0
-    if _best_possible(words, known) * best_factor < floor:
+    if bound is None:
+        bound = words_bound(segment, words, known)
+    if bound < floor:
         return []
     for word in words:
         if _needs_fuzzy(word, known):
@@ -296,23 +378,24 @@ def search_segment(
     # A city or postcode some candidate holds decides between homonymous
     # streets: the candidates that do not hold it there weigh less.
     places = frozenset().union(*(held for _doc, _score, held, _named in scored))
+    doc_imp = segment.doc_imp
     bounds = []
     for doc, text_score, held, named in scored:
         if places - held - named:
             text_score *= ELSEWHERE
         if text_score:
             # With or without proximity, the final score cannot exceed this.
-            bound = text_score * (0.9 + 0.1 * float(segment.doc_imp[doc]))
-            bounds.append((bound, text_score, doc))
+            most = text_score * (0.9 + 0.1 * float(doc_imp[doc]))
+            bounds.append((most, text_score, doc))
     bounds.sort(reverse=True)
     # A number with a digit in its suffix was also kept as a word (query.py);
     # typed once, it may be the name of a path rather than its house number.
     number_token = query.number_token
     named_path = bool(number_token) and texts.count(number_token) == 1
-    best: list[tuple[float, Result]] = []
+    best: list[Ranked] = []
     kept = -1.0  # the worst score kept here, once ``limit`` are kept
-    for bound, text_score, doc in bounds:
-        if bound < floor or (len(best) >= limit and bound < kept):
+    for most, text_score, doc in bounds:
+        if most < floor or (len(best) >= limit and most < kept):
             break
         number = housenumber
         if named_path and number_token in _name_tokens(segment, doc):
@@ -323,11 +406,11 @@ def search_segment(
             best.sort(key=lambda item: -item[0])
             del best[limit:]
             kept = best[-1][0]
-    return [result for _score, result in best]
+    return best
 
 
-def _name_tokens(segment: Segment, doc: int) -> list[str]:
-    return segment.text["ntok"][doc].split()
+def _name_tokens(segment: Segment, doc: int) -> tuple[str, ...]:
+    return segment.doc_tokens(doc)[0]
 
 
 def _text_score(
@@ -338,8 +421,7 @@ def _text_score(
     Return the score, the query words matched by the city or postcode, and
     those matched as typed (not as a typo) by the name.
     """
-    name_tokens = segment.text["ntok"][doc].split()
-    city_tokens = segment.text["ctok"][doc].split()
+    name_tokens, city_tokens = segment.doc_tokens(doc)
     tokens = name_tokens + city_tokens
     matched: set[str] = set()
     places: set[str] = set()
@@ -350,12 +432,23 @@ def _text_score(
         best = 0.0
         best_token = None
         weights = word.weights
-        for token in tokens:
-            weight = weights.get(token, 0.0)
-            if not weight and word.prefix is not None and token.startswith(word.prefix):
-                weight = _prefix_weight(word.prefix, token)
-            if weight > best:
-                best, best_token = weight, token
+        if word.prefix is None and len(weights) <= 1:
+            # The common cases, a word standing for one token or none (held
+            # by another source only): a membership test.
+            for only, weight in weights.items():
+                if only in tokens:
+                    best, best_token = weight, only
+        else:
+            for token in tokens:
+                weight = weights.get(token, 0.0)
+                if (
+                    not weight
+                    and word.prefix is not None
+                    and token.startswith(word.prefix)
+                ):
+                    weight = _prefix_weight(word.prefix, token)
+                if weight > best:
+                    best, best_token = weight, token
         if best_token is not None:
             matched.add(best_token)
             covered += best * len(word.text)
@@ -368,7 +461,7 @@ def _text_score(
             total += LOOSE * len(word.text) if word.loose else len(word.text)
     if not covered:
         return 0.0, frozenset(), frozenset()
-    name_length = sum(len(t) for t in name_tokens) or 1
+    name_length = sum(map(len, name_tokens)) or 1
     name_covered = sum(len(t) for t in name_tokens if t in matched)
     score = 0.6 * covered / total + 0.4 * name_covered / name_length
     return score, frozenset(places), frozenset(named)
@@ -381,8 +474,8 @@ def _final(
     housenumber: str,
     want: str | None,
     center: tuple[float, float] | None,
-) -> tuple[float, Result] | None:
-    """Return the final score and result of a candidate, ``None`` when filtered out."""
+) -> Ranked | None:
+    """Return the final score and place of a candidate, ``None`` when filtered out."""
     hn_index = -1
     if housenumber and want != "street":
         hn_index = _find_housenumber(segment, doc, housenumber)
@@ -407,10 +500,7 @@ def _final(
         km = distance_m(center[0], center[1], lat, lon) / 1000
         score = text_score * (0.75 + 0.1 * importance + 0.15 / (1 + km))
         distance = round(km * 1000)
-    score = round(min(score, 1.0), 4)
-    result = make_result(segment, doc, hn_index, score, lat, lon)
-    result.distance = distance
-    return score, result
+    return round(min(score, 1.0), 4), doc, hn_index, lat, lon, distance
 
 
 def _find_housenumber(segment: Segment, doc: int, key: str) -> int:

@@ -22,6 +22,10 @@ MIN_SOUND_LENGTH = 4
 # Document ids kept as posting sets per segment (about 70 bytes each): at
 # most this, and at most ten times the segment's documents.
 POSTING_CACHE_IDS = 2_000_000
+#: Documents whose tokens are kept decoded, per segment (a few hundred bytes
+#: each): the candidates that come back query after query ("Avenue de Paris"
+#: for every Paris address searched in another département's source).
+DOC_TOKEN_CACHE = 4096
 _TEXT = ("id", "name", "postcode", "citycode", "city", "district", "context",
          "ntok", "ctok")  # fmt: skip
 
@@ -142,6 +146,7 @@ class Segment:
         self.postings = PostingCache(self._postings, budget)
         self._sounds: dict[str, list[int]] | None = None
         self._sounds_lock = threading.Lock()
+        self._doc_tokens: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     def _postings(self, word_id: int) -> frozenset[int]:
         return frozenset(
@@ -166,6 +171,18 @@ class Segment:
                     self._sounds = sounds
         return sounds.get(key, [])
 
+    def doc_tokens(self, doc: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Return the normalised tokens of a document's name and of its city
+        and postcode (decoded once, then kept while the cache has room)."""
+        found = self._doc_tokens.get(doc)
+        if found is None:
+            text = self.text
+            found = (tuple(text["ntok"][doc].split()), tuple(text["ctok"][doc].split()))
+            if len(self._doc_tokens) >= DOC_TOKEN_CACHE:
+                self._doc_tokens.clear()  # simpler than LRU, and as good here
+            self._doc_tokens[doc] = found
+        return found
+
     def frequency(self, word_id: int) -> int:
         """Return how many documents hold a word."""
         return int(self._post_off[word_id + 1] - self._post_off[word_id])
@@ -187,6 +204,7 @@ class Segment:
 
     def close(self) -> None:
         self.postings.cache_clear()
+        self._doc_tokens.clear()
         for column in self.text.values():
             column.close()
         for array_column in self._arrays.values():
