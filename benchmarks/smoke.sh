@@ -56,6 +56,9 @@ if [ -f "$FEED" ]; then
   "$PY" benchmarks/gtfs/compare.py --peers-python "$PY" --data "$SHARED/gtfs" \
       --feeds transport_site_tiny.zip --tools fabrique fabrique-ingest gtfs-guru \
       --runs 1 --out "$WORK/compare"
+  step "gtfs: generated feeds, Fabrique against gtfs-guru"
+  mkdir -p "$WORK/gtfs-tiny" && cp "$FEED" "$WORK/gtfs-tiny/"
+  "$PY" benchmarks/gtfs/differential.py --examples 3 --shared "$WORK/gtfs-tiny"
   step "gtfs-rt: per-fetch validation against a stored feed"
   "$PY" benchmarks/gtfs/realtime.py "$FEED" --copies 2 --work "$WORK/realtime" \
       --trips 5 --fetches 2 --json "$WORK/realtime.json"
@@ -79,6 +82,15 @@ if [ -f "$SHARED/addresses/ban_adresses-75.csv.gz" ]; then
   step "geocoder: quality by category, Fabrique alone, a few queries each"
   "$PY" benchmarks/geocoder/run.py --fabrique-only --per-category 4 --repeat 1 \
       --shared "$SHARED" --work "$WORK/geocoder"
+  step "geocoder: a CSV file geocoded in batch, then the servers under load"
+  "$PY" benchmarks/geocoder/csv_batch.py --shared "$SHARED" --work "$WORK/geocoder" \
+      --rows 50 --repeat 1
+  "$PY" benchmarks/geocoder/http_load.py --work "$WORK/geocoder" --seconds 1 \
+      --queries 2 --servers portal,geocoder --no-django \
+      --ports "$PORT-$((PORT + 5))"
+  "$PY" benchmarks/geocoder/scale.py --shared "$SHARED" --work "$WORK/scale" \
+      --rows 300 --sample 50
+  "$PY" benchmarks/geocoder/layers.py --work "$WORK/geocoder" --repeat 1
 else
   echo "skipped the geocoder quality run: no $SHARED/addresses"
 fi
@@ -87,6 +99,10 @@ step "standards: DCAT-AP page, export and SHACL"
 "$PY" benchmarks/standards/dcat_export.py --commons 200 --page-runs 2 --shacl-runs 1 \
     --standards "${FABRIQUE_STANDARDS_DIR:-../shared/data/standards}" \
     --json "$WORK/dcat.json"
+
+step "standards: the DCAT-AP catalogue page as served"
+DATABASE_URL="sqlite:///$WORK/catalogue-view.sqlite3" \
+  "$PY" benchmarks/standards/catalogue_view.py --commons 50 --runs 3
 
 step "netex: validate a replicated file"
 "$PY" benchmarks/netex/validate_large.py --mb 0.2 --xsd-dir "${NETEX_XSD_DIR:-}"

@@ -27,10 +27,12 @@ STREET_TAGS = ["", " Nord", " Sud", " Haut"]
 NATIONAL_ADDRESSES = 26_000_000
 
 
-def make_replicas(source: Path, work: Path, count: int) -> list[Path]:
+def make_replicas(source: Path, work: Path, count: int, rows: int = 0) -> list[Path]:
+    """Write ``count`` renamed copies of ``source`` (its first ``rows``, or all)."""
     paths = []
+    suffix = f"-{rows}" if rows else ""
     for k in range(count):
-        path = work / f"replica-{k}.csv"
+        path = work / f"replica-{k}{suffix}.csv"
         paths.append(path)
         if path.exists():
             continue
@@ -42,7 +44,9 @@ def make_replicas(source: Path, work: Path, count: int) -> list[Path]:
             assert reader.fieldnames is not None
             writer = csv.DictWriter(dst, reader.fieldnames, delimiter=";")
             writer.writeheader()
-            for row in reader:
+            for number, row in enumerate(reader):
+                if rows and number >= rows:
+                    break
                 if k:
                     code = f"9{k}{row['code_insee'][2:]}"
                     row["id"] = code + row["id"][5:]
@@ -109,12 +113,13 @@ def child_serve(index: Path, sample_path: str) -> None:
         hits += bool(results) and results[0].id == r["id"]
     timings.sort()
     rss = _status("VmRSS")
+    p50, p95 = timings[len(timings) // 2], timings[len(timings) * 95 // 100]
     print(
         json.dumps(
             {
                 "open_ms": open_ms,
-                "p50_ms": timings[1000] * 1000,
-                "p95_ms": timings[1900] * 1000,
+                "p50_ms": p50 * 1000,
+                "p95_ms": p95 * 1000,
                 "qps": len(timings) / sum(timings),
                 "rss_mb": rss / 1024,
                 "accuracy": hits / len(sample),
@@ -123,8 +128,8 @@ def child_serve(index: Path, sample_path: str) -> None:
     )
 
 
-def write_sample(replica0: Path, target: Path) -> None:
-    """Write 2,000 exact-address queries of the first replica, with their ids."""
+def write_sample(replica0: Path, target: Path, size: int = 2000) -> None:
+    """Write ``size`` exact-address queries of the first replica, with their ids."""
     rng = random.Random(7)
     with open(replica0, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter=";"))
@@ -133,7 +138,7 @@ def write_sample(replica0: Path, target: Path) -> None:
             "q": f"{r['numero']}{r['rep']} {r['nom_voie']} {r['code_postal']} Paris",
             "id": r["id"],
         }
-        for r in rng.sample(rows, 2000)
+        for r in rng.sample(rows, min(size, len(rows)))
     ]
     target.write_text(json.dumps(sample))
 
@@ -144,6 +149,10 @@ def main() -> None:
         "--shared", type=Path, default=PROJECT.parent / "shared" / "data"
     )
     parser.add_argument("--work", type=Path, default=Path("var/bench-geocoder-scale"))
+    parser.add_argument(
+        "--rows", type=int, default=0, help="rows of Paris per replica (0: all)"
+    )
+    parser.add_argument("--sample", type=int, default=2000, help="queries timed")
     parser.add_argument("--child", nargs="+")
     args = parser.parse_args()
     if args.child:
@@ -156,9 +165,9 @@ def main() -> None:
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
     paris = args.shared / "addresses" / "ban_adresses-75.csv.gz"
-    replicas = make_replicas(paris, work, 4)
+    replicas = make_replicas(paris, work, 4, args.rows)
     sample = work / "sample.json"
-    write_sample(replicas[0], sample)
+    write_sample(replicas[0], sample, args.sample)
     rows = []
     for factor, split in ((1, False), (2, False), (4, False), (4, True)):
         index = work / f"index-{factor}x{'-split' if split else ''}"
