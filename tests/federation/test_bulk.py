@@ -35,6 +35,8 @@ def _harvest(recorded, items):
 def test_new_commons_are_written_as_any_new_commons(recorded):
     theme = make_theme("Vélo", slug="velo")
     make_commons(title="Vélos")  # a local commons has the slug "velos"
+    counters = EcosystemCount.objects.filter(metric="commons", key="data|beta")
+    before = sum(c.value for c in counters)
     run = _harvest(
         recorded,
         [
@@ -66,8 +68,8 @@ def test_new_commons_are_written_as_any_new_commons(recorded):
         entry = ChangeEntry.objects.get(commons_id=commons.pk)
         assert (entry.action, entry.origin_instance) == ("create", REMOTE)
         assert entry.uri == commons.remote.origin_uri
-    counted = EcosystemCount.objects.get(metric="commons", key="data|beta")
-    assert counted.value == 3
+    # The counters moved as three single saves would move them.
+    assert sum(c.value for c in counters.all()) == before + 3
 
 
 @pytest.mark.django_db(transaction=True)
