@@ -59,6 +59,11 @@ def _env(folder: Path, port: int) -> dict[str, str]:
         "TASKS_BACKEND": "immediate",
         "FABRIQUE_TRANSPORT_FETCH_ALLOW_PRIVATE": "1",
         "WEB_CONCURRENCY": "1",
+        # One run harvests everything, however long it takes here (the
+        # product stops a run after FEDERATION_HARVEST_SECONDS, 30 minutes).
+        "FEDERATION_HARVEST_SECONDS": os.environ.get(
+            "FEDERATION_HARVEST_SECONDS", "86400"
+        ),
         "PYTHONPATH": str(SRC),
     }
 
