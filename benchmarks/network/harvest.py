@@ -10,6 +10,9 @@ harvest's bytes and requests for a 1 % change.
 
     .venv/bin/python benchmarks/network/harvest.py --count 100000 --json out.json
 
+With ``--database postgres://…`` the harvesting instance writes to a new
+database on that PostgreSQL server (dropped at the end) instead of SQLite.
+
 The commons of the source are written by bulk inserts (with their feed
 entries), so filling it costs little next to the harvest itself.
 """
@@ -17,6 +20,7 @@ entries), so filling it costs little next to the harvest itself.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -28,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
+#: The harvesting instance's database (``--database``); SQLite when empty.
+TARGET_DATABASE = os.environ.get("BENCH_TARGET_DATABASE", "")
 
 
 def _django(folder: Path, port: int) -> None:
@@ -41,14 +47,23 @@ def _django(folder: Path, port: int) -> None:
 def _env(folder: Path, port: int) -> dict[str, str]:
     # The harvesting instance has an address of its own (never served here).
     own = port if folder.name == "source" else port + 1
+    database = f"sqlite:///{folder / 'fabrique.sqlite3'}"
+    if folder.name != "source" and TARGET_DATABASE:
+        database = TARGET_DATABASE
     return {
         "DJANGO_SETTINGS_MODULE": "fabrique.settings",
-        "DATABASE_URL": f"sqlite:///{folder / 'fabrique.sqlite3'}",
+        "DATABASE_URL": database,
+        "BENCH_TARGET_DATABASE": TARGET_DATABASE,
         "FABRIQUE_DATA_DIR": str(folder),
         "SITE_URL": f"http://127.0.0.1:{own}",
         "TASKS_BACKEND": "immediate",
         "FABRIQUE_TRANSPORT_FETCH_ALLOW_PRIVATE": "1",
         "WEB_CONCURRENCY": "1",
+        # One run harvests everything, however long it takes here (the
+        # product stops a run after FEDERATION_HARVEST_SECONDS, 30 minutes).
+        "FEDERATION_HARVEST_SECONDS": os.environ.get(
+            "FEDERATION_HARVEST_SECONDS", "86400"
+        ),
         "PYTHONPATH": str(SRC),
     }
 
@@ -138,6 +153,7 @@ def _child(args: argparse.Namespace) -> None:
             found = harvest(f"http://127.0.0.1:{args.port}")
         stats = pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative")
         stats.print_stats(40)
+        stats.sort_stats("tottime").print_stats(25)
         print(json.dumps(found))
     else:
         print(json.dumps(harvest(f"http://127.0.0.1:{args.port}")))
@@ -153,7 +169,7 @@ def _run(folder: Path, port: int, *extra: str) -> str:
     if done.returncode:
         raise SystemExit(done.stderr[-3000:])
     if os.environ.get("BENCH_PROFILE"):
-        print(done.stderr[-12000:], file=sys.stderr)
+        print(done.stderr[-24000:], file=sys.stderr)
     return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
 
@@ -171,14 +187,35 @@ def main() -> None:
     parser.add_argument("--percent", type=float, default=1.0)
     parser.add_argument("--port", type=int, default=18991)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--database",
+        default="",
+        help="a PostgreSQL server's URL: the harvesting instance gets a new "
+        "database on it (dropped after); SQLite when not given",
+    )
     parser.add_argument("--child", choices=["fill", "change", "harvest"])
     parser.add_argument("--folder")
     args = parser.parse_args()
     if args.child:
         _child(args)
         return
+    with contextlib.ExitStack() as stack:
+        if args.database:
+            sys.path.insert(0, str(ROOT))
+            from tests.production.topology import fresh_database
+
+            global TARGET_DATABASE
+            TARGET_DATABASE = stack.enter_context(fresh_database(args.database))
+        result = _measure(args)
+    print(json.dumps(result, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1))
+
+
+def _measure(args: argparse.Namespace) -> dict:
     import httpx
 
+    load = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="fabrique-network-") as tmp:
         source, target = Path(tmp) / "source", Path(tmp) / "target"
         source.mkdir()
@@ -209,8 +246,11 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    result = {
+    return {
         "count": args.count,
+        "target_database": "postgresql" if TARGET_DATABASE else "sqlite",
+        "load_average_before": load,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "fill_seconds": filled,
         "full": full,
         "changed": changed["changed"],
@@ -218,9 +258,6 @@ def main() -> None:
         "bytes_ratio": round(again["bytes"] / max(1, full["bytes"]), 4),
         "requests_ratio": round(again["requests"] / max(1, full["requests"]), 4),
     }
-    print(json.dumps(result, indent=1))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":

@@ -81,15 +81,31 @@ def _m2m_value(obj: models.Model, name: str) -> list[Any]:
     return sorted(getattr(item, key) for item in related)
 
 
-def snapshot(obj: models.Model) -> dict[str, Any]:
-    """The content of ``obj`` as stored in a revision (JSON-serialisable)."""
+def snapshot(
+    obj: models.Model, m2m: dict[str, list[models.Model]] | None = None
+) -> dict[str, Any]:
+    """The content of ``obj`` as stored in a revision (JSON-serialisable).
+
+    ``m2m`` gives related objects as they were just set (a bulk writer knows
+    them): they are not read again.
+    """
     content: dict[str, Any] = {}
     for name in obj.REVISION_FIELDS:  # type: ignore[attr-defined]
         content[name] = getattr(obj, name)
     if obj.pk:
         for name in getattr(obj, "REVISION_M2M", ()):
-            content[name] = _m2m_value(obj, name)
+            if m2m is not None and name in m2m:
+                content[name] = _m2m_sorted(m2m[name])
+            else:
+                content[name] = _m2m_value(obj, name)
     return content
+
+
+def _m2m_sorted(related: list[models.Model]) -> list[Any]:
+    if not related:
+        return []
+    key = "slug" if hasattr(type(related[0]), "slug") else "pk"
+    return sorted(getattr(item, key) for item in related)
 
 
 def revisions_of(obj: models.Model) -> models.QuerySet[Revision]:

@@ -62,6 +62,37 @@ def record(commons: Commons, *, created: bool = False) -> None:
     )
 
 
+def record_created(pks: list[int]) -> None:
+    """:func:`record` for commons just created (written without their save
+    signals by a bulk writer), in a few statements for all of them."""
+    rows = list(
+        Commons.objects.select_related("remote").filter(pk__in=pks).order_by("pk")
+    )
+    if not rows:
+        return
+    entries = []
+    for commons in rows:
+        uri, origin = _origin(commons)
+        entries.append(
+            ChangeEntry(
+                uri=uri,
+                commons=None if commons.hidden else commons,
+                action=Action.DELETE if commons.hidden else Action.CREATE,
+                origin_instance=origin,
+            )
+        )
+    with transaction.atomic():
+        # Earlier entries of these rows (a reused row id) or tombstones of
+        # these addresses make way, as in :func:`record`.
+        earlier = ChangeEntry.objects.filter(commons_id__in=[c.pk for c in rows])
+        uris = {e.uri for e in entries}
+        for old in earlier.exclude(uri__in=uris):
+            tombstone(old.uri, old.origin_instance)
+        earlier.delete()
+        ChangeEntry.objects.filter(uri__in=uris, commons__isnull=True).delete()
+        ChangeEntry.objects.bulk_create(entries)
+
+
 def tombstone(uri: str, origin: str) -> None:
     ChangeEntry.objects.filter(uri=uri).delete()
     ChangeEntry.objects.create(uri=uri, action=Action.DELETE, origin_instance=origin)

@@ -16,11 +16,12 @@ import hashlib
 import json
 import logging
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from fabrique.catalog.services import unique_slug
 from fabrique.core.markdown import MAX_MARKDOWN_CHARS
 from fabrique.core.revisions import save_revision
 from fabrique.core.search import index as search_index
+from fabrique.federation import bulk
 from fabrique.federation import instance as here
 from fabrique.federation.fetching import Fetcher, Stopped
 from fabrique.federation.harvesters import (
@@ -53,6 +55,8 @@ URL_FIELDS = ("repository_url", "documentation_url", "demo_url", "download_url")
 TEXT_LIMITS = {"title": 200, "summary": 300, "licence": 64}
 #: Changes listed in a report (the counts stay exact beyond).
 MAX_LISTED = 1000
+#: Items applied per transaction (a feed page is 500).
+BATCH = 500
 
 
 def clean(raw: dict[str, Any], fallback_title: str) -> dict[str, Any]:
@@ -99,13 +103,11 @@ def people(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 class Batches:
     """Applied items are committed a batch at a time (one transaction per
-    ``size`` items, each item in its own savepoint), and their search
-    documents rebuilt once per batch: on SQLite a commit per commons would
-    cost a disk sync each."""
+    batch, each item updated in its own savepoint, the new ones written
+    together), and their search documents rebuilt once per batch: on SQLite
+    a commit per commons would cost a disk sync each."""
 
-    def __init__(self, size: int = 200) -> None:
-        self.size = size
-        self.count = 0
+    def __init__(self) -> None:
         self.stack = contextlib.ExitStack()
 
     def _open(self) -> None:
@@ -117,12 +119,10 @@ class Batches:
         self._open()
         return self
 
-    def tick(self) -> None:
-        self.count += 1
-        if self.count >= self.size:
-            self.stack.close()
-            self.count = 0
-            self._open()
+    def next(self) -> None:
+        """Commit the open batch and start another."""
+        self.stack.close()
+        self._open()
 
     def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
         # What was applied before a stop is kept (the cursor says so); any
@@ -131,6 +131,17 @@ class Batches:
             self.stack.__exit__(kind, error, trace)
         else:
             self.stack.close()
+
+
+@dataclass
+class New:
+    """A commons to create, checked, waiting for the batch's bulk write."""
+
+    record: Record
+    uri: str
+    commons: Commons
+    digest: str
+    themes: list[Theme]
 
 
 class Runner:
@@ -153,6 +164,11 @@ class Runner:
         self.base = source.url.rstrip("/")
         self.kept: list[int] = []
         self._themes: dict[str, Theme] | None = None
+        # The batch being applied: its commons held here, by origin URI; the
+        # relayed ones deleted here; the new ones waiting to be written.
+        self.known: dict[str, RemoteCommons] = {}
+        self.tombstones: set[str] = set()
+        self.new: dict[str, New] = {}
 
     # what the run does ---------------------------------------------------
 
@@ -161,12 +177,20 @@ class Runner:
         harvester = HARVESTERS[self.source.kind]
         try:
             with Batches() as batches:
-                for found in harvester(self.source, self.fetch, self.walk):
-                    if isinstance(found, Failure):
-                        self.fail(found.item, found.reason)
-                    else:
-                        self.apply(found)
-                    batches.tick()
+                batch: list[Record | Failure] = []
+                try:
+                    for found in harvester(self.source, self.fetch, self.walk):
+                        batch.append(found)
+                        if len(batch) >= BATCH:
+                            self.apply_batch(batch)
+                            batch = []
+                            batches.next()
+                except Stopped:
+                    # A stop keeps what was read before it (the cursor
+                    # counts it); another error rolls the batch back.
+                    self.apply_batch(batch)
+                    raise
+                self.apply_batch(batch)
             self.touch()
             if self.walk.complete and self.walk.full and self.source.delete_missing:
                 self.delete_missing()
@@ -195,6 +219,32 @@ class Runner:
             )
         return self.run
 
+    def apply_batch(self, batch: list[Record | Failure]) -> None:
+        """Apply a batch of items in order: what exists here is read in one
+        query, the new commons are written together at the end."""
+        if not batch:
+            return
+        records = [f for f in batch if isinstance(f, Record)]
+        held = RemoteCommons.objects.filter(
+            origin_uri__in={r.origin_uri[:500] for r in records}
+        )
+        self.known = {r.origin_uri: r for r in held.select_related("commons")}
+        relayed = {r.origin_uri[:500] for r in records if r.relayed} - set(self.known)
+        self.tombstones = set()
+        if relayed:
+            self.tombstones = set(
+                ChangeEntry.objects.filter(
+                    uri__in=relayed, action=ChangeEntry.Action.DELETE
+                ).values_list("uri", flat=True)
+            )
+        self.new = {}
+        for found in batch:
+            if isinstance(found, Failure):
+                self.fail(found.item, found.reason)
+            else:
+                self.apply(found)
+        self.create_new()
+
     def fail(self, item: str, reason: str) -> None:
         if len(self.run.failed) < MAX_LISTED:
             self.run.failed.append({"item": item[:300], "reason": reason[:500]})
@@ -219,11 +269,17 @@ class Runner:
         if here.is_own(uri):
             self.run.skipped += 1  # our own commons coming back: nothing to do
             return
-        existing = (
-            RemoteCommons.objects.filter(origin_uri=uri)
-            .select_related("commons")
-            .first()
-        )
+        if uri in self.new:
+            # Twice in one batch: the first one is written before the second
+            # is compared with it.
+            self.create_new()
+            self.known.update(
+                (r.origin_uri, r)
+                for r in RemoteCommons.objects.filter(origin_uri=uri).select_related(
+                    "commons"
+                )
+            )
+        existing = self.known.get(uri)
         from_origin = not record.relayed and same_site(uri, self.base)
         if (
             existing is not None
@@ -239,6 +295,8 @@ class Runner:
                 self.run.deleted += 1
                 if not self.dry:
                     existing.commons.delete()
+                    del self.known[uri]
+                    self.tombstones.add(uri)
             return
         if existing is None and record.relayed and self.deleted_here(uri):
             # Deleted at its origin: a relay that still has it (it will drop
@@ -268,6 +326,9 @@ class Runner:
             self.note(action, uri, fields["title"])
             setattr(self.run, f"{action}d", getattr(self.run, f"{action}d") + 1)
             return
+        if existing is None:
+            self.queue(record, uri, fields, digest)
+            return
         try:
             with transaction.atomic():
                 self._save(record, uri, fields, digest, existing)
@@ -275,38 +336,65 @@ class Runner:
             self.fail(uri, "; ".join(exc.messages)[:500])
             return
         self.note(action, uri, fields["title"])
-        setattr(self.run, f"{action}d", getattr(self.run, f"{action}d") + 1)
+        self.run.updated += 1
 
-    def deleted_here(self, uri: str) -> bool:
-        """Was a copy of ``uri`` deleted here (a tombstone in the feed)?"""
-        return ChangeEntry.objects.filter(
-            uri=uri, action=ChangeEntry.Action.DELETE
-        ).exists()
-
-    def _save(
-        self,
-        record: Record,
-        uri: str,
-        fields: dict[str, Any],
-        digest: str,
-        existing: RemoteCommons | None,
+    def queue(
+        self, record: Record, uri: str, fields: dict[str, Any], digest: str
     ) -> None:
-        commons = existing.commons if existing is not None else Commons()
-        for name, value in fields.items():
-            setattr(commons, name, value)
-        if existing is None:
-            commons.slug = unique_slug(Commons, commons.title)
-        commons.full_clean(exclude=["slug", "created_by"])
+        """Check a new commons now; it is written with the batch's others."""
+        commons = Commons(**fields)
+        try:
+            commons.full_clean(exclude=["slug", "created_by"])
+        except ValidationError as exc:
+            self.fail(uri, "; ".join(exc.messages)[:500])
+            return
         themes = self.themes_for(record.themes)
-        comment = _("Harvested from %(source)s") % {"source": self.source.name[:200]}
-        save_revision(
-            commons,
-            user=None,
-            base_revision=None,
-            comment=comment,
-            m2m={"themes": themes},
-        )
-        values = {
+        self.new[uri] = New(record, uri, commons, digest, themes)
+
+    def create_new(self) -> None:
+        """Write the queued new commons, each with its first revision, its
+        activity entry, its provenance and its place in the change feed, in
+        a few statements for all of them."""
+        new = list(self.new.values())
+        self.new = {}
+        if not new:
+            return
+        try:
+            with transaction.atomic():
+                bulk.create_harvested(
+                    [(n.commons, n.themes) for n in new],
+                    comment=self.comment(),
+                    remotes=[self._remote(n.record, n.uri, n.digest) for n in new],
+                )
+        except IntegrityError:
+            # Another writer took a slug (or an origin) meanwhile: one by one.
+            written = []
+            for one in new:
+                # The rolled-back write left its row ids on the objects.
+                one.commons.pk = None
+                one.commons._state.adding = True
+                try:
+                    with transaction.atomic():
+                        self._save(one.record, one.uri, {}, one.digest, None, one)
+                except (ValidationError, IntegrityError) as exc:
+                    self.fail(one.uri, str(exc)[:500])
+                    continue
+                written.append(one)
+            new = written
+        for one in new:
+            self.note("create", one.uri, one.commons.title)
+            self.run.created += 1
+            self.known[one.uri] = one.commons.remote  # type: ignore[attr-defined]
+
+    def comment(self) -> str:
+        return _("Harvested from %(source)s") % {"source": self.source.name[:200]}
+
+    def _remote(self, record: Record, uri: str, digest: str) -> RemoteCommons:
+        """The provenance of a commons (its ``commons`` set by the caller)."""
+        return RemoteCommons(origin_uri=uri, **self._provenance(record, digest))
+
+    def _provenance(self, record: Record, digest: str) -> dict[str, Any]:
+        return {
             "origin_instance": record.origin_instance[:500],
             "origin_name": record.origin_name[:200],
             "origin_page": record.page[:500] if is_http(record.page) else "",
@@ -316,10 +404,48 @@ class Runner:
             "digest": digest,
             "last_seen": timezone.now(),
         }
+
+    def deleted_here(self, uri: str) -> bool:
+        """Was a copy of ``uri`` deleted here (a tombstone in the feed)?"""
+        return uri in self.tombstones
+
+    def _save(
+        self,
+        record: Record,
+        uri: str,
+        fields: dict[str, Any],
+        digest: str,
+        existing: RemoteCommons | None,
+        new: New | None = None,
+    ) -> None:
+        """Write one commons as a revision (an update, or a new one when the
+        batch's bulk write could not be made)."""
+        if new is not None:
+            commons, themes = new.commons, new.themes
+        else:
+            commons = existing.commons if existing is not None else Commons()
+            for name, value in fields.items():
+                setattr(commons, name, value)
+            themes = self.themes_for(record.themes)
         if existing is None:
-            RemoteCommons.objects.create(commons=commons, origin_uri=uri, **values)
+            commons.slug = unique_slug(Commons, commons.title)
+        commons.full_clean(exclude=["slug", "created_by"])
+        save_revision(
+            commons,
+            user=None,
+            base_revision=None,
+            comment=self.comment(),
+            m2m={"themes": themes},
+        )
+        values = self._provenance(record, digest)
+        if existing is None:
+            commons.remote = RemoteCommons.objects.create(  # type: ignore[attr-defined]
+                commons=commons, origin_uri=uri, **values
+            )
         else:
             RemoteCommons.objects.filter(pk=existing.pk).update(**values)
+            for name, value in values.items():
+                setattr(existing, name, value)
 
     def themes_for(self, names: list[str]) -> list[Theme]:
         if self._themes is None:
