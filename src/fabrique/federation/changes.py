@@ -72,7 +72,7 @@ def record_created(pks: list[int]) -> None:
         return
     entries = []
     for commons in rows:
-        uri, origin = _origin(commons)
+        uri, origin = origin_of(commons)
         entries.append(
             ChangeEntry(
                 uri=uri,
