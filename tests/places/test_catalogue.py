@@ -36,6 +36,12 @@ def on_commit(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
+def rebuilds(callbacks: list) -> list:
+    """The place rebuilds among the callbacks run after a commit (on
+    PostgreSQL, the cached pages' versions move after the commit too)."""
+    return [c for c in callbacks if c.__module__ == "fabrique.places.sources"]
+
+
 def make_actor(on_commit, **fields) -> Actor:
     values = {"name": "Atelier Roue Libre", "slug": "roue-libre", "type": "association"}
     with on_commit():
@@ -185,7 +191,7 @@ def test_several_changes_in_one_transaction_rebuild_once(
     with on_commit() as callbacks:
         for number in range(3):
             Place.objects.create(actor=actor, name=f"Box {number}", lat=44, lon=2)
-    assert len(callbacks) == 1
+    assert len(rebuilds(callbacks)) == 1
     assert calls == [1]
 
 
@@ -208,7 +214,7 @@ def test_saving_an_actor_without_places_rebuilds_nothing(index_copy, on_commit):
     actor.summary = "Réparation"
     with on_commit() as callbacks:
         actor.save()
-    assert callbacks == []
+    assert rebuilds(callbacks) == []
 
 
 @pytest.mark.django_db(transaction=True)
