@@ -163,3 +163,41 @@ def test_a_search_made_before_an_edit_commits_is_not_served_after_it():
     assert [h.title for h in search("cargo", types=["commons"]).hits] == [
         "Tramway cargo partagé"
     ]
+
+
+def test_many_bumps_in_one_transaction_move_the_version_once_more_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("the move after commit is PostgreSQL's (sequences)")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        transaction.atomic(),
+    ):
+        for _ in range(3):
+            versions.bump("search")
+            versions.bump("graph")
+        inside = versions.current("search")
+    assert len(callbacks) == 2  # one move after commit per version
+    assert versions.current("search") > inside
+
+
+def test_a_bump_in_a_rolled_back_savepoint_still_moves_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("the move after commit is PostgreSQL's (sequences)")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        transaction.atomic(),
+    ):
+        try:
+            with transaction.atomic():
+                versions.bump("search")
+                raise RuntimeError("abandon")
+        except RuntimeError:
+            pass
+        versions.bump("search")
+        inside = versions.current("search")
+    assert len(callbacks) == 1
+    assert versions.current("search") > inside

@@ -61,8 +61,8 @@ def bump(name: str) -> None:
     """Move ``name``'s version on: everything cached under it is stale."""
     if _postgresql():
         _next(name)
-        if connection.in_atomic_block:
-            transaction.on_commit(lambda: _next(name))
+        if connection.in_atomic_block and not _after_commit_pending(name):
+            transaction.on_commit(_AfterCommit(name))
         return
     with connection.cursor() as cursor:
         cursor.execute(
@@ -70,6 +70,25 @@ def bump(name: str) -> None:
             "ON CONFLICT (name) DO UPDATE SET value = core_version.value + 1",
             [_row(name)],
         )
+
+
+class _AfterCommit:
+    """The move after commit of one version: one per transaction is enough."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self) -> None:
+        _next(self.name)
+
+
+def _after_commit_pending(name: str) -> bool:
+    """Whether this transaction already moves ``name`` once it commits (a
+    callback dropped with a rolled-back savepoint no longer counts)."""
+    return any(
+        isinstance(func, _AfterCommit) and func.name == name
+        for _savepoints, func, _robust in connection.run_on_commit
+    )
 
 
 def _next(name: str) -> None:
