@@ -95,6 +95,58 @@ else
   echo "skipped the geocoder quality run: no $SHARED/addresses"
 fi
 
+# Addok, the geocoder's peer, in a virtualenv of its own (pinned in
+# benchmarks/geocoder/addok-requirements.txt; ADDOK_PYTHON reuses one), on
+# two Redis databases of its own (BENCH_ADDOK_REDIS_DB and the next, which
+# `addok reset` empties).
+ADDOK_DB=${BENCH_ADDOK_REDIS_DB:-10}
+if [ -f "$SHARED/addresses/ban_adresses-75.csv.gz" ] \
+    && redis-cli -p 6379 ping >/dev/null 2>&1; then
+  step "geocoder: Addok's side, installed in its own virtualenv"
+  ADDOK_PY=${ADDOK_PYTHON:-}
+  if [ -z "$ADDOK_PY" ]; then
+    ADDOK_VENV=.cache/addok-venv
+    [ -x "$ADDOK_VENV/bin/python" ] || "${ADDOK_BASE_PYTHON:-python3.11}" -m venv "$ADDOK_VENV"
+    "$ADDOK_VENV/bin/pip" install -q -r benchmarks/geocoder/addok-requirements.txt
+    ADDOK_PY=$ADDOK_VENV/bin/python
+  fi
+  step "geocoder: quality side by side with Addok, a few queries each"
+  "$PY" benchmarks/geocoder/run.py --addok-python "$ADDOK_PY" --per-category 4 \
+      --repeat 1 --redis-db "$ADDOK_DB" --redis-db-documents "$ADDOK_DB" \
+      --shared "$SHARED" --work "$WORK/geocoder-addok"
+  step "geocoder: batch CSV and HTTP side by side with Addok"
+  "$PY" benchmarks/geocoder/csv_batch.py --shared "$SHARED" --work "$WORK/geocoder-addok" \
+      --rows 50 --repeat 1 --addok-python "$ADDOK_PY" --redis-db "$ADDOK_DB" \
+      --redis-db-documents "$ADDOK_DB" --port "$((PORT + 6))"
+  "$PY" benchmarks/geocoder/http_load.py --work "$WORK/geocoder-addok" --seconds 1 \
+      --queries 2 --servers geocoder,addok --addok-python "$ADDOK_PY" \
+      --redis-db "$ADDOK_DB" --ports "$((PORT + 7))-$((PORT + 12))"
+  step "geocoder: Addok's answers recorded as the compatibility test's fixtures are"
+  RECORD="$WORK/addok-record"
+  mkdir -p "$RECORD" && cp tests/data/geocoder/ban_sample.csv "$RECORD/"
+  "$PY" benchmarks/geocoder/addok_feed.py "$RECORD/feed.json" "ban:$RECORD/ban_sample.csv"
+  (
+    export ADDOK_CONFIG_MODULE="$PWD/benchmarks/geocoder/addok_conf.py" \
+      REDIS_HOST=127.0.0.1 REDIS_PORT=6379 REDIS_DB_INDEXES="$((ADDOK_DB + 1))" \
+      REDIS_DB_DOCUMENTS="$((ADDOK_DB + 1))"
+    ADDOK=$(dirname "$ADDOK_PY")/addok
+    "$ADDOK" reset --force >/dev/null 2>&1
+    "$ADDOK" batch "$RECORD/feed.json" >/dev/null 2>&1
+    "$ADDOK" ngrams >/dev/null 2>&1
+    "$ADDOK_PY" benchmarks/geocoder/record_addok.py "$RECORD" 2>/dev/null
+  )
+  "$PY" - "$RECORD/addok_recorded.json" tests/data/geocoder/addok_recorded.json <<'PYEOF'
+import json, sys
+fresh, kept = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:])
+paths = lambda r: [a["path"] for a in r["answers"]]
+assert paths(fresh) == paths(kept), "the recorder's queries changed: record again"
+assert [c["name"] for c in fresh["csv"]] == [c["name"] for c in kept["csv"]]
+print(f"recorded {len(fresh['answers'])} answers and {len(fresh['csv'])} CSV files")
+PYEOF
+else
+  echo "skipped Addok's side: no $SHARED/addresses or no Redis on 127.0.0.1:6379"
+fi
+
 step "standards: DCAT-AP page, export and SHACL"
 "$PY" benchmarks/standards/dcat_export.py --commons 200 --page-runs 2 --shacl-runs 1 \
     --standards "${FABRIQUE_STANDARDS_DIR:-../shared/data/standards}" \

@@ -173,6 +173,11 @@ def main() -> None:
     parser.add_argument("--addok-python", default=os.environ.get("ADDOK_PYTHON"))
     parser.add_argument("--redis-port", type=int, default=6379)
     parser.add_argument("--redis-db", type=int, default=13)
+    parser.add_argument(
+        "--redis-db-documents",
+        type=int,
+        help="Addok's documents database (default: the same as --redis-db)",
+    )
     parser.add_argument("--redis-pid", type=int, help="count this Redis process")
     parser.add_argument("--ports", default="", help="FIRST-LAST, else any free")
     parser.add_argument("--seconds", type=int, default=5)
@@ -255,7 +260,11 @@ def main() -> None:
             "ADDOK_CONFIG_MODULE": str(HERE / "addok_conf.py"),
             "REDIS_PORT": str(args.redis_port),
             "REDIS_DB_INDEXES": str(args.redis_db),
-            "REDIS_DB_DOCUMENTS": str(args.redis_db + 1),
+            "REDIS_DB_DOCUMENTS": str(
+                args.redis_db
+                if args.redis_db_documents is None
+                else args.redis_db_documents
+            ),
         }
         commands["addok"] = (
             [args.addok_python, *gunicorn("addok.http.wsgi:application", ports[3])],
@@ -368,6 +377,10 @@ def print_markdown(report: dict[str, Any]) -> None:
     print("| --- | ---: | ---: | ---: |")
     for name, m in memories.items():
         print(f"| {name} | {m['processes']} | {m['rss_mb']:.0f} | {m['pss_mb']:.0f} |")
+    if any(failed.values()):
+        # A server that answers errors is fast for the wrong reason: its
+        # requests per second are not a figure.
+        raise SystemExit(f"failed answers, the run measures nothing: {failed}")
 
 
 if __name__ == "__main__":

@@ -230,7 +230,7 @@ def main() -> None:
     parser.add_argument(
         "--redis-db-documents",
         type=int,
-        help="Addok's documents database (default: the next one; may be the same)",
+        help="Addok's documents database (default: the same as --redis-db)",
     )
     parser.add_argument(
         "--seed",
