@@ -114,13 +114,16 @@ if [ -f "$SHARED/addresses/ban_adresses-75.csv.gz" ] \
   "$PY" benchmarks/geocoder/run.py --addok-python "$ADDOK_PY" --per-category 4 \
       --repeat 1 --redis-db "$ADDOK_DB" --redis-db-documents "$ADDOK_DB" \
       --shared "$SHARED" --work "$WORK/geocoder-addok"
-  step "geocoder: batch CSV and HTTP side by side with Addok"
+  step "geocoder: batch CSV, HTTP and scale side by side with Addok"
   "$PY" benchmarks/geocoder/csv_batch.py --shared "$SHARED" --work "$WORK/geocoder-addok" \
       --rows 50 --repeat 1 --addok-python "$ADDOK_PY" --redis-db "$ADDOK_DB" \
       --redis-db-documents "$ADDOK_DB" --port "$((PORT + 6))"
   "$PY" benchmarks/geocoder/http_load.py --work "$WORK/geocoder-addok" --seconds 1 \
       --queries 2 --servers geocoder,addok --addok-python "$ADDOK_PY" \
       --redis-db "$ADDOK_DB" --ports "$((PORT + 7))-$((PORT + 12))"
+  "$PY" benchmarks/geocoder/scale.py --shared "$SHARED" --work "$WORK/scale-addok" \
+      --rows 300 --sample 50 --factors 1,2 --addok-python "$ADDOK_PY" \
+      --redis-db "$ADDOK_DB"
   step "geocoder: Addok's answers recorded as the compatibility test's fixtures are"
   RECORD="$WORK/addok-record"
   mkdir -p "$RECORD" && cp tests/data/geocoder/ban_sample.csv "$RECORD/"
