@@ -141,7 +141,11 @@ def create_commons(request: HttpRequest, payload: CommonsIn) -> Any:
 def update_commons(request: HttpRequest, slug: str, payload: CommonsPatch) -> Any:
     """Edit a commons from ``base_revision``; a stale base gets a 409."""
     user = caller(request)
-    commons = get_or_404(commons_queryset(user), "commons", slug=slug)
+    # Its provenance with it: a harvested copy is not edited here (the edit
+    # lock asks), and the change feed's entry names its origin.
+    commons = get_or_404(
+        commons_queryset(user).select_related("remote"), "commons", slug=slug
+    )
     data, themes = _commons_data(payload)
     services.update_commons(
         commons,

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models.signals import post_save, pre_delete
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,8 @@ from fabrique.federation.models import ChangeEntry, FeedHorizon
 
 MAX_LIMIT = 500
 Action = ChangeEntry.Action
+# The commons' provenance (its RemoteCommons), a reverse one-to-one relation.
+_REMOTE = Commons.remote.related  # type: ignore[attr-defined]
 
 
 class CursorTooOld(Exception):
@@ -45,21 +47,45 @@ def origin_of(commons: Commons) -> tuple[str, str]:
 def record(commons: Commons, *, created: bool = False) -> None:
     """Move the commons' entry to the end of the feed."""
     uri, origin = origin_of(commons)
-    earlier = ChangeEntry.objects.filter(commons_id=commons.pk)
-    # A renamed commons has a new address: its old one is a tombstone.
-    for old in earlier.exclude(uri=uri):
-        tombstone(old.uri, old.origin_instance)
-    earlier.filter(uri=uri).delete()
-    ChangeEntry.objects.filter(uri=uri, commons__isnull=True).delete()
-    action = Action.DELETE if commons.hidden else (
-        Action.CREATE if created else Action.UPDATE
-    )  # fmt: skip
-    ChangeEntry.objects.create(
-        uri=uri,
-        commons=None if commons.hidden else commons,
-        action=action,
-        origin_instance=origin,
-    )
+    _write(commons.pk, uri, origin, commons.hidden, created)
+
+
+def _write(
+    pk: int, uri: str, origin: str, hidden: bool, created: bool, *, check: bool = False
+) -> None:
+    """The entry of commons ``pk`` at ``uri``, last in the feed, in two
+    statements: its earlier entries and a tombstone of its address go in one
+    ``DELETE … RETURNING``, then the new entry is written. With ``check``,
+    nothing is written for a commons no longer stored (deleted since)."""
+    using = router.db_for_write(ChangeEntry)
+    qn = connections[using].ops.quote_name
+    entries, col = qn(ChangeEntry._meta.db_table), qn("commons_id")
+    commons, key = qn(Commons._meta.db_table), qn(Commons._meta.pk.column)
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        if check:
+            exists = f"SELECT 1 FROM {commons} WHERE {key} = %s"  # noqa: S608 - quoted model names only
+            cursor.execute(exists, [pk])
+            if cursor.fetchone() is None:
+                return
+        delete = (
+            f"DELETE FROM {entries} WHERE {col} = %s"  # noqa: S608 - quoted model names only
+            f" OR (uri = %s AND {col} IS NULL) RETURNING uri, origin_instance, {col}"
+        )
+        cursor.execute(delete, [pk, uri])
+        gone = cursor.fetchall()
+        # A renamed commons has a new address: its old one is a tombstone.
+        for old_uri, old_origin, old_pk in gone:
+            if old_pk is not None and old_uri != uri:
+                tombstone(old_uri, old_origin)
+        action = Action.DELETE if hidden else (
+            Action.CREATE if created else Action.UPDATE
+        )  # fmt: skip
+        ChangeEntry.objects.using(using).create(
+            uri=uri,
+            commons_id=None if hidden else pk,
+            action=action,
+            origin_instance=origin,
+        )
 
 
 def record_created(pks: list[int]) -> None:
@@ -101,7 +127,20 @@ def tombstone(uri: str, origin: str) -> None:
 def _saved(sender: Any, instance: Commons, created: bool, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
-    transaction.on_commit(lambda: _record_if_present(instance.pk, created))
+    pk = instance.pk
+    if _REMOTE.is_cached(instance) and not instance.get_deferred_fields() & {
+        "slug",
+        "hidden",
+    }:
+        # What the entry needs, as saved (its provenance already read): the
+        # commons is not read again after the commit.
+        uri, origin = origin_of(instance)
+        hidden = instance.hidden
+        transaction.on_commit(
+            lambda: _write(pk, uri, origin, hidden, created, check=True)
+        )
+    else:
+        transaction.on_commit(lambda: _record_if_present(pk, created))
 
 
 def _record_if_present(pk: int, created: bool) -> None:

@@ -24,12 +24,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django_tasks import task
 
 from fabrique.catalog.models import Commons
 from fabrique.core import queue
 from fabrique.core.models import Activity
+from fabrique.core.presave import row_before_save
 from fabrique.gtfs import query
 from fabrique.gtfs.store import MANIFEST
 from fabrique.places.sources import rebuild_source, schedule_once
@@ -126,11 +127,27 @@ def _activity_saved(
         schedule_rebuild(using)
 
 
+# What the stops' places take from their dataset's commons.
+_PLACE_FIELDS = ("slug", "title", "hidden")
+_CHANGED = "_fabrique_transport_place_fields_changed"
+
+
+def _commons_saving(sender: type[Commons], instance: Commons, **kwargs: Any) -> None:
+    if kwargs.get("raw") or instance.pk is None:
+        return
+    # The stored row is read once per save, for every handler that asks.
+    row = row_before_save(sender, instance)
+    instance.__dict__[_CHANGED] = row is None or any(
+        getattr(row, name) != getattr(instance, name) for name in _PLACE_FIELDS
+    )
+
+
 def _commons_saved(
     sender: type, instance: Commons, using: str, created: bool, **kwargs: Any
 ) -> None:
-    if created:
-        return  # a new dataset has no version yet
+    changed = instance.__dict__.pop(_CHANGED, True)
+    if created or not changed:
+        return  # a new dataset has no version yet; an edit elsewhere changes no stop
     if Dataset.objects.using(using).filter(commons_id=instance.pk).exists():
         schedule_rebuild(using)
 
@@ -146,6 +163,9 @@ def connect() -> None:
     uid = "fabrique.transport.geocoding"
     post_save.connect(
         _activity_saved, sender=Activity, dispatch_uid=f"{uid}.activity_saved"
+    )
+    pre_save.connect(
+        _commons_saving, sender=Commons, dispatch_uid=f"{uid}.commons_saving"
     )
     post_save.connect(
         _commons_saved, sender=Commons, dispatch_uid=f"{uid}.commons_saved"
