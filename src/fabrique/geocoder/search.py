@@ -3,7 +3,9 @@
 Candidates are the documents holding the query's words: each word stands
 for its exact token, its one-edit variants when the word (4 letters or more)
 is not in the vocabulary, and, for the last word when autocompleting, the
-tokens it starts. Words are intersected rarest first, skipping a word whose
+tokens it starts (a word some source completes is not a typo in the others).
+A document's token answers one word of the query: the word being typed
+after "Saint" is not "Saint" again. Words are intersected rarest first, skipping a word whose
 intersection would be empty (a wrong or extra word must not lose the answer).
 
 **The score** is in [0, 1] and built from four parts:
@@ -25,8 +27,10 @@ So an exact, complete match of an important place scores 1.0, and a
 typo costs about 0.06 on a three-word query.
 
 **Speed.** The score never exceeds ``text × (0.9 + 0.1 × importance)``, so
-work stops early: at most :data:`MAX_CANDIDATES` candidates a source (the
-most important: documents are numbered that way), house numbers looked up
+work stops early: at most :data:`MAX_CANDIDATES` candidates a source (those
+that have the house number asked for first, each segment indexing its
+streets' numbers as ``#n`` words; then the most important: documents are
+numbered that way), house numbers looked up
 only for candidates that can still enter the top ``limit``, sources visited
 best-first and skipped when they cannot beat the answers already found, and
 typo variants tried only for words that no source holds as typed. A
@@ -184,7 +188,7 @@ def _postings(segment: Segment, ids: list[int]) -> frozenset[int]:
 
 
 def _candidates(
-    segment: Segment, words: list[_Word], filters: Filters
+    segment: Segment, words: list[_Word], filters: Filters, housenumber: str = ""
 ) -> list[int] | None:
     sets = []
     loose = []
@@ -227,8 +231,23 @@ def _candidates(
     for postings in required:
         found = found & postings
     if len(found) > MAX_CANDIDATES:
-        # Documents are numbered by decreasing importance.
-        return sorted(found)[:MAX_CANDIDATES]
+        # Documents are numbered by decreasing importance. Those that have the
+        # house number asked for come first: "29ba Rue Saint-" is one of the
+        # streets starting so that has a 29ba, not the most important of all.
+        # The number as asked, then its bare number (as _find_housenumber
+        # falls back), then the others.
+        kept: list[int] = []
+        left = found
+        bare = housenumber.rstrip("abcdefghijklmnopqrstuvwxyz")
+        for key in dict.fromkeys((housenumber, bare)) if housenumber else ():
+            word_id = segment.word_ids.get(f"#n{key}")
+            if word_id is not None:
+                held = left & segment.postings(word_id)
+                kept += sorted(held)[: MAX_CANDIDATES - len(kept)]
+                left = left - held
+        if len(kept) < MAX_CANDIDATES:
+            kept += sorted(left)[: MAX_CANDIDATES - len(kept)]
+        return kept
     return list(found)
 
 
@@ -368,7 +387,8 @@ def rank_segment(
     for word in words:
         if _needs_fuzzy(word, known):
             _add_fuzzy(segment, word)
-    candidates = _candidates(segment, words, filters)
+    asked = housenumber if filters.type != "street" else ""
+    candidates = _candidates(segment, words, filters, asked)
     if not candidates:
         return []
     # First the text score of every candidate (cheap), with the best final
@@ -440,6 +460,10 @@ def _text_score(
                     best, best_token = weight, only
         else:
             for token in tokens:
+                if token in matched and tokens.count(token) == 1:
+                    # Taken by an earlier word: "Passage Saint-S" asks for a
+                    # word after "Saint", not "Saint" twice.
+                    continue
                 weight = weights.get(token, 0.0)
                 if (
                     not weight
