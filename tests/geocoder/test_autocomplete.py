@@ -26,6 +26,11 @@ PARIS = [
     *((street, "75010", "75110", range(1, 11), "") for street in SAINTS),
     ("Rue Saint-Didier", "75016", "75116", range(29, 30), "ba"),
     ("Rue Saint-Didier", "75016", "75116", range(29, 30), ""),
+    ("Rue Saint-Lô", "75010", "75110", range(1, 60), ""),
+    ("Rue Portal", "75010", "75110", range(1, 60), ""),
+    ("Rue de Port-Mahon", "75002", "75102", range(1, 5), ""),
+    ("Rue des Arts", "75002", "75102", range(1, 5), ""),
+    ("Rue des Arts Prolongée", "75002", "75102", range(1, 60), ""),
 ]
 TOWNS = [("Rue des Bergeronnettes", "12850", "12176", range(1, 40), "")]
 
@@ -80,9 +85,25 @@ def test_a_word_one_source_completes_is_not_a_typo_in_another(typed: Index) -> N
 def test_the_street_that_has_the_number_is_kept_among_many_completions(
     typed: Index,
 ) -> None:
-    # More than a hundred streets start so; the one with a 29 is the least
-    # important of all, and still the answer.
+    # More than a hundred streets start so; the two with a 29 are among the
+    # least important, and still the answer.
     assert len(SAINTS) > 100
-    assert first(typed, "29 Rue Saint-") == "29 Rue Saint-Didier 75016 Paris"
+    found = typed.search("29 Rue Saint-", limit=1, autocomplete=True)[0]
+    assert (found.housenumber, found.name) in {
+        ("29", "29 Rue Saint-Didier"),
+        ("29", "29 Rue Saint-Lô"),
+    }
     assert first(typed, "29ba Rue Saint-") == "29ba Rue Saint-Didier 75016 Paris"
     assert first(typed, "3 Rue Saint-Banv") == "3 Rue Saint-Banville 75010 Paris"
+
+
+def test_the_words_left_to_type_do_not_favour_short_names(typed: Index) -> None:
+    # Saint-Lô is shorter than Saint-Didier and has a 29, not a 29ba.
+    assert first(typed, "29ba Rue Saint-") == "29ba Rue Saint-Didier 75016 Paris"
+    # "Rue Portal" is all typed but for "de"; Port-Mahon is left to finish.
+    assert first(typed, "3 Rue de Port-") == "3 Rue de Port-Mahon 75002 Paris"
+
+
+def test_a_name_typed_in_full_comes_before_longer_ones(typed: Index) -> None:
+    assert first(typed, "3 Rue des Arts") == "3 Rue des Arts 75002 Paris"
+    assert first(typed, "3 Rue des Arts Pro") == "3 Rue des Arts Prolongée 75002 Paris"

@@ -5,8 +5,9 @@ for its exact token, its one-edit variants when the word (4 letters or more)
 is not in the vocabulary, and, for the last word when autocompleting, the
 tokens it starts (a word some source completes is not a typo in the others).
 A document's token answers one word of the query: the word being typed
-after "Saint" is not "Saint" again. Words are intersected rarest first, skipping a word whose
-intersection would be empty (a wrong or extra word must not lose the answer).
+after "Saint" is not "Saint" again. Words are intersected rarest first,
+skipping a word whose intersection would be empty (a wrong or extra word
+must not lose the answer).
 
 **The score** is in [0, 1] and built from four parts:
 
@@ -17,6 +18,9 @@ intersection would be empty (a wrong or extra word must not lose the answer).
   Maubert), 0.8 for a one-edit match;
 - *name coverage*: the share of the name's letters matched by some word, so
   "rue de la paix" prefers "Rue de la Paix" to "Rue de la Paix Prolongée";
+  while autocompleting, the share of the letters up to the word being typed,
+  times 0.9 when words are left to type (their length does not count: a
+  short name is not a likelier completion than a long one);
 - ``text = 0.6 × query coverage + 0.4 × name coverage``, times 0.9 when a
   house number was asked for and this document cannot give it;
 - ``score = text × (0.9 + 0.1 × importance)``; with a ``lat``/``lon``
@@ -58,6 +62,7 @@ EXACT, PREFIX, FUZZY = 1.0, 0.9, 0.8
 SOUNDS = 0.9
 LOOSE = 0.25  # the share of an unmatched loose word's letters still asked for
 ELSEWHERE = 0.85  # a candidate not in the city or postcode another one is in
+UNTYPED = 0.9  # name coverage of a name with words left to type (autocomplete)
 
 
 @dataclass(slots=True)
@@ -75,6 +80,7 @@ class _Word:
     fuzzy: bool
     prefix: str | None  # a prefix too common to expand, matched while scoring
     loose: bool = False  # maybe noise (query.py): counts fully only when held
+    typing: bool = False  # the last word while autocompleting
 
 
 def _expand(
@@ -113,7 +119,7 @@ def _expand(
                 if token not in weights:
                     weights[token] = _prefix_weight(typed, token)
                     ids.append(word_id)
-    return _Word(word, weights, ids, False, prefix, loose)
+    return _Word(word, weights, ids, False, prefix, loose, autocomplete and last)
 
 
 def _needs_fuzzy(word: _Word, known: frozenset[str]) -> bool:
@@ -448,6 +454,7 @@ def _text_score(
     named: set[str] = set()
     covered = 0.0
     total = 0.0
+    typed_to = len(name_tokens)  # the name's tokens typed so far
     for word in words:
         best = 0.0
         best_token = None
@@ -481,13 +488,22 @@ def _text_score(
                 places.add(word.text)
             if not word.fuzzy and best_token in name_tokens:
                 named.add(word.text)
+            if word.typing and best_token in name_tokens:
+                typed_to = name_tokens.index(best_token) + 1
         else:
             total += LOOSE * len(word.text) if word.loose else len(word.text)
     if not covered:
         return 0.0, frozenset(), frozenset()
-    name_length = sum(map(len, name_tokens)) or 1
-    name_covered = sum(len(t) for t in name_tokens if t in matched)
-    score = 0.6 * covered / total + 0.4 * name_covered / name_length
+    # While autocompleting, the name's words after the one being typed are not
+    # typed yet: they cost a flat share, whatever their length, so "Rue
+    # Saint-" is as much Saint-Didier as Saint-Maur.
+    typed = name_tokens[:typed_to]
+    name_length = sum(map(len, typed)) or 1
+    name_covered = sum(len(t) for t in typed if t in matched)
+    name_score = name_covered / name_length
+    if typed_to < len(name_tokens):
+        name_score *= UNTYPED
+    score = 0.6 * covered / total + 0.4 * name_score
     return score, frozenset(places), frozenset(named)
 
 
