@@ -31,6 +31,8 @@ PARIS = [
     ("Rue de Port-Mahon", "75002", "75102", range(1, 5), ""),
     ("Rue des Arts", "75002", "75102", range(1, 5), ""),
     ("Rue des Arts Prolongée", "75002", "75102", range(1, 60), ""),
+    ("Rue Ordener", "75018", "75118", range(1, 90), ""),
+    ("Rue d'Orsel", "75018", "75118", range(1, 9), ""),
 ]
 TOWNS = [("Rue des Bergeronnettes", "12850", "12176", range(1, 40), "")]
 
@@ -107,3 +109,8 @@ def test_the_words_left_to_type_do_not_favour_short_names(typed: Index) -> None:
 def test_a_name_typed_in_full_comes_before_longer_ones(typed: Index) -> None:
     assert first(typed, "3 Rue des Arts") == "3 Rue des Arts 75002 Paris"
     assert first(typed, "3 Rue des Arts Pro") == "3 Rue des Arts Prolongée 75002 Paris"
+
+
+def test_an_elided_article_typed_before_the_last_word_counts(typed: Index) -> None:
+    assert first(typed, "3 Rue d'O") == "3 Rue d'Orsel 75018 Paris"
+    assert first(typed, "3 Rue O") == "3 Rue Ordener 75018 Paris"

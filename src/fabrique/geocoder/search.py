@@ -22,7 +22,9 @@ must not lose the answer).
   times 0.9 when words are left to type (their length does not count: a
   short name is not a likelier completion than a long one);
 - ``text = 0.6 × query coverage + 0.4 × name coverage``, times 0.9 when a
-  house number was asked for and this document cannot give it;
+  house number was asked for and this document cannot give it, and, while
+  autocompleting, 0.95 when the name lacks the elided article typed before
+  the last word (``Rue d'O`` is Rue d'Orsel more than Rue Ordener);
 - ``score = text × (0.9 + 0.1 × importance)``; with a ``lat``/``lon``
   bias, ``score = text × (0.75 + 0.1 × importance + 0.15 × proximity)`` where
   proximity is ``1 / (1 + km)``.
@@ -49,7 +51,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .documents import SCALE, Result, distance_m
-from .normalize import ABBREVIATIONS, edits1, sounds_like
+from .normalize import ABBREVIATIONS, edits1, fold, sounds_like
 from .query import Query
 from .segment import MIN_SOUND_LENGTH, Segment
 
@@ -63,6 +65,7 @@ SOUNDS = 0.9
 LOOSE = 0.25  # the share of an unmatched loose word's letters still asked for
 ELSEWHERE = 0.85  # a candidate not in the city or postcode another one is in
 UNTYPED = 0.9  # name coverage of a name with words left to type (autocomplete)
+ELIDED = 0.95  # a completion without the elided article typed ("d'O", query.py)
 
 
 @dataclass(slots=True)
@@ -405,10 +408,15 @@ def rank_segment(
     # streets: the candidates that do not hold it there weigh less.
     places = frozenset().union(*(held for _doc, _score, held, _named in scored))
     doc_imp = segment.doc_imp
+    elided = ""
+    if query.elided_last and words and words[-1].typing:
+        elided = f" {query.elided_last}"
     bounds = []
     for doc, text_score, held, named in scored:
         if places - held - named:
             text_score *= ELSEWHERE
+        if elided and elided not in f" {fold(segment.text['name'][doc])}":
+            text_score *= ELIDED
         if text_score:
             # With or without proximity, the final score cannot exceed this.
             most = text_score * (0.9 + 0.1 * float(doc_imp[doc]))
