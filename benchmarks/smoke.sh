@@ -82,6 +82,8 @@ if [ -f "$SHARED/addresses/ban_adresses-75.csv.gz" ]; then
   step "geocoder: quality by category, Fabrique alone, a few queries each"
   "$PY" benchmarks/geocoder/run.py --fabrique-only --per-category 4 --repeat 1 \
       --shared "$SHARED" --work "$WORK/geocoder"
+  "$PY" benchmarks/geocoder/autocomplete_ambiguity.py --shared "$SHARED" \
+      --work "$WORK/geocoder"
   step "geocoder: a CSV file geocoded in batch, then the servers under load"
   "$PY" benchmarks/geocoder/csv_batch.py --shared "$SHARED" --work "$WORK/geocoder" \
       --rows 50 --repeat 1

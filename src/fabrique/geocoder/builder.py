@@ -287,7 +287,7 @@ class SegmentBuilder:
         ):
             (column if self._grouped else column.permuted(hn_order)).save(tmp, name)
         say("indexing words")
-        n_tokens = self._write_postings(tmp, order, starts, ends)
+        n_tokens = self._write_postings(tmp, order, starts, ends, hn_order)
         say("building the reverse grid")
         _write_grid(tmp, "hn", hn_lat, hn_lon)
         _write_grid(
@@ -347,9 +347,15 @@ class SegmentBuilder:
         write_array(tmp, "doc_hn_end.u32", array("I", (ends[i] for i in order)))
 
     def _write_postings(
-        self, tmp: Path, order: list[int], starts: array[int], ends: array[int]
+        self,
+        tmp: Path,
+        order: list[int],
+        starts: array[int],
+        ends: array[int],
+        hn_order: Sequence[int],
     ) -> int:
         postings: dict[str, array[int]] = {}
+        keys = self.hn_key
         for new_id, old in enumerate(order):
             doc = self._docs[old]
             words = tokenize(doc.fields["name"]) + _city_tokens(doc.fields)
@@ -358,6 +364,10 @@ class SegmentBuilder:
             words.append(f"#p{doc.fields['postcode']}")
             if ends[old] > starts[old]:
                 words.append("#thousenumber")
+                # The house numbers a street has, so a search asking for one
+                # keeps the streets that have it when the candidates are many.
+                numbers = range(starts[old], ends[old])
+                words += [f"#n{keys.get(hn_order[i])}" for i in numbers]
             for token in unique(words):
                 found = postings.get(token)
                 if found is None:

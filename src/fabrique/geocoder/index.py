@@ -338,6 +338,11 @@ class Index:
             for word in query.words
             if any(word in segment.word_ids for segment in self.segments)
         )
+        typing = query.words[-1] if autocomplete and query.words else ""
+        if typing and any(segment.prefixed(typing) for segment in self.segments):
+            # The word being typed, which some source completes, is not a typo
+            # in the others ("Rue des Bergero" is not "Rue des Bergers").
+            known |= {typing}
         visits = []
         for segment in self.segments:
             words = query_words(segment, query, autocomplete=autocomplete)

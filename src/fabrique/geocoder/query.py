@@ -14,6 +14,7 @@ from .documents import RESULT_TYPES
 from .errors import GeocoderError
 from .normalize import (
     ABBREVIATIONS,
+    ELISIONS,
     SUFFIXES,
     fold,
     housenumber_key,
@@ -48,6 +49,11 @@ class Query:
     # boulevard): while autocompleting, it may be the start of another word
     # ("Rue des Boul…" for Bouleaux); search tries both.
     typed_last: str = ""
+    # The last word with the elided article typed before it ("d o" for
+    # "Rue d'O"), which the words drop: while autocompleting, a name that
+    # has it ("Rue d'Orsel") is a likelier completion than one that has not
+    # ("Rue Ordener").
+    elided_last: str = ""
 
 
 def parse_query(text: object) -> Query:
@@ -66,6 +72,13 @@ def parse_query(text: object) -> Query:
         raise GeocoderError("the query is empty (no letter or digit)")
     query = _parse(text, typed, tokens)
     last = typed[-1]
+    if (
+        len(typed) >= 2
+        and typed[-2] in ELISIONS
+        and last.isalpha()
+        and not (len(typed) >= 3 and typed[-3].isdigit())
+    ):
+        query = replace(query, elided_last=f"{typed[-2]} {last}")
     if query.words and ABBREVIATIONS.get(last) == query.words[-1]:
         return replace(query, typed_last=last)
     return query

@@ -3,8 +3,11 @@
 Candidates are the documents holding the query's words: each word stands
 for its exact token, its one-edit variants when the word (4 letters or more)
 is not in the vocabulary, and, for the last word when autocompleting, the
-tokens it starts. Words are intersected rarest first, skipping a word whose
-intersection would be empty (a wrong or extra word must not lose the answer).
+tokens it starts (a word some source completes is not a typo in the others).
+A document's token answers one word of the query: the word being typed
+after "Saint" is not "Saint" again. Words are intersected rarest first,
+skipping a word whose intersection would be empty (a wrong or extra word
+must not lose the answer).
 
 **The score** is in [0, 1] and built from four parts:
 
@@ -15,8 +18,13 @@ intersection would be empty (a wrong or extra word must not lose the answer).
   Maubert), 0.8 for a one-edit match;
 - *name coverage*: the share of the name's letters matched by some word, so
   "rue de la paix" prefers "Rue de la Paix" to "Rue de la Paix Prolongée";
+  while autocompleting, the share of the letters up to the word being typed,
+  times 0.9 when words are left to type (their length does not count: a
+  short name is not a likelier completion than a long one);
 - ``text = 0.6 × query coverage + 0.4 × name coverage``, times 0.9 when a
-  house number was asked for and this document cannot give it;
+  house number was asked for and this document cannot give it, and, while
+  autocompleting, 0.95 when the name lacks the elided article typed before
+  the last word (``Rue d'O`` is Rue d'Orsel more than Rue Ordener);
 - ``score = text × (0.9 + 0.1 × importance)``; with a ``lat``/``lon``
   bias, ``score = text × (0.75 + 0.1 × importance + 0.15 × proximity)`` where
   proximity is ``1 / (1 + km)``.
@@ -25,8 +33,10 @@ So an exact, complete match of an important place scores 1.0, and a
 typo costs about 0.06 on a three-word query.
 
 **Speed.** The score never exceeds ``text × (0.9 + 0.1 × importance)``, so
-work stops early: at most :data:`MAX_CANDIDATES` candidates a source (the
-most important: documents are numbered that way), house numbers looked up
+work stops early: at most :data:`MAX_CANDIDATES` candidates a source (those
+that have the house number asked for first, each segment indexing its
+streets' numbers as ``#n`` words; then the most important: documents are
+numbered that way), house numbers looked up
 only for candidates that can still enter the top ``limit``, sources visited
 best-first and skipped when they cannot beat the answers already found, and
 typo variants tried only for words that no source holds as typed. A
@@ -41,7 +51,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .documents import SCALE, Result, distance_m
-from .normalize import ABBREVIATIONS, edits1, sounds_like
+from .normalize import ABBREVIATIONS, edits1, fold, sounds_like
 from .query import Query
 from .segment import MIN_SOUND_LENGTH, Segment
 
@@ -54,6 +64,8 @@ EXACT, PREFIX, FUZZY = 1.0, 0.9, 0.8
 SOUNDS = 0.9
 LOOSE = 0.25  # the share of an unmatched loose word's letters still asked for
 ELSEWHERE = 0.85  # a candidate not in the city or postcode another one is in
+UNTYPED = 0.9  # name coverage of a name with words left to type (autocomplete)
+ELIDED = 0.95  # a completion without the elided article typed ("d'O", query.py)
 
 
 @dataclass(slots=True)
@@ -71,6 +83,7 @@ class _Word:
     fuzzy: bool
     prefix: str | None  # a prefix too common to expand, matched while scoring
     loose: bool = False  # maybe noise (query.py): counts fully only when held
+    typing: bool = False  # the last word while autocompleting
 
 
 def _expand(
@@ -109,7 +122,7 @@ def _expand(
                 if token not in weights:
                     weights[token] = _prefix_weight(typed, token)
                     ids.append(word_id)
-    return _Word(word, weights, ids, False, prefix, loose)
+    return _Word(word, weights, ids, False, prefix, loose, autocomplete and last)
 
 
 def _needs_fuzzy(word: _Word, known: frozenset[str]) -> bool:
@@ -184,7 +197,7 @@ def _postings(segment: Segment, ids: list[int]) -> frozenset[int]:
 
 
 def _candidates(
-    segment: Segment, words: list[_Word], filters: Filters
+    segment: Segment, words: list[_Word], filters: Filters, housenumber: str = ""
 ) -> list[int] | None:
     sets = []
     loose = []
@@ -227,8 +240,23 @@ def _candidates(
     for postings in required:
         found = found & postings
     if len(found) > MAX_CANDIDATES:
-        # Documents are numbered by decreasing importance.
-        return sorted(found)[:MAX_CANDIDATES]
+        # Documents are numbered by decreasing importance. Those that have the
+        # house number asked for come first: "29ba Rue Saint-" is one of the
+        # streets starting so that has a 29ba, not the most important of all.
+        # The number as asked, then its bare number (as _find_housenumber
+        # falls back), then the others.
+        kept: list[int] = []
+        left = found
+        bare = housenumber.rstrip("abcdefghijklmnopqrstuvwxyz")
+        for key in dict.fromkeys((housenumber, bare)) if housenumber else ():
+            word_id = segment.word_ids.get(f"#n{key}")
+            if word_id is not None:
+                held = left & segment.postings(word_id)
+                kept += sorted(held)[: MAX_CANDIDATES - len(kept)]
+                left = left - held
+        if len(kept) < MAX_CANDIDATES:
+            kept += sorted(left)[: MAX_CANDIDATES - len(kept)]
+        return kept
     return list(found)
 
 
@@ -368,7 +396,8 @@ def rank_segment(
     for word in words:
         if _needs_fuzzy(word, known):
             _add_fuzzy(segment, word)
-    candidates = _candidates(segment, words, filters)
+    asked = housenumber if filters.type != "street" else ""
+    candidates = _candidates(segment, words, filters, asked)
     if not candidates:
         return []
     # First the text score of every candidate (cheap), with the best final
@@ -379,10 +408,15 @@ def rank_segment(
     # streets: the candidates that do not hold it there weigh less.
     places = frozenset().union(*(held for _doc, _score, held, _named in scored))
     doc_imp = segment.doc_imp
+    elided = ""
+    if query.elided_last and words and words[-1].typing:
+        elided = f" {query.elided_last}"
     bounds = []
     for doc, text_score, held, named in scored:
         if places - held - named:
             text_score *= ELSEWHERE
+        if elided and elided not in f" {fold(segment.text['name'][doc])}":
+            text_score *= ELIDED
         if text_score:
             # With or without proximity, the final score cannot exceed this.
             most = text_score * (0.9 + 0.1 * float(doc_imp[doc]))
@@ -428,6 +462,7 @@ def _text_score(
     named: set[str] = set()
     covered = 0.0
     total = 0.0
+    typed_to = len(name_tokens)  # the name's tokens typed so far
     for word in words:
         best = 0.0
         best_token = None
@@ -440,6 +475,10 @@ def _text_score(
                     best, best_token = weight, only
         else:
             for token in tokens:
+                if token in matched and tokens.count(token) == 1:
+                    # Taken by an earlier word: "Passage Saint-S" asks for a
+                    # word after "Saint", not "Saint" twice.
+                    continue
                 weight = weights.get(token, 0.0)
                 if (
                     not weight
@@ -457,13 +496,22 @@ def _text_score(
                 places.add(word.text)
             if not word.fuzzy and best_token in name_tokens:
                 named.add(word.text)
+            if word.typing and best_token in name_tokens:
+                typed_to = name_tokens.index(best_token) + 1
         else:
             total += LOOSE * len(word.text) if word.loose else len(word.text)
     if not covered:
         return 0.0, frozenset(), frozenset()
-    name_length = sum(map(len, name_tokens)) or 1
-    name_covered = sum(len(t) for t in name_tokens if t in matched)
-    score = 0.6 * covered / total + 0.4 * name_covered / name_length
+    # While autocompleting, the name's words after the one being typed are not
+    # typed yet: they cost a flat share, whatever their length, so "Rue
+    # Saint-" is as much Saint-Didier as Saint-Maur.
+    typed = name_tokens[:typed_to]
+    name_length = sum(map(len, typed)) or 1
+    name_covered = sum(len(t) for t in typed if t in matched)
+    name_score = name_covered / name_length
+    if typed_to < len(name_tokens):
+        name_score *= UNTYPED
+    score = 0.6 * covered / total + 0.4 * name_score
     return score, frozenset(places), frozenset(named)
 
 
