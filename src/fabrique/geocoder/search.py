@@ -73,6 +73,10 @@ class _Word:
     loose: bool = False  # maybe noise (query.py): counts fully only when held
 
 
+#: A query's words as one segment holds them (:func:`query_words`).
+QueryWords = list[_Word]
+
+
 def _expand(
     segment: Segment,
     word: str,
@@ -357,7 +361,6 @@ def rank_segment(
     are added to them here), ``bound`` from :func:`words_bound` when already
     known; see :func:`search_segment` for the rest.
     """
-    texts, housenumber = _query_texts(query)
     # Scores never exceed the text score: skip a segment that cannot beat the
     # answers other segments already gave (one source per department stays
     # cheap), before paying for typo variants.
@@ -365,6 +368,32 @@ def rank_segment(
         bound = words_bound(segment, words, known)
     if bound < floor:
         return []
+    bounded = segment_candidates(segment, words, filters=filters, known=known)
+    return rank_candidates(
+        segment, query, bounded, filters=filters, center=center, limit=limit,
+        floor=floor,
+    )  # fmt: skip
+
+
+#: A candidate whose words were scored (:func:`segment_candidates`): the best
+#: final score it could reach, its text score, its document.
+Bounded = tuple[float, float, int]
+
+
+def segment_candidates(
+    segment: Segment,
+    words: list[_Word],
+    *,
+    filters: Filters,
+    known: frozenset[str] = frozenset(),
+) -> list[Bounded]:
+    """Return a segment's candidates for these words, the most promising first.
+
+    Everything here depends on the words and filters, not on the house
+    number nor on a ``lat``/``lon`` bias: batch geocoding keeps the answer
+    for the rows that repeat a street (``Index``'s plans). Typo variants are
+    added to ``words``.
+    """
     for word in words:
         if _needs_fuzzy(word, known):
             _add_fuzzy(segment, word)
@@ -372,29 +401,48 @@ def rank_segment(
     if not candidates:
         return []
     # First the text score of every candidate (cheap), with the best final
-    # score it could reach; then the house numbers and positions of the most
-    # promising only, stopping when no remaining one can enter the top.
+    # score it could reach; then (rank_candidates) the house numbers and
+    # positions of the most promising only.
     scored = [(doc, *_text_score(segment, doc, words)) for doc in candidates]
     # A city or postcode some candidate holds decides between homonymous
     # streets: the candidates that do not hold it there weigh less.
     places = frozenset().union(*(held for _doc, _score, held, _named in scored))
     doc_imp = segment.doc_imp
-    bounds = []
+    bounded = []
     for doc, text_score, held, named in scored:
         if places - held - named:
             text_score *= ELSEWHERE
         if text_score:
             # With or without proximity, the final score cannot exceed this.
             most = text_score * (0.9 + 0.1 * float(doc_imp[doc]))
-            bounds.append((most, text_score, doc))
-    bounds.sort(reverse=True)
+            bounded.append((most, text_score, doc))
+    bounded.sort(reverse=True)
+    return bounded
+
+
+def rank_candidates(
+    segment: Segment,
+    query: Query,
+    bounded: list[Bounded],
+    *,
+    filters: Filters,
+    center: tuple[float, float] | None,
+    limit: int,
+    floor: float = -1.0,
+) -> list[Ranked]:
+    """Return the ``limit`` best of a segment's candidates, best first.
+
+    House numbers and positions are looked up for the most promising
+    candidates only, stopping when no remaining one can enter the top.
+    """
+    texts, housenumber = _query_texts(query)
     # A number with a digit in its suffix was also kept as a word (query.py);
     # typed once, it may be the name of a path rather than its house number.
     number_token = query.number_token
     named_path = bool(number_token) and texts.count(number_token) == 1
     best: list[Ranked] = []
     kept = -1.0  # the worst score kept here, once ``limit`` are kept
-    for most, text_score, doc in bounds:
+    for most, text_score, doc in bounded:
         if most < floor or (len(best) >= limit and most < kept):
             break
         number = housenumber
@@ -508,19 +556,12 @@ def _find_housenumber(segment: Segment, doc: int, key: str) -> int:
 
     A suffix the street does not have falls back to the bare number.
     """
-    start, keys = segment.housenumbers(doc)
-    if not keys:
-        return -1
-    try:
-        return start + keys.index(key)
-    except ValueError:
-        pass
+    found = segment.housenumber_at(doc, key)
+    if found >= 0:
+        return found
     bare = key.rstrip("abcdefghijklmnopqrstuvwxyz")
     if bare != key:
-        try:
-            return start + keys.index(bare)
-        except ValueError:
-            pass
+        return segment.housenumber_at(doc, bare)
     return -1
 
 

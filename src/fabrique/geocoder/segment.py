@@ -147,6 +147,7 @@ class Segment:
         self._sounds: dict[str, list[int]] | None = None
         self._sounds_lock = threading.Lock()
         self._doc_tokens: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._hn_keys: dict[int, dict[str, int]] = {}
 
     def _postings(self, word_id: int) -> frozenset[int]:
         return frozenset(
@@ -202,9 +203,28 @@ class Segment:
         start, end = self.hn_start[doc], self.hn_end[doc]
         return start, self.hn_key.slice(start, end)
 
+    def housenumber_at(self, doc: int, key: str) -> int:
+        """Return the index of a document's house number ``key``, -1 when absent.
+
+        The keys of a street are decoded once into a table, then kept while
+        the cache has room: batch files ask the same street for number after
+        number.
+        """
+        found = self._hn_keys.get(doc)
+        if found is None:
+            start, keys = self.housenumbers(doc)
+            found = {}
+            for at, number in enumerate(keys, start):
+                found.setdefault(number, at)  # the first, as list.index
+            if len(self._hn_keys) >= DOC_TOKEN_CACHE:
+                self._hn_keys.clear()
+            self._hn_keys[doc] = found
+        return found.get(key, -1)
+
     def close(self) -> None:
         self.postings.cache_clear()
         self._doc_tokens.clear()
+        self._hn_keys.clear()
         for column in self.text.values():
             column.close()
         for array_column in self._arrays.values():
