@@ -340,7 +340,7 @@ def ranked_key(segment: Segment, found: Ranked) -> tuple[str, str]:
     _score, doc, hn_index, *_rest = found
     if hn_index >= 0:
         return "housenumber", segment.hn_id[hn_index]
-    return segment.type_name(doc), segment.text["id"][doc]
+    return segment.type_name(doc), segment.doc_fields(doc)[0]
 
 
 def rank_segment(
@@ -569,20 +569,18 @@ def make_result(
     segment: Segment, doc: int, hn_index: int, score: float, lat: float, lon: float
 ) -> Result:
     """Build the result for a document, or for one of its house numbers."""
-    text = segment.text
-    name = text["name"][doc]
+    doc_id, name, postcode, citycode, city, district, context = segment.doc_fields(doc)
     kind = segment.type_name(doc)
-    postcode, city = text["postcode"][doc], text["city"][doc]
     common = {
         "lat": lat,
         "lon": lon,
         "score": score,
         "importance": round(float(segment.doc_imp[doc]), 4),
         "postcode": postcode,
-        "citycode": text["citycode"][doc],
+        "citycode": citycode,
         "city": city,
-        "district": text["district"][doc],
-        "context": text["context"][doc],
+        "district": district,
+        "context": context,
         "source": segment.source,
     }
     place = " ".join(part for part in (postcode, city) if part)
@@ -601,7 +599,7 @@ def make_result(
         # As Addok: "Rodez", but "Paris 8e Arrondissement 75008 Paris".
         label = f"{name} {place}" if name != city else name
         return Result(
-            id=text["id"][doc],
+            id=doc_id,
             type=kind,
             label=label,
             name=name,
@@ -609,7 +607,7 @@ def make_result(
         )
     street = name if kind == "street" else ""
     return Result(
-        id=text["id"][doc],
+        id=doc_id,
         type=kind,
         label=f"{name} {place}".strip(),
         name=name,
