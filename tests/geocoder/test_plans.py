@@ -156,3 +156,24 @@ def test_a_house_number_is_found_as_in_the_street_list(warm):
             for key in [*keys, "999", "12z"]:
                 expected = start + keys.index(key) if key in keys else -1
                 assert segment.housenumber_at(doc, key) == expected
+
+
+def test_a_batch_keeps_its_own_plans_and_gives_the_index_its_plans_back(index_dir):
+    with Index.open(index_dir) as index:
+        kept = index.plans
+        during: list[PlanCache] = []
+        source = "q\n" + "12 rue de rivoli\n" * 250
+        search_csv(
+            index, io.StringIO(source), io.StringIO(),
+            progress=lambda rows: during.append(index.plans),
+        )  # fmt: skip
+        assert during
+        assert during[0] is not kept
+        assert len(during[0]) == 1  # one street, one plan
+        assert index.plans is kept
+        with pytest.raises(ZeroDivisionError):
+            search_csv(
+                index, io.StringIO(source), io.StringIO(),
+                progress=lambda rows: 1 / 0,
+            )  # fmt: skip
+        assert index.plans is kept

@@ -33,6 +33,7 @@ from fabrique.csvcells import defuse, defuse_all
 from .documents import Result
 from .errors import GeocoderError
 from .index import Index
+from .plans import BATCH_PLAN_CACHE, PlanCache
 
 SEARCH_HEADERS = ("latitude", "longitude", "result_label", "result_score",
                   "result_score_next", "result_type", "result_id",
@@ -309,7 +310,13 @@ def search_csv(
         return query.split(None, 1)[-1] if query[:1].isdigit() else query
 
     rows = _rows(reader, len(header), name, progress)
-    return _write(writer, geocode, rows, jobs, route=street)
+    # A file's streets come back row after row: more plans kept while it runs.
+    kept = index.plans
+    index.plans = PlanCache(BATCH_PLAN_CACHE)
+    try:
+        return _write(writer, geocode, rows, jobs, route=street)
+    finally:
+        index.plans = kept
 
 
 def reverse_csv(

@@ -23,9 +23,12 @@ from dataclasses import dataclass, field
 from .search import Bounded, Filters, QueryWords, segment_candidates
 from .segment import Segment
 
-#: Plans kept per index (a few kilobytes each): more than the distinct
-#: streets of a file of 20,000 Paris addresses (about 5,000).
-PLAN_CACHE = 8192
+#: Plans kept per index (up to ~10 kB each: a source's candidates): enough
+#: for the queries typed again on a server.
+PLAN_CACHE = 1024
+#: Plans kept while a batch file is geocoded (batch.py): more than the
+#: distinct streets of 20,000 Paris addresses (about 5,000).
+BATCH_PLAN_CACHE = 8192
 
 
 @dataclass(slots=True)
