@@ -88,12 +88,15 @@ def _extras(result: Result | None) -> list[str]:
         return [""] * len(EXTRA_FIELDS)
     # As Addok's CSV: the fields of the document found, so for a house number
     # ``name`` is its street's name and ``street`` is empty.
-    fields = {key: str(getattr(result, key)) for key in EXTRA_FIELDS}
+    name, street = str(result.name), str(result.street)
     if result.type == "housenumber":
-        fields["name"], fields["street"] = result.street or result.name, ""
+        name, street = result.street or result.name, ""
     elif result.type == "street":
-        fields["street"] = ""
-    return defuse_all(fields[key] for key in EXTRA_FIELDS)
+        street = ""
+    # In the order of EXTRA_FIELDS.
+    return defuse_all((name, street, str(result.postcode), str(result.city),
+                       str(result.context), str(result.citycode),
+                       str(result.district)))  # fmt: skip
 
 
 def _rows(
