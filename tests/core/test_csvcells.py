@@ -22,3 +22,8 @@ def test_each_formula_start_is_defused_and_numbers_are_left_alone():
     assert defuse_all([-0.5, 3, None, "=HYPERLINK(\"x\")", "Rue"]) == [
         -0.5, 3, None, "'=HYPERLINK(\"x\")", "Rue",
     ]  # fmt: skip
+
+
+@given(st.lists(st.one_of(st.text(max_size=8), st.floats(), st.integers(), st.none())))
+def test_a_row_is_defused_cell_by_cell(values):
+    assert defuse_all(values) == [defuse(value) for value in values]

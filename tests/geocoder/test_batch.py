@@ -179,3 +179,27 @@ def test_a_failed_run_stops_its_processes_whatever_handlers_the_parent_has(index
             search_csv(index, source, io.StringIO(), jobs=2)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_rows_of_a_street_go_to_the_same_process_unless_one_would_get_most():
+    from fabrique.geocoder.batch import _split
+
+    def street(row: list[str]) -> str:
+        return row[0].split(None, 1)[-1]
+
+    # 200 streets: one process gets more than 3/4 of them with a chance of
+    # about 1e-13 (the hash of a string changes from one run to the next).
+    streets = [f"Rue {a}{b}" for a in "abcdefghij" for b in "abcdefghijklmnopqrst"]
+    block = [[f"{n} {s}"] for n in range(1, 4) for s in streets]
+    parts = _split(block, street, 2)
+    assert sorted(at for part in parts for at in part) == list(range(len(block)))
+    for part in parts:
+        assert part == sorted(part)  # each process answers in the file's order
+    held = [{street(block[at]) for at in part} for part in parts]
+    assert held[0]
+    assert held[1]
+    assert not held[0] & held[1]
+    # One street only: shared by row, as without a route.
+    same = [[f"{n} Rue de Rivoli"] for n in range(10)]
+    assert _split(same, street, 2) == [[0, 2, 4, 6, 8], [1, 3, 5, 7, 9]]
+    assert _split(same, None, 3) == [[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]]

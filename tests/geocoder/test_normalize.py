@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fabrique.geocoder.normalize import (
+    _fold_unicode,
     edits1,
     fold,
     housenumber_key,
@@ -91,3 +92,8 @@ def test_folding_ignores_case(text):
     assert (
         fold(text.upper()) == fold(text.lower()) or "ß" in text or "ı" in text.lower()
     )
+
+
+@given(st.text(st.characters(max_codepoint=127), max_size=100))
+def test_ascii_text_is_folded_as_any_text(text):
+    assert fold(text) == _fold_unicode(text)

@@ -5,9 +5,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fabrique.geocoder.errors import GeocoderError
+from fabrique.geocoder.normalize import tokenize_words
 from fabrique.geocoder.query import (
     MAX_QUERY_LENGTH,
     MAX_WORDS,
+    _tokens,
     check_code,
     check_limit,
     check_point,
@@ -124,3 +126,23 @@ def test_a_last_word_read_as_an_abbreviation_is_kept_as_typed():
     assert parse_query("85 rue des bouleaux").typed_last == ""
     # Only the last word: the one that may be still being typed.
     assert parse_query("12 bd voltaire").typed_last == ""
+
+
+# Folded words as a query has them, with the articles, abbreviations,
+# ordinals and number words the normalisation rewrites.
+REWRITTEN = ["l", "d", "bis", "st", "r", "rpt", "1er", "premier", "onze", "11e",
+             "b", "de", "la", "12", "0", "gal"]  # fmt: skip
+folded_words = st.lists(
+    st.one_of(
+        st.sampled_from(REWRITTEN),
+        st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=6),
+    ),
+    max_size=8,
+)
+
+
+@given(number=st.from_regex(r"\A[0-9]{1,6}\Z"), words=folded_words)
+def test_the_tokens_after_a_house_number_are_those_of_the_whole_query(number, words):
+    typed = [number, *words]
+    assert _tokens(typed) == tokenize_words(typed)
+    assert _tokens(words) == tokenize_words(words)

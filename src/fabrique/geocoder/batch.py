@@ -33,6 +33,7 @@ from fabrique.csvcells import defuse, defuse_all
 from .documents import Result
 from .errors import GeocoderError
 from .index import Index
+from .plans import BATCH_PLAN_CACHE, PlanCache
 
 SEARCH_HEADERS = ("latitude", "longitude", "result_label", "result_score",
                   "result_score_next", "result_type", "result_id",
@@ -87,12 +88,15 @@ def _extras(result: Result | None) -> list[str]:
         return [""] * len(EXTRA_FIELDS)
     # As Addok's CSV: the fields of the document found, so for a house number
     # ``name`` is its street's name and ``street`` is empty.
-    fields = {key: str(getattr(result, key)) for key in EXTRA_FIELDS}
+    name, street = str(result.name), str(result.street)
     if result.type == "housenumber":
-        fields["name"], fields["street"] = result.street or result.name, ""
+        name, street = result.street or result.name, ""
     elif result.type == "street":
-        fields["street"] = ""
-    return defuse_all(fields[key] for key in EXTRA_FIELDS)
+        street = ""
+    # In the order of EXTRA_FIELDS.
+    return defuse_all((name, street, str(result.postcode), str(result.city),
+                       str(result.context), str(result.citycode),
+                       str(result.district)))  # fmt: skip
 
 
 def _rows(
@@ -116,11 +120,17 @@ def _rows(
         raise GeocoderError(f"{name}: wrong encoding ({exc.reason})") from None
 
 
-#: Rows sent to a forked process at a time, and chunks in flight per process.
+#: Rows sent to a forked process at a time, and blocks of rows in flight.
 CHUNK_ROWS = 500
 CHUNKS_AHEAD = 2
+#: A block goes to the processes by row (not by street) when one of them
+#: would get more than this share of it (a file repeating one street).
+MOST_TO_ONE = 0.75
 
 Geocode = Callable[[list[str]], list[str]]
+#: The row's street (its query without a leading house number), so rows
+#: of the same street go to the same process and find its plan there.
+Route = Callable[[list[str]], str]
 #: The row function of the running batch, inherited by forked processes.
 _geocode: Geocode | None = None
 
@@ -137,12 +147,35 @@ def _geocode_chunk(chunk: list[list[str]]) -> list[list[str]]:
     return [_geocode(row) for row in chunk]
 
 
-def _write(writer: Any, geocode: Geocode, rows: Iterator[list[str]], jobs: int) -> int:
+def _split(block: list[list[str]], route: Route | None, jobs: int) -> list[list[int]]:
+    """Return, for each process, the positions of the block's rows it geocodes."""
+    parts: list[list[int]] = [[] for _ in range(jobs)]
+    if route is not None:
+        for at, row in enumerate(block):
+            parts[hash(route(row)) % jobs].append(at)
+        if max(map(len, parts)) <= MOST_TO_ONE * len(block):
+            return parts
+        parts = [[] for _ in range(jobs)]
+    for at in range(len(block)):
+        parts[at % jobs].append(at)
+    return parts
+
+
+def _write(
+    writer: Any,
+    geocode: Geocode,
+    rows: Iterator[list[str]],
+    jobs: int,
+    route: Route | None = None,
+) -> int:
     """Write ``geocode(row)`` for each row, in order; return the row count.
 
     With ``jobs`` > 1 the rows go in chunks to forked processes, which share
-    the memory-mapped index with this one; rows are read, and errors in the
-    file raised, here, and at most ``jobs × CHUNKS_AHEAD`` chunks are held.
+    the memory-mapped index with this one; the rows of a street go to the
+    same process (``route``), which searches its words once (plans.py)
+    instead of once in each process. Rows are read, and errors in the file
+    raised, here, and at most ``CHUNKS_AHEAD`` blocks of ``jobs ×
+    CHUNK_ROWS`` rows are held.
     """
     global _geocode
     count = 0
@@ -153,31 +186,57 @@ def _write(writer: Any, geocode: Geocode, rows: Iterator[list[str]], jobs: int) 
             count += 1
         return count
     _geocode = geocode
-    # An executor, not multiprocessing.Pool: on an error in the file (or a
-    # stop asked by ``progress``) the chunks not started are cancelled and the
-    # running ones finish, with no signal sent to the processes; terminating
-    # a Pool could leave its task thread waiting forever on the queue's lock.
-    executor = ProcessPoolExecutor(
-        jobs,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_child_started,
-    )
-    try:
-        pending: deque[Future[list[list[str]]]] = deque()
-        chunks = itertools.chain(
-            [first], iter(lambda: list(itertools.islice(rows, CHUNK_ROWS)), [])
+    # An executor per process (to choose the process of a row), not
+    # multiprocessing.Pool: on an error in the file (or a stop asked by
+    # ``progress``) the chunks not started are cancelled and the running ones
+    # finish, with no signal sent to the processes; terminating a Pool could
+    # leave its task thread waiting forever on the queue's lock.
+    executors = [
+        ProcessPoolExecutor(
+            1,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_child_started,
         )
-        for chunk in chunks:
-            pending.append(executor.submit(_geocode_chunk, chunk))
-            count += len(chunk)
-            while len(pending) >= jobs * CHUNKS_AHEAD:
-                writer.writerows(pending.popleft().result())
+        for _ in range(jobs)
+    ]
+    try:
+        pending: deque[tuple[int, list[tuple[list[int], Future[list[list[str]]]]]]] = (
+            deque()
+        )
+        blocks = itertools.chain(
+            [first + list(itertools.islice(rows, CHUNK_ROWS * (jobs - 1)))],
+            iter(lambda: list(itertools.islice(rows, CHUNK_ROWS * jobs)), []),
+        )
+        for block in blocks:
+            sent = [
+                (part, executor.submit(_geocode_chunk, [block[at] for at in part]))
+                for part, executor in zip(
+                    _split(block, route, jobs), executors, strict=True
+                )
+                if part
+            ]
+            pending.append((len(block), sent))
+            count += len(block)
+            while len(pending) >= CHUNKS_AHEAD:
+                _write_block(writer, *pending.popleft())
         while pending:
-            writer.writerows(pending.popleft().result())
+            _write_block(writer, *pending.popleft())
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        for executor in executors:
+            executor.shutdown(wait=True, cancel_futures=True)
         _geocode = None
     return count
+
+
+def _write_block(
+    writer: Any, size: int, sent: list[tuple[list[int], Future[list[list[str]]]]]
+) -> None:
+    """Write a block's rows in their order, as its processes answer them."""
+    out: list[list[str]] = [[] for _ in range(size)]
+    for part, future in sent:
+        for at, row in zip(part, future.result(), strict=True):
+            out[at] = row
+    writer.writerows(out)
 
 
 def search_csv(
@@ -248,7 +307,19 @@ def search_csv(
         ]
         return [*row, *values, *_extras(best), "ok"]
 
-    return _write(writer, geocode, _rows(reader, len(header), name, progress), jobs)
+    def street(row: list[str]) -> str:
+        query = " ".join(row[at[c]] for c in columns).lstrip()
+        # Without a leading house number ("12 Rue de Rivoli" → "Rue de Rivoli").
+        return query.split(None, 1)[-1] if query[:1].isdigit() else query
+
+    rows = _rows(reader, len(header), name, progress)
+    # A file's streets come back row after row: more plans kept while it runs.
+    kept = index.plans
+    index.plans = PlanCache(BATCH_PLAN_CACHE)
+    try:
+        return _write(writer, geocode, rows, jobs, route=street)
+    finally:
+        index.plans = kept
 
 
 def reverse_csv(

@@ -36,6 +36,7 @@ from .builder import SegmentBuilder, SegmentStats
 from .documents import Result
 from .errors import GeocoderError
 from .normalize import ABBREVIATIONS, NUMBER_WORDS, sounds_like
+from .plans import Plan, PlanCache, Visit
 from .query import (
     MAX_WORDS,
     Query,
@@ -52,7 +53,7 @@ from .search import (
     build_result,
     one_edit_variants,
     query_words,
-    rank_segment,
+    rank_candidates,
     ranked_key,
     words_bound,
 )
@@ -161,6 +162,9 @@ class Index:
     def __init__(self, segments: list[Segment], folder: Path) -> None:
         self.segments = segments
         self.folder = folder
+        # What a search does before the house number, kept for the rows of a
+        # batch file that repeat a street (plans.py).
+        self.plans = PlanCache()
 
     @classmethod
     def open(cls, folder: str | Path) -> Index:
@@ -177,6 +181,7 @@ class Index:
         return cls(segments, root)
 
     def close(self) -> None:
+        self.plans.clear()
         for segment in self.segments:
             segment.close()
 
@@ -207,19 +212,17 @@ class Index:
         >>> index.search("rue de rivoli", type="street", limit=1)[0].name
         'Rue de Rivoli'
         """
-        query, limit, filters, center, known, ordered = self._prepare(
+        query, limit, filters, center, plan = self._prepare(
             text, limit=limit, autocomplete=autocomplete, type=type,
             postcode=postcode, citycode=citycode, lat=lat, lon=lon,
         )  # fmt: skip
         found: list[tuple[Segment, Ranked]] = []
         floor = -1.0
-        for segment, words, bound in ordered:
+        for visit in plan.visits:
             found += [
-                (segment, ranked)
-                for ranked in rank_segment(
-                    segment, query, words, filters=filters, center=center,
-                    limit=limit, floor=floor, known=known, bound=bound,
-                )
+                (visit.segment, ranked)
+                for ranked in self._rank(plan, visit, query, filters, center,
+                                         limit=limit, floor=floor)
             ]  # fmt: skip
             if len(found) >= limit:
                 floor = sorted((f[0] for _s, f in found), reverse=True)[limit - 1]
@@ -255,24 +258,22 @@ class Index:
         asked for its best candidate's score only, and a result is built for
         the answer alone.
         """
-        query, _limit, filters, center, known, ordered = self._prepare(
+        query, _limit, filters, center, plan = self._prepare(
             text, limit=2, autocomplete=autocomplete, type=type,
             postcode=postcode, citycode=citycode, lat=lat, lon=lon,
         )  # fmt: skip
         found: list[tuple[Segment, Ranked]] = []
         floor = -1.0
-        for segment, words, bound in ordered:
+        for visit in plan.visits:
             # The places this source can still take among the first two: none
             # when two answers already beat its best, the second when one does.
-            wanted = 2 - sum(1 for _s, f in found if f[0] > bound)
+            wanted = 2 - sum(1 for _s, f in found if f[0] > visit.bound)
             if wanted <= 0:
                 continue
             found += [
-                (segment, ranked)
-                for ranked in rank_segment(
-                    segment, query, words, filters=filters, center=center,
-                    limit=wanted, floor=floor, known=known, bound=bound,
-                )
+                (visit.segment, ranked)
+                for ranked in self._rank(plan, visit, query, filters, center,
+                                         limit=wanted, floor=floor)
             ]  # fmt: skip
             if len(found) >= 2:
                 floor = sorted((f[0] for _s, f in found), reverse=True)[1]
@@ -314,18 +315,10 @@ class Index:
         citycode: str | None,
         lat: float | None,
         lon: float | None,
-    ) -> tuple[
-        Query,
-        int,
-        Filters,
-        tuple[float, float] | None,
-        frozenset[str],
-        list[tuple[Segment, list[Any], float]],
-    ]:
+    ) -> tuple[Query, int, Filters, tuple[float, float] | None, Plan]:
         """Parse and check a search (in the order errors are reported); return
-        the sources, best first, with the query's words as each holds them and
-        the best score it could give."""
-        query = self._split_glued(parse_query(text), autocomplete=autocomplete)
+        the query (glued words split) and the plan of its words."""
+        query = parse_query(text)
         limit = check_limit(limit)
         filters = Filters(
             type=check_type(type),
@@ -333,6 +326,24 @@ class Index:
             citycode=check_code("citycode", citycode),
         )
         center = check_point(lat, lon)
+        # Everything the plan holds depends on these only (not on the house
+        # number, unless it is the only word, nor on the point).
+        key = (
+            query.words, "" if query.words else query.housenumber, query.loose,
+            query.typed_last, query.elided_last, autocomplete, filters.type,
+            filters.postcode, filters.citycode,
+        )  # fmt: skip
+        plan = self.plans.get(
+            key, lambda: self._plan(query, filters, autocomplete=autocomplete)
+        )
+        if plan.words != query.words:
+            query = replace(query, words=plan.words)
+        return query, limit, filters, center, plan
+
+    def _plan(self, query: Query, filters: Filters, *, autocomplete: bool) -> Plan:
+        """Return the sources, best first, with the query's words as each holds
+        them and the best score it could give."""
+        query = self._split_glued(query, autocomplete=autocomplete)
         known = frozenset(
             word
             for word in query.words
@@ -346,11 +357,35 @@ class Index:
         visits = []
         for segment in self.segments:
             words = query_words(segment, query, autocomplete=autocomplete)
-            visits.append((segment, words, words_bound(segment, words, known)))
+            visits.append(Visit(segment, words, words_bound(segment, words, known)))
         # The most promising sources first, so the others can often be skipped
         # (a stable sort: equal bounds keep the folder's order).
-        visits.sort(key=lambda visit: -visit[2])
-        return query, limit, filters, center, known, visits
+        visits.sort(key=lambda visit: -visit.bound)
+        return Plan(query.words, known, filters, visits, query.elided_last)
+
+    @staticmethod
+    def _rank(
+        plan: Plan,
+        visit: Visit,
+        query: Query,
+        filters: Filters,
+        center: tuple[float, float] | None,
+        *,
+        limit: int,
+        floor: float,
+    ) -> list[Ranked]:
+        """Return the ``limit`` best candidates of one source beating ``floor``."""
+        # Scores never exceed the bound: a source that cannot beat the answers
+        # in hand is skipped before its candidates are looked for.
+        if visit.bound < floor:
+            return []
+        # The house number decides which candidates are kept when the words
+        # find too many (search._candidates): the plan keeps them otherwise.
+        asked = query.housenumber if query.words else ""
+        return rank_candidates(
+            visit.segment, query, plan.candidates(visit, asked), filters=filters,
+            center=center, limit=limit, floor=floor,
+        )  # fmt: skip
 
     def _known(self, word: str) -> bool:
         return any(word in segment.word_ids for segment in self.segments)

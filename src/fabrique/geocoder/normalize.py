@@ -121,6 +121,14 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß"
 
 def fold(text: str) -> str:
     """Lower-case, strip accents, turn punctuation and controls into spaces."""
+    if text.isascii():
+        # No ligature nor accent to undo (most rows of a batch file): the
+        # same as below, without the copies.
+        return _NOT_WORD.sub(" ", text.lower()).strip()
+    return _fold_unicode(text)
+
+
+def _fold_unicode(text: str) -> str:
     text = text.translate(_LIGATURES)
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .documents import RESULT_TYPES
 from .errors import GeocoderError
@@ -67,7 +68,7 @@ def parse_query(text: object) -> Query:
         )
     # Only digits typed as digits make a house number ("quatre septembre" does not).
     typed = fold(text).split()
-    tokens = tokenize_words(typed)
+    tokens = _tokens(typed)
     if not tokens:
         raise GeocoderError("the query is empty (no letter or digit)")
     query = _parse(text, typed, tokens)
@@ -82,6 +83,21 @@ def parse_query(text: object) -> Query:
     if query.words and ABBREVIATIONS.get(last) == query.words[-1]:
         return replace(query, typed_last=last)
     return query
+
+
+def _tokens(typed: list[str]) -> list[str]:
+    """Return :func:`tokenize_words` of folded words, the same, faster for rows
+    that start with a house number."""
+    if typed and typed[0].isdigit():
+        # A number is its own token, and the tokens after it depend on the
+        # words after it only: kept for the rows of the same street.
+        return [typed[0], *_tokens_after_number(tuple(typed[1:]))]
+    return tokenize_words(typed)
+
+
+@lru_cache(maxsize=8192)
+def _tokens_after_number(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(tokenize_words(["0", *words])[1:])
 
 
 def _parse(text: str, typed: list[str], tokens: list[str]) -> Query:

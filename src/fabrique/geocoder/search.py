@@ -86,6 +86,10 @@ class _Word:
     typing: bool = False  # the last word while autocompleting
 
 
+#: A query's words as one segment holds them (:func:`query_words`).
+QueryWords = list[_Word]
+
+
 def _expand(
     segment: Segment,
     word: str,
@@ -198,7 +202,9 @@ def _postings(segment: Segment, ids: list[int]) -> frozenset[int]:
 
 def _candidates(
     segment: Segment, words: list[_Word], filters: Filters, housenumber: str = ""
-) -> list[int] | None:
+) -> tuple[list[int] | None, bool]:
+    """Return the candidates, and whether there were more than
+    :data:`MAX_CANDIDATES` (the ones kept then depend on ``housenumber``)."""
     sets = []
     loose = []
     for word in words:
@@ -218,10 +224,10 @@ def _candidates(
         if value:
             word_id = segment.word_ids.get(f"#{name}{value}")
             if word_id is None:
-                return []
+                return [], False
             required.append(segment.postings(word_id))
     if not sets and not loose:
-        return None
+        return None, False
     sets.sort(key=lambda item: (item[0], item[1], len(item[2])))
     ordered = [postings for *_flags, postings in sets] or sorted(loose, key=len)
     applied, found = _intersect(ordered)
@@ -256,8 +262,8 @@ def _candidates(
                 left = left - held
         if len(kept) < MAX_CANDIDATES:
             kept += sorted(left)[: MAX_CANDIDATES - len(kept)]
-        return kept
-    return list(found)
+        return kept, True
+    return list(found), False
 
 
 def _intersect(ordered: list[frozenset[int]]) -> tuple[int, frozenset[int]]:
@@ -364,7 +370,7 @@ def ranked_key(segment: Segment, found: Ranked) -> tuple[str, str]:
     _score, doc, hn_index, *_rest = found
     if hn_index >= 0:
         return "housenumber", segment.hn_id[hn_index]
-    return segment.type_name(doc), segment.text["id"][doc]
+    return segment.type_name(doc), segment.doc_fields(doc)[0]
 
 
 def rank_segment(
@@ -385,7 +391,6 @@ def rank_segment(
     are added to them here), ``bound`` from :func:`words_bound` when already
     known; see :func:`search_segment` for the rest.
     """
-    texts, housenumber = _query_texts(query)
     # Scores never exceed the text score: skip a segment that cannot beat the
     # answers other segments already gave (one source per department stays
     # cheap), before paying for typo variants.
@@ -393,25 +398,65 @@ def rank_segment(
         bound = words_bound(segment, words, known)
     if bound < floor:
         return []
+    bounded, _by_number = segment_candidates(
+        segment, words, filters=filters, known=known,
+        housenumber=_query_texts(query)[1], elided=elided_of(query.elided_last, words),
+    )  # fmt: skip
+    return rank_candidates(
+        segment, query, bounded, filters=filters, center=center, limit=limit,
+        floor=floor,
+    )  # fmt: skip
+
+
+#: A candidate whose words were scored (:func:`segment_candidates`): the best
+#: final score it could reach, its text score, its document.
+Bounded = tuple[float, float, int]
+
+
+def elided_of(elided_last: str, words: list[_Word]) -> str:
+    """The elided article and word being typed (" d o" for "Rue d'O",
+    ``Query.elided_last``), which a likelier completion's name holds; empty
+    when not autocompleting."""
+    if elided_last and words and words[-1].typing:
+        return f" {elided_last}"
+    return ""
+
+
+def segment_candidates(
+    segment: Segment,
+    words: list[_Word],
+    *,
+    filters: Filters,
+    known: frozenset[str] = frozenset(),
+    housenumber: str = "",
+    elided: str = "",
+) -> tuple[list[Bounded], bool]:
+    """Return a segment's candidates for these words, the most promising first,
+    and whether they depend on ``housenumber``.
+
+    Everything here depends on the words and filters, not on a ``lat``/``lon``
+    bias, and not on the house number unless the words find more than
+    :data:`MAX_CANDIDATES` (those having the number are kept first then):
+    batch geocoding keeps the answer for the rows that repeat a street
+    (``Index``'s plans) when it does not. Typo variants are added to
+    ``words``.
+    """
     for word in words:
         if _needs_fuzzy(word, known):
             _add_fuzzy(segment, word)
     asked = housenumber if filters.type != "street" else ""
-    candidates = _candidates(segment, words, filters, asked)
+    candidates, capped = _candidates(segment, words, filters, asked)
     if not candidates:
-        return []
+        return [], False
     # First the text score of every candidate (cheap), with the best final
-    # score it could reach; then the house numbers and positions of the most
-    # promising only, stopping when no remaining one can enter the top.
+    # score it could reach; then (rank_candidates) the house numbers and
+    # positions of the most promising only.
     scored = [(doc, *_text_score(segment, doc, words)) for doc in candidates]
     # A city or postcode some candidate holds decides between homonymous
     # streets: the candidates that do not hold it there weigh less.
     places = frozenset().union(*(held for _doc, _score, held, _named in scored))
     doc_imp = segment.doc_imp
-    elided = ""
-    if query.elided_last and words and words[-1].typing:
-        elided = f" {query.elided_last}"
-    bounds = []
+    bounded = []
     for doc, text_score, held, named in scored:
         if places - held - named:
             text_score *= ELSEWHERE
@@ -420,15 +465,34 @@ def rank_segment(
         if text_score:
             # With or without proximity, the final score cannot exceed this.
             most = text_score * (0.9 + 0.1 * float(doc_imp[doc]))
-            bounds.append((most, text_score, doc))
-    bounds.sort(reverse=True)
+            bounded.append((most, text_score, doc))
+    bounded.sort(reverse=True)
+    return bounded, capped
+
+
+def rank_candidates(
+    segment: Segment,
+    query: Query,
+    bounded: list[Bounded],
+    *,
+    filters: Filters,
+    center: tuple[float, float] | None,
+    limit: int,
+    floor: float = -1.0,
+) -> list[Ranked]:
+    """Return the ``limit`` best of a segment's candidates, best first.
+
+    House numbers and positions are looked up for the most promising
+    candidates only, stopping when no remaining one can enter the top.
+    """
+    texts, housenumber = _query_texts(query)
     # A number with a digit in its suffix was also kept as a word (query.py);
     # typed once, it may be the name of a path rather than its house number.
     number_token = query.number_token
     named_path = bool(number_token) and texts.count(number_token) == 1
     best: list[Ranked] = []
     kept = -1.0  # the worst score kept here, once ``limit`` are kept
-    for most, text_score, doc in bounds:
+    for most, text_score, doc in bounded:
         if most < floor or (len(best) >= limit and most < kept):
             break
         number = housenumber
@@ -556,19 +620,12 @@ def _find_housenumber(segment: Segment, doc: int, key: str) -> int:
 
     A suffix the street does not have falls back to the bare number.
     """
-    start, keys = segment.housenumbers(doc)
-    if not keys:
-        return -1
-    try:
-        return start + keys.index(key)
-    except ValueError:
-        pass
+    found = segment.housenumber_at(doc, key)
+    if found >= 0:
+        return found
     bare = key.rstrip("abcdefghijklmnopqrstuvwxyz")
     if bare != key:
-        try:
-            return start + keys.index(bare)
-        except ValueError:
-            pass
+        return segment.housenumber_at(doc, bare)
     return -1
 
 
@@ -576,20 +633,18 @@ def make_result(
     segment: Segment, doc: int, hn_index: int, score: float, lat: float, lon: float
 ) -> Result:
     """Build the result for a document, or for one of its house numbers."""
-    text = segment.text
-    name = text["name"][doc]
+    doc_id, name, postcode, citycode, city, district, context = segment.doc_fields(doc)
     kind = segment.type_name(doc)
-    postcode, city = text["postcode"][doc], text["city"][doc]
     common = {
         "lat": lat,
         "lon": lon,
         "score": score,
         "importance": round(float(segment.doc_imp[doc]), 4),
         "postcode": postcode,
-        "citycode": text["citycode"][doc],
+        "citycode": citycode,
         "city": city,
-        "district": text["district"][doc],
-        "context": text["context"][doc],
+        "district": district,
+        "context": context,
         "source": segment.source,
     }
     place = " ".join(part for part in (postcode, city) if part)
@@ -608,7 +663,7 @@ def make_result(
         # As Addok: "Rodez", but "Paris 8e Arrondissement 75008 Paris".
         label = f"{name} {place}" if name != city else name
         return Result(
-            id=text["id"][doc],
+            id=doc_id,
             type=kind,
             label=label,
             name=name,
@@ -616,7 +671,7 @@ def make_result(
         )
     street = name if kind == "street" else ""
     return Result(
-        id=text["id"][doc],
+        id=doc_id,
         type=kind,
         label=f"{name} {place}".strip(),
         name=name,

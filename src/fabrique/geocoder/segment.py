@@ -26,6 +26,14 @@ POSTING_CACHE_IDS = 2_000_000
 #: each): the candidates that come back query after query ("Avenue de Paris"
 #: for every Paris address searched in another département's source).
 DOC_TOKEN_CACHE = 4096
+#: Documents whose text fields are kept decoded, per segment (a few hundred
+#: bytes each): the answers a batch file gives again and again.
+DOC_FIELDS_CACHE = 16384
+#: The text fields :meth:`Segment.doc_fields` gives, in this order.
+DOC_FIELDS = ("id", "name", "postcode", "citycode", "city", "district", "context")
+#: House numbers whose street's table is kept decoded, per segment (about
+#: 100 bytes each): every address of Paris, and a batch file's streets.
+HOUSENUMBER_CACHE = 200_000
 _TEXT = ("id", "name", "postcode", "citycode", "city", "district", "context",
          "ntok", "ctok")  # fmt: skip
 
@@ -147,6 +155,10 @@ class Segment:
         self._sounds: dict[str, list[int]] | None = None
         self._sounds_lock = threading.Lock()
         self._doc_tokens: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._doc_fields: dict[int, tuple[str, ...]] = {}
+        self._hn_keys: OrderedDict[int, dict[str, int]] = OrderedDict()
+        self._hn_kept = 0
+        self._hn_lock = threading.Lock()
 
     def _postings(self, word_id: int) -> frozenset[int]:
         return frozenset(
@@ -183,6 +195,18 @@ class Segment:
             self._doc_tokens[doc] = found
         return found
 
+    def doc_fields(self, doc: int) -> tuple[str, ...]:
+        """Return a document's :data:`DOC_FIELDS` (decoded once, then kept
+        while the cache has room)."""
+        found = self._doc_fields.get(doc)
+        if found is None:
+            text = self.text
+            found = tuple(text[name][doc] for name in DOC_FIELDS)
+            if len(self._doc_fields) >= DOC_FIELDS_CACHE:
+                self._doc_fields.clear()  # as the tokens' cache
+            self._doc_fields[doc] = found
+        return found
+
     def frequency(self, word_id: int) -> int:
         """Return how many documents hold a word."""
         return int(self._post_off[word_id + 1] - self._post_off[word_id])
@@ -202,9 +226,39 @@ class Segment:
         start, end = self.hn_start[doc], self.hn_end[doc]
         return start, self.hn_key.slice(start, end)
 
+    def housenumber_at(self, doc: int, key: str) -> int:
+        """Return the index of a document's house number ``key``, -1 when absent.
+
+        The keys of a street are decoded once into a table, kept while the
+        cache has room (:data:`HOUSENUMBER_CACHE` numbers, the least recently
+        used streets dropped): batch files ask the same street for number
+        after number.
+        """
+        with self._hn_lock:
+            found = self._hn_keys.get(doc)
+            if found is not None:
+                self._hn_keys.move_to_end(doc)
+                return found.get(key, -1)
+        start, keys = self.housenumbers(doc)
+        found = {}
+        for at, number in enumerate(keys, start):
+            found.setdefault(number, at)  # the first, as list.index
+        with self._hn_lock:
+            if doc not in self._hn_keys:
+                self._hn_keys[doc] = found
+                self._hn_kept += len(found)
+            while self._hn_kept > HOUSENUMBER_CACHE and len(self._hn_keys) > 1:
+                _doc, old = self._hn_keys.popitem(last=False)
+                self._hn_kept -= len(old)
+        return found.get(key, -1)
+
     def close(self) -> None:
         self.postings.cache_clear()
         self._doc_tokens.clear()
+        self._doc_fields.clear()
+        with self._hn_lock:
+            self._hn_keys.clear()
+            self._hn_kept = 0
         for column in self.text.values():
             column.close()
         for array_column in self._arrays.values():
