@@ -41,6 +41,7 @@ import datetime as dt
 import functools
 import io
 import re
+import weakref
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -463,7 +464,18 @@ class _QNames(NamespaceManager):
     def __init__(self, graph: Graph) -> None:
         self._unknown: set[tuple[str, bool]] = set()
         self._bound: tuple[str, ...] = ()
+        self._store = graph.store
         super().__init__(graph)
+        # The graph holds its namespace manager, which held the graph: that
+        # cycle kept every triple of a graph alive until a full garbage
+        # collection, which then walked the triples of every page written
+        # since the last one (tens of milliseconds in a request). The graph
+        # is held weakly here (rdflib's manager only reads its store).
+        self.graph = weakref.proxy(graph)
+
+    @property
+    def store(self) -> Any:
+        return self._store
 
     def compute_qname(self, uri: str, generate: bool = True) -> tuple[str, URIRef, str]:
         # str.startswith: rdflib terms take one prefix only.
