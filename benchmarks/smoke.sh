@@ -153,7 +153,8 @@ else
 fi
 
 step "standards: DCAT-AP page, export and SHACL"
-"$PY" benchmarks/standards/dcat_export.py --commons 200 --page-runs 2 --shacl-runs 1 \
+"$PY" benchmarks/standards/dcat_export.py --commons 1200 --page-runs 2 --shacl-runs 1 \
+    --workers 2 \
     --standards "${FABRIQUE_STANDARDS_DIR:-../shared/data/standards}" \
     --json "$WORK/dcat.json"
 

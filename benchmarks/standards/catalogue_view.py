@@ -11,8 +11,9 @@ and a GTFS resource) if it holds fewer, and vacuumed and analysed. Pages
 are drawn at random over the whole catalogue, deterministically for a seed;
 the first page is left out (warm-up). Reports p50/p95 wall and CPU time
 per page and the queries of one. Use a database of its own: it is filled,
-never emptied. Before timing, it calls what the WSGI application calls once
-loaded (``places.lean.warm``: ``gc.freeze()``), as a served process would.
+never emptied. Before timing, it loads the WSGI application
+(``fabrique.wsgi``: every route loaded, then ``gc.freeze()``), as a served
+process does.
 """
 
 from __future__ import annotations
@@ -132,12 +133,12 @@ def main() -> None:
         # planner, the visibility map for index-only scans.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
-    # What the served process does once loaded (fabrique.wsgi): objects
-    # made so far are moved out of the garbage collector's sight, so a full
-    # collection during a request does not walk them all.
-    from fabrique.places.lean import warm
+    # What the served process does once loaded: the WSGI module loads every
+    # route, then moves the objects made so far out of the garbage
+    # collector's sight, so a full collection during a request does not walk
+    # them all.
+    import fabrique.wsgi  # noqa: F401
 
-    warm()
     client = Client()
     pages = -(-args.commons // args.page_size)
     rng = random.Random(args.seed)

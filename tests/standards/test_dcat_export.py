@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -125,6 +127,23 @@ def test_paged_catalogue_has_hydra_links():
 def test_unknown_syntax_is_refused_by_name():
     with pytest.raises(ValueError, match="'n3'"):
         dcat.serialise(Graph(), "n3")
+
+
+def test_a_written_graph_is_freed_without_the_garbage_collector():
+    """A page's graph and its triples go as soon as they are dropped: left
+    in a reference cycle, they piled up until a full collection walked them,
+    in the middle of some later request."""
+    datasets = [data_commons(f"c{i}") for i in range(5)] + [transport_dataset()]
+    gc.collect()
+    gc.disable()
+    try:
+        graph = dcat.catalog_graph(catalog(datasets))
+        assert dcat.serialise(graph).startswith(b"@prefix")
+        assert graph.namespace_manager.store is graph.store
+        del graph
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 def test_the_turtle_is_rdflibs_own_byte_for_byte():

@@ -41,6 +41,7 @@ import datetime as dt
 import functools
 import io
 import re
+import weakref
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -463,7 +464,18 @@ class _QNames(NamespaceManager):
     def __init__(self, graph: Graph) -> None:
         self._unknown: set[tuple[str, bool]] = set()
         self._bound: tuple[str, ...] = ()
+        self._store = graph.store
         super().__init__(graph)
+        # The graph holds its namespace manager, which held the graph: that
+        # cycle kept every triple of a graph alive until a full garbage
+        # collection, which then walked the triples of every page written
+        # since the last one (tens of milliseconds in a request). The graph
+        # is held weakly here (rdflib's manager only reads its store).
+        self.graph = weakref.proxy(graph)
+
+    @property
+    def store(self) -> Any:
+        return self._store
 
     def compute_qname(self, uri: str, generate: bool = True) -> tuple[str, URIRef, str]:
         # str.startswith: rdflib terms take one prefix only.
@@ -701,6 +713,9 @@ class _Turtle(TurtleSerializer):
         self._labels: dict[Any, str] = {}
         self._verb_labels: dict[Any, str] = {}
         self._named: set[Any] = set()
+        # id -> the literal (kept, so that its id is not reused) and its label.
+        self._named_literals: dict[int, Any] = {}
+        self._literal_labels: dict[int, tuple[Any, str]] = {}
         self._named_verbs: set[Any] = set()
         self._chunks: list[str] = []
 
@@ -735,8 +750,6 @@ class _Turtle(TurtleSerializer):
         self._references[o] += 1
         self._subjects[s] = True
         named = self._named
-        # The key of a literal keeps its language tag's case, which literal
-        # equality ignores but the document does not.
         if s not in named:
             named.add(s)
             self._name(s, False)
@@ -744,14 +757,31 @@ class _Turtle(TurtleSerializer):
             self._named_verbs.add(p)
             if p not in self.keywords:
                 self._name(p, True)
-        key = (o, o.language) if type(o) is Literal else o
-        if key not in named:
-            named.add(key)
+        if type(o) is Literal:
+            # A literal by its identity (hashing one is a Python call each
+            # time, and the builder makes each text once): an equal literal
+            # met again as another object is named again, which changes
+            # nothing.
+            if id(o) not in self._named_literals:
+                self._named_literals[id(o)] = o
+                self._name(o, False)
+        elif o not in named:
+            named.add(o)
             self._name(o, False)
         if type(p) is not URIRef and isinstance(p, BNode):
             self._references[p] += 1
 
     def label(self, node: Any, position: int) -> str:
+        if type(node) is Literal and position != VERB:
+            # By identity, as in the first pass; the written form depends on
+            # the literal alone (its language tag's case included, which
+            # literal equality ignores but the document does not).
+            found = self._literal_labels.get(id(node))
+            if found is not None:
+                return found[1]
+            text = super().label(node, position)
+            self._literal_labels[id(node)] = (node, text)
+            return text
         labels = self._verb_labels if position == VERB else self._labels
         key = (node, node.language) if type(node) is Literal else node
         try:
