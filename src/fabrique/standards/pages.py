@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import struct
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -128,25 +128,23 @@ def _copy_page(read_end: int, out: BinaryIO, number: int) -> int:
             f"page {number} of the export failed in its worker process:\n"
             + text.decode("utf-8", "replace")
         )
-    left = length
-    while left:
-        data = os.read(read_end, min(left, _READ))
-        if not data:
-            raise StandardsError(f"page {number}: its worker process ended early")
+    for data in _chunks(read_end, length, number):
         out.write(data)
-        left -= len(data)
     return length
 
 
 def _read_exactly(read_end: int, size: int, number: int) -> bytes:
-    parts: list[bytes] = []
+    return b"".join(_chunks(read_end, size, number))
+
+
+def _chunks(read_end: int, size: int, number: int) -> Iterator[bytes]:
+    """The next ``size`` bytes of the pipe, as they come."""
     while size:
         data = os.read(read_end, min(size, _READ))
         if not data:
             raise StandardsError(f"page {number}: its worker process ended early")
-        parts.append(data)
         size -= len(data)
-    return b"".join(parts)
+        yield data
 
 
 __all__ = ["Written", "write_pages"]
