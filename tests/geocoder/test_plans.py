@@ -177,3 +177,29 @@ def test_a_batch_keeps_its_own_plans_and_gives_the_index_its_plans_back(index_di
                 progress=lambda rows: 1 / 0,
             )  # fmt: skip
         assert index.plans is kept
+
+
+def test_the_house_number_tables_share_one_budget_for_every_source(
+    index_dir, monkeypatch
+):
+    """An index of many sources (one per department) keeps at most the
+    budget of decoded tables in all, not the budget once a source; answers
+    stay right when tables are dropped and decoded again."""
+    from fabrique.geocoder import segment as segments
+
+    monkeypatch.setattr(segments, "HOUSENUMBER_CACHE", 3)
+    tables = segments._HOUSENUMBERS
+    with Index.open(index_dir) as index:
+        assert len(index.segments) >= 2
+        for _round in range(2):
+            for segment in index.segments:
+                for doc in range(segment.size):
+                    start, keys = segment.housenumbers(doc)
+                    for key in [*keys, "999"]:
+                        expected = start + keys.index(key) if key in keys else -1
+                        assert segment.housenumber_at(doc, key) == expected
+                        assert tables._kept <= 3 or len(tables._tables) == 1
+        keys_of = {segment._key for segment in index.segments}
+        assert any(key in keys_of for key, _doc in tables._tables)
+    # Closed, its sources leave nothing behind.
+    assert not any(key in keys_of for key, _doc in tables._tables)

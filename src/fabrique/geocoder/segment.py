@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from bisect import bisect_left
@@ -26,13 +27,16 @@ POSTING_CACHE_IDS = 2_000_000
 #: each): the candidates that come back query after query ("Avenue de Paris"
 #: for every Paris address searched in another département's source).
 DOC_TOKEN_CACHE = 4096
-#: Documents whose text fields are kept decoded, per segment (a few hundred
-#: bytes each): the answers a batch file gives again and again.
+#: Documents whose text fields are kept decoded, all segments of the process
+#: together (a few hundred bytes each): the answers a batch file gives again
+#: and again. One budget for the process, not one a segment: an index of a
+#: hundred departments' sources must not keep a hundred times as much.
 DOC_FIELDS_CACHE = 16384
 #: The text fields :meth:`Segment.doc_fields` gives, in this order.
 DOC_FIELDS = ("id", "name", "postcode", "citycode", "city", "district", "context")
-#: House numbers whose street's table is kept decoded, per segment (about
-#: 100 bytes each): every address of Paris, and a batch file's streets.
+#: House numbers whose street's table is kept decoded, all segments of the
+#: process together (about 100 bytes each): every address of Paris, and a
+#: batch file's streets.
 HOUSENUMBER_CACHE = 200_000
 _TEXT = ("id", "name", "postcode", "citycode", "city", "district", "context",
          "ntok", "ctok")  # fmt: skip
@@ -99,6 +103,49 @@ class PostingCache:
             self._size = 0
 
 
+_SEGMENT_KEYS = itertools.count()
+#: (segment, document) → its :data:`DOC_FIELDS`, for every open segment.
+_DOC_FIELDS: dict[tuple[int, int], tuple[str, ...]] = {}
+
+
+class _HousenumberTables:
+    """Streets' house numbers decoded into tables, least recently used
+    dropped past :data:`HOUSENUMBER_CACHE` numbers, for every open segment."""
+
+    def __init__(self) -> None:
+        self._tables: OrderedDict[tuple[int, int], dict[str, int]] = OrderedDict()
+        self._kept = 0
+        self._lock = threading.Lock()
+
+    def index(self, segment: Segment, doc: int, key: str) -> int:
+        cached = (segment._key, doc)
+        with self._lock:
+            found = self._tables.get(cached)
+            if found is not None:
+                self._tables.move_to_end(cached)
+                return found.get(key, -1)
+        start, keys = segment.housenumbers(doc)
+        found = {}
+        for at, number in enumerate(keys, start):
+            found.setdefault(number, at)  # the first, as list.index
+        with self._lock:
+            if cached not in self._tables:
+                self._tables[cached] = found
+                self._kept += max(1, len(found))  # an empty table costs too
+            while self._kept > HOUSENUMBER_CACHE and len(self._tables) > 1:
+                _key, old = self._tables.popitem(last=False)
+                self._kept -= max(1, len(old))
+        return found.get(key, -1)
+
+    def forget(self, segment_key: int) -> None:
+        with self._lock:
+            for cached in [k for k in self._tables if k[0] == segment_key]:
+                self._kept -= max(1, len(self._tables.pop(cached)))
+
+
+_HOUSENUMBERS = _HousenumberTables()
+
+
 class Segment:
     """Memory-mapped columns of one source, with the word → documents postings."""
 
@@ -155,10 +202,7 @@ class Segment:
         self._sounds: dict[str, list[int]] | None = None
         self._sounds_lock = threading.Lock()
         self._doc_tokens: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        self._doc_fields: dict[int, tuple[str, ...]] = {}
-        self._hn_keys: OrderedDict[int, dict[str, int]] = OrderedDict()
-        self._hn_kept = 0
-        self._hn_lock = threading.Lock()
+        self._key = next(_SEGMENT_KEYS)  # this segment's part of the shared caches
 
     def _postings(self, word_id: int) -> frozenset[int]:
         return frozenset(
@@ -198,13 +242,14 @@ class Segment:
     def doc_fields(self, doc: int) -> tuple[str, ...]:
         """Return a document's :data:`DOC_FIELDS` (decoded once, then kept
         while the cache has room)."""
-        found = self._doc_fields.get(doc)
+        key = (self._key, doc)
+        found = _DOC_FIELDS.get(key)
         if found is None:
             text = self.text
             found = tuple(text[name][doc] for name in DOC_FIELDS)
-            if len(self._doc_fields) >= DOC_FIELDS_CACHE:
-                self._doc_fields.clear()  # as the tokens' cache
-            self._doc_fields[doc] = found
+            if len(_DOC_FIELDS) >= DOC_FIELDS_CACHE:
+                _DOC_FIELDS.clear()  # as the tokens' cache
+            _DOC_FIELDS[key] = found
         return found
 
     def frequency(self, word_id: int) -> int:
@@ -234,31 +279,14 @@ class Segment:
         used streets dropped): batch files ask the same street for number
         after number.
         """
-        with self._hn_lock:
-            found = self._hn_keys.get(doc)
-            if found is not None:
-                self._hn_keys.move_to_end(doc)
-                return found.get(key, -1)
-        start, keys = self.housenumbers(doc)
-        found = {}
-        for at, number in enumerate(keys, start):
-            found.setdefault(number, at)  # the first, as list.index
-        with self._hn_lock:
-            if doc not in self._hn_keys:
-                self._hn_keys[doc] = found
-                self._hn_kept += len(found)
-            while self._hn_kept > HOUSENUMBER_CACHE and len(self._hn_keys) > 1:
-                _doc, old = self._hn_keys.popitem(last=False)
-                self._hn_kept -= len(old)
-        return found.get(key, -1)
+        return _HOUSENUMBERS.index(self, doc, key)
 
     def close(self) -> None:
         self.postings.cache_clear()
         self._doc_tokens.clear()
-        self._doc_fields.clear()
-        with self._hn_lock:
-            self._hn_keys.clear()
-            self._hn_kept = 0
+        for cached in [k for k in list(_DOC_FIELDS) if k[0] == self._key]:
+            _DOC_FIELDS.pop(cached, None)
+        _HOUSENUMBERS.forget(self._key)
         for column in self.text.values():
             column.close()
         for array_column in self._arrays.values():
