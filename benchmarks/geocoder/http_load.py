@@ -184,6 +184,13 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200, help="per category")
     parser.add_argument("--no-django", action="store_true")
     parser.add_argument(
+        "--plans",
+        type=int,
+        default=0,
+        help="search plans Fabrique's servers keep (0: every request computed "
+        "as new; a server keeps 1024)",
+    )
+    parser.add_argument(
         "--servers",
         default="portal,geocoder,django,addok",
         help="which of portal,geocoder,django,addok,portal-gthread to start "
@@ -207,6 +214,10 @@ def main() -> None:
         "SECRET_KEY": secrets.token_urlsafe(40),
         "FABRIQUE_DATA_DIR": str(work / "data"),
         "FABRIQUE_GEOCODER_INDEX": str(work / "index"),
+        # wrk asks the same few hundred queries again and again: with plans
+        # kept (plans.py), most answers would be half looked up. By default
+        # every request is computed as new, as a stream of distinct queries is.
+        "FABRIQUE_GEOCODER_PLANS": str(args.plans),
     }
     python = sys.executable
     commands: dict[str, tuple[list[str], dict[str, str]]] = {
@@ -319,6 +330,7 @@ def main() -> None:
         "load_before": load_before,
         "load_after": load_after,
         "seconds": args.seconds,
+        "plans": args.plans,
         "figures": figures,
         "memory": memories,
     }
@@ -332,6 +344,7 @@ def print_markdown(report: dict[str, Any]) -> None:
     print(
         f"Run of {report['date']}, commit {report['commit']}, "
         f"wrk {report['seconds']} s per category and server; "
+        f"Fabrique's search plans kept: {report['plans']}; "
         f"load average {' '.join(report['load_before'])} "
         f"before, {' '.join(report['load_after'])} after.\n"
     )

@@ -15,6 +15,7 @@ search would compute again, computed the same way (``Index`` builds it).
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -24,8 +25,9 @@ from .search import Bounded, Filters, QueryWords, elided_of, segment_candidates
 from .segment import Segment
 
 #: Plans kept per index (up to ~10 kB each: a source's candidates): enough
-#: for the queries typed again on a server.
-PLAN_CACHE = 1024
+#: for the queries typed again on a server. ``FABRIQUE_GEOCODER_PLANS`` sets
+#: another number (0: none, every search computed as new).
+PLAN_CACHE = int(os.environ.get("FABRIQUE_GEOCODER_PLANS", "1024"))
 #: Plans kept while a batch file is geocoded (batch.py): more than the
 #: distinct streets of 20,000 Paris addresses (about 5,000).
 BATCH_PLAN_CACHE = 8192
