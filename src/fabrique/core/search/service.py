@@ -454,6 +454,8 @@ def _where(
     conditions = [f"{column} IN ({marks})"]
     condition_params: list[object] = list(type_names)
     if match is not None:
+        narrowing = {name: values for name, values in filters.items() if name != skip}
+        match = backend.narrowed(match, narrowing, but_one=but_one)
         if match.join:
             sql += f" {match.join}"
             params.extend(match.join_params)

@@ -114,6 +114,16 @@ class SearchBackend:
         broad word's first pages are (most documents visited match)."""
         yield
 
+    def narrowed(
+        self, match: Match, filters: Mapping[str, Sequence[str]], *, but_one: bool
+    ) -> Match:
+        """The match with the facet filters (name → values) inside it, for a
+        full-text index that holds the facets beside the words; ``but_one``:
+        documents meeting every filter but at most one. The filters' SQL
+        (:meth:`facet_filter`) is still applied: this only narrows what the
+        index reads. As it is by default."""
+        return match
+
     def facet_filter(
         self, name: str, values: Sequence[str], *, with_words: bool
     ) -> tuple[str, list[object]]:
