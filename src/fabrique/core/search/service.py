@@ -461,8 +461,10 @@ def _where(
             params.extend(match.join_params)
         conditions.append(match.where)
         condition_params.extend(match.where_params)
+    # With words, or in a walk, the documents come one by one from an index
+    # (the words', an order's) and each is tested as it comes.
     tests = {
-        name: backend.facet_filter(name, values, with_words=match is not None)
+        name: backend.facet_filter(name, values, with_words=match is not None or walk)
         for name, values in filters.items()
         if name != skip
     }

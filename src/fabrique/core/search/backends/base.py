@@ -127,7 +127,10 @@ class SearchBackend:
     def facet_filter(
         self, name: str, values: Sequence[str], *, with_words: bool
     ) -> tuple[str, list[object]]:
-        """SQL keeping documents ``d`` with one of ``values`` for facet ``name``."""
+        """SQL keeping documents ``d`` with one of ``values`` for facet ``name``.
+
+        ``with_words``: the documents come one by one from another index (the
+        words', or an order's in a walk), each tested as it comes."""
         marks = ", ".join(["%s"] * len(values))
         return (
             "d.id IN (SELECT document_id FROM core_searchfacet "  # noqa: S608
