@@ -128,9 +128,12 @@ class SQLiteBackend(SearchBackend):
                  stemmed_text(doc.text_c))
             for pk, doc in documents
         }  # fmt: skip
+        # The facet keys as the index writes them beside (same documents).
+        from fabrique.core.search.index import facet_keys
+
+        keys = {pk: facet_keys(doc) for pk, doc in documents}
         # Rows left by a flush of the tables (tests) would share a rowid.
         self.delete(list(texts))
-        keys = _facet_keys(list(texts))
         rows = [
             (
                 pk,
@@ -147,7 +150,9 @@ class SQLiteBackend(SearchBackend):
                 "VALUES (%s, %s, %s, %s, %s)",
                 rows,
             )
-        even_out(list(texts))
+        # FTS5 counts tokens of ASCII letters and digits as token_count does:
+        # only texts with other characters are checked against its count.
+        even_out([pk for pk, abc in texts.items() if not _plain(abc)])
 
     def rewrite(self, documents: Sequence[tuple[int, Document]]) -> None:
         # write() already deletes the rows it replaces: once is enough.
@@ -243,6 +248,11 @@ class SQLiteBackend(SearchBackend):
         )
 
 
+def _plain(texts: Sequence[str]) -> bool:
+    """Whether every token of the texts is ASCII letters and digits."""
+    return all(word.isascii() and word.isalnum() for t in texts for word in t.split())
+
+
 def _facet_keys(ids: Sequence[int]) -> dict[int, str]:
     """The documents' "name:value" lines, by id (the indexer wrote them)."""
     found: dict[int, str] = {}
@@ -262,6 +272,8 @@ def even_out(ids: Sequence[int] | None = None) -> int:
     """Pad column f again where FTS5 counted the words of a, b and c otherwise
     than :func:`token_count` (a letter its tokenizer does not know): the
     documents ``ids``, or every one. Returns how many were rewritten."""
+    if ids is not None and not ids:
+        return 0
     uneven: dict[int, int] = {}
     chunks = (
         [None]
