@@ -20,7 +20,7 @@ under one as one).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from django.db import connection
@@ -162,9 +162,7 @@ class SQLiteBackend(SearchBackend):
         if not ids:
             return
         with connection.cursor() as cursor:
-            for start in range(0, len(ids), 500):
-                chunk = list(ids[start : start + 500])
-                marks = ", ".join(["%s"] * len(chunk))
+            for chunk, marks in _chunks(ids):
                 cursor.execute(
                     f"DELETE FROM core_searchindex WHERE rowid IN ({marks})",  # noqa: S608 - only placeholders
                     chunk,
@@ -253,13 +251,18 @@ def _plain(texts: Sequence[str]) -> bool:
     return all(word.isascii() and word.isalnum() for t in texts for word in t.split())
 
 
+def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[tuple[list[int], str]]:
+    """The ids by chunks of ``size``, each with its placeholders."""
+    for start in range(0, len(ids), size):
+        chunk = list(ids[start : start + size])
+        yield chunk, ", ".join(["%s"] * len(chunk))
+
+
 def _facet_keys(ids: Sequence[int]) -> dict[int, str]:
     """The documents' "name:value" lines, by id (the indexer wrote them)."""
     found: dict[int, str] = {}
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ", ".join(["%s"] * len(chunk))
+        for chunk, marks in _chunks(ids):
             cursor.execute(
                 f"SELECT id, facet_keys FROM core_searchdocument WHERE id IN ({marks})",  # noqa: S608 - only placeholders
                 chunk,
@@ -275,21 +278,13 @@ def even_out(ids: Sequence[int] | None = None) -> int:
     if ids is not None and not ids:
         return 0
     uneven: dict[int, int] = {}
-    chunks = (
-        [None]
-        if ids is None
-        else [list(ids[start : start + 500]) for start in range(0, len(ids), 500)]
-    )
+    select = f"SELECT id, sz FROM {TABLE}_docsize"  # noqa: S608
+    statements: list[tuple[str, list[int]]] = [(select, [])]
+    if ids is not None:
+        statements = [(f"{select} WHERE id IN ({m})", c) for c, m in _chunks(ids)]
     with connection.cursor() as cursor:
-        for chunk in chunks:
-            if chunk is None:
-                cursor.execute(f"SELECT id, sz FROM {TABLE}_docsize")  # noqa: S608
-            else:
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT id, sz FROM {TABLE}_docsize WHERE id IN ({marks})",  # noqa: S608 - only placeholders
-                    chunk,
-                )
+        for statement, params in statements:
+            cursor.execute(statement, params)
             for pk, size in cursor.fetchall():
                 a, b, c, f = _varints(bytes(size))
                 if a + b + c != f:
