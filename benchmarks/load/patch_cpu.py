@@ -14,6 +14,12 @@ process (``time.process_time``) for each, its median and p95, the wall time
 and the number of SQL queries. ``--profile N`` then runs N more under
 cProfile and prints the functions where the time goes (cumulative and own);
 ``--queries`` prints the SQL statements of one PATCH.
+
+``--compare SRC_A SRC_B`` measures two trees of the code side by side: one
+process per tree (``PYTHONPATH=SRC/src``), each with its own fresh database,
+asked for ``--round`` PATCHes in turn until each has done ``--requests``. The
+machine's speed drifts over minutes on a shared host; taken in alternating
+rounds, both trees meet the same drift, and their ratio holds still.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import pstats
 import secrets
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -158,6 +165,64 @@ def profile(editor: Editor, requests: int, top: int = 25) -> str:
     return out.getvalue()
 
 
+def serve(editor: Editor) -> None:
+    """Answer rounds asked on stdin ("N": N PATCHes) with their CPU times."""
+    print("ready", flush=True)
+    for line in sys.stdin:
+        cpu = []
+        for _ in range(int(line)):
+            started = time.process_time()
+            editor.patch()
+            cpu.append((time.process_time() - started) * 1000)
+        print(json.dumps(cpu), flush=True)
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Two trees of the code, in alternating rounds (see the module's doc)."""
+    workers = {}
+    for number, tree in enumerate(args.compare):
+        command = [sys.executable, __file__, "--serve", "--database", args.database]
+        command += ["--commons", str(args.commons), "--warmup", str(args.warmup)]
+        if args.redis:  # a database each: their cache keys would meet
+            base, _, db = args.redis.rstrip("/").rpartition("/")
+            command += ["--redis", f"{base}/{int(db or 0) + number}"]
+        env = {**os.environ, "PYTHONPATH": str(Path(tree).resolve() / "src")}
+        workers[tree] = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+        )
+    for worker in workers.values():
+        for line in worker.stdout:  # type: ignore[union-attr]
+            if line.strip() == "ready":
+                break
+        else:
+            raise SystemExit("a tree's process stopped before it was ready")
+    load_before = os.getloadavg()
+    cpu: dict[str, list[float]] = {tree: [] for tree in workers}
+    while min(len(times) for times in cpu.values()) < args.requests:
+        for tree, worker in workers.items():
+            worker.stdin.write(f"{args.round}\n")  # type: ignore[union-attr]
+            worker.stdin.flush()  # type: ignore[union-attr]
+            cpu[tree] += json.loads(worker.stdout.readline())  # type: ignore[union-attr]
+    for worker in workers.values():
+        worker.stdin.close()  # type: ignore[union-attr]
+        worker.wait()
+    load_after = os.getloadavg()
+    medians = {tree: statistics.median(times) for tree, times in cpu.items()}
+    first = args.compare[0]
+    for tree, times in cpu.items():
+        times.sort()
+        print(
+            f"{tree}: {len(times)} PATCHes, CPU p50 {medians[tree]:.1f} ms, "
+            f"p95 {times[int(len(times) * 0.95)]:.1f} ms, "
+            f"{medians[tree] / medians[first]:.2f}× the first"
+        )
+    print(
+        "load average "
+        f"{' '.join(f'{x:.2f}' for x in load_before)} before, "
+        f"{' '.join(f'{x:.2f}' for x in load_after)} after"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", required=True, help="a PostgreSQL server's URL")
@@ -173,7 +238,17 @@ def main() -> None:
         "--queries", action="store_true", help="print the SQL of one PATCH"
     )
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument(
+        "--compare", nargs=2, metavar="SRC", help="two trees, side by side"
+    )
+    parser.add_argument(
+        "--round", type=int, default=20, help="PATCHes a tree runs in turn"
+    )
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.compare:
+        compare(args)
+        return
     with fresh_database(args.database) as database_url:
         _configure(database_url, args.redis)
         import seed
@@ -185,6 +260,10 @@ def main() -> None:
         editor = Editor()
         for _ in range(args.warmup):
             editor.patch()
+        if args.serve:
+            serve(editor)
+            connections.close_all()
+            return
         load_before = os.getloadavg()
         result = measure(editor, args.requests)
         result.update(

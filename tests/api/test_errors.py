@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from fabrique.api.common import get_or_404
+from fabrique.api.errors import ApiError
 from fabrique.api.main import api
 from fabrique.catalog import services
 from fabrique.catalog.models import Commons
@@ -211,3 +213,16 @@ def test_an_invalid_token_is_refused_with_the_envelope():
     client = ApiClient("fab_not-a-real-token")
     response = client.post("/api/1/commons/", {"title": "T"})
     assert_envelope(response, 401, "unauthorized")
+
+
+def test_a_lookup_finds_its_one_row_and_two_rows_give_the_first_in_order():
+    older = make_commons(title="Vélo partagé", kind="software")
+    newer = make_commons(title="Covoiturage", kind="software")
+    Commons.objects.filter(pk=older.pk).update(updated=newer.updated.replace(year=2020))
+    queryset = Commons.objects.all()  # newest first
+    assert get_or_404(queryset, "commons", slug=older.slug) == older
+    assert get_or_404(queryset, "commons", kind="software") == newer
+    with pytest.raises(ApiError) as raised:
+        get_or_404(queryset, "commons", slug="absent")
+    assert raised.value.status == 404
+    assert "slug='absent'" in str(raised.value.message)

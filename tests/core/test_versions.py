@@ -3,6 +3,7 @@ on them, and nothing read before a write commits is served after it."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -165,32 +166,68 @@ def test_a_search_made_before_an_edit_commits_is_not_served_after_it():
     ]
 
 
-def test_many_bumps_in_one_transaction_move_the_version_once_more_after_commit(
-    django_capture_on_commit_callbacks,
-):
+@pytest.fixture
+def one_transaction(django_capture_on_commit_callbacks):
+    """A transaction to open (PostgreSQL's: its versions move after commit)
+    and the callbacks it leaves for its commit, run when it closes."""
     if connection.vendor != "postgresql":
         pytest.skip("the move after commit is PostgreSQL's (sequences)")
-    with (
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
-        transaction.atomic(),
-    ):
+    callbacks: list = []
+
+    @contextlib.contextmanager
+    def opened():
+        with (
+            django_capture_on_commit_callbacks(execute=True) as captured,
+            transaction.atomic(),
+        ):
+            yield callbacks
+        callbacks.extend(captured)
+
+    return opened
+
+
+def test_many_bumps_in_one_transaction_move_the_version_once_more_after_commit(
+    one_transaction,
+):
+    with one_transaction() as callbacks:
         for _ in range(3):
             versions.bump("search")
             versions.bump("graph")
-        inside = versions.current("search")
-    assert len(callbacks) == 2  # one move after commit per version
-    assert versions.current("search") > inside
+        inside = {name: versions.current(name) for name in ("search", "graph")}
+    assert len(callbacks) == 1  # one move after commit, of both versions
+    assert callbacks[0].names == ["search", "graph"]
+    for name, before in inside.items():
+        assert versions.current(name) > before
+
+
+def test_a_move_after_commit_is_not_joined_to_one_a_rollback_may_drop(
+    one_transaction,
+):
+    with one_transaction() as callbacks:
+        with transaction.atomic():
+            versions.bump("search")  # asked inside a savepoint, since released
+        versions.bump("graph")  # not joined to it: asked at the outer level
+        with transaction.atomic():
+            versions.bump("search")  # joined to the outer level's
+        try:
+            with transaction.atomic():
+                versions.bump("dashboards")  # joined too: kept by the rollback
+                raise RuntimeError("abandon")
+        except RuntimeError:
+            pass
+        inside = {name: versions.current(name) for name in versions.NAMES}
+    assert [c.names for c in callbacks] == [
+        ["search"],
+        ["graph", "search", "dashboards"],
+    ]
+    for name, before in inside.items():
+        assert versions.current(name) > before
 
 
 def test_a_bump_in_a_rolled_back_savepoint_still_moves_after_commit(
-    django_capture_on_commit_callbacks,
+    one_transaction,
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("the move after commit is PostgreSQL's (sequences)")
-    with (
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
-        transaction.atomic(),
-    ):
+    with one_transaction() as callbacks:
         try:
             with transaction.atomic():
                 versions.bump("search")

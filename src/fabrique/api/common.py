@@ -18,8 +18,16 @@ def is_moderator(user: Any) -> bool:
 
 
 def get_or_404(queryset: QuerySet[Any], what: str, **lookup: Any) -> Any:
-    """The one object matching ``lookup`` or a 404 naming what was sought."""
-    obj = queryset.filter(**lookup).first()
+    """The one object matching ``lookup`` or a 404 naming what was sought.
+
+    Lookups name one row (a slug, an id): asked without the model's order,
+    which Django would otherwise compile and the database sort for nothing.
+    When two rows match after all, the first in the model's order is it.
+    """
+    found = list(queryset.filter(**lookup).order_by()[:2])
+    obj = (
+        queryset.filter(**lookup).first() if len(found) > 1 else next(iter(found), None)
+    )
     if obj is None:
         shown = ", ".join(f"{key}={value!r}" for key, value in lookup.items())
         raise ApiError(404, f"No {what} with {shown}.")

@@ -61,8 +61,8 @@ def bump(name: str) -> None:
     """Move ``name``'s version on: everything cached under it is stale."""
     if _postgresql():
         _next(name)
-        if connection.in_atomic_block and not _after_commit_pending(name):
-            transaction.on_commit(_AfterCommit(name))
+        if connection.in_atomic_block:
+            _after_commit(name)
         return
     with connection.cursor() as cursor:
         cursor.execute(
@@ -73,27 +73,33 @@ def bump(name: str) -> None:
 
 
 class _AfterCommit:
-    """The move after commit of one version: one per transaction is enough."""
+    """The moves after commit of a transaction's versions, in one statement."""
 
     def __init__(self, name: str) -> None:
-        self.name = name
+        self.names = [name]
 
     def __call__(self) -> None:
-        _next(self.name)
+        _next(*self.names)
 
 
-def _after_commit_pending(name: str) -> bool:
-    """Whether this transaction already moves ``name`` once it commits (a
-    callback dropped with a rolled-back savepoint no longer counts)."""
-    return any(
-        isinstance(func, _AfterCommit) and func.name == name
-        for _savepoints, func, _robust in connection.run_on_commit
-    )
+def _after_commit(name: str) -> None:
+    """Move ``name`` again once this transaction commits: joined to a move
+    already asked at this savepoint or an outer one (it is dropped only with
+    a rollback that drops this write too), else asked anew (a callback
+    dropped with a rolled-back savepoint no longer counts)."""
+    open_now = set(connection.savepoint_ids)
+    for savepoints, func, _robust in connection.run_on_commit:
+        if isinstance(func, _AfterCommit) and savepoints <= open_now:
+            if name not in func.names:
+                func.names.append(name)
+            return
+    transaction.on_commit(_AfterCommit(name))
 
 
-def _next(name: str) -> None:
+def _next(*names: str) -> None:
+    calls = ", ".join(["nextval(%s)"] * len(names))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(%s)", [_sequence(name)])
+        cursor.execute(f"SELECT {calls}", [_sequence(name) for name in names])
 
 
 def _row(name: str) -> str:

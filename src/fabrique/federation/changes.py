@@ -80,12 +80,15 @@ def _write(
         action = Action.DELETE if hidden else (
             Action.CREATE if created else Action.UPDATE
         )  # fmt: skip
-        ChangeEntry.objects.using(using).create(
-            uri=uri,
-            commons_id=None if hidden else pk,
-            action=action,
-            origin_instance=origin,
+        # Written out as the DELETE is: every save of a commons asks it.
+        meta = ChangeEntry._meta
+        columns = ", ".join(
+            qn(meta.get_field(name).column)  # type: ignore[union-attr]
+            for name in ("uri", "commons", "action", "origin_instance", "at")
         )
+        insert = f"INSERT INTO {entries} ({columns}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608 - quoted model names only
+        at = connections[using].ops.adapt_datetimefield_value(timezone.now())
+        cursor.execute(insert, [uri, None if hidden else pk, str(action), origin, at])
 
 
 def record_created(pks: list[int]) -> None:

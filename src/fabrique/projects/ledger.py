@@ -23,8 +23,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet, Subquery
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -340,25 +340,41 @@ def _merged_into_last(instance: Activity, source: str, added: int, removed: int,
     for what), so no signal of a save is needed: they would move nothing.
     """
     since = timezone.now() - timedelta(minutes=settings.LEDGER_MERGE_MINUTES)
-    last = (
-        Contribution.objects.filter(
-            contributor_id=instance.actor_id,
-            commons_id=instance.object_id,
-            automatic=True,
-            source=source,
-            created__gte=since,
-        )
-        .order_by("-created", "-pk")
-        .values("pk")[:1]
-    )
-    changes: dict[str, Any] = {
-        "words_added": F("words_added") + added,
-        "words_removed": F("words_removed") + removed,
-        "revision_id": revision_id,
-    }
+    # Written out rather than built with the ORM: every edit asks it, and
+    # compiling the ORM's form cost more than running it.
+    meta = Contribution._meta
+    quote = connection.ops.quote_name
+
+    def col(name: str) -> str:
+        return quote(meta.get_field(name).column)  # type: ignore[union-attr]
+
+    table, key = quote(meta.db_table), quote(meta.pk.column)  # type: ignore[union-attr]
+    sets = [
+        f"{col('words_added')} = {col('words_added')} + %s",
+        f"{col('words_removed')} = {col('words_removed')} + %s",
+        f"{col('revision')} = %s",
+    ]
+    params: list[Any] = [added, removed, revision_id]
     if instance.summary:
-        changes["description"] = instance.summary[:300]
-    return bool(Contribution.objects.filter(pk=Subquery(last)).update(**changes))
+        sets.append(f"{col('description')} = %s")
+        params.append(instance.summary[:300])
+    sql = (
+        f"UPDATE {table} SET {', '.join(sets)} WHERE {key} = ("  # noqa: S608 - names only
+        f"SELECT {key} FROM {table} WHERE {col('contributor')} = %s"
+        f" AND {col('commons')} = %s AND {col('automatic')} = %s"
+        f" AND {col('source')} = %s AND {col('created')} >= %s"
+        f" ORDER BY {col('created')} DESC, {key} DESC LIMIT 1)"
+    )
+    params += [
+        instance.actor_id,
+        instance.object_id,
+        True,
+        source,
+        connection.ops.adapt_datetimefield_value(since),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount > 0
 
 
 def _over_daily_limit(user_id: int) -> bool:

@@ -103,12 +103,7 @@ def reindex(
             document = indexable.build(obj)
             if document is not None:
                 built.append((obj.pk, document))
-        current = {
-            object_id: (pk, keys)
-            for pk, object_id, keys in SearchDocument.objects.filter(
-                type=type_name, object_id__in=wanted
-            ).values_list("pk", "object_id", "facet_keys")
-        }
+        current = _stored_keys(type_name, wanted)
         same_facets = {
             pk: current[pk][0]
             for pk, doc in built
@@ -121,23 +116,67 @@ def reindex(
     return len(built)
 
 
+# The two statements of an edit below are written out rather than built with
+# the ORM: every save of an indexed object asks them, and compiling the ORM's
+# form cost more than running them.
+def _sql_names(*fields: str) -> tuple[str, list[str]]:
+    """The quoted table and columns of SearchDocument."""
+    quote = connection.ops.quote_name
+    meta = SearchDocument._meta
+    columns = [quote(meta.get_field(name).column) for name in fields]  # type: ignore[union-attr]
+    return quote(meta.db_table), columns
+
+
+def _stored_keys(type_name: str, wanted: list[int]) -> dict[int, tuple[int, str]]:
+    """Object id → (row id, facet keys) of the stored documents of these."""
+    table, (key, type_, object_id, keys) = _sql_names(
+        "id", "type", "object_id", "facet_keys"
+    )
+    found: dict[int, tuple[int, str]] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), 500):  # within SQLite's bound
+            chunk = wanted[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            sql = (
+                f"SELECT {key}, {object_id}, {keys} FROM {table} "  # noqa: S608 - names only
+                f"WHERE {type_} = %s AND {object_id} IN ({marks})"
+            )
+            cursor.execute(sql, [type_name, *chunk])
+            for pk, obj, facets in cursor.fetchall():
+                found[int(obj)] = (int(pk), facets)
+    return found
+
+
 def _update(documents: Sequence[tuple[int, Document]]) -> None:
     """Rewrite documents (by row id) whose facets are unchanged."""
-    for row_id, doc in documents:
-        SearchDocument.objects.filter(pk=row_id).update(
-            title=doc.title[:TITLE_CHARS],
-            sort_title=fold(doc.title)[:TITLE_CHARS],
-            summary=doc.summary[:SUMMARY_CHARS],
-            url=doc.url,
-            updated=doc.updated,
-        )
-    if documents:
-        get_backend().rewrite(documents)
+    if not documents:
+        return
+    names = ("title", "sort_title", "summary", "url", "updated")
+    table, columns = _sql_names("id", *names)
+    sets = ", ".join(f"{column} = %s" for column in columns[1:])
+    sql = f"UPDATE {table} SET {sets} WHERE {columns[0]} = %s"  # noqa: S608 - names only
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [
+        [
+            doc.title[:TITLE_CHARS],
+            fold(doc.title)[:TITLE_CHARS],
+            doc.summary[:SUMMARY_CHARS],
+            doc.url,
+            adapt(doc.updated),
+            row_id,
+        ]
+        for row_id, doc in documents
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    get_backend().rewrite(documents)
 
 
 def remove(type_name: str, pks: Iterable[int]) -> None:
     """Delete the documents of these objects."""
     wanted = [int(pk) for pk in pks]
+    if not wanted:
+        return
     ids = list(
         SearchDocument.objects.filter(type=type_name, object_id__in=wanted)
         .values_list("pk", flat=True)
