@@ -74,6 +74,8 @@ if [ -n "${BENCH_DATABASE_URL:-}" ] && command -v redis-server >/dev/null; then
       --json "$WORK/load-faults.json"
   "$PY" benchmarks/load/patch_cpu.py --database "$BENCH_DATABASE_URL" --commons 20 \
       --requests 5 --warmup 1 --profile 2 --json "$WORK/patch-cpu.json"
+  "$PY" benchmarks/load/patch_cpu.py --database "$BENCH_DATABASE_URL" --commons 20 \
+      --requests 4 --round 2 --warmup 1 --compare . .
 else
   echo "skipped the load benchmark: no BENCH_DATABASE_URL (PostgreSQL) or redis-server"
 fi

@@ -179,7 +179,7 @@ def serve(editor: Editor) -> None:
 
 def compare(args: argparse.Namespace) -> None:
     """Two trees of the code, in alternating rounds (see the module's doc)."""
-    workers = {}
+    workers = []
     for number, tree in enumerate(args.compare):
         command = [sys.executable, __file__, "--serve", "--database", args.database]
         command += ["--commons", str(args.commons), "--warmup", str(args.warmup)]
@@ -187,34 +187,40 @@ def compare(args: argparse.Namespace) -> None:
             base, _, db = args.redis.rstrip("/").rpartition("/")
             command += ["--redis", f"{base}/{int(db or 0) + number}"]
         env = {**os.environ, "PYTHONPATH": str(Path(tree).resolve() / "src")}
-        workers[tree] = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+        workers.append(
+            subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
         )
-    for worker in workers.values():
+    for worker in workers:
         for line in worker.stdout:  # type: ignore[union-attr]
             if line.strip() == "ready":
                 break
         else:
             raise SystemExit("a tree's process stopped before it was ready")
     load_before = os.getloadavg()
-    cpu: dict[str, list[float]] = {tree: [] for tree in workers}
-    while min(len(times) for times in cpu.values()) < args.requests:
-        for tree, worker in workers.items():
+    cpu: list[list[float]] = [[] for _ in workers]
+    while min(len(times) for times in cpu) < args.requests:
+        for worker, times in zip(workers, cpu, strict=True):
             worker.stdin.write(f"{args.round}\n")  # type: ignore[union-attr]
             worker.stdin.flush()  # type: ignore[union-attr]
-            cpu[tree] += json.loads(worker.stdout.readline())  # type: ignore[union-attr]
-    for worker in workers.values():
+            times += json.loads(worker.stdout.readline())  # type: ignore[union-attr]
+    for worker in workers:
         worker.stdin.close()  # type: ignore[union-attr]
-        worker.wait()
+        if worker.wait():
+            raise SystemExit("a tree's process failed")
     load_after = os.getloadavg()
-    medians = {tree: statistics.median(times) for tree, times in cpu.items()}
-    first = args.compare[0]
-    for tree, times in cpu.items():
+    medians = [statistics.median(times) for times in cpu]
+    for tree, times, median in zip(args.compare, cpu, medians, strict=True):
         times.sort()
         print(
-            f"{tree}: {len(times)} PATCHes, CPU p50 {medians[tree]:.1f} ms, "
+            f"{tree}: {len(times)} PATCHes, CPU p50 {median:.1f} ms, "
             f"p95 {times[int(len(times) * 0.95)]:.1f} ms, "
-            f"{medians[tree] / medians[first]:.2f}× the first"
+            f"{median / medians[0]:.2f}× the first"
         )
     print(
         "load average "

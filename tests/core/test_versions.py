@@ -238,3 +238,13 @@ def test_a_bump_in_a_rolled_back_savepoint_still_moves_after_commit(
         inside = versions.current("search")
     assert len(callbacks) == 1
     assert versions.current("search") > inside
+
+
+def test_a_move_asked_in_a_block_without_savepoint_is_joined_after_it(
+    one_transaction,
+):
+    with one_transaction() as callbacks:
+        with transaction.atomic(savepoint=False):  # as the search index writes
+            versions.bump("search")
+        versions.bump("graph")
+    assert [c.names for c in callbacks] == [["search", "graph"]]

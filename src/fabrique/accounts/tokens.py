@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fabrique.accounts.models import ApiToken, User
+from fabrique.core.plainsql import names
 
 # A token's last use is written at most this often, to keep reads cheap.
 LAST_USED_PRECISION = timedelta(seconds=60)
@@ -49,16 +50,16 @@ def _token_and_user(key_hash: str) -> tuple[int, Any, User] | None:
     """(token id, its last use, its user) for a key's hash, in one plain
     statement: every API call with a token asks it, and compiling the ORM's
     form of it cost more than running it."""
-    quote = connection.ops.quote_name
-    token, user = ApiToken._meta, User._meta
-    fields = user.concrete_fields
-    columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
-    last_used = token.get_field("last_used")
+    fields = User._meta.concrete_fields
+    users, columns = names(User, *(field.name for field in fields))
+    tokens, (token_id, used, owner, hashed) = names(
+        ApiToken, "id", "last_used", "user", "key_hash"
+    )
+    user_id = names(User, User._meta.pk.name)[1][0]  # type: ignore[union-attr]
+    selected = ", ".join(f"u.{column}" for column in columns)
     sql = (
-        f"SELECT t.{quote(token.pk.column)}, t.{quote(last_used.column)}, "  # type: ignore[union-attr]  # noqa: S608 - names only
-        f"{columns} FROM {quote(token.db_table)} t JOIN {quote(user.db_table)} u"
-        f" ON u.{quote(user.pk.column)} = t.{quote(token.get_field('user').column)}"  # type: ignore[union-attr]
-        f" WHERE t.{quote(token.get_field('key_hash').column)} = %s"  # type: ignore[union-attr]
+        f"SELECT t.{token_id}, t.{used}, {selected} FROM {tokens} t"  # noqa: S608 - names only
+        f" JOIN {users} u ON u.{user_id} = t.{owner} WHERE t.{hashed} = %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [key_hash])
@@ -70,7 +71,7 @@ def _token_and_user(key_hash: str) -> tuple[int, Any, User] | None:
         _converted(field, value) for field, value in zip(fields, row[2:], strict=True)
     ]
     found = User.from_db(connection.alias, [f.attname for f in fields], values)
-    return row[0], _converted(last_used, row[1]), found
+    return row[0], _converted(ApiToken._meta.get_field("last_used"), row[1]), found
 
 
 def _converted(field: Any, value: Any) -> Any:

@@ -21,6 +21,7 @@ from django.db import connection, models, transaction
 
 from fabrique.core import presave
 from fabrique.core.models import Activity, Revision
+from fabrique.core.plainsql import names
 
 
 class EditConflict(Exception):
@@ -138,21 +139,20 @@ def _swap(model: type[models.Model], pk: Any, base: int) -> models.Model | None:
 def _last_content(obj: models.Model) -> dict[str, Any] | None:
     """The content of ``obj``'s last revision, read in one plain statement
     (asked of every edit: the ORM's compiling of it cost more than the read)."""
-    quote = connection.ops.quote_name
-    meta = Revision._meta
-    field = meta.get_field("content")
-    column = quote(field.column)  # type: ignore[union-attr]
+    table, (content, kind, object_id, number) = names(
+        Revision, "content", "content_type", "object_id", "number"
+    )
     content_type = ContentType.objects.get_for_model(obj)
     sql = (
-        f"SELECT {column} FROM {quote(meta.db_table)} "  # noqa: S608 - names only
-        f"WHERE {quote('content_type_id')} = %s AND {quote('object_id')} = %s "
-        f"ORDER BY {quote('number')} DESC LIMIT 1"
+        f"SELECT {content} FROM {table} WHERE {kind} = %s"  # noqa: S608 - names only
+        f" AND {object_id} = %s ORDER BY {number} DESC LIMIT 1"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [content_type.pk, obj.pk])
         row = cursor.fetchone()
     if row is None:
         return None
+    field = Revision._meta.get_field("content")
     return field.from_db_value(row[0], None, connection)  # type: ignore[union-attr]
 
 

@@ -89,7 +89,8 @@ def _after_commit(name: str) -> None:
     dropped with a rolled-back savepoint no longer counts)."""
     open_now = set(connection.savepoint_ids)
     for savepoints, func, _robust in connection.run_on_commit:
-        if isinstance(func, _AfterCommit) and savepoints <= open_now:
+        # None stands for a block without a savepoint: never rolled back alone.
+        if isinstance(func, _AfterCommit) and savepoints - {None} <= open_now:
             if name not in func.names:
                 func.names.append(name)
             return

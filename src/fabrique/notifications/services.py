@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from fabrique.core.models import Activity, Follow, Message
 from fabrique.core.permissions import is_active_user
+from fabrique.core.plainsql import column_values
 from fabrique.notifications.models import Frequency, Notification, Preference, Reason
 
 #: model label → the users taking part in the object with this primary key.
@@ -39,9 +40,14 @@ def participants(label: str) -> Callable[[Callable[[int], Iterable[int]]], Any]:
 def _commons(pk: int) -> Iterable[int]:
     from fabrique.catalog.models import CommunityMembership
 
-    return CommunityMembership.objects.filter(
-        commons_id=pk, status="active", user__isnull=False
-    ).values_list("user_id", flat=True)
+    # Asked at every edit of a commons: written out (fabrique.core.plainsql).
+    members = column_values(
+        CommunityMembership,
+        "user",
+        {"commons": pk, "status": "active"},
+        order_by=CommunityMembership._meta.ordering,  # type: ignore[arg-type]
+    )
+    return [user_id for user_id in members if user_id is not None]
 
 
 @participants("catalog.actor")
@@ -134,9 +140,8 @@ def _taking_part(entry: Activity, found: dict[int, str]) -> None:
     if label in PARTICIPANTS:
         for user_id in PARTICIPANTS[label](entry.object_id):
             found.setdefault(user_id, Reason.TAKING_PART)
-    for user_id in Follow.objects.filter(
-        content_type_id=entry.content_type_id, object_id=entry.object_id
-    ).values_list("user_id", flat=True):
+    where = {"content_type": entry.content_type_id, "object_id": entry.object_id}
+    for user_id in column_values(Follow, "user", where):
         found.setdefault(user_id, Reason.FOLLOWING)
 
 

@@ -38,6 +38,7 @@ from fabrique.community.models import Challenge, DomainMember, Participation
 from fabrique.core import activity
 from fabrique.core.models import Activity
 from fabrique.core.permissions import is_active_user
+from fabrique.core.plainsql import names
 from fabrique.projects.models import Contribution, ContributionEvent, ContributionKind
 
 Status = Contribution.Status
@@ -342,28 +343,27 @@ def _merged_into_last(instance: Activity, source: str, added: int, removed: int,
     since = timezone.now() - timedelta(minutes=settings.LEDGER_MERGE_MINUTES)
     # Written out rather than built with the ORM: every edit asks it, and
     # compiling the ORM's form cost more than running it.
-    meta = Contribution._meta
-    quote = connection.ops.quote_name
-
-    def col(name: str) -> str:
-        return quote(meta.get_field(name).column)  # type: ignore[union-attr]
-
-    table, key = quote(meta.db_table), quote(meta.pk.column)  # type: ignore[union-attr]
+    table, columns = names(
+        Contribution, "id", "words_added", "words_removed", "revision",
+        "description", "contributor", "commons", "automatic", "source", "created",
+    )  # fmt: skip
+    key, added_, removed_, revision_, description, contributor, commons, *rest = columns
+    automatic, source_, created = rest
     sets = [
-        f"{col('words_added')} = {col('words_added')} + %s",
-        f"{col('words_removed')} = {col('words_removed')} + %s",
-        f"{col('revision')} = %s",
+        f"{added_} = {added_} + %s",
+        f"{removed_} = {removed_} + %s",
+        f"{revision_} = %s",
     ]
     params: list[Any] = [added, removed, revision_id]
     if instance.summary:
-        sets.append(f"{col('description')} = %s")
+        sets.append(f"{description} = %s")
         params.append(instance.summary[:300])
     sql = (
         f"UPDATE {table} SET {', '.join(sets)} WHERE {key} = ("  # noqa: S608 - names only
-        f"SELECT {key} FROM {table} WHERE {col('contributor')} = %s"
-        f" AND {col('commons')} = %s AND {col('automatic')} = %s"
-        f" AND {col('source')} = %s AND {col('created')} >= %s"
-        f" ORDER BY {col('created')} DESC, {key} DESC LIMIT 1)"
+        f"SELECT {key} FROM {table} WHERE {contributor} = %s"
+        f" AND {commons} = %s AND {automatic} = %s"
+        f" AND {source_} = %s AND {created} >= %s"
+        f" ORDER BY {created} DESC, {key} DESC LIMIT 1)"
     )
     params += [
         instance.actor_id,

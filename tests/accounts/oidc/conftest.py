@@ -7,6 +7,7 @@ the installed package the tests that need it are skipped, saying why.
 from __future__ import annotations
 
 import json
+import select
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ from tests.browser.conftest import (  # noqa: F401
 
 HERE = Path(__file__).resolve().parent
 SECRET = "test-client-secret"
+START_SECONDS = 60  # a start takes about a second; generous for a loaded machine
 
 ACCOUNTS = {
     # A person the provider vouches for.
@@ -90,18 +92,26 @@ def start_provider(
     }
     path = tmp_path / "provider.json"
     path.write_text(json.dumps(config))
-    process = subprocess.Popen(
-        ["node", str(HERE / "provider.mjs"), str(path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line:
+    # Node has been seen, rarely, to hang before listening: a start that says
+    # nothing in time is killed and tried once more, never waited on forever.
+    for _attempt in range(2):
+        process = subprocess.Popen(
+            ["node", str(HERE / "provider.mjs"), str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], START_SECONDS)
+        line = process.stdout.readline() if ready else ""
+        if line:
+            return Provider(json.loads(line)["issuer"], process)
         process.kill()
-        raise RuntimeError("the test OpenID provider did not start")
-    return Provider(json.loads(line)["issuer"], process)
+        process.wait()
+        process.stdout.close()
+    raise RuntimeError(
+        f"the test OpenID provider did not start in {START_SECONDS} s, twice"
+    )
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, prefetch_related_objects
 
 from fabrique.core import versions
+from fabrique.core.plainsql import names
 from fabrique.core.search.backends import get_backend
 from fabrique.core.search.models import SearchDocument, SearchFacet, SearchFacetTotal
 from fabrique.core.search.registry import Document, get_type, types
@@ -119,18 +120,10 @@ def reindex(
 # The two statements of an edit below are written out rather than built with
 # the ORM: every save of an indexed object asks them, and compiling the ORM's
 # form cost more than running them.
-def _sql_names(*fields: str) -> tuple[str, list[str]]:
-    """The quoted table and columns of SearchDocument."""
-    quote = connection.ops.quote_name
-    meta = SearchDocument._meta
-    columns = [quote(meta.get_field(name).column) for name in fields]  # type: ignore[union-attr]
-    return quote(meta.db_table), columns
-
-
 def _stored_keys(type_name: str, wanted: list[int]) -> dict[int, tuple[int, str]]:
     """Object id → (row id, facet keys) of the stored documents of these."""
-    table, (key, type_, object_id, keys) = _sql_names(
-        "id", "type", "object_id", "facet_keys"
+    table, (key, type_, object_id, keys) = names(
+        SearchDocument, "id", "type", "object_id", "facet_keys"
     )
     found: dict[int, tuple[int, str]] = {}
     with connection.cursor() as cursor:
@@ -151,8 +144,8 @@ def _update(documents: Sequence[tuple[int, Document]]) -> None:
     """Rewrite documents (by row id) whose facets are unchanged."""
     if not documents:
         return
-    names = ("title", "sort_title", "summary", "url", "updated")
-    table, columns = _sql_names("id", *names)
+    fields = ("title", "sort_title", "summary", "url", "updated")
+    table, columns = names(SearchDocument, "id", *fields)
     sets = ", ".join(f"{column} = %s" for column in columns[1:])
     sql = f"UPDATE {table} SET {sets} WHERE {columns[0]} = %s"  # noqa: S608 - names only
     adapt = connection.ops.adapt_datetimefield_value
