@@ -6,6 +6,7 @@ shown once, when the token is created on the profile page.
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
@@ -50,6 +51,29 @@ def _token_and_user(key_hash: str) -> tuple[int, Any, User] | None:
     """(token id, its last use, its user) for a key's hash, in one plain
     statement: every API call with a token asks it, and compiling the ORM's
     form of it cost more than running it."""
+    sql, columns = _token_statement(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key_hash])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    # Values as the ORM would give them: the backend's converters (SQLite's
+    # dates and booleans), then the fields' own.
+    values = []
+    for column, value in zip(columns, row, strict=True):
+        converters = connection.ops.get_db_converters(column)
+        for converter in [*converters, *column.get_db_converters(connection)]:
+            value = converter(value, column, connection)
+        values.append(value)
+    attnames = [column.target.attname for column in columns[2:]]
+    return values[0], values[1], User.from_db(connection.alias, attnames, values[2:])
+
+
+@functools.cache
+def _token_statement(vendor: str) -> tuple[str, list[Any]]:
+    """The statement of :func:`_token_and_user` (built once per database
+    kind) and the columns it reads: the token's id and last use, then each
+    of the user's fields."""
     fields = User._meta.concrete_fields
     users, columns = names(User, *(field.name for field in fields))
     tokens, (token_id, used, owner, hashed) = names(
@@ -61,27 +85,12 @@ def _token_and_user(key_hash: str) -> tuple[int, Any, User] | None:
         f"SELECT t.{token_id}, t.{used}, {selected} FROM {tokens} t"  # noqa: S608 - names only
         f" JOIN {users} u ON u.{user_id} = t.{owner} WHERE t.{hashed} = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [key_hash])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    # Values as the ORM would give them (the backend's converters).
-    values = [
-        _converted(field, value) for field, value in zip(fields, row[2:], strict=True)
+    read = [ApiToken._meta.get_field(name) for name in ("id", "last_used")]
+    expressions = [
+        field.get_col(field.model._meta.db_table)  # type: ignore[union-attr]
+        for field in [*read, *fields]
     ]
-    found = User.from_db(connection.alias, [f.attname for f in fields], values)
-    return row[0], _converted(ApiToken._meta.get_field("last_used"), row[1]), found
-
-
-def _converted(field: Any, value: Any) -> Any:
-    """``value`` of ``field`` as read by the ORM: its database's converters
-    (SQLite's dates and booleans), then the field's own."""
-    column = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(column)
-    for converter in [*converters, *column.get_db_converters(connection)]:
-        value = converter(value, column, connection)
-    return value
+    return sql, expressions
 
 
 def issue_token(user: User, name: str) -> tuple[ApiToken, str]:

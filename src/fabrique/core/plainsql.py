@@ -9,15 +9,21 @@ renamed column is followed) and the values passed as parameters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+
+#: Ids asked at once in an ``IN (…)`` list: within SQLite's bound on
+#: parameters, whatever its build.
+CHUNK = 500
 
 
-def names(model: type[models.Model], *fields: str) -> tuple[str, list[str]]:
+def names(
+    model: type[models.Model], *fields: str, using: str = DEFAULT_DB_ALIAS
+) -> tuple[str, list[str]]:
     """The quoted table of ``model`` and the quoted columns of ``fields``."""
-    quote = connection.ops.quote_name
+    quote = connections[using].ops.quote_name
     meta = model._meta
     columns = [quote(meta.get_field(name).column) for name in fields]  # type: ignore[union-attr]
     return quote(meta.db_table), columns
@@ -50,3 +56,10 @@ def column_values(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[tuple[list[int], str]]:
+    """The ids by chunks of ``size``, each with its ``%s`` placeholders."""
+    for start in range(0, len(ids), size):
+        chunk = list(ids[start : start + size])
+        yield chunk, ", ".join(["%s"] * len(chunk))

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fabrique.catalog.models import Commons
+from fabrique.core.plainsql import names
 from fabrique.federation import instance, ledger
 from fabrique.federation.models import ChangeEntry, FeedHorizon
 
@@ -58,9 +59,11 @@ def _write(
     ``DELETE … RETURNING``, then the new entry is written. With ``check``,
     nothing is written for a commons no longer stored (deleted since)."""
     using = router.db_for_write(ChangeEntry)
-    qn = connections[using].ops.quote_name
-    entries, col = qn(ChangeEntry._meta.db_table), qn("commons_id")
-    commons, key = qn(Commons._meta.db_table), qn(Commons._meta.pk.column)
+    entries, columns = names(
+        ChangeEntry, "commons", "uri", "action", "origin_instance", "at", using=using
+    )
+    col = columns[0]
+    commons, (key,) = names(Commons, Commons._meta.pk.name, using=using)  # type: ignore[union-attr]
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         if check:
             exists = f"SELECT 1 FROM {commons} WHERE {key} = %s"  # noqa: S608 - quoted model names only
@@ -81,14 +84,11 @@ def _write(
             Action.CREATE if created else Action.UPDATE
         )  # fmt: skip
         # Written out as the DELETE is: every save of a commons asks it.
-        meta = ChangeEntry._meta
-        columns = ", ".join(
-            qn(meta.get_field(name).column)  # type: ignore[union-attr]
-            for name in ("uri", "commons", "action", "origin_instance", "at")
+        insert = (
+            f"INSERT INTO {entries} ({', '.join(columns)}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608 - quoted model names only
         )
-        insert = f"INSERT INTO {entries} ({columns}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608 - quoted model names only
         at = connections[using].ops.adapt_datetimefield_value(timezone.now())
-        cursor.execute(insert, [uri, None if hidden else pk, str(action), origin, at])
+        cursor.execute(insert, [None if hidden else pk, uri, str(action), origin, at])
 
 
 def record_created(pks: list[int]) -> None:

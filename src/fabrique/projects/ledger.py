@@ -343,12 +343,12 @@ def _merged_into_last(instance: Activity, source: str, added: int, removed: int,
     since = timezone.now() - timedelta(minutes=settings.LEDGER_MERGE_MINUTES)
     # Written out rather than built with the ORM: every edit asks it, and
     # compiling the ORM's form cost more than running it.
-    table, columns = names(
-        Contribution, "id", "words_added", "words_removed", "revision",
-        "description", "contributor", "commons", "automatic", "source", "created",
-    )  # fmt: skip
-    key, added_, removed_, revision_, description, contributor, commons, *rest = columns
-    automatic, source_, created = rest
+    table, (key, added_, removed_, revision_, description) = names(
+        Contribution, "id", "words_added", "words_removed", "revision", "description"
+    )
+    _, (contributor, commons, automatic, source_, created) = names(
+        Contribution, "contributor", "commons", "automatic", "source", "created"
+    )
     sets = [
         f"{added_} = {added_} + %s",
         f"{removed_} = {removed_} + %s",

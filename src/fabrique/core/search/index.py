@@ -19,7 +19,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, prefetch_related_objects
 
 from fabrique.core import versions
-from fabrique.core.plainsql import names
+from fabrique.core.plainsql import chunks, names
 from fabrique.core.search.backends import get_backend
 from fabrique.core.search.models import SearchDocument, SearchFacet, SearchFacetTotal
 from fabrique.core.search.registry import Document, get_type, types
@@ -127,9 +127,7 @@ def _stored_keys(type_name: str, wanted: list[int]) -> dict[int, tuple[int, str]
     )
     found: dict[int, tuple[int, str]] = {}
     with connection.cursor() as cursor:
-        for start in range(0, len(wanted), 500):  # within SQLite's bound
-            chunk = wanted[start : start + 500]
-            marks = ", ".join(["%s"] * len(chunk))
+        for chunk, marks in chunks(wanted):
             sql = (
                 f"SELECT {key}, {object_id}, {keys} FROM {table} "  # noqa: S608 - names only
                 f"WHERE {type_} = %s AND {object_id} IN ({marks})"

@@ -20,11 +20,12 @@ under one as one).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from django.db import connection
 
+from fabrique.core.plainsql import chunks
 from fabrique.core.search.backends.base import Match, SearchBackend
 from fabrique.core.search.registry import Document
 from fabrique.core.search.synonyms import alternatives
@@ -162,7 +163,7 @@ class SQLiteBackend(SearchBackend):
         if not ids:
             return
         with connection.cursor() as cursor:
-            for chunk, marks in _chunks(ids):
+            for chunk, marks in chunks(ids):
                 cursor.execute(
                     f"DELETE FROM core_searchindex WHERE rowid IN ({marks})",  # noqa: S608 - only placeholders
                     chunk,
@@ -251,18 +252,11 @@ def _plain(texts: Sequence[str]) -> bool:
     return all(word.isascii() and word.isalnum() for t in texts for word in t.split())
 
 
-def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[tuple[list[int], str]]:
-    """The ids by chunks of ``size``, each with its placeholders."""
-    for start in range(0, len(ids), size):
-        chunk = list(ids[start : start + size])
-        yield chunk, ", ".join(["%s"] * len(chunk))
-
-
 def _facet_keys(ids: Sequence[int]) -> dict[int, str]:
     """The documents' "name:value" lines, by id (the indexer wrote them)."""
     found: dict[int, str] = {}
     with connection.cursor() as cursor:
-        for chunk, marks in _chunks(ids):
+        for chunk, marks in chunks(ids):
             cursor.execute(
                 f"SELECT id, facet_keys FROM core_searchdocument WHERE id IN ({marks})",  # noqa: S608 - only placeholders
                 chunk,
@@ -281,7 +275,7 @@ def even_out(ids: Sequence[int] | None = None) -> int:
     select = f"SELECT id, sz FROM {TABLE}_docsize"  # noqa: S608
     statements: list[tuple[str, list[int]]] = [(select, [])]
     if ids is not None:
-        statements = [(f"{select} WHERE id IN ({m})", c) for c, m in _chunks(ids)]
+        statements = [(f"{select} WHERE id IN ({m})", c) for c, m in chunks(ids)]
     with connection.cursor() as cursor:
         for statement, params in statements:
             cursor.execute(statement, params)
